@@ -1,0 +1,238 @@
+//! The command line: argument parsing, logging, exit codes and one function per command.
+//!
+//! Commands are thin: they load the [`Plan`], open the [`Store`], call one stage and
+//! print what it reports. Exit codes are part of the contract: 0 success, 2 partial
+//! failure (some source or recipient failed), 78 configuration error (nothing was
+//! done), 1 anything else.
+
+mod sources;
+mod status;
+
+use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::{
+    config::{self, Plan},
+    ingest,
+    store::Store,
+    time::Clock,
+};
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// Something failed but the rest went through.
+pub const EXIT_PARTIAL: u8 = 2;
+/// The configuration is invalid; nothing was done.
+pub const EXIT_CONFIG: u8 = 78;
+/// Any other failure.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// pressroom: collects the day's stories from many outlets' feeds and delivers one
+/// ranked press review.
+#[derive(Debug, Parser)]
+#[command(name = "pressroom", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The configuration file.
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "PRESSROOM_CONFIG",
+        default_value = "pressroom.toml"
+    )]
+    pub config: PathBuf,
+    /// Run as if the time were this instant (RFC 3339), for demos, tests and replays.
+    #[arg(long, global = true, env = "PRESSROOM_NOW", value_parser = parse_instant)]
+    pub now: Option<DateTime<Utc>>,
+    /// Log format on standard error.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// More detail in logs (-v debug, -vv trace).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the configuration; print every problem with its file, line and key.
+    Check,
+    /// Fetch all sources and most-read signals that are due into the store.
+    Fetch {
+        /// Fetch every source now, even those whose interval has not elapsed.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show the health of every source and signal.
+    Status,
+    /// Import or export the list of sources as OPML.
+    #[command(subcommand)]
+    Sources(SourcesCommand),
+}
+
+/// `pressroom sources …`
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Add the feeds of an OPML file to the configuration as [[sources]].
+    Import {
+        /// The OPML file.
+        file: PathBuf,
+        /// Print the new [[sources]] tables instead of appending them to the configuration.
+        #[arg(long)]
+        print: bool,
+    },
+    /// Write the configured sources as OPML 2.0.
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn parse_instant(raw: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.to_utc())
+        .map_err(|e| format!("expected an RFC 3339 instant such as 2026-11-27T06:00:00Z: {e}"))
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format, cli.verbose);
+    let clock = cli.now.map_or_else(Clock::system, Clock::fixed);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let code = runtime.block_on(run(&cli, &clock));
+    ExitCode::from(code)
+}
+
+async fn run(cli: &Cli, clock: &Clock) -> u8 {
+    let result = match &cli.command {
+        Command::Check => check(cli),
+        Command::Fetch { force } => fetch(cli, clock, *force).await,
+        Command::Status => status::run(cli, clock),
+        Command::Sources(SourcesCommand::Import { file, print }) => {
+            sources::import(cli, file, *print)
+        }
+        Command::Sources(SourcesCommand::Export { out }) => sources::export(cli, out.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Config(errors)) => {
+            eprintln!("{errors}");
+            let n = errors.0.len();
+            eprintln!(
+                "error: {n} configuration problem{}",
+                if n == 1 { "" } else { "s" }
+            );
+            EXIT_CONFIG
+        }
+        Err(Failure::Other(error)) => {
+            eprintln!("error: {error:#}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// Why a command could not finish.
+pub(crate) enum Failure {
+    /// The configuration is invalid (exit 78).
+    Config(config::ConfigErrors),
+    /// Anything else (exit 1).
+    Other(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Failure::Other(error.into())
+    }
+}
+
+pub(crate) fn load_plan(cli: &Cli) -> Result<Plan, Failure> {
+    config::load(&cli.config).map_err(Failure::Config)
+}
+
+fn check(cli: &Cli) -> Result<u8, Failure> {
+    let plan = load_plan(cli)?;
+    println!(
+        "{}: OK: {} sections, {} sources, {} signals; state {}; output {}",
+        cli.config.display(),
+        plan.sections.len(),
+        plan.sources.len(),
+        plan.signals.len(),
+        plan.site.state.display(),
+        plan.site.output.display(),
+    );
+    Ok(EXIT_OK)
+}
+
+async fn fetch(cli: &Cli, clock: &Clock, force: bool) -> Result<u8, Failure> {
+    let plan = load_plan(cli)?;
+    let mut store = Store::open(&plan.site.state)?;
+    let options = ingest::Options {
+        force,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let report = ingest::ingest(&plan, &mut store, clock, &options).await?;
+    let mut line = report.summary();
+    if let Some(peak) = peak_rss_bytes() {
+        line.push_str(&format!("; peak RSS {:.0} MB", peak as f64 / 1e6));
+    }
+    // Each failure was logged with its source as it happened.
+    println!("{line}");
+    Ok(if report.failures().next().is_some() {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The process's peak resident memory, where the platform tells (Linux).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn init_logging(format: LogFormat, verbose: u8) {
+    let default = match verbose {
+        0 => "pressroom=info",
+        1 => "pressroom=debug",
+        _ => "pressroom=trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PRESSROOM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}

@@ -1,0 +1,311 @@
+//! Configuration: `pressroom.toml` parsed once and compiled into a typed [`Plan`].
+//!
+//! [`load`] reads the file, collects every problem at once (syntax, unknown keys,
+//! types, values, cross-references) with its line, column and key, and returns either
+//! a `Plan` or all the problems. Nothing after this module reads raw strings: URLs are
+//! [`Location`]s, durations are `Duration`s, zones are `Tz`, sections are [`SectionId`]s.
+//! Secrets come only from environment variables and are held in [`Secret`], which
+//! never prints. OPML import and export of sources live in [`opml`].
+
+mod compile;
+pub mod opml;
+mod problems;
+pub mod raw;
+
+use std::{
+    collections::BTreeMap,
+    fmt,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use chrono_tz::Tz;
+pub use problems::{ConfigErrors, Problem, Problems};
+use url::Url;
+
+use crate::model::{SectionId, SignalId, SourceId};
+
+/// Reads and compiles the configuration file at `path`.
+pub fn load(path: &Path) -> Result<Plan, ConfigErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors(vec![Problem {
+            file: path.to_owned(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message: format!("cannot read the configuration: {e}"),
+        }])
+    })?;
+    parse(&text, path)
+}
+
+/// Compiles configuration `text`, as if read from `path` (relative paths in it are
+/// resolved against the folder of `path`).
+pub fn parse(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
+    compile::compile(text, path)
+}
+
+/// The validated configuration: everything a run needs, typed.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The file the plan was read from.
+    pub origin: PathBuf,
+    /// The digest as a whole.
+    pub site: Site,
+    /// Download limits.
+    pub fetch: FetchLimits,
+    /// How long the store keeps what it ingested.
+    pub retention: Retention,
+    /// Sections, in reading order.
+    pub sections: Vec<Section>,
+    /// Feeds to ingest.
+    pub sources: Vec<Source>,
+    /// Most-read signals to read.
+    pub signals: Vec<Signal>,
+}
+
+impl Plan {
+    /// The section with this id.
+    pub fn section(&self, id: &SectionId) -> Option<&Section> {
+        self.sections.iter().find(|s| &s.id == id)
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: &SourceId) -> Option<&Source> {
+        self.sources.iter().find(|s| &s.id == id)
+    }
+}
+
+/// `[site]`, compiled.
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// Name of the digest.
+    pub title: String,
+    /// Public address of the archive, ending in '/'.
+    pub base_url: Url,
+    /// The newsroom's time zone.
+    pub time_zone: Tz,
+    /// The SQLite state file.
+    pub state: PathBuf,
+    /// The output folder.
+    pub output: PathBuf,
+    /// Language of the digest.
+    pub language: String,
+}
+
+/// `[fetch]`, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FetchLimits {
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for a whole request, body included.
+    pub timeout: Duration,
+    /// Largest body accepted, in bytes, after decompression.
+    pub max_body: u64,
+    /// Redirects followed before giving up.
+    pub max_redirects: usize,
+    /// Retries after a timeout, a 5xx or a 429.
+    pub retries: u32,
+    /// First retry delay (doubles each retry, with jitter).
+    pub backoff: Duration,
+    /// Longest `Retry-After` honoured.
+    pub max_retry_after: Duration,
+    /// Default interval between fetches of a source.
+    pub interval: Duration,
+}
+
+impl Default for FetchLimits {
+    fn default() -> Self {
+        FetchLimits {
+            concurrency: 16,
+            per_host: 4,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_body: 10 * 1024 * 1024,
+            max_redirects: 5,
+            retries: 2,
+            backoff: Duration::from_secs(1),
+            max_retry_after: Duration::from_secs(60),
+            interval: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// `[retention]`, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Retention {
+    /// Stories published longer ago than this are pruned.
+    pub stories: Duration,
+    /// Most-read snapshots older than this are pruned.
+    pub snapshots: Duration,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            stories: Duration::from_secs(30 * 86_400),
+            snapshots: Duration::from_secs(14 * 86_400),
+        }
+    }
+}
+
+/// One section of the digest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    /// Its id.
+    pub id: SectionId,
+    /// Its heading.
+    pub title: String,
+    /// Stories it carries in an issue.
+    pub stories: usize,
+    /// Feed categories (lower-cased) that place a story here.
+    pub categories: Vec<String>,
+}
+
+/// Where a feed or signal is read from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// An http or https URL.
+    Http(Url),
+    /// A local file (absolute path).
+    File(PathBuf),
+}
+
+impl Location {
+    /// The location as a URL (`file://` for files), used as the base of relative links.
+    pub fn as_url(&self) -> Option<Url> {
+        match self {
+            Location::Http(url) => Some(url.clone()),
+            Location::File(path) => Url::from_file_path(path).ok(),
+        }
+    }
+
+    /// The host name of an http location (per-host limits apply to it).
+    pub fn host(&self) -> Option<&str> {
+        match self {
+            Location::Http(url) => url.host_str(),
+            Location::File(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Http(url) => write!(f, "{url}"),
+            Location::File(path) => write!(f, "file://{}", path.display()),
+        }
+    }
+}
+
+/// How a source's stories find their section.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Placement {
+    /// Every story goes here, whatever its categories.
+    pub fixed: Option<SectionId>,
+    /// Category (lower-cased) → section, tried before the sections' own categories.
+    pub categories: BTreeMap<String, SectionId>,
+    /// Where stories that no rule places go.
+    pub fallback: Option<SectionId>,
+}
+
+/// A value read from the environment that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("…")
+    }
+}
+
+/// HTTP basic-auth credentials of a source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BasicAuth {
+    /// The user name.
+    pub user: String,
+    /// The password, from the environment.
+    pub password: Option<Secret>,
+}
+
+/// One feed of one outlet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// Its id.
+    pub id: SourceId,
+    /// Outlet name shown to readers.
+    pub name: String,
+    /// Where the feed is read from.
+    pub location: Location,
+    /// How its stories find their section.
+    pub placement: Placement,
+    /// Weight in ranking (> 0).
+    pub weight: f64,
+    /// Least time between two fetches.
+    pub interval: Duration,
+    /// Credentials, if the feed needs them.
+    pub auth: Option<BasicAuth>,
+}
+
+/// What a most-read signal's URL serves.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SignalKind {
+    /// A most-read feed: its order is the rank.
+    Feed,
+    /// An HTML page: `selector` picks the most-read links, most read first.
+    Html {
+        /// The CSS selector (checked to parse when the plan was compiled).
+        selector: String,
+    },
+    /// A JSON analytics export: URL and views per entry.
+    Json {
+        /// JSON pointer to the array of entries ("" for the document itself).
+        pointer: String,
+        /// Field with the URL.
+        url_field: String,
+        /// Field with the view count.
+        views_field: String,
+    },
+    /// A CSV analytics export with a header row.
+    Csv {
+        /// Column with the URL.
+        url_field: String,
+        /// Column with the view count.
+        views_field: String,
+    },
+}
+
+/// One most-read source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signal {
+    /// Its id.
+    pub id: SignalId,
+    /// What it serves.
+    pub kind: SignalKind,
+    /// Where it is read from.
+    pub location: Location,
+    /// Least time between two readings.
+    pub interval: Duration,
+}

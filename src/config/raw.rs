@@ -1,0 +1,138 @@
+//! The configuration file as written: serde structs mirroring `pressroom.toml`.
+//!
+//! The `///` line on each field is the user's documentation of that key (the README's
+//! configuration reference repeats them). Nothing outside `config` reads these
+//! structs: [`super::compile`] turns them into a typed [`super::Plan`]. Fields whose
+//! value is checked after parsing are `Spanned`, so a problem can point at its line.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `[site]`: the digest as a whole.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    /// Name of the digest, used in subjects, pages and feeds. Default "Press review".
+    pub title: Option<String>,
+    /// Public address of the archive; links in email and feeds point below it.
+    /// Default "http://127.0.0.1:8080/".
+    pub base_url: Option<Spanned<String>>,
+    /// IANA time zone of the newsroom, e.g. "Europe/Moscow". Default "UTC".
+    pub time_zone: Option<Spanned<String>>,
+    /// The SQLite state file, relative to this file. Default "pressroom.db".
+    pub state: Option<String>,
+    /// Folder for feeds, archive pages and `.eml` files, relative to this file.
+    /// Default "public".
+    pub output: Option<String>,
+    /// Language of the digest (BCP 47), e.g. "en". Default "en".
+    pub language: Option<String>,
+}
+
+/// `[fetch]`: how feeds and signals are downloaded.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFetch {
+    /// Requests in flight at once, over all hosts. Default 16.
+    pub concurrency: Option<Spanned<i64>>,
+    /// Requests in flight at once to one host. Default 4.
+    pub per_host: Option<Spanned<i64>>,
+    /// Time allowed to open a connection, e.g. "10s". Default "10s".
+    pub connect_timeout: Option<Spanned<String>>,
+    /// Time allowed for a whole request, body included. Default "30s".
+    pub timeout: Option<Spanned<String>>,
+    /// Largest body accepted, after decompression, e.g. "10 MiB". Default "10 MiB".
+    pub max_body: Option<Spanned<String>>,
+    /// Redirects followed before giving up. Default 5.
+    pub max_redirects: Option<Spanned<i64>>,
+    /// Retries after a timeout, a 5xx or a 429. Default 2.
+    pub retries: Option<Spanned<i64>>,
+    /// First retry delay; it doubles each time, with jitter. Default "1s".
+    pub backoff: Option<Spanned<String>>,
+    /// Longest `Retry-After` honoured; a longer one ends the attempt for this run.
+    /// Default "60s".
+    pub max_retry_after: Option<Spanned<String>>,
+    /// How often a source is fetched unless it sets its own `interval`. Default "15m".
+    pub interval: Option<Spanned<String>>,
+}
+
+/// `[retention]`: how long the store keeps what it ingested.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetention {
+    /// Stories older than this (by publication time) are pruned. Default "30d".
+    pub stories: Option<Spanned<String>>,
+    /// Most-read snapshots older than this are pruned. Default "14d".
+    pub snapshots: Option<Spanned<String>>,
+}
+
+/// `[[sections]]`: one section of the digest; their order in the file is the order
+/// in which readers see them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
+    /// Identifier: a-z, 0-9, '-' and '_' (used by sources, subscribers, templates).
+    pub id: Spanned<String>,
+    /// Heading shown to readers, e.g. "Politics & Diplomacy".
+    pub title: String,
+    /// Stories the section carries in an issue. Default 5.
+    pub stories: Option<Spanned<i64>>,
+    /// Feed categories (matched without regard to case) that place a story here.
+    #[serde(default)]
+    pub categories: Vec<String>,
+}
+
+/// `[[sources]]`: one feed of one outlet.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// Identifier: a-z, 0-9, '-' and '_'. It keeps the source's state when its URL changes.
+    pub id: Spanned<String>,
+    /// Outlet name shown to readers ("also in: …"). Default: the id.
+    pub name: Option<String>,
+    /// The feed: "https://…", "http://…", or "file://PATH" (a relative PATH is relative
+    /// to this file).
+    pub url: Spanned<String>,
+    /// Section for every story of this feed; overrides categories.
+    pub section: Option<Spanned<String>>,
+    /// Feed category → section id, consulted before the sections' own `categories`.
+    #[serde(default)]
+    pub categories: BTreeMap<String, Spanned<String>>,
+    /// Section for stories that no rule places; without it they are kept but reported
+    /// as unplaced.
+    pub fallback_section: Option<Spanned<String>>,
+    /// Weight of the outlet in ranking, greater than 0. Default 1.0.
+    pub weight: Option<Spanned<f64>>,
+    /// Fetch this source at most this often, e.g. "1h". Default: `fetch.interval`.
+    pub interval: Option<Spanned<String>>,
+    /// User name for HTTP basic authentication.
+    pub user: Option<String>,
+    /// Name of the environment variable that holds the basic-auth password.
+    pub password_env: Option<Spanned<String>>,
+}
+
+/// `[[signals]]`: one "most read" source.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSignal {
+    /// Identifier: a-z, 0-9, '-' and '_'.
+    pub id: Spanned<String>,
+    /// What the URL serves: "feed" (a most-read feed, its order is the rank), "html"
+    /// (a page; `selector` picks the links of its most-read box), "json" or "csv"
+    /// (an analytics export of URL and views).
+    pub kind: Spanned<String>,
+    /// Where to read it: "https://…", "http://…" or "file://PATH".
+    pub url: Spanned<String>,
+    /// CSS selector of the most-read links, most read first (kind "html").
+    pub selector: Option<Spanned<String>>,
+    /// JSON pointer to the array of entries, e.g. "/data/rows" (kind "json").
+    /// Default: the document itself.
+    pub pointer: Option<String>,
+    /// Field or column holding the URL (kinds "json" and "csv"). Default "url".
+    pub url_field: Option<String>,
+    /// Field or column holding the view count (kinds "json" and "csv"). Default "views".
+    pub views_field: Option<String>,
+    /// Read this signal at most this often, e.g. "30m". Default: `fetch.interval`.
+    pub interval: Option<Spanned<String>>,
+}

@@ -1,0 +1,248 @@
+//! The feed-rs adapter: the only place that sees `feed_rs` types.
+//!
+//! [`read_feed`] takes raw bytes (and the HTTP charset), decodes them (see
+//! [`super::decode`]), lets feed-rs parse RSS 0.9x/1.0/2.0, Atom and JSON Feed, and
+//! returns pressroom's own [`ParsedFeed`]. It works around feed-rs's known gaps: legacy
+//! roots are modernised, a failed parse is retried once with broken entities repaired,
+//! JSON Feed `image`s (which feed-rs drops) are read separately, and a panic inside the
+//! parser is caught and reported as an error instead of taking the run down.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chrono::{DateTime, Utc};
+use feed_rs::{model, parser};
+use url::Url;
+
+use super::{dates, decode};
+use crate::model::Image;
+
+/// Why a document could not be read as a feed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not a feed at all (an HTML page, arbitrary JSON…) or broken beyond repair.
+    #[error("not a readable feed: {0}")]
+    Unreadable(String),
+    /// A feed without a single entry.
+    #[error("the feed has no entries")]
+    NoEntries,
+    /// The parser crashed on this input.
+    #[error("the feed parser crashed on this document")]
+    Crashed,
+}
+
+/// A feed as pressroom sees it.
+#[derive(Debug, Default)]
+pub struct ParsedFeed {
+    /// The feed's title.
+    pub title: Option<String>,
+    /// The feed's home page (its `<link>`), a base for relative links when the feed
+    /// itself was read from a file.
+    pub link: Option<String>,
+    /// Its entries, in document order.
+    pub entries: Vec<ParsedEntry>,
+}
+
+/// One entry, its fields still raw text (HTML, unresolved links).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ParsedEntry {
+    /// The GUID / id the feed wrote (never one made up by the parser).
+    pub guid: Option<String>,
+    /// The entry's link, as written (possibly relative).
+    pub link: Option<String>,
+    /// The title, possibly with markup or entities.
+    pub title: Option<String>,
+    /// The summary (HTML or text).
+    pub summary: Option<String>,
+    /// The full content (HTML or text).
+    pub content: Option<String>,
+    /// Author names.
+    pub authors: Vec<String>,
+    /// Category labels.
+    pub categories: Vec<String>,
+    /// Publication time, if readable.
+    pub published: Option<DateTime<Utc>>,
+    /// Update time, if readable.
+    pub updated: Option<DateTime<Utc>>,
+    /// Images named by the entry (media, enclosures, JSON Feed image), best first.
+    pub images: Vec<Image>,
+    /// The entry's xml:base, if any.
+    pub base: Option<String>,
+}
+
+/// Decodes and parses one document fetched from `base` (an http(s) URL; `None` for
+/// files, whose relative links are resolved later against the feed's home page).
+pub fn read_feed(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    base: Option<&Url>,
+) -> Result<ParsedFeed, ParseError> {
+    let text = decode::to_utf8(bytes, http_charset);
+    let text = decode::modernise(&text).unwrap_or(text);
+    let feed = match parse_isolated(&text, base) {
+        Ok(feed) => feed,
+        Err(ParseError::Unreadable(first)) if text.contains('&') => {
+            let repaired = decode::repair_entities(&text);
+            parse_isolated(&repaired, base).map_err(|_| ParseError::Unreadable(first))?
+        }
+        Err(e) => return Err(e),
+    };
+    let json_images = match feed.feed_type {
+        model::FeedType::JSON => json_feed_images(&text),
+        _ => Default::default(),
+    };
+    let entries: Vec<ParsedEntry> = feed
+        .entries
+        .into_iter()
+        .map(|e| entry(e, &json_images))
+        .collect();
+    if entries.is_empty() {
+        return Err(ParseError::NoEntries);
+    }
+    let link = feed
+        .links
+        .iter()
+        .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
+        .map(|l| l.href.clone());
+    Ok(ParsedFeed {
+        title: feed.title.map(|t| t.content),
+        link,
+        entries,
+    })
+}
+
+/// Runs feed-rs, turning a panic into [`ParseError::Crashed`].
+fn parse_isolated(text: &str, base: Option<&Url>) -> Result<model::Feed, ParseError> {
+    let parser = parser::Builder::new()
+        .base_uri(base.map(Url::as_str))
+        // An empty id marks "the feed gave none"; we choose the identity ourselves.
+        .id_generator(|_, _, _| String::new())
+        .timestamp_parser(dates::parse)
+        .sanitize_content(false)
+        .build();
+    match catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes()))) {
+        Ok(Ok(feed)) => Ok(feed),
+        Ok(Err(e)) => Err(ParseError::Unreadable(e.to_string())),
+        Err(_) => Err(ParseError::Crashed),
+    }
+}
+
+fn entry(e: model::Entry, json_images: &std::collections::HashMap<String, String>) -> ParsedEntry {
+    let guid = Some(e.id.trim().to_owned()).filter(|id| !id.is_empty());
+    let link = e
+        .links
+        .iter()
+        .find(|l| {
+            matches!(l.rel.as_deref(), None | Some("alternate"))
+                && !is_image_type(l.media_type.as_deref())
+        })
+        .map(|l| l.href.clone());
+    let mut images: Vec<Image> = Vec::new();
+    if let Some(url) = guid.as_ref().and_then(|g| json_images.get(g)) {
+        images.push(image(url.clone(), None, None));
+    }
+    for object in &e.media {
+        let alt = object
+            .description
+            .as_ref()
+            .or(object.title.as_ref())
+            .map(|t| t.content.clone());
+        for content in &object.content {
+            let typed_image = content
+                .content_type
+                .as_ref()
+                .is_some_and(|t| t.ty() == "image");
+            if let Some(url) = &content.url
+                && (typed_image || content.content_type.is_none() && looks_like_image(url.as_str()))
+            {
+                images.push(Image {
+                    url: url.to_string(),
+                    alt: alt.clone(),
+                    width: content.width,
+                    height: content.height,
+                });
+            }
+        }
+        for thumbnail in &object.thumbnails {
+            images.push(Image {
+                url: thumbnail.image.uri.clone(),
+                alt: alt.clone(),
+                width: thumbnail.image.width,
+                height: thumbnail.image.height,
+            });
+        }
+    }
+    for l in &e.links {
+        if l.rel.as_deref() == Some("enclosure") && is_image_type(l.media_type.as_deref()) {
+            images.push(image(l.href.clone(), None, None));
+        }
+    }
+    ParsedEntry {
+        guid,
+        link,
+        title: e.title.map(|t| t.content),
+        summary: e.summary.map(|t| t.content),
+        content: e.content.and_then(|c| c.body),
+        authors: e.authors.into_iter().filter_map(|p| p.name).collect(),
+        categories: e
+            .categories
+            .into_iter()
+            .map(|c| c.label.filter(|l| !l.trim().is_empty()).unwrap_or(c.term))
+            .collect(),
+        published: e.published,
+        updated: e.updated,
+        images,
+        base: e.base,
+    }
+}
+
+fn image(url: String, width: Option<u32>, height: Option<u32>) -> Image {
+    Image {
+        url,
+        alt: None,
+        width,
+        height,
+    }
+}
+
+fn is_image_type(media_type: Option<&str>) -> bool {
+    media_type.is_some_and(|t| t.starts_with("image/"))
+}
+
+fn looks_like_image(url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+}
+
+/// JSON Feed items' `image` (or `banner_image`) by item id: feed-rs does not keep them.
+fn json_feed_images(text: &str) -> std::collections::HashMap<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        #[serde(default)]
+        items: Vec<Item>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Item {
+        id: Option<serde_json::Value>,
+        image: Option<String>,
+        banner_image: Option<String>,
+    }
+    let Ok(doc) = serde_json::from_str::<Doc>(text) else {
+        return Default::default();
+    };
+    doc.items
+        .into_iter()
+        .filter_map(|item| {
+            let id = match item.id? {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            Some((id.trim().to_owned(), item.image.or(item.banner_image)?))
+        })
+        .collect()
+}

@@ -1,0 +1,280 @@
+//! Bytes → UTF-8 text, and the repairs that let feed-rs read feeds it would reject.
+//!
+//! feed-rs decodes by the XML declaration and fails on documents whose declaration
+//! lies, so we decode first and hand it UTF-8 with the declaration rewritten. The
+//! order of evidence: a byte-order mark; UTF-16 by its shape; valid UTF-8 (a document
+//! that is valid UTF-8 and not ASCII is UTF-8 whatever it declares); the XML
+//! declaration; the HTTP charset; then chardetng's guess.
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+
+/// Decodes `bytes` to UTF-8 text; `http_charset` is the `Content-Type` charset, if any.
+pub fn to_utf8(bytes: &[u8], http_charset: Option<&str>) -> String {
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return rewrite_declaration(text.into_owned());
+    }
+    if let Some(encoding) = utf16_by_shape(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return rewrite_declaration(text.into_owned());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return rewrite_declaration(text.to_owned());
+    }
+    let declared = declared_encoding(bytes)
+        .or(http_charset)
+        .and_then(|label| Encoding::for_label(label.trim().as_bytes()))
+        .filter(|e| *e != UTF_8 && *e != UTF_16LE && *e != UTF_16BE);
+    let encoding = declared.unwrap_or_else(|| {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(bytes, true);
+        detector.guess(None, chardetng::Utf8Detection::Deny)
+    });
+    let (text, _, _) = encoding.decode(bytes);
+    rewrite_declaration(text.into_owned())
+}
+
+/// The charset parameter of a `Content-Type` header value.
+pub fn charset_of(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"'))
+    })
+}
+
+/// UTF-16 without a BOM: `<` followed or preceded by a zero byte.
+fn utf16_by_shape(bytes: &[u8]) -> Option<&'static Encoding> {
+    match bytes {
+        [b'<', 0, b'?' | b'r' | b'f', 0, ..] => Some(UTF_16LE),
+        [0, b'<', 0, b'?' | b'r' | b'f', ..] => Some(UTF_16BE),
+        _ => None,
+    }
+}
+
+/// The `encoding` pseudo-attribute of an XML declaration at the start of `bytes`.
+fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+    let head = &bytes[..bytes.len().min(256)];
+    let head = std::str::from_utf8(head)
+        .unwrap_or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default());
+    let declaration = head.trim_start().strip_prefix("<?xml")?;
+    let declaration = &declaration[..declaration.find("?>")?];
+    let after = &declaration[declaration.find("encoding")? + "encoding".len()..];
+    let after = after.trim_start().strip_prefix('=')?.trim_start();
+    let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &after[1..];
+    Some(&value[..value.find(quote)?])
+}
+
+/// Replaces the declared encoding with UTF-8 (the text is UTF-8 now).
+fn rewrite_declaration(text: String) -> String {
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if !trimmed.starts_with("<?xml") {
+        return trimmed.to_owned();
+    }
+    let Some(end) = trimmed.find("?>") else {
+        return trimmed.to_owned();
+    };
+    if !trimmed[..end].contains("encoding") {
+        return trimmed.to_owned();
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"{}",
+        &trimmed[end..]
+    )
+}
+
+/// Repairs that make common real-world mistakes parse: bare `&` that starts no
+/// entity, and HTML entities (`&nbsp;`) that XML does not define. Applied only after a
+/// first parse failed.
+pub fn repair_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        let terminated = after[name_len..].starts_with(';') && !name.is_empty();
+        match (terminated, name) {
+            (true, "amp" | "lt" | "gt" | "quot" | "apos") => out.push('&'),
+            (true, n) if n.starts_with('#') => out.push('&'),
+            (true, n) => match html_entity(n) {
+                Some(c) => {
+                    out.push_str(&format!("&#{};", c as u32));
+                    rest = &after[name_len + 1..];
+                    continue;
+                }
+                None => out.push_str("&amp;"),
+            },
+            (false, _) => out.push_str("&amp;"),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The HTML entities feeds use most that XML does not define.
+fn html_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "nbsp" => '\u{a0}',
+        "ndash" => '–',
+        "mdash" => '—',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "hellip" => '…',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "euro" => '€',
+        "pound" => '£',
+        "middot" => '·',
+        "bull" => '•',
+        "deg" => '°',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "agrave" => 'à',
+        "aacute" => 'á',
+        "ccedil" => 'ç',
+        "ouml" => 'ö',
+        "uuml" => 'ü',
+        "auml" => 'ä',
+        "szlig" => 'ß',
+        "oacute" => 'ó',
+        "iacute" => 'í',
+        "ntilde" => 'ñ',
+        "times" => '×',
+        _ => return None,
+    })
+}
+
+/// Rewrites legacy formats feed-rs reads as empty into ones it reads: `<rss>` without
+/// a version, Atom 0.3 and RSS 0.90.
+pub fn modernise(text: &str) -> Option<String> {
+    const ATOM_03: &str = "http://purl.org/atom/ns#";
+    const RSS_090: &str = "http://my.netscape.com/rdf/simple/0.9/";
+    if text.contains(ATOM_03) {
+        let text = text
+            .replace(ATOM_03, "http://www.w3.org/2005/Atom")
+            .replace("<issued>", "<published>")
+            .replace("</issued>", "</published>")
+            .replace("<modified>", "<updated>")
+            .replace("</modified>", "</updated>")
+            .replace("mode=\"escaped\"", "");
+        return Some(text);
+    }
+    if text.contains(RSS_090) {
+        return Some(text.replace(RSS_090, "http://purl.org/rss/1.0/"));
+    }
+    let start = root_start(text, "rss")?;
+    let tag_end = start + text[start..].find('>')?;
+    if text[start..tag_end].contains("version") {
+        return None;
+    }
+    let mut fixed = String::with_capacity(text.len() + 16);
+    fixed.push_str(&text[..start + 4]);
+    fixed.push_str(" version=\"2.0\"");
+    fixed.push_str(&text[start + 4..]);
+    Some(fixed)
+}
+
+/// The byte offset of the root element if it is `<name` (skipping prolog and comments).
+fn root_start(text: &str, name: &str) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let next = at + text[at..].find('<')?;
+        let rest = &text[next..];
+        if rest.starts_with("<?") {
+            at = next + rest.find("?>")? + 2;
+        } else if rest.starts_with("<!--") {
+            at = next + rest.find("-->")? + 3;
+        } else if rest.starts_with("<!") {
+            at = next + rest.find('>')? + 1;
+        } else {
+            let after = rest.get(1 + name.len()..)?;
+            let matches =
+                rest[1..].starts_with(name) && after.starts_with([' ', '>', '\n', '\t', '\r']);
+            return matches.then_some(next);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_passes_through_and_declaration_is_rewritten() {
+        let doc = "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss>Привет</rss>";
+        let text = to_utf8(doc.as_bytes(), None);
+        assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+        assert!(text.contains("Привет"));
+    }
+
+    #[test]
+    fn declared_single_byte_encodings_are_honoured() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251
+            .encode("<?xml version=\"1.0\" encoding=\"windows-1251\"?><t>Москва</t>");
+        assert!(to_utf8(&bytes, None).contains("Москва"));
+    }
+
+    #[test]
+    fn undeclared_cyrillic_is_detected() {
+        let sentence = "<rss version=\"2.0\"><channel><title>Новости дня</title><item><title>Правительство утвердило бюджет на следующий год</title></item></channel></rss>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(sentence);
+        assert!(to_utf8(&bytes, None).contains("Правительство утвердило бюджет"));
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let doc = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss>Zürich</rss>";
+        let le: Vec<u8> = doc.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = doc.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let with_bom: Vec<u8> = [0xFE, 0xFF].into_iter().chain(be.iter().copied()).collect();
+        for bytes in [le, be, with_bom] {
+            let text = to_utf8(&bytes, None);
+            assert!(text.contains("Zürich"), "{text}");
+            assert!(text.contains("encoding=\"UTF-8\""));
+        }
+    }
+
+    #[test]
+    fn http_charset_is_read() {
+        assert_eq!(
+            charset_of("text/xml; charset=\"ISO-8859-1\""),
+            Some("ISO-8859-1")
+        );
+        assert_eq!(charset_of("application/rss+xml"), None);
+    }
+
+    #[test]
+    fn entities_are_repaired_only_where_broken() {
+        assert_eq!(repair_entities("Tom & Jerry"), "Tom &amp; Jerry");
+        assert_eq!(repair_entities("?a=1&b=2"), "?a=1&amp;b=2");
+        assert_eq!(
+            repair_entities("a&nbsp;b &amp; c &#160; &lt;"),
+            "a&#160;b &amp; c &#160; &lt;"
+        );
+        assert_eq!(repair_entities("&unknown; &"), "&amp;unknown; &amp;");
+    }
+
+    #[test]
+    fn legacy_roots_are_modernised() {
+        let fixed = modernise("<?xml version=\"1.0\"?>\n<!-- c --><rss><channel/></rss>").unwrap();
+        assert!(fixed.contains("<rss version=\"2.0\">"));
+        assert!(modernise("<rss version=\"0.91\"><channel/></rss>").is_none());
+        assert!(
+            modernise("<feed xmlns=\"http://purl.org/atom/ns#\"><modified>x</modified></feed>")
+                .unwrap()
+                .contains("<updated>x</updated>")
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! Per-source fetch state (conditional-GET validators) and health (last success,
+//! last error, failure streak).
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, Writer};
+use crate::{
+    model::{SignalId, SourceId},
+    time::{from_unix, to_unix},
+};
+
+/// Names the thing fetched: a source or a signal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StateKey {
+    /// A feed.
+    Source(SourceId),
+    /// A most-read signal.
+    Signal(SignalId),
+}
+
+impl fmt::Display for StateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StateKey::Source(id) => write!(f, "source/{id}"),
+            StateKey::Signal(id) => write!(f, "signal/{id}"),
+        }
+    }
+}
+
+/// What lets the next request be conditional, or the next parse be skipped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// The server's `ETag`.
+    pub etag: Option<String>,
+    /// The server's `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// SHA-256 of the last body parsed (skips the parse when a server ignores
+    /// conditional requests, and for files).
+    pub body_hash: Option<String>,
+}
+
+/// What is known about a source before fetching it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetchState {
+    /// Validators from the last success.
+    pub validators: Validators,
+    /// When it was last tried.
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// Consecutive failures.
+    pub failure_streak: u32,
+}
+
+/// The outcome of one fetch, to be recorded.
+#[derive(Clone, Debug)]
+pub struct FetchRecord {
+    /// What was fetched.
+    pub key: StateKey,
+    /// Where from (shown in `status`).
+    pub location: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// New validators and the number of items read, or a one-line error.
+    pub result: Result<(Validators, usize), String>,
+}
+
+/// One line of `pressroom status`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Health {
+    /// `source/ID` or `signal/ID`.
+    pub key: String,
+    /// Where it is read from.
+    pub location: String,
+    /// Last attempt.
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// Last success.
+    pub last_success: Option<DateTime<Utc>>,
+    /// Last error and when it happened.
+    pub last_error: Option<(DateTime<Utc>, String)>,
+    /// Consecutive failures.
+    pub failure_streak: u32,
+    /// Items (or signal entries) read at the last success.
+    pub items: u64,
+}
+
+impl Store {
+    /// The state recorded for `key` (empty when it was never fetched).
+    pub fn fetch_state(&self, key: &StateKey) -> Result<FetchState, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT etag, last_modified, body_hash, last_attempt, failure_streak
+                 FROM fetch_state WHERE key = ?1",
+                [key.to_string()],
+                |row| {
+                    Ok(FetchState {
+                        validators: Validators {
+                            etag: row.get(0)?,
+                            last_modified: row.get(1)?,
+                            body_hash: row.get(2)?,
+                        },
+                        last_attempt: row.get::<_, Option<i64>>(3)?.map(from_unix),
+                        failure_streak: row.get(4)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(row.unwrap_or_default())
+    }
+
+    /// Health of everything ever fetched, sources first, by key.
+    pub fn health(&self) -> Result<Vec<Health>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, location, last_attempt, last_success, last_error_at, last_error,
+                    failure_streak, items
+             FROM fetch_state ORDER BY key LIKE 'signal/%', key",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let error_at: Option<i64> = row.get(4)?;
+            let error: Option<String> = row.get(5)?;
+            Ok(Health {
+                key: row.get(0)?,
+                location: row.get(1)?,
+                last_attempt: row.get::<_, Option<i64>>(2)?.map(from_unix),
+                last_success: row.get::<_, Option<i64>>(3)?.map(from_unix),
+                last_error: error_at.zip(error).map(|(at, e)| (from_unix(at), e)),
+                failure_streak: row.get(6)?,
+                items: row.get::<_, i64>(7)?.max(0) as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl Writer<'_> {
+    /// Records the outcome of one fetch: validators and health.
+    pub fn record_fetch(&mut self, record: &FetchRecord) -> Result<(), StoreError> {
+        let key = record.key.to_string();
+        let at = to_unix(record.at);
+        self.tx.execute(
+            "INSERT INTO fetch_state (key, location, last_attempt) VALUES (?1, ?2, ?3)
+             ON CONFLICT(key) DO UPDATE SET location = ?2, last_attempt = ?3",
+            params![key, record.location, at],
+        )?;
+        match &record.result {
+            Ok((validators, items)) => {
+                self.tx.execute(
+                    "UPDATE fetch_state SET etag = ?2, last_modified = ?3, body_hash = ?4,
+                        last_success = ?5, failure_streak = 0, items = ?6
+                     WHERE key = ?1",
+                    params![
+                        key,
+                        validators.etag,
+                        validators.last_modified,
+                        validators.body_hash,
+                        at,
+                        *items as i64
+                    ],
+                )?;
+            }
+            Err(error) => {
+                self.tx.execute(
+                    "UPDATE fetch_state SET last_error = ?2, last_error_at = ?3,
+                        failure_streak = failure_streak + 1
+                     WHERE key = ?1",
+                    params![key, error, at],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the validators but marks the source as successfully checked (a 304, or an
+    /// unchanged body).
+    pub fn record_unchanged(
+        &mut self,
+        key: &StateKey,
+        location: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO fetch_state (key, location, last_attempt, last_success) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT(key) DO UPDATE SET location = ?2, last_attempt = ?3, last_success = ?3,
+                 failure_streak = 0",
+            params![key.to_string(), location, to_unix(at)],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! The state: one SQLite file (WAL mode) holding stories, fetch state and source
+//! health, and most-read snapshots.
+//!
+//! Only this module sees SQL. Other stages hand it domain types (`Item`, `Story`,
+//! `SignalSnapshot` from [`crate::model`]) and get domain types back. Writes go through a [`Writer`], one
+//! transaction per batch, so that ingesting a thousand feeds costs a handful of
+//! commits, not fifty thousand. Deleting the file starts afresh: migrations in
+//! [`schema`] rebuild it.
+
+mod fetch_state;
+mod schema;
+mod signals;
+mod stories;
+
+use std::path::{Path, PathBuf};
+
+pub use fetch_state::{FetchRecord, FetchState, Health, StateKey, Validators};
+use rusqlite::Connection;
+pub use stories::{PruneReport, SaveReport};
+
+/// What went wrong with the state file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file could not be opened or created.
+    #[error("cannot open the state file {path}: {source}")]
+    Open {
+        /// The state file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The file was written by a newer pressroom.
+    #[error("the state file {path} has schema version {found}; this pressroom knows up to {known}")]
+    TooNew {
+        /// The state file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
+    /// A query failed.
+    #[error("state file: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A stored value could not be read back.
+    #[error("state file: corrupt value in {what}: {detail}")]
+    Corrupt {
+        /// Which column.
+        what: &'static str,
+        /// What was wrong.
+        detail: String,
+    },
+}
+
+/// The open state file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the state file at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_error = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| open_error(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        }
+        let conn = Connection::open(path).map_err(open_error)?;
+        Store::init(conn, path.to_owned())
+    }
+
+    /// An in-memory store, for tests and previews of throwaway data.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        Store::init(conn, PathBuf::from(":memory:"))
+    }
+
+    fn init(conn: Connection, path: PathBuf) -> Result<Store, StoreError> {
+        // WAL with synchronous=NORMAL survives a process crash without an fsync per
+        // commit; see ARCHITECTURE.md for why that is the right trade here.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut store = Store { conn, path };
+        schema::migrate(&mut store.conn, &store.path)?;
+        Ok(store)
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts a batch of writes, committed together by [`Writer::commit`].
+    pub fn writer(&mut self) -> Result<Writer<'_>, StoreError> {
+        Ok(Writer {
+            tx: self.conn.transaction()?,
+        })
+    }
+}
+
+/// A batch of writes in one transaction; dropped without [`Writer::commit`], it
+/// writes nothing.
+pub struct Writer<'a> {
+    tx: rusqlite::Transaction<'a>,
+}
+
+impl Writer<'_> {
+    /// Makes the batch durable.
+    pub fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit()?)
+    }
+}

@@ -1,0 +1,290 @@
+//! Stories: saving ingested items under a stable identity, reading them back, pruning.
+//!
+//! Identity within a source, strongest first: the feed's GUID, then the canonical URL,
+//! then a hash of title and date. An item that matches an existing story by any of
+//! them updates that story (an unstable GUID is replaced by the new one when the URL
+//! still matches), so an updated entry never becomes a second story.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, Writer};
+use crate::{
+    config::Retention,
+    model::{IdentityKey, Image, Item, SectionId, SourceId, Story, StoryId},
+    time::{from_unix, to_unix},
+};
+
+/// What saving one feed's items did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SaveReport {
+    /// Stories seen for the first time.
+    pub new: usize,
+    /// Known stories whose content changed.
+    pub updated: usize,
+    /// Known stories seen again unchanged.
+    pub unchanged: usize,
+}
+
+impl std::ops::AddAssign for SaveReport {
+    fn add_assign(&mut self, other: SaveReport) {
+        self.new += other.new;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// What pruning removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PruneReport {
+    /// Stories removed.
+    pub stories: usize,
+    /// Snapshots removed.
+    pub snapshots: usize,
+}
+
+const STORY_COLUMNS: &str = "id, source, guid, url, title, summary_html, excerpt, image, authors,
+     topics, section, published, updated, first_seen, dated";
+
+impl Writer<'_> {
+    /// Saves the items of one fetch of `source`, read at `now`.
+    pub fn save_items(
+        &mut self,
+        source: &SourceId,
+        items: &[Item],
+        now: DateTime<Utc>,
+    ) -> Result<SaveReport, StoreError> {
+        let mut report = SaveReport::default();
+        for item in items {
+            match self.find_existing(source, item)? {
+                Some(existing) => {
+                    if self.update_story(&existing, item, now)? {
+                        report.updated += 1;
+                    } else {
+                        report.unchanged += 1;
+                    }
+                }
+                None => {
+                    self.insert_story(source, item, now)?;
+                    report.new += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    fn find_existing(&self, source: &SourceId, item: &Item) -> Result<Option<Story>, StoreError> {
+        let by = |column: &str, value: &str| -> Result<Option<Story>, StoreError> {
+            let sql = format!(
+                "SELECT {STORY_COLUMNS} FROM stories WHERE source = ?1 AND {column} = ?2 LIMIT 1"
+            );
+            let mut stmt = self.tx.prepare_cached(&sql)?;
+            Ok(stmt
+                .query_row(params![source.as_str(), value], read_story)
+                .optional()?)
+        };
+        if let Some(guid) = &item.guid
+            && let Some(story) = by("guid", guid)?
+        {
+            return Ok(Some(story));
+        }
+        if item.url_is_key
+            && let Some(url) = &item.url
+            && let Some(story) = by("url", url)?
+        {
+            return Ok(Some(story));
+        }
+        if item.guid.is_none() && !(item.url_is_key && item.url.is_some()) {
+            return by("title_key", &item.title_key);
+        }
+        Ok(None)
+    }
+
+    fn insert_story(
+        &mut self,
+        source: &SourceId,
+        item: &Item,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let key = match (&item.guid, &item.url) {
+            (Some(guid), _) => IdentityKey::Guid(guid.clone()),
+            (None, Some(url)) if item.url_is_key => IdentityKey::Url(url.clone()),
+            _ => IdentityKey::TitleDate(item.title_key.clone()),
+        };
+        let id = StoryId::derive(source, &key);
+        let published = item
+            .published
+            .or(item.updated)
+            .map_or(now, |at| at.min(now));
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO stories (id, source, guid, url, title_key, title, summary_html,
+                 excerpt, image, authors, topics, section, published, updated, first_seen,
+                 last_seen, dated)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
+        )?;
+        stmt.execute(params![
+            id.as_str(),
+            source.as_str(),
+            item.guid,
+            item.url,
+            item.title_key,
+            item.title,
+            item.summary_html,
+            item.excerpt,
+            item.image.as_ref().map(json),
+            json(&item.authors),
+            json(&item.topics),
+            item.section.as_ref().map(SectionId::as_str),
+            to_unix(published),
+            item.updated.map(|u| to_unix(u.min(now))),
+            to_unix(now),
+            item.published.or(item.updated).is_some(),
+        ])?;
+        Ok(())
+    }
+
+    /// Updates `story` from `item`; returns whether its content changed.
+    fn update_story(
+        &mut self,
+        story: &Story,
+        item: &Item,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let published = match item.published.or(item.updated) {
+            Some(at) => at.min(now),
+            None => story.published,
+        };
+        let updated = item.updated.map(|u| u.min(now));
+        let changed = story.title != item.title
+            || story.summary_html != item.summary_html
+            || story.image != item.image
+            || story.authors != item.authors
+            || story.topics != item.topics
+            || story.section != item.section
+            || story.url != item.url
+            || story.published != published
+            || (updated.is_some() && story.updated != updated);
+        let mut stmt = self.tx.prepare_cached(
+            "UPDATE stories SET guid = COALESCE(?2, guid), url = ?3, title_key = ?4, title = ?5,
+                 summary_html = ?6, excerpt = ?7, image = ?8, authors = ?9, topics = ?10,
+                 section = ?11, published = ?12, updated = COALESCE(?13, updated),
+                 last_seen = ?14, dated = MAX(dated, ?15)
+             WHERE id = ?1",
+        )?;
+        stmt.execute(params![
+            story.id.as_str(),
+            item.guid,
+            item.url,
+            item.title_key,
+            item.title,
+            item.summary_html,
+            item.excerpt,
+            item.image.as_ref().map(json),
+            json(&item.authors),
+            json(&item.topics),
+            item.section.as_ref().map(SectionId::as_str),
+            to_unix(published),
+            updated.map(to_unix),
+            to_unix(now),
+            item.published.or(item.updated).is_some(),
+        ])?;
+        Ok(changed)
+    }
+
+    /// Removes stories and snapshots older than the retention allows.
+    pub fn prune(
+        &mut self,
+        retention: &Retention,
+        now: DateTime<Utc>,
+    ) -> Result<PruneReport, StoreError> {
+        let cutoff = |keep: std::time::Duration| to_unix(now) - keep.as_secs() as i64;
+        let stories = self.tx.execute(
+            "DELETE FROM stories WHERE published < ?1",
+            [cutoff(retention.stories)],
+        )?;
+        let snapshots = self.tx.execute(
+            "DELETE FROM snapshots WHERE taken_at < ?1",
+            [cutoff(retention.snapshots)],
+        )?;
+        Ok(PruneReport { stories, snapshots })
+    }
+}
+
+impl Store {
+    /// Stories published at or after `since`, newest first.
+    pub fn stories_since(&self, since: DateTime<Utc>) -> Result<Vec<Story>, StoreError> {
+        let sql = format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE published >= ?1 ORDER BY published DESC, id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([to_unix(since)], read_story)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// All stories of `source`, newest first.
+    pub fn stories_of(&self, source: &SourceId) -> Result<Vec<Story>, StoreError> {
+        let sql = format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE source = ?1 ORDER BY published DESC, id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([source.as_str()], read_story)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many stories the store holds.
+    pub fn story_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))?
+            .max(0) as u64)
+    }
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn read_story(row: &Row<'_>) -> rusqlite::Result<Story> {
+    let text_id = |index: usize, text: String| {
+        move |e: String| {
+            rusqlite::Error::FromSqlConversionFailure(
+                index,
+                rusqlite::types::Type::Text,
+                format!("{text:?}: {e}").into(),
+            )
+        }
+    };
+    let source: String = row.get(1)?;
+    let section: Option<String> = row.get(10)?;
+    let image: Option<Image> = match row.get::<_, Option<String>>(7)? {
+        Some(_) => Some(from_json(row, 7)?),
+        None => None,
+    };
+    Ok(Story {
+        id: StoryId(row.get(0)?),
+        source: SourceId::parse(&source).map_err(text_id(1, source.clone()))?,
+        guid: row.get(2)?,
+        url: row.get(3)?,
+        title: row.get(4)?,
+        summary_html: row.get(5)?,
+        excerpt: row.get(6)?,
+        image,
+        authors: from_json(row, 8)?,
+        topics: from_json(row, 9)?,
+        section: match section {
+            Some(s) => Some(SectionId::parse(&s).map_err(text_id(10, s.clone()))?),
+            None => None,
+        },
+        published: from_unix(row.get(11)?),
+        updated: row.get::<_, Option<i64>>(12)?.map(from_unix),
+        first_seen: from_unix(row.get(13)?),
+        dated: row.get(14)?,
+    })
+}

@@ -1,0 +1,99 @@
+//! The one door through which wall-clock time enters pressroom.
+//!
+//! Every stage that needs "now" receives a [`Clock`]; nothing else calls `Utc::now`
+//! (clippy's `disallowed-methods` enforces it). Tests and `--now` use [`Clock::fixed`],
+//! so windows, decay and schedules can be replayed at any instant. Elapsed-time
+//! measurements (timeouts, timings in logs) use `std::time::Instant`, which is not
+//! wall-clock time and is allowed everywhere.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+
+/// Where the current time comes from.
+#[derive(Clone, Debug)]
+pub struct Clock(Source);
+
+#[derive(Clone, Debug)]
+enum Source {
+    System,
+    Fixed(Arc<Mutex<DateTime<Utc>>>),
+}
+
+impl Clock {
+    /// The system's clock.
+    pub fn system() -> Self {
+        Clock(Source::System)
+    }
+
+    /// A clock that stands still at `at` until [`Clock::set`] or [`Clock::advance`] moves it.
+    pub fn fixed(at: DateTime<Utc>) -> Self {
+        Clock(Source::Fixed(Arc::new(Mutex::new(at))))
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            #[allow(clippy::disallowed_methods)] // the one permitted call
+            Source::System => Utc::now(),
+            Source::Fixed(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    /// Whether this clock stands still (set with `--now` or in a test).
+    pub fn is_fixed(&self) -> bool {
+        matches!(self.0, Source::Fixed(_))
+    }
+
+    /// Moves a fixed clock to `at`; a system clock ignores it.
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Source::Fixed(cell) = &self.0 {
+            *cell.lock().unwrap_or_else(|e| e.into_inner()) = at;
+        }
+    }
+
+    /// Moves a fixed clock forward by `by`; a system clock ignores it.
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Source::Fixed(cell) = &self.0 {
+            let mut at = cell.lock().unwrap_or_else(|e| e.into_inner());
+            *at += by;
+        }
+    }
+}
+
+/// Seconds since the Unix epoch, the form in which the store keeps instants.
+pub fn to_unix(at: DateTime<Utc>) -> i64 {
+    at.timestamp()
+}
+
+/// The instant `secs` seconds after the Unix epoch (clamped to chrono's range).
+pub fn from_unix(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_clock_stands_still_and_moves_only_when_told() {
+        let start = DateTime::parse_from_rfc3339("2026-11-27T06:00:00Z")
+            .unwrap()
+            .to_utc();
+        let clock = Clock::fixed(start);
+        assert_eq!(clock.now(), start);
+        clock.advance(chrono::Duration::minutes(90));
+        assert_eq!(clock.now(), start + chrono::Duration::minutes(90));
+        let copy = clock.clone();
+        copy.set(start);
+        assert_eq!(clock.now(), start, "clones share the same instant");
+    }
+
+    #[test]
+    fn unix_round_trip() {
+        let at = DateTime::parse_from_rfc3339("2026-03-29T01:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(from_unix(to_unix(at)), at);
+    }
+}

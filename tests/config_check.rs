@@ -1,0 +1,178 @@
+//! `pressroom check` and configuration loading: every problem at once, with its place;
+//! exit codes; secrets never printed.
+
+use crate::support::{FeedServer, Project, config_with, pressroom, source, stderr, stdout};
+
+#[test]
+fn a_valid_configuration_checks_clean() {
+    // A complete, valid configuration: exit 0 and a one-line summary.
+    let project = Project::new(&config_with(&source("wire", "https://wire.example/rss")));
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("OK: 4 sections, 1 sources, 0 signals"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_line_column_and_key() {
+    // Eleven mistakes of different kinds, spread over all tables.
+    let config = r#"[site]
+title = "X"
+time_zone = "Mars/Olympus"
+colour = "red"
+
+[fetch]
+concurrency = 0
+timeout = "soon"
+
+[[sections]]
+id = "Politics"
+title = "Politics"
+
+[[sections]]
+id = "world"
+title = "World"
+stories = "five"
+
+[[sources]]
+id = "a"
+url = "ftp://x.example/rss"
+section = "sport"
+weight = -1
+
+[[sources]]
+id = "b"
+urll = "https://x.example/rss"
+
+[[signals]]
+id = "s"
+kind = "xml"
+url = "https://x.example/most"
+"#;
+    let project = Project::new(config);
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(78));
+    let err = stderr(&output);
+    let file = project.config().display().to_string();
+    for expected in [
+        format!("{file}:3:13: site.time_zone: unknown time zone \"Mars/Olympus\""),
+        format!("{file}:4:1: site.colour: unknown field `colour`"),
+        format!("{file}:7:15: fetch.concurrency: must be between 1 and 1024"),
+        format!("{file}:8:11: fetch.timeout: not a duration"),
+        format!("{file}:11:6: sections[0].id: section id \"Politics\" must be"),
+        format!(
+            "{file}:17:11: sections[1].stories: invalid type: string \"five\", expected an integer"
+        ),
+        format!("{file}:21:7: sources[0].url: unsupported scheme \"ftp\""),
+        format!("{file}:22:11: sources[0].section: no section \"sport\" is defined"),
+        format!("{file}:23:10: sources[0].weight: must be a number greater than 0"),
+        format!("{file}:25:1: sources[1]: missing field `url`"),
+        format!("{file}:27:1: sources[1].urll: unknown field `urll`"),
+        format!("{file}:31:8: signals[0].kind: unknown kind \"xml\""),
+    ] {
+        assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
+    }
+    assert!(err.contains("error: 12 configuration problems"), "{err}");
+}
+
+#[test]
+fn syntax_errors_are_all_reported() {
+    // Two syntax errors on different lines: both come back, nothing else is attempted.
+    let project = Project::new("[site\ntitle = \"x\"\n[[sections]]\nid = 1 2\n");
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(78));
+    let err = stderr(&output);
+    assert!(err.contains("pressroom.toml:1:6: TOML syntax"), "{err}");
+    assert!(err.contains("pressroom.toml:4:"), "{err}");
+}
+
+#[test]
+fn a_missing_configuration_file_is_a_configuration_error() {
+    let output = pressroom(&["--config", "/nonexistent/pressroom.toml", "check"]);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(
+        stderr(&output).contains("cannot read the configuration"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn fetch_with_a_broken_configuration_does_nothing_and_exits_78() {
+    // The state file must not even be created.
+    let project = Project::new(&config_with("[[sources]]\nid = \"x\"\nurl = \"nope\"\n"));
+    let output = project.run(&["fetch"]);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(!project.path("pressroom.db").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_come_from_the_environment_and_are_never_printed() {
+    // A feed behind basic auth: the password is in an environment variable; neither
+    // `check`, `fetch` (which fails with 401 here), the logs nor Debug output show it.
+    let server = FeedServer::start().await;
+    server.serve("private.xml", crate::support::Canned::status(401));
+    let config = config_with(&format!(
+        "{}user = \"editor\"\npassword_env = \"PRESSROOM_TEST_SECRET_7\"\n",
+        source("private", &server.url("private.xml"))
+    ));
+    let project = Project::new(&config);
+    let secret = "hunter2-very-secret";
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+            .args(["--config", project.config().to_str().unwrap(), "-vv"])
+            .args(args)
+            .env("PRESSROOM_TEST_SECRET_7", secret)
+            .output()
+            .unwrap()
+    };
+    for args in [&["check"][..], &["fetch"][..], &["status"][..]] {
+        let output = run(args);
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(!all.contains(secret), "{args:?} printed the secret:\n{all}");
+    }
+    assert_eq!(
+        server.hits("private.xml"),
+        1,
+        "the fetch did reach the server"
+    );
+    // Without the variable, check names the variable (not a value) and fails.
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(stderr(&output).contains("environment variable PRESSROOM_TEST_SECRET_7 is not set"));
+    // The compiled plan's Debug form hides it too (PATH stands in for a secret that
+    // is set in this process).
+    let plan = pressroom::config::parse(
+        &config.replace("PRESSROOM_TEST_SECRET_7", "PATH"),
+        &project.config(),
+    )
+    .unwrap();
+    let debug = format!("{plan:?}");
+    assert!(debug.contains("Secret(…)"));
+    assert!(!debug.contains(&std::env::var("PATH").unwrap()));
+}
+
+#[test]
+fn every_command_has_help() {
+    // `--help` works for the program and each command and sub-command.
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["fetch", "--help"],
+        &["status", "--help"],
+        &["sources", "--help"],
+        &["sources", "import", "--help"],
+        &["sources", "export", "--help"],
+    ] {
+        let output = pressroom(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(
+            stdout(&output).contains("Usage:"),
+            "{args:?}: {}",
+            stdout(&output)
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! pressroom's integration tests: one binary, one module per area. Every test runs
+//! in its own temporary folder with its own servers on 127.0.0.1 and a fixed clock.
+
+mod support;
+
+mod config_check;
+mod fetch_faults;
+mod fetch_feeds;
+mod opml;
