@@ -131,7 +131,7 @@ async fn each_fault_fails_alone_and_the_good_feeds_are_ingested() {
             "HTTP 429 Too Many Requests (retry after 3600 s)",
         ),
         ("empty", "empty body"),
-        ("page", "not a readable feed"),
+        ("page", "an HTML page, not a feed"),
         ("malformed", "not a readable feed"),
         ("huge", "body larger than 1048576 bytes"),
         ("bomb", "body larger than 1048576 bytes"),

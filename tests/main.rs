@@ -6,4 +6,6 @@ mod support;
 mod config_check;
 mod fetch_faults;
 mod fetch_feeds;
+mod fetch_identity;
 mod opml;
+mod signals;

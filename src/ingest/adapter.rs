@@ -7,7 +7,10 @@
 //! JSON Feed `image`s (which feed-rs drops) are read separately, and a panic inside the
 //! parser is caught and reported as an error instead of taking the run down.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::{
+    collections::HashMap,
+    panic::{AssertUnwindSafe, catch_unwind},
+};
 
 use chrono::{DateTime, Utc};
 use feed_rs::{model, parser};
@@ -22,9 +25,12 @@ pub enum ParseError {
     /// Not a feed at all (an HTML page, arbitrary JSON…) or broken beyond repair.
     #[error("not a readable feed: {0}")]
     Unreadable(String),
-    /// A feed without a single entry.
-    #[error("the feed has no entries")]
+    /// The document has entries but none could be read.
+    #[error("the feed has entries but none could be read")]
     NoEntries,
+    /// An HTML page where a feed was expected.
+    #[error("an HTML page, not a feed{}", .0.as_ref().map(|u| format!(" (it links to a feed at {u})")).unwrap_or_default())]
+    Html(Option<String>),
     /// The parser crashed on this input.
     #[error("the feed parser crashed on this document")]
     Crashed,
@@ -38,6 +44,8 @@ pub struct ParsedFeed {
     /// The feed's home page (its `<link>`), a base for relative links when the feed
     /// itself was read from a file.
     pub link: Option<String>,
+    /// Authors of the feed as a whole.
+    pub authors: Vec<String>,
     /// Its entries, in document order.
     pub entries: Vec<ParsedEntry>,
 }
@@ -77,7 +85,11 @@ pub fn read_feed(
     base: Option<&Url>,
 ) -> Result<ParsedFeed, ParseError> {
     let text = decode::to_utf8(bytes, http_charset);
+    if looks_like_html(&text) {
+        return Err(ParseError::Html(alternate_feed(&text, base)));
+    }
     let text = decode::modernise(&text).unwrap_or(text);
+    let text = decode::propagate_xml_base(&text).unwrap_or(text);
     let feed = match parse_isolated(&text, base) {
         Ok(feed) => feed,
         Err(ParseError::Unreadable(first)) if text.contains('&') => {
@@ -86,16 +98,16 @@ pub fn read_feed(
         }
         Err(e) => return Err(e),
     };
-    let json_images = match feed.feed_type {
-        model::FeedType::JSON => json_feed_images(&text),
-        _ => Default::default(),
+    let side = SideImages {
+        json: match feed.feed_type {
+            model::FeedType::JSON => json_feed_images(&text),
+            _ => HashMap::new(),
+        },
+        thumbnails: rss_thumbnails(&text),
     };
-    let entries: Vec<ParsedEntry> = feed
-        .entries
-        .into_iter()
-        .map(|e| entry(e, &json_images))
-        .collect();
-    if entries.is_empty() {
+    let entries: Vec<ParsedEntry> = feed.entries.into_iter().map(|e| entry(e, &side)).collect();
+    // A feed with no entries is valid; a document with entries that came out empty is not.
+    if entries.is_empty() && has_entry_markers(&text) {
         return Err(ParseError::NoEntries);
     }
     let link = feed
@@ -103,9 +115,11 @@ pub fn read_feed(
         .iter()
         .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
         .map(|l| l.href.clone());
+    let authors = feed.authors.into_iter().filter_map(|p| p.name).collect();
     Ok(ParsedFeed {
         title: feed.title.map(|t| t.content),
         link,
+        authors,
         entries,
     })
 }
@@ -126,7 +140,16 @@ fn parse_isolated(text: &str, base: Option<&Url>) -> Result<model::Feed, ParseEr
     }
 }
 
-fn entry(e: model::Entry, json_images: &std::collections::HashMap<String, String>) -> ParsedEntry {
+/// Images feed-rs does not keep, read from the document by item id or link.
+struct SideImages {
+    /// JSON Feed `image` / `banner_image` by item id.
+    json: HashMap<String, String>,
+    /// Media RSS thumbnails of items that have no `media:content` (feed-rs drops them),
+    /// by guid and by link.
+    thumbnails: HashMap<String, Image>,
+}
+
+fn entry(e: model::Entry, side: &SideImages) -> ParsedEntry {
     let guid = Some(e.id.trim().to_owned()).filter(|id| !id.is_empty());
     let link = e
         .links
@@ -136,10 +159,10 @@ fn entry(e: model::Entry, json_images: &std::collections::HashMap<String, String
                 && !is_image_type(l.media_type.as_deref())
         })
         .map(|l| l.href.clone());
-    let mut images: Vec<Image> = Vec::new();
-    if let Some(url) = guid.as_ref().and_then(|g| json_images.get(g)) {
-        images.push(image(url.clone(), None, None));
-    }
+    // Candidates by kind: media content (largest first), thumbnails, enclosures, then
+    // JSON Feed's image; the first <img> of the content is the caller's last resort.
+    let mut contents: Vec<Image> = Vec::new();
+    let mut thumbnails: Vec<Image> = Vec::new();
     for object in &e.media {
         let alt = object
             .description
@@ -154,7 +177,7 @@ fn entry(e: model::Entry, json_images: &std::collections::HashMap<String, String
             if let Some(url) = &content.url
                 && (typed_image || content.content_type.is_none() && looks_like_image(url.as_str()))
             {
-                images.push(Image {
+                contents.push(Image {
                     url: url.to_string(),
                     alt: alt.clone(),
                     width: content.width,
@@ -163,7 +186,7 @@ fn entry(e: model::Entry, json_images: &std::collections::HashMap<String, String
             }
         }
         for thumbnail in &object.thumbnails {
-            images.push(Image {
+            thumbnails.push(Image {
                 url: thumbnail.image.uri.clone(),
                 alt: alt.clone(),
                 width: thumbnail.image.width,
@@ -171,11 +194,30 @@ fn entry(e: model::Entry, json_images: &std::collections::HashMap<String, String
             });
         }
     }
-    for l in &e.links {
-        if l.rel.as_deref() == Some("enclosure") && is_image_type(l.media_type.as_deref()) {
-            images.push(image(l.href.clone(), None, None));
-        }
+    contents.sort_by_key(|i| std::cmp::Reverse(i.width.unwrap_or(0)));
+    let enclosures = e
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("enclosure") && is_image_type(l.media_type.as_deref()))
+        .map(|l| image(l.href.clone(), None, None));
+    if thumbnails.is_empty()
+        && let Some(thumbnail) = [guid.as_ref(), link.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|key| side.thumbnails.get(key.as_str()))
+    {
+        thumbnails.push(thumbnail.clone());
     }
+    let json = guid
+        .as_ref()
+        .and_then(|g| side.json.get(g))
+        .map(|url| image(url.clone(), None, None));
+    let images: Vec<Image> = contents
+        .into_iter()
+        .chain(thumbnails)
+        .chain(enclosures)
+        .chain(json)
+        .collect();
     ParsedEntry {
         guid,
         link,
@@ -193,6 +235,47 @@ fn entry(e: model::Entry, json_images: &std::collections::HashMap<String, String
         images,
         base: e.base,
     }
+}
+
+/// Whether the document is an HTML page rather than a feed.
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || (head.contains("<html") && !head.contains("<rss") && !head.contains("<feed"))
+}
+
+/// The feed a page advertises with `<link rel="alternate" type="application/rss+xml">`.
+fn alternate_feed(text: &str, base: Option<&Url>) -> Option<String> {
+    let selector = scraper::Selector::parse(
+        r#"link[rel~="alternate"][type="application/rss+xml"], link[rel~="alternate"][type="application/atom+xml"], link[rel~="alternate"][type="application/feed+json"]"#,
+    )
+    .ok()?;
+    let page = scraper::Html::parse_document(text);
+    let href = page.select(&selector).next()?.value().attr("href")?;
+    match base {
+        Some(base) => base.join(href).ok().map(String::from),
+        None => Some(href.to_owned()),
+    }
+}
+
+/// Whether the document contains entries (so that reading none is a failure).
+fn has_entry_markers(text: &str) -> bool {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|doc| doc.get("items")?.as_array().map(|items| !items.is_empty()))
+            .unwrap_or(false);
+    }
+    text.contains("<item")
+        || text.contains("<entry")
+        || text.contains(":item")
+        || text.contains(":entry")
 }
 
 fn image(url: String, width: Option<u32>, height: Option<u32>) -> Image {
@@ -219,8 +302,66 @@ fn looks_like_image(url: &str) -> bool {
         .any(|ext| path.ends_with(ext))
 }
 
+/// `media:thumbnail`s of RSS items, by the item's guid and link text.
+fn rss_thumbnails(text: &str) -> HashMap<String, Image> {
+    use quick_xml::events::Event;
+    let mut found = HashMap::new();
+    if !text.contains("thumbnail") || text.trim_start().starts_with('{') {
+        return found;
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    let (mut keys, mut thumbnail, mut capture): (Vec<String>, Option<Image>, bool) =
+        (Vec::new(), None, false);
+    loop {
+        match reader.read_event() {
+            Err(_) | Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) => {
+                let name = e.local_name();
+                let local: &str = name.as_ref();
+                match local {
+                    "item" => (keys, thumbnail) = (Vec::new(), None),
+                    "guid" | "link" => capture = true,
+                    _ => {}
+                }
+            }
+            Ok(Event::Empty(e))
+                if e.name().as_ref() == "media:thumbnail" && thumbnail.is_none() =>
+            {
+                let attribute = |name: &str| {
+                    e.try_get_attribute(name)
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+                        .map(|v| v.trim().to_owned())
+                };
+                thumbnail = attribute("url").map(|url| Image {
+                    url,
+                    alt: None,
+                    width: attribute("width").and_then(|w| w.parse().ok()),
+                    height: attribute("height").and_then(|h| h.parse().ok()),
+                });
+            }
+            Ok(Event::Text(t)) if capture => {
+                keys.push(t.xml10_content().trim().to_owned());
+            }
+            Ok(Event::End(e)) => {
+                capture = false;
+                if e.local_name().as_ref() == "item"
+                    && let Some(image) = thumbnail.take()
+                {
+                    for key in keys.drain(..) {
+                        found.insert(key, image.clone());
+                    }
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    found
+}
+
 /// JSON Feed items' `image` (or `banner_image`) by item id: feed-rs does not keep them.
-fn json_feed_images(text: &str) -> std::collections::HashMap<String, String> {
+fn json_feed_images(text: &str) -> HashMap<String, String> {
     #[derive(serde::Deserialize)]
     struct Doc {
         #[serde(default)]

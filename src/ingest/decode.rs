@@ -162,13 +162,28 @@ pub fn modernise(text: &str) -> Option<String> {
     const ATOM_03: &str = "http://purl.org/atom/ns#";
     const RSS_090: &str = "http://my.netscape.com/rdf/simple/0.9/";
     if text.contains(ATOM_03) {
-        let text = text
+        let mut text = text
             .replace(ATOM_03, "http://www.w3.org/2005/Atom")
             .replace("<issued>", "<published>")
             .replace("</issued>", "</published>")
             .replace("<modified>", "<updated>")
             .replace("</modified>", "</updated>")
-            .replace("mode=\"escaped\"", "");
+            .replace("<tagline", "<subtitle")
+            .replace("</tagline>", "</subtitle>")
+            .replace(" mode=\"escaped\"", "");
+        // Atom 0.3 typed text constructs with MIME types; Atom 1.0 says text/html/xhtml.
+        for tag in ["title", "summary", "content", "subtitle"] {
+            for (mime, kind) in [
+                ("text/plain", "text"),
+                ("text/html", "html"),
+                ("application/xhtml+xml", "xhtml"),
+            ] {
+                text = text.replace(
+                    &format!("<{tag} type=\"{mime}\""),
+                    &format!("<{tag} type=\"{kind}\""),
+                );
+            }
+        }
         return Some(text);
     }
     if text.contains(RSS_090) {
@@ -184,6 +199,74 @@ pub fn modernise(text: &str) -> Option<String> {
     fixed.push_str(" version=\"2.0\"");
     fixed.push_str(&text[start + 4..]);
     Some(fixed)
+}
+
+/// Copies the effective `xml:base` of every Atom `<content>` and `<summary>` onto it,
+/// because feed-rs reads `xml:base` only where it is written, not where it is inherited.
+/// `None` when the document uses no `xml:base` (the common case costs one search).
+pub fn propagate_xml_base(text: &str) -> Option<String> {
+    use quick_xml::events::{BytesStart, Event};
+    if !text.contains("xml:base") {
+        return None;
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut writer = quick_xml::Writer::new(Vec::with_capacity(text.len() + 256));
+    let mut bases: Vec<Option<url::Url>> = Vec::new();
+    loop {
+        let event = reader.read_event().ok()?;
+        let inherited = bases.last().cloned().flatten();
+        let effective = |start: &BytesStart<'_>| {
+            let own = start
+                .try_get_attribute("xml:base")
+                .ok()
+                .flatten()
+                .and_then(|a| {
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned())
+                });
+            match (own, &inherited) {
+                (Some(own), Some(parent)) => parent.join(&own).ok(),
+                (Some(own), None) => url::Url::parse(&own).ok(),
+                (None, parent) => parent.clone(),
+            }
+        };
+        let annotate = |start: BytesStart<'static>, base: &Option<url::Url>| {
+            let name = start.local_name();
+            let local: &str = name.as_ref();
+            let wants = matches!(local, "content" | "summary")
+                && start.try_get_attribute("xml:base").ok().flatten().is_none();
+            match (wants, base) {
+                (true, Some(base)) => {
+                    let mut start = start.clone();
+                    start.push_attribute(("xml:base", base.as_str()));
+                    start
+                }
+                _ => start,
+            }
+        };
+        match event {
+            Event::Start(start) => {
+                let base = effective(&start);
+                let start = annotate(start.into_owned(), &base);
+                bases.push(base);
+                writer.write_event(Event::Start(start)).ok()?;
+            }
+            Event::Empty(start) => {
+                let base = effective(&start);
+                writer
+                    .write_event(Event::Empty(annotate(start.into_owned(), &base)))
+                    .ok()?;
+            }
+            Event::End(end) => {
+                bases.pop();
+                writer.write_event(Event::End(end)).ok()?;
+            }
+            Event::Eof => break,
+            other => writer.write_event(other).ok()?,
+        }
+    }
+    String::from_utf8(writer.into_inner()).ok()
 }
 
 /// The byte offset of the root element if it is `<name` (skipping prolog and comments).

@@ -349,12 +349,23 @@ async fn run(
                 let base = http_base
                     .or(home)
                     .filter(|u| matches!(u.scheme(), "http" | "https"));
+                let home = feed
+                    .link
+                    .as_deref()
+                    .and_then(|l| normalise::canonical_url(l, base.as_ref()));
                 let cx = normalise::Context {
                     source: &source,
                     sections: &sections,
                     base,
+                    home,
+                    authors: feed.authors,
                 };
-                let normalised = normalise::normalise(feed.entries, &cx);
+                let mut normalised = normalise::normalise(feed.entries, &cx);
+                if normalised.items.is_empty() {
+                    normalised
+                        .warnings
+                        .push("the feed has no entries".to_owned());
+                }
                 Ok((
                     Payload::Items(normalised.items, validators),
                     normalised.warnings,

@@ -85,14 +85,27 @@ pub fn canonical_url(raw: &str, base: Option<&Url>) -> Option<String> {
     Some(url.into())
 }
 
-/// Plain text from a feed's text field: entities decoded, tags stripped, whitespace
-/// collapsed.
+/// Plain text from a feed's text field: entities decoded, tags stripped (script and
+/// style with their content), whitespace collapsed.
 pub fn clean_text(raw: &str) -> String {
     if !raw.contains(['<', '&']) {
         return collapse(raw);
     }
     let fragment = scraper::Html::parse_fragment(raw);
-    let text: String = fragment.root_element().text().collect();
+    let mut text = String::with_capacity(raw.len());
+    for node in fragment.root_element().descendants() {
+        let scraper::Node::Text(chunk) = node.value() else {
+            continue;
+        };
+        let hidden = node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"))
+        });
+        if !hidden {
+            text.push_str(chunk);
+        }
+    }
     // Feeds that escape twice leave entities such as "&nbsp;" after one decoding.
     if text.contains('&') && text.contains(';') && text != raw {
         return clean_text(&text);
@@ -235,6 +248,11 @@ pub struct Context<'a> {
     pub sections: &'a [Section],
     /// The feed's URL, against which relative links resolve.
     pub base: Option<Url>,
+    /// The canonical URL of the feed's home page: an entry linking there has no
+    /// article URL of its own.
+    pub home: Option<String>,
+    /// Authors of the feed as a whole, for entries that name none.
+    pub authors: Vec<String>,
 }
 
 /// What normalising one feed produced, and what it had to leave out.
@@ -291,6 +309,7 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
     let base = base.as_ref();
     let url = entry.link.as_deref().and_then(|l| canonical_url(l, base));
     let link_ok = entry.link.is_none() || url.is_some();
+    let url = url.filter(|u| Some(u) != cx.home.as_ref());
     let source_html = entry
         .summary
         .as_deref()
@@ -330,7 +349,7 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
         summary_html,
         excerpt: excerpt_text,
         image,
-        authors: dedupe(entry.authors.iter().map(|a| clean_text(a))),
+        authors: authors(&entry.authors, &cx.authors),
         topics,
         section,
         published: entry.published,
@@ -393,12 +412,16 @@ fn first_img(html: &str, base: Option<&Url>) -> Option<Image> {
     static IMG: LazyLock<scraper::Selector> =
         LazyLock::new(|| scraper::Selector::parse("img[src]").expect("valid"));
     let fragment = scraper::Html::parse_fragment(html);
-    let img = fragment.select(&IMG).next()?;
-    let dimension = |name| {
+    let size = |img: &scraper::ElementRef<'_>, name| {
         img.value()
             .attr(name)
-            .and_then(|v: &str| v.trim().parse().ok())
+            .and_then(|v: &str| v.trim().parse::<u32>().ok())
     };
+    // Tracking pixels declare themselves 1×1.
+    let img = fragment
+        .select(&IMG)
+        .find(|img| !(size(img, "width") == Some(1) && size(img, "height") == Some(1)))?;
+    let dimension = |name| size(&img, name);
     Some(Image {
         url: image_url(img.value().attr("src")?, base)?,
         alt: img
@@ -409,6 +432,29 @@ fn first_img(html: &str, base: Option<&Url>) -> Option<Image> {
         width: dimension("width"),
         height: dimension("height"),
     })
+}
+
+/// The entry's authors, else the feed's, as plain names ("mail@x (Name)" → "Name").
+fn authors(own: &[String], feed: &[String]) -> Vec<String> {
+    let name = |raw: &String| {
+        let raw = raw.trim();
+        let inner = match (raw.find('('), raw.ends_with(')')) {
+            (Some(open), true) if raw[..open].contains('@') => &raw[open + 1..raw.len() - 1],
+            _ => raw,
+        };
+        let cleaned = clean_text(inner);
+        // feed-rs takes the address out of "mail@x (Name)" and leaves "(Name)".
+        match cleaned.strip_prefix('(').and_then(|c| c.strip_suffix(')')) {
+            Some(bare) => bare.trim().to_owned(),
+            None => cleaned,
+        }
+    };
+    let list = dedupe(own.iter().map(name));
+    if list.is_empty() {
+        dedupe(feed.iter().map(name))
+    } else {
+        list
+    }
 }
 
 fn dedupe(values: impl Iterator<Item = String>) -> Vec<String> {
@@ -441,4 +487,106 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_urls_drop_tracking_and_fragments() {
+        let base = Url::parse("https://news.example/feeds/world.rss").unwrap();
+        let canon = |raw| canonical_url(raw, Some(&base));
+        assert_eq!(
+            canon("HTTPS://News.EXAMPLE:443/a?utm_source=x&id=2#c").as_deref(),
+            Some("https://news.example/a?id=2")
+        );
+        assert_eq!(
+            canon("/b?fbclid=1&gclid=2").as_deref(),
+            Some("https://news.example/b")
+        );
+        assert_eq!(
+            canon("c.html").as_deref(),
+            Some("https://news.example/feeds/c.html")
+        );
+        assert_eq!(
+            canon("//cdn.example/x").as_deref(),
+            Some("https://cdn.example/x")
+        );
+        assert_eq!(
+            canon("  https://n.example/d?page=2&utm_medium=rss  ").as_deref(),
+            Some("https://n.example/d?page=2")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "mailto:a@b.example",
+            "http://[bad",
+            "",
+        ] {
+            assert_eq!(canon(bad), None, "{bad}");
+        }
+        assert_eq!(canonical_url("relative/only", None), None);
+    }
+
+    #[test]
+    fn titles_become_plain_text() {
+        assert_eq!(
+            clean_text("  AT&amp;T <b>wins</b>\n\tbig "),
+            "AT&T wins big"
+        );
+        assert_eq!(
+            clean_text("<script>alert(1)</script>Council votes"),
+            "Council votes"
+        );
+        assert_eq!(
+            clean_text("Snow&nbsp;day &mdash; schools close"),
+            "Snow day — schools close"
+        );
+        assert_eq!(
+            clean_text("Snow&amp;nbsp;day"),
+            "Snow day",
+            "double-escaped"
+        );
+        assert_eq!(
+            clean_text("Inflation < 3% & falling"),
+            "Inflation < 3% & falling"
+        );
+    }
+
+    #[test]
+    fn sanitising_keeps_text_and_safe_links_only() {
+        let base = Url::parse("https://news.example/a/").unwrap();
+        let html = sanitise(
+            r#"<p onclick="x()">Hi <a href="javascript:alert(1)">bad</a> <a href="/ok">ok</a><script>alert(2)</script><iframe src="https://x.example"></iframe><img src="i.jpg" onerror="y()"></p><style>p{}</style>"#,
+            Some(&base),
+        );
+        assert!(
+            !html.contains("script") && !html.contains("iframe") && !html.contains("style"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("onclick") && !html.contains("onerror") && !html.contains("javascript"),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="https://news.example/ok""#), "{html}");
+        assert!(
+            html.contains(r#"src="https://news.example/a/i.jpg""#),
+            "{html}"
+        );
+        // Without a web base, relative links are dropped rather than left dangling.
+        assert!(!sanitise(r#"<a href="/ok">ok</a>"#, None).contains("href"));
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word_boundary() {
+        assert_eq!(excerpt("short text", 50), "short text");
+        assert_eq!(excerpt("one two three four five", 12), "one two…");
+        let cyrillic = "Правительство утвердило бюджет на следующий год";
+        assert_eq!(excerpt(cyrillic, 25), "Правительство утвердило…");
+        assert_eq!(
+            text_of_sanitised("<p>A <b>bold</b> move.</p><p>Next&nbsp;one &amp; more</p>"),
+            "A bold move. Next one & more"
+        );
+    }
 }

@@ -70,12 +70,13 @@ pub fn read_signal(
             views_field,
         } => {
             let rows = json_rows(body, pointer, url_field, views_field)?;
-            counted(rows, web(None).as_ref())
+            // Analytics exports carry absolute URLs: no base applies.
+            counted(rows, None)
         }
         SignalKind::Csv {
             url_field,
             views_field,
-        } => counted(csv_rows(body, url_field, views_field)?, web(None).as_ref()),
+        } => counted(csv_rows(body, url_field, views_field)?, None),
     };
     if urls.is_empty() {
         return Err("no usable entries in the most-read list".to_owned());

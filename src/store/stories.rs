@@ -198,8 +198,9 @@ impl Writer<'_> {
         now: DateTime<Utc>,
     ) -> Result<PruneReport, StoreError> {
         let cutoff = |keep: std::time::Duration| to_unix(now) - keep.as_secs() as i64;
+        // A story still in its feed is kept, however old: it would only come back.
         let stories = self.tx.execute(
-            "DELETE FROM stories WHERE published < ?1",
+            "DELETE FROM stories WHERE published < ?1 AND last_seen < ?1",
             [cutoff(retention.stories)],
         )?;
         let snapshots = self.tx.execute(
@@ -287,4 +288,107 @@ fn read_story(row: &Row<'_>) -> rusqlite::Result<Story> {
         first_seen: from_unix(row.get(13)?),
         dated: row.get(14)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn item(guid: Option<&str>, url: Option<&str>, title: &str) -> Item {
+        Item {
+            guid: guid.map(str::to_owned),
+            url: url.map(str::to_owned),
+            url_is_key: url.is_some(),
+            title_key: crate::ingest::normalise::title_key(title, ""),
+            title: title.to_owned(),
+            summary_html: String::new(),
+            excerpt: String::new(),
+            image: None,
+            authors: Vec::new(),
+            topics: Vec::new(),
+            section: None,
+            published: None,
+            updated: None,
+        }
+    }
+
+    fn save(store: &mut Store, items: &[Item], at: &str) -> SaveReport {
+        let now = DateTime::parse_from_rfc3339(at).unwrap().to_utc();
+        let mut writer = store.writer().unwrap();
+        let report = writer
+            .save_items(&SourceId::parse("s").unwrap(), items, now)
+            .unwrap();
+        writer.commit().unwrap();
+        report
+    }
+
+    #[test]
+    fn identity_follows_guid_then_url_then_title() {
+        let mut store = Store::open_in_memory().unwrap();
+        let t0 = "2026-11-26T10:00:00Z";
+        let first = [
+            item(Some("g1"), Some("https://x.example/1"), "One"),
+            item(None, Some("https://x.example/2"), "Two"),
+            item(None, None, "Three"),
+        ];
+        assert_eq!(save(&mut store, &first, t0).new, 3);
+        let ids = |store: &Store| {
+            let stories = store.stories_of(&SourceId::parse("s").unwrap()).unwrap();
+            let mut ids: Vec<StoryId> = stories.into_iter().map(|s| s.id).collect();
+            ids.sort();
+            ids
+        };
+        let before = ids(&store);
+        // Same GUID, new URL and title; new GUID on the same URL; same title, no keys.
+        let second = [
+            item(
+                Some("g1"),
+                Some("https://x.example/1-moved"),
+                "One, updated",
+            ),
+            item(Some("fresh-guid"), Some("https://x.example/2"), "Two"),
+            item(None, None, "Three"),
+        ];
+        let report = save(&mut store, &second, "2026-11-27T06:00:00Z");
+        // Only "One" changed content; a GUID swap alone is not an update.
+        assert_eq!((report.new, report.updated, report.unchanged), (0, 1, 2));
+        assert_eq!(
+            ids(&store),
+            before,
+            "the same three stories, under their first ids"
+        );
+        assert_eq!(store.story_count().unwrap(), 3);
+    }
+
+    #[test]
+    fn dates_fall_back_and_future_dates_are_clamped() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = "2026-11-27T06:00:00Z";
+        let mut future = item(Some("f"), None, "Future");
+        future.published = Some(
+            DateTime::parse_from_rfc3339("2031-01-01T00:00:00Z")
+                .unwrap()
+                .to_utc(),
+        );
+        let mut updated_only = item(Some("u"), None, "Updated only");
+        updated_only.updated = Some(
+            DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+                .unwrap()
+                .to_utc(),
+        );
+        let undated = item(Some("n"), None, "Undated");
+        save(&mut store, &[future, updated_only, undated], now);
+        let stories = store.stories_of(&SourceId::parse("s").unwrap()).unwrap();
+        let get = |t: &str| stories.iter().find(|s| s.title == t).unwrap();
+        let now = DateTime::parse_from_rfc3339(now).unwrap().to_utc();
+        assert_eq!(get("Future").published, now);
+        assert!(get("Future").dated);
+        assert_eq!(
+            get("Updated only").published.to_rfc3339(),
+            "2026-11-26T12:00:00+00:00"
+        );
+        assert_eq!(get("Undated").published, now);
+        assert!(!get("Undated").dated);
+    }
 }

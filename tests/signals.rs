@@ -1,0 +1,167 @@
+//! Most-read signals of each kind, read over HTTP into timestamped snapshots whose URLs
+//! join the stories'.
+
+use pressroom::model::{Measure, SignalSnapshot};
+
+use crate::support::{Canned, FeedServer, Project, clock, config_with, fixture, rss, source};
+
+/// Serves `name` from tests/fixtures/feeds/signals at `path` and reads it as a signal
+/// declared by `table` (a `[[signals]]` body without `url`).
+async fn read(name: &str, path: &str, table: &str) -> SignalSnapshot {
+    let server = FeedServer::start().await;
+    server.serve(path, Canned::feed(fixture(&format!("signals/{name}"))));
+    let config = config_with(&format!(
+        "\n[[signals]]\nid = \"mr\"\nurl = \"{}\"\n{table}\n",
+        server.url(path)
+    ));
+    let project = Project::new(&config);
+    let report = project.ingest(&clock()).await;
+    assert!(report.failures().next().is_none(), "{report:?}");
+    let now = clock().now();
+    let mut snapshots = project.store().snapshots_between(now, now).unwrap();
+    assert_eq!(snapshots.len(), 1);
+    snapshots.remove(0)
+}
+
+fn urls(snapshot: &SignalSnapshot, origin: &str) -> Vec<String> {
+    snapshot
+        .entries
+        .iter()
+        .map(|e| e.url.replace(origin, ""))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_most_read_feed_is_ranked_by_its_order() {
+    let snapshot = read("most-read.xml", "feeds/most-read.rss", "kind = \"feed\"").await;
+    assert_eq!(snapshot.measure, Measure::Rank);
+    assert_eq!(snapshot.taken_at, clock().now());
+    let ranks: Vec<u32> = snapshot.entries.iter().map(|e| e.rank).collect();
+    assert_eq!(ranks, (1..=8).collect::<Vec<_>>());
+    let urls: Vec<&str> = snapshot.entries.iter().map(|e| e.url.as_str()).collect();
+    assert_eq!(urls[0], "https://news.example/politics/summit-agreement");
+    assert_eq!(
+        urls[2], "https://news.example/business/rates-hold",
+        "utm_* removed"
+    );
+    assert!(
+        urls[3].ends_with("/sport/cup-final"),
+        "the relative link resolved: {}",
+        urls[3]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_most_read_box_of_a_page_is_picked_by_its_selector() {
+    let snapshot = read(
+        "most-read.html",
+        "index.html",
+        "kind = \"html\"\nselector = \"ol.most-read a\"",
+    )
+    .await;
+    assert_eq!(
+        snapshot.entries.len(),
+        6,
+        "only the box, not the other lists"
+    );
+    let server_origin = snapshot.entries[1]
+        .url
+        .split("/world/")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        urls(&snapshot, &server_origin),
+        [
+            "https://news.example/politics/summit-agreement".replace(&server_origin, ""),
+            "/world/quake-relief".to_owned(),
+            "https://news.example/business/rates-hold".to_owned(),
+            "/sport/cup-final".to_owned(),
+            "https://news.example/science/mars-sample".to_owned(),
+            "/culture/museum-reopens".to_owned(),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analytics_exports_rank_by_views_and_skip_bad_rows() {
+    let json = read(
+        "analytics.json",
+        "analytics.json",
+        "kind = \"json\"\npointer = \"/data/rows\"\nurl_field = \"page_url\"\nviews_field = \"pageviews\"",
+    )
+    .await;
+    assert_eq!(json.measure, Measure::Views);
+    assert_eq!(
+        json.entries.len(),
+        8,
+        "a row without views and one with a bad URL are skipped"
+    );
+    assert_eq!(
+        json.entries[0].url,
+        "https://news.example/politics/summit-agreement"
+    );
+    assert_eq!(json.entries[0].views, Some(48210));
+    assert_eq!(
+        json.entries[2].url,
+        "https://news.example/business/rates-hold"
+    );
+    assert_eq!(json.entries[7].views, Some(0), "zero views is a valid row");
+
+    let csv = read("analytics.csv", "analytics.csv", "kind = \"csv\"").await;
+    assert_eq!(
+        csv.entries.len(),
+        9,
+        "the malformed row is skipped, the rest read"
+    );
+    assert!(
+        csv.entries
+            .iter()
+            .any(|e| e.url == "https://news.example/culture/museum-reopens")
+    );
+    let jobs = csv
+        .entries
+        .iter()
+        .find(|e| e.url == "https://news.example/economy/jobs-report")
+        .unwrap();
+    assert_eq!(jobs.views, Some(12));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signal_urls_join_story_urls() {
+    // A story linked with tracking parameters and a most-read entry without them meet.
+    let server = FeedServer::start().await;
+    let feed = rss("join", 2).replace(
+        "https://news.example/join/1",
+        "https://news.example/join/1?utm_source=rss#top",
+    );
+    server.serve("feed.xml", Canned::feed(feed));
+    server.serve(
+        "most-read.xml",
+        Canned::feed(rss("join", 1).replace(
+            "https://news.example/join/1",
+            "https://NEWS.example/join/1?utm_medium=x",
+        )),
+    );
+    let config = config_with(&format!(
+        "{}\n[[signals]]\nid = \"mr\"\nkind = \"feed\"\nurl = \"{}\"\n",
+        source("feed", &server.url("feed.xml")),
+        server.url("most-read.xml")
+    ));
+    let project = Project::new(&config);
+    project.ingest(&clock()).await;
+    let store = project.store();
+    let now = clock().now();
+    let entry = store.snapshots_between(now, now).unwrap()[0].entries[0]
+        .url
+        .clone();
+    let story = store
+        .stories_since(now - chrono::Duration::days(2))
+        .unwrap();
+    assert!(
+        story
+            .iter()
+            .any(|s| s.url.as_deref() == Some(entry.as_str())),
+        "{entry} joins no story"
+    );
+}
