@@ -10,6 +10,9 @@
 pub mod cli;
 pub mod config;
 pub mod ingest;
+pub mod issue;
 pub mod model;
+pub mod rank;
+pub mod render;
 pub mod store;
 pub mod time;

@@ -5,6 +5,8 @@
 //! failure (some source or recipient failed), 78 configuration error (nothing was
 //! done), 1 anything else.
 
+mod editor;
+mod preview;
 mod sources;
 mod status;
 
@@ -79,6 +81,48 @@ pub enum Command {
     },
     /// Show the health of every source and signal.
     Status,
+    /// Render the next issue for each audience into a folder, changing no state.
+    Preview(preview::PreviewArgs),
+    /// Print the ranking table of the next issue: position, score and every factor,
+    /// and why each near miss was left out.
+    Explain {
+        /// The edition (default: the first configured).
+        #[arg(long, short)]
+        edition: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pin a story (by URL) in the next issue: to the lead, or at a position in its section.
+    Pin {
+        /// The story's URL (any outlet's version of it).
+        url: String,
+        /// The edition (default: the first configured).
+        #[arg(long, short)]
+        edition: Option<String>,
+        /// Pin it to the lead block ("Top stories").
+        #[arg(long)]
+        lead: bool,
+        /// 1-based position in the block (default: first).
+        #[arg(long)]
+        position: Option<u32>,
+    },
+    /// Leave a story (by URL) out of the next issue.
+    Drop {
+        /// The story's URL.
+        url: String,
+        /// The edition (default: the first configured).
+        #[arg(long, short)]
+        edition: Option<String>,
+    },
+    /// Remove a pin or drop from the next issue.
+    Unpin {
+        /// The story's URL.
+        url: String,
+        /// The edition (default: the first configured).
+        #[arg(long, short)]
+        edition: Option<String>,
+    },
     /// Import or export the list of sources as OPML.
     #[command(subcommand)]
     Sources(SourcesCommand),
@@ -133,6 +177,30 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
         Command::Check => check(cli),
         Command::Fetch { force } => fetch(cli, clock, *force).await,
         Command::Status => status::run(cli, clock),
+        Command::Preview(args) => preview::run(cli, clock, args).await,
+        Command::Explain { edition, json } => {
+            editor::explain(cli, clock, edition.as_deref(), *json)
+        }
+        Command::Pin {
+            url,
+            edition,
+            lead,
+            position,
+        } => {
+            let action = crate::model::OverrideAction::Pin {
+                lead: *lead,
+                position: *position,
+            };
+            editor::set(cli, clock, edition.as_deref(), url, action)
+        }
+        Command::Drop { url, edition } => editor::set(
+            cli,
+            clock,
+            edition.as_deref(),
+            url,
+            crate::model::OverrideAction::Drop,
+        ),
+        Command::Unpin { url, edition } => editor::unpin(cli, clock, edition.as_deref(), url),
         Command::Sources(SourcesCommand::Import { file, print }) => {
             sources::import(cli, file, *print)
         }
@@ -176,16 +244,31 @@ pub(crate) fn load_plan(cli: &Cli) -> Result<Plan, Failure> {
 
 fn check(cli: &Cli) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
+    let rendered =
+        preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, e)))?;
     println!(
-        "{}: OK: {} sections, {} sources, {} signals; state {}; output {}",
+        "{}: OK: {} sections, {} sources, {} signals, {} editions; state {}; output {}",
         cli.config.display(),
         plan.sections.len(),
         plan.sources.len(),
         plan.signals.len(),
+        plan.editions.len(),
         plan.site.state.display(),
         plan.site.output.display(),
     );
+    println!("{rendered}");
     Ok(EXIT_OK)
+}
+
+/// A template problem, reported like a configuration problem (it is one).
+fn template_problem(cli: &Cli, error: crate::render::RenderError) -> config::ConfigErrors {
+    config::ConfigErrors(vec![config::Problem {
+        file: cli.config.clone(),
+        line: 0,
+        column: 0,
+        key: "templates".to_owned(),
+        message: error.to_string(),
+    }])
 }
 
 async fn fetch(cli: &Cli, clock: &Clock, force: bool) -> Result<u8, Failure> {

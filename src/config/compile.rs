@@ -10,13 +10,15 @@ use toml::Spanned;
 use url::Url;
 
 use super::{
-    BasicAuth, ConfigErrors, FetchLimits, Location, Placement, Plan, Problems, Retention, Secret,
-    Section, Signal, SignalKind, Site, Source,
-    raw::{RawFetch, RawRetention, RawSection, RawSignal, RawSite, RawSource},
+    BasicAuth, ConfigErrors, FetchLimits, Location, Placement, Plan, Problems, Ranking, Retention,
+    Secret, Section, Signal, SignalKind, Site, Source,
+    raw::{
+        RawEdition, RawFetch, RawRanking, RawRetention, RawSection, RawSignal, RawSite, RawSource,
+    },
 };
 use crate::model::{SectionId, SignalId, SourceId};
 
-const TOP_KEYS: &str = "site, fetch, retention, sections, sources, signals";
+const TOP_KEYS: &str = "site, fetch, retention, ranking, sections, sources, signals, editions";
 
 /// The file as deserialized, before values are checked.
 #[derive(Default)]
@@ -27,6 +29,8 @@ struct RawDoc {
     sections: Vec<(usize, RawSection)>,
     sources: Vec<(usize, RawSource)>,
     signals: Vec<(usize, RawSignal)>,
+    ranking: Option<RawRanking>,
+    editions: Vec<(usize, RawEdition)>,
 }
 
 /// Compiles `text` (read from `path`) into a plan, or returns every problem in it.
@@ -45,6 +49,8 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
             "sections" => raw.sections = p.deserialize_each(name, value),
             "sources" => raw.sources = p.deserialize_each(name, value),
             "signals" => raw.signals = p.deserialize_each(name, value),
+            "ranking" => raw.ranking = p.deserialize(name, value),
+            "editions" => raw.editions = p.deserialize_each(name, value),
             _ => p.at(
                 key.span(),
                 name,
@@ -60,6 +66,9 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
     let known: HashSet<SectionId> = sections.iter().map(|s| s.id.clone()).collect();
     let sources = compile_sources(&mut p, raw.sources, &known, &fetch, &root);
     let signals = compile_signals(&mut p, raw.signals, &fetch, &root);
+    let ranking =
+        super::editions::ranking(&mut p, "ranking", raw.ranking.as_ref(), &Ranking::default());
+    let editions = super::editions::compile(&mut p, raw.editions, &sections, &ranking, &site);
     if !p.is_empty() {
         return Err(p.into_errors());
     }
@@ -71,6 +80,7 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
         sections,
         sources,
         signals,
+        editions,
     })
 }
 
@@ -119,6 +129,7 @@ fn compile_site(p: &mut Problems<'_>, raw: RawSite, root: &Path) -> Site {
         state: root.join(raw.state.as_deref().unwrap_or("pressroom.db")),
         output: root.join(raw.output.as_deref().unwrap_or("public")),
         language: raw.language.unwrap_or_else(|| "en".to_owned()),
+        templates: raw.templates.as_deref().map(|t| root.join(t)),
     }
 }
 
@@ -429,7 +440,7 @@ fn signal_kind(p: &mut Problems<'_>, key: &str, signal: &RawSignal) -> Option<Si
     Some(kind)
 }
 
-fn slug<T>(
+pub(super) fn slug<T>(
     p: &mut Problems<'_>,
     key: &str,
     value: &Spanned<String>,
@@ -438,7 +449,7 @@ fn slug<T>(
     parse(value.get_ref()).map_err(|e| p.on(value, key, e)).ok()
 }
 
-fn section(
+pub(super) fn section(
     p: &mut Problems<'_>,
     key: &str,
     value: &Spanned<String>,
@@ -495,7 +506,7 @@ fn location(
         .ok()
 }
 
-fn count(
+pub(super) fn count(
     p: &mut Problems<'_>,
     key: &str,
     value: &Option<Spanned<i64>>,
@@ -516,7 +527,7 @@ fn count(
     }
 }
 
-fn duration(
+pub(super) fn duration(
     p: &mut Problems<'_>,
     key: &str,
     value: &Option<Spanned<String>>,

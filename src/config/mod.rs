@@ -8,6 +8,7 @@
 //! never prints. OPML import and export of sources live in [`opml`].
 
 mod compile;
+mod editions;
 pub mod opml;
 mod problems;
 pub mod raw;
@@ -23,7 +24,7 @@ use chrono_tz::Tz;
 pub use problems::{ConfigErrors, Problem, Problems};
 use url::Url;
 
-use crate::model::{SectionId, SignalId, SourceId};
+use crate::model::{EditionId, SectionId, SignalId, SourceId};
 
 /// Reads and compiles the configuration file at `path`.
 pub fn load(path: &Path) -> Result<Plan, ConfigErrors> {
@@ -62,6 +63,8 @@ pub struct Plan {
     pub sources: Vec<Source>,
     /// Most-read signals to read.
     pub signals: Vec<Signal>,
+    /// The editions (at least one: a "daily" edition when none is configured).
+    pub editions: Vec<EditionPlan>,
 }
 
 impl Plan {
@@ -73,6 +76,11 @@ impl Plan {
     /// The source with this id.
     pub fn source(&self, id: &SourceId) -> Option<&Source> {
         self.sources.iter().find(|s| &s.id == id)
+    }
+
+    /// The edition with this id.
+    pub fn edition(&self, id: &EditionId) -> Option<&EditionPlan> {
+        self.editions.iter().find(|e| &e.id == id)
     }
 }
 
@@ -91,6 +99,8 @@ pub struct Site {
     pub output: PathBuf,
     /// Language of the digest.
     pub language: String,
+    /// Folder whose templates override the built-in ones, if any.
+    pub templates: Option<PathBuf>,
 }
 
 /// `[fetch]`, compiled.
@@ -308,4 +318,47 @@ pub struct Signal {
     pub location: Location,
     /// Least time between two readings.
     pub interval: Duration,
+}
+
+/// The ranking model's weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ranking {
+    /// Age at which the recency factor halves.
+    pub half_life: Duration,
+    /// α: weight of being most read.
+    pub most_read: f64,
+    /// β: weight of coverage by several outlets.
+    pub outlets: f64,
+    /// Stories further apart than this are never grouped as one.
+    pub cluster_window: Duration,
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking {
+            half_life: Duration::from_secs(6 * 3600),
+            most_read: 1.0,
+            outlets: 0.5,
+            cluster_window: Duration::from_secs(36 * 3600),
+        }
+    }
+}
+
+/// One edition of the digest, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EditionPlan {
+    /// Its id.
+    pub id: EditionId,
+    /// Its title.
+    pub title: String,
+    /// How far back stories count.
+    pub window: Duration,
+    /// Stories in the lead block.
+    pub lead: usize,
+    /// Stories in the most-read block.
+    pub most_read: usize,
+    /// The sections it carries, in reading order, with the stories each carries.
+    pub sections: Vec<(SectionId, usize)>,
+    /// Its ranking weights.
+    pub ranking: Ranking,
 }

@@ -28,6 +28,9 @@ pub struct RawSite {
     pub output: Option<String>,
     /// Language of the digest (BCP 47), e.g. "en". Default "en".
     pub language: Option<String>,
+    /// Folder of templates overriding the built-in ones by name, relative to this file.
+    /// Default: none (the built-in templates).
+    pub templates: Option<String>,
 }
 
 /// `[fetch]`: how feeds and signals are downloaded.
@@ -135,4 +138,42 @@ pub struct RawSignal {
     pub views_field: Option<String>,
     /// Read this signal at most this often, e.g. "30m". Default: `fetch.interval`.
     pub interval: Option<Spanned<String>>,
+}
+
+/// `[ranking]`: the ranking model's weights; an edition may override any of them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRanking {
+    /// Age at which a story's recency factor halves, e.g. "6h". Default "6h".
+    pub half_life: Option<Spanned<String>>,
+    /// α in `1 + α·most_read`: the weight of being most read. Default 1.0.
+    pub most_read: Option<Spanned<f64>>,
+    /// β in `1 + β·ln(outlets)`: the weight of coverage by several outlets. Default 0.5.
+    pub outlets: Option<Spanned<f64>>,
+    /// Stories published further apart than this are never grouped as one. Default "36h".
+    pub cluster_window: Option<Spanned<String>>,
+}
+
+/// `[[editions]]`: one edition of the digest, such as a morning and an evening review.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEdition {
+    /// Identifier: a-z, 0-9, '-' and '_'; issues are named `ID/DATE`.
+    pub id: Spanned<String>,
+    /// Title, e.g. "Morning Review". Default: the site's title.
+    pub title: Option<String>,
+    /// How far back stories count, e.g. "24h" or "7d". Default "24h".
+    pub window: Option<Spanned<String>>,
+    /// Stories in the lead block ("Top stories"). Default 3.
+    pub lead: Option<Spanned<i64>>,
+    /// Stories in the "Most read" block; 0 leaves it out. Default 5.
+    pub most_read: Option<Spanned<i64>>,
+    /// Sections this edition carries (always in the sections' order). Default: all.
+    pub sections: Option<Vec<Spanned<String>>>,
+    /// Stories per section for this edition, overriding the sections' `stories`,
+    /// e.g. `{ sport = 3 }`.
+    #[serde(default)]
+    pub stories: BTreeMap<String, Spanned<i64>>,
+    /// Ranking weights for this edition, overriding `[ranking]` key by key.
+    pub ranking: Option<RawRanking>,
 }

@@ -8,6 +8,7 @@
 //! [`schema`] rebuild it.
 
 mod fetch_state;
+mod issues;
 mod schema;
 mod signals;
 mod stories;
@@ -15,6 +16,7 @@ mod stories;
 use std::path::{Path, PathBuf};
 
 pub use fetch_state::{FetchRecord, FetchState, Health, StateKey, Validators};
+pub use issues::Sent;
 use rusqlite::Connection;
 pub use stories::{PruneReport, SaveReport};
 
@@ -37,6 +39,18 @@ pub enum StoreError {
         /// Its schema version.
         found: i64,
         /// The newest this build knows.
+        known: i64,
+    },
+    /// Opened read-only, the file is not at this pressroom's schema version.
+    #[error(
+        "the state file {path} has schema version {found}, not {known}: run `pressroom fetch` once to upgrade it"
+    )]
+    Outdated {
+        /// The state file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// This build's.
         known: i64,
     },
     /// A query failed.
@@ -71,6 +85,33 @@ impl Store {
         }
         let conn = Connection::open(path).map_err(open_error)?;
         Store::init(conn, path.to_owned())
+    }
+
+    /// Opens the state file at `path` for reading only (previews change nothing). The
+    /// schema must be current: a file from an older pressroom needs a `fetch` first.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let known = schema::VERSION;
+        if found != known {
+            return Err(StoreError::Outdated {
+                path: path.to_owned(),
+                found,
+                known,
+            });
+        }
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
     }
 
     /// An in-memory store, for tests and previews of throwaway data.

@@ -67,7 +67,40 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX snapshot_entries_by_url ON snapshot_entries(url);
     "#,
+    // 2: frozen issues, the stories each carried, editors' overrides.
+    r#"
+    CREATE TABLE issues (
+        id        TEXT PRIMARY KEY,          -- 'morning/2026-11-27'
+        edition   TEXT NOT NULL,
+        date      TEXT NOT NULL,             -- local date, YYYY-MM-DD
+        built_at  INTEGER NOT NULL,
+        body      TEXT NOT NULL              -- the Edition, as JSON
+    ) WITHOUT ROWID;
+    CREATE INDEX issues_by_edition ON issues(edition, date);
+
+    CREATE TABLE issue_stories (
+        issue TEXT NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+        story TEXT NOT NULL,
+        url   TEXT,
+        PRIMARY KEY (issue, story)
+    ) WITHOUT ROWID;
+    CREATE INDEX issue_stories_by_story ON issue_stories(story);
+    CREATE INDEX issue_stories_by_url ON issue_stories(url);
+
+    CREATE TABLE overrides (
+        issue      TEXT NOT NULL,
+        url        TEXT NOT NULL,
+        action     TEXT NOT NULL,            -- 'pin' or 'drop'
+        lead       INTEGER NOT NULL DEFAULT 0,
+        position   INTEGER,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (issue, url)
+    ) WITHOUT ROWID;
+    "#,
 ];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the schema of `conn` up to date.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

@@ -4,7 +4,10 @@
 //! These are pressroom's own types. Foreign types (feed-rs entries, SQL rows, lettre
 //! messages) are converted at the border of the stage that owns them and never
 //! appear here. Identifiers are "parsed, not validated": once a [`SectionId`] or
-//! [`SourceId`] exists, it is a well-formed slug.
+//! [`SourceId`] exists, it is a well-formed slug. [`Edition`] (in `edition.rs`) is one
+//! issue of the digest as the rank stage built it.
+
+mod edition;
 
 use std::fmt;
 
@@ -79,10 +82,19 @@ slug_id!(
     "source"
 );
 slug_id!(
+    /// A configured edition, such as `morning` or `weekly`.
+    EditionId,
+    "edition"
+);
+slug_id!(
     /// A configured most-read signal, such as `meridian-most-read`.
     SignalId,
     "signal"
 );
+
+pub use edition::{
+    AlsoIn, Edition, IssueId, LeftOut, Override, OverrideAction, Pick, Placed, Score, SectionBlock,
+};
 
 /// A story's stable identifier: derived once from its source and first identity key,
 /// never recomputed, so that an updated entry keeps its id.

@@ -1,0 +1,170 @@
+//! `pressroom preview`: the next issue rendered for each audience, exactly as it would
+//! be sent, with no side effects (the store is opened read-only, nothing is frozen).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::{Cli, EXIT_OK, Failure, load_plan};
+use crate::{
+    config::Plan,
+    issue,
+    model::Edition,
+    rank::explain,
+    render::{self, Audience, Renderer, view},
+    store::Store,
+    time::Clock,
+};
+
+/// Options of `pressroom preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The edition (default: the first configured).
+    #[arg(long, short)]
+    pub edition: Option<String>,
+    /// Render only what this subscriber would get.
+    #[arg(long)]
+    pub subscriber: Option<String>,
+    /// Folder to write into (default: `preview/` beside the configuration).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Serve a local preview site at this address (e.g. 127.0.0.1:8025) instead.
+    #[arg(long, value_name = "ADDR")]
+    pub serve: Option<std::net::SocketAddr>,
+}
+
+/// What a preview shows the reader in place of per-subscriber values.
+pub const PREVIEW_NAME: &str = "Reader";
+/// The unsubscribe link of a preview (goes nowhere).
+pub const PREVIEW_UNSUBSCRIBE: &str = "#unsubscribe-preview";
+
+pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<u8, Failure> {
+    let plan = load_plan(cli)?;
+    let store = open_state(&plan)?;
+    let renderer = Renderer::new(plan.site.templates.as_deref())?;
+    let edition_plan =
+        issue::edition(&plan, args.edition.as_deref()).map_err(anyhow::Error::msg)?;
+    let now = clock.now();
+    let id = issue::next_issue(&plan, edition_plan, &store, now)?;
+    let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| config_dir(cli).join("preview"));
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (slug, audience) in audiences(&plan, args.subscriber.as_deref())? {
+        let view = view::issue(&edition, &audience, &site(&plan));
+        let email = renderer.email(&view)?;
+        let base = out.join(format!("{}-{slug}", edition.id.edition));
+        write(&base.with_extension("html"), &fill(&email.html))?;
+        write(&base.with_extension("txt"), &fill(&email.text))?;
+        println!(
+            "{}: {} stories, {} KB HTML, {} KB text: {}.html",
+            edition.id,
+            view.story_count,
+            email.html.len().div_ceil(1024),
+            email.text.len().div_ceil(1024),
+            base.display()
+        );
+    }
+    let table = explain::text(&explain::rows(&edition));
+    write(
+        &out.join(format!("{}-explain.txt", edition.id.edition)),
+        &table,
+    )?;
+    Ok(EXIT_OK)
+}
+
+/// Opens the state read-only, with a clear word when there is none yet.
+pub(super) fn open_state(plan: &Plan) -> Result<Store, Failure> {
+    if !plan.site.state.exists() {
+        return Err(anyhow::anyhow!(
+            "no stories yet: {} does not exist; run `pressroom fetch` first",
+            plan.site.state.display()
+        )
+        .into());
+    }
+    Ok(Store::open_read_only(&plan.site.state)?)
+}
+
+/// The audiences to render, each with a file-name slug.
+pub(super) fn audiences(
+    plan: &Plan,
+    subscriber: Option<&str>,
+) -> Result<Vec<(String, Audience)>, Failure> {
+    if let Some(address) = subscriber {
+        return Err(
+            anyhow::anyhow!("no subscriber {address:?}: subscribers are not configured").into(),
+        );
+    }
+    Ok(vec![(
+        "all".to_owned(),
+        Audience {
+            sections: None,
+            time_zone: plan.site.time_zone,
+        },
+    )])
+}
+
+/// The site as templates see it.
+pub(super) fn site(plan: &Plan) -> view::Site {
+    view::Site {
+        title: plan.site.title.clone(),
+        base_url: plan.site.base_url.to_string(),
+        language: plan.site.language.clone(),
+    }
+}
+
+/// Fills the per-subscriber placeholders with preview values.
+pub(super) fn fill(rendered: &str) -> String {
+    rendered
+        .replace(view::token::NAME, PREVIEW_NAME)
+        .replace(view::token::UNSUBSCRIBE, PREVIEW_UNSUBSCRIBE)
+}
+
+fn config_dir(cli: &Cli) -> PathBuf {
+    cli.config
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_owned()
+}
+
+fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Renders every template against the sample issue, for `check`; returns a summary.
+pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
+    let renderer = Renderer::new(plan.site.templates.as_deref())?;
+    let sample: Edition = render::sample::edition();
+    let site = site(plan);
+    let everything = Audience {
+        sections: None,
+        time_zone: plan.site.time_zone,
+    };
+    let sport = Audience {
+        sections: Some(vec![sample.sections[1].id.clone()]),
+        time_zone: chrono_tz::UTC,
+    };
+    let mut sizes = (0, 0);
+    for audience in [&everything, &sport] {
+        let view = view::issue(&sample, audience, &site);
+        let email = renderer.email(&view)?;
+        renderer.archive_page(&view)?;
+        renderer.feed_entry(&view)?;
+        sizes = sizes.max((email.html.len(), email.text.len()));
+    }
+    let overridden = renderer
+        .templates()
+        .values()
+        .filter(|o| *o != "built in")
+        .count();
+    Ok(format!(
+        "templates: {} ({overridden} overridden), all render in strict mode; sample email {} KB HTML, {} KB text",
+        renderer.templates().len(),
+        sizes.0.div_ceil(1024),
+        sizes.1.div_ceil(1024)
+    ))
+}

@@ -1,0 +1,143 @@
+//! The editor's table: every pick with its position and the factors of its score, then
+//! every story left out with the reason. Rendered as text or JSON by `pressroom explain`.
+
+use serde::Serialize;
+
+use crate::model::{Edition, Pick, Placed};
+
+/// One line of the table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    /// "lead 1", "politics 2", "most-read 1", or "-" for a story left out.
+    pub position: String,
+    /// The story's section.
+    pub section: String,
+    /// Headline.
+    pub title: String,
+    /// Outlet.
+    pub outlet: String,
+    /// Total score (absent for stories that could not be scored).
+    pub score: Option<f64>,
+    /// Source weight.
+    pub weight: Option<f64>,
+    /// Age in hours.
+    pub age_hours: Option<f64>,
+    /// Recency factor.
+    pub recency: Option<f64>,
+    /// Most-read value in [0, 1].
+    pub most_read: Option<f64>,
+    /// Best rank in a most-read list.
+    pub most_read_rank: Option<u32>,
+    /// Distinct outlets.
+    pub outlets: Option<u32>,
+    /// "pinned", or why it was left out.
+    pub note: String,
+}
+
+/// The rows of `edition`: picks in reading order, then what was left out.
+pub fn rows(edition: &Edition) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut push = |block: &str, picks: &[Pick]| {
+        for (i, pick) in picks.iter().enumerate() {
+            rows.push(pick_row(format!("{block} {}", i + 1), pick));
+        }
+    };
+    push("lead", &edition.lead);
+    for section in &edition.sections {
+        push(section.id.as_str(), &section.picks);
+    }
+    push("most-read", &edition.most_read);
+    for miss in &edition.left_out {
+        rows.push(Row {
+            position: "-".to_owned(),
+            section: miss
+                .section
+                .as_ref()
+                .map_or("-".to_owned(), |s| s.to_string()),
+            title: miss.title.clone(),
+            outlet: miss.outlet.clone(),
+            score: miss.score,
+            weight: None,
+            age_hours: None,
+            recency: None,
+            most_read: None,
+            most_read_rank: None,
+            outlets: None,
+            note: miss.reason.clone(),
+        });
+    }
+    rows
+}
+
+fn pick_row(position: String, pick: &Pick) -> Row {
+    let s = &pick.score;
+    let mut note = match pick.placed {
+        Placed::Pinned => "pinned".to_owned(),
+        Placed::Score => String::new(),
+    };
+    if !pick.also_in.is_empty() {
+        let others: Vec<&str> = pick.also_in.iter().map(|a| a.outlet.as_str()).collect();
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(&format!("also in {}", others.join(", ")));
+    }
+    Row {
+        position,
+        section: pick
+            .story
+            .section
+            .as_ref()
+            .map_or("-".to_owned(), |s| s.to_string()),
+        title: pick.story.title.clone(),
+        outlet: pick.outlet.clone(),
+        score: Some(s.total),
+        weight: Some(s.weight),
+        age_hours: Some(s.age_hours),
+        recency: Some(s.recency),
+        most_read: Some(s.most_read),
+        most_read_rank: pick.most_read_rank,
+        outlets: Some(s.outlets),
+        note,
+    }
+}
+
+/// The rows as an aligned text table, titles cut to fit.
+pub fn text(rows: &[Row]) -> String {
+    let num = |v: Option<f64>, digits: usize| v.map_or("-".to_owned(), |v| format!("{v:.digits$}"));
+    let mut out = format!(
+        "{:<13} {:<10} {:>6} {:>4} {:>5} {:>5} {:>4} {:>4} {:>3}  {:<48} {:<20} {}\n",
+        "position",
+        "section",
+        "score",
+        "wt",
+        "age h",
+        "rec",
+        "mr",
+        "mr#",
+        "out",
+        "title",
+        "outlet",
+        "note"
+    );
+    for r in rows {
+        let title: String = r.title.chars().take(48).collect();
+        let outlet: String = r.outlet.chars().take(20).collect();
+        out.push_str(&format!(
+            "{:<13} {:<10} {:>6} {:>4} {:>5} {:>5} {:>4} {:>4} {:>3}  {:<48} {:<20} {}\n",
+            r.position,
+            r.section,
+            num(r.score, 3),
+            num(r.weight, 1),
+            num(r.age_hours, 1),
+            num(r.recency, 2),
+            num(r.most_read, 2),
+            r.most_read_rank.map_or("-".to_owned(), |n| n.to_string()),
+            r.outlets.map_or("-".to_owned(), |n| n.to_string()),
+            title,
+            outlet,
+            r.note
+        ));
+    }
+    out
+}

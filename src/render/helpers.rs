@@ -1,0 +1,190 @@
+//! Template helpers: `date`, `ago`, `truncate`, `plural`.
+//!
+//! - `{{date ts "%H:%M"}}`: a Unix time in the view's zone (`tz` at the root).
+//! - `{{ago ts}}`: "35 min ago", "3 h ago", "2 d ago", counted from the root's `now`
+//!   (the instant the issue was built for, never the wall clock: rendering is pure).
+//! - `{{truncate text 30}}`: at most 30 words, with "…" when cut.
+//! - `{{plural n "story" "stories"}}`: "1 story", "3 stories".
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason,
+};
+
+/// Registers every helper on `registry`.
+pub fn register(registry: &mut Handlebars<'_>) {
+    registry.register_helper("date", Box::new(date));
+    registry.register_helper("ago", Box::new(ago));
+    registry.register_helper("truncate", Box::new(truncate));
+    registry.register_helper("plural", Box::new(plural));
+}
+
+fn error(message: String) -> RenderError {
+    RenderErrorReason::Other(message).into()
+}
+
+fn int_param(h: &Helper<'_>, index: usize, helper: &'static str) -> Result<i64, RenderError> {
+    h.param(index)
+        .and_then(|p| p.value().as_i64())
+        .ok_or_else(|| {
+            error(format!(
+                "{helper}: parameter {} must be a number",
+                index + 1
+            ))
+        })
+}
+
+fn str_param<'a>(
+    h: &'a Helper<'_>,
+    index: usize,
+    helper: &'static str,
+) -> Result<&'a str, RenderError> {
+    h.param(index)
+        .and_then(|p| p.value().as_str())
+        .ok_or_else(|| {
+            error(format!(
+                "{helper}: parameter {} must be a string",
+                index + 1
+            ))
+        })
+}
+
+fn root_str<'c>(ctx: &'c Context, key: &str) -> Result<&'c str, RenderError> {
+    ctx.data()
+        .get(key)
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| error(format!("the view has no `{key}` at its root")))
+}
+
+fn date(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let ts = int_param(h, 0, "date")?;
+    let format = str_param(h, 1, "date")?;
+    let zone: Tz = root_str(ctx, "tz")?
+        .parse()
+        .map_err(|_| error("date: the view's `tz` is not a time zone".to_owned()))?;
+    let at = DateTime::from_timestamp(ts, 0)
+        .ok_or_else(|| error(format!("date: {ts} is out of range")))?;
+    let mut text = String::new();
+    use std::fmt::Write as _;
+    write!(text, "{}", at.with_timezone(&zone).format(format))
+        .map_err(|_| error(format!("date: bad format {format:?}")))?;
+    out.write(&text)?;
+    Ok(())
+}
+
+/// "just now", "35 min ago", "3 h ago", "2 d ago".
+pub fn ago_text(seconds: i64) -> String {
+    match seconds / 60 {
+        m if m < 1 => "just now".to_owned(),
+        m if m < 60 => format!("{m} min ago"),
+        m if m < 48 * 60 => format!("{} h ago", m / 60),
+        m => format!("{} d ago", m / (24 * 60)),
+    }
+}
+
+fn ago(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let ts = int_param(h, 0, "ago")?;
+    let now = ctx
+        .data()
+        .get("now")
+        .and_then(|v| v.as_i64())
+        .ok_or_else(|| error("the view has no `now` at its root".to_owned()))?;
+    out.write(&ago_text(now - ts))?;
+    Ok(())
+}
+
+fn truncate(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let text = str_param(h, 0, "truncate")?;
+    let words = int_param(h, 1, "truncate")?.max(1) as usize;
+    let all: Vec<&str> = text.split_whitespace().collect();
+    let mut cut = all[..all.len().min(words)].join(" ");
+    if all.len() > words {
+        cut = cut
+            .trim_end_matches([',', ';', ':', '.', '-', '–', '—'])
+            .to_owned()
+            + "…";
+    }
+    out.write(&cut)?;
+    Ok(())
+}
+
+fn plural(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n = int_param(h, 0, "plural")?;
+    let one = str_param(h, 1, "plural")?;
+    let many = str_param(h, 2, "plural")?;
+    out.write(&format!("{n} {}", if n == 1 { one } else { many }))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str, data: serde_json::Value) -> String {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        register(&mut hb);
+        hb.render_template(template, &data).unwrap()
+    }
+
+    #[test]
+    fn dates_are_shown_in_the_views_zone() {
+        let data = serde_json::json!({"tz": "Europe/Moscow", "now": 0, "ts": 1795759200});
+        // 2026-11-27T06:00:00Z is 09:00 in Moscow.
+        assert_eq!(render("{{date ts \"%H:%M %d.%m\"}}", data), "09:00 27.11");
+        let ny = serde_json::json!({"tz": "America/New_York", "now": 0, "ts": 1795759200});
+        assert_eq!(render("{{date ts \"%H:%M\"}}", ny), "01:00");
+    }
+
+    #[test]
+    fn relative_times_count_from_the_issue() {
+        let data = serde_json::json!({"tz": "UTC", "now": 10_000, "a": 9_990, "b": 10_000 - 35 * 60, "c": 10_000 - 5 * 3600, "d": 10_000 - 3 * 86400});
+        assert_eq!(
+            render("{{ago a}}|{{ago b}}|{{ago c}}|{{ago d}}", data),
+            "just now|35 min ago|5 h ago|3 d ago"
+        );
+    }
+
+    #[test]
+    fn words_and_plurals() {
+        let data = serde_json::json!({"t": "one two three, four five", "n": 1, "m": 3});
+        assert_eq!(render("{{truncate t 3}}", data.clone()), "one two three…");
+        assert_eq!(
+            render("{{truncate t 9}}", data.clone()),
+            "one two three, four five"
+        );
+        assert_eq!(
+            render(
+                "{{plural n \"story\" \"stories\"}}, {{plural m \"story\" \"stories\"}}",
+                data
+            ),
+            "1 story, 3 stories"
+        );
+    }
+}

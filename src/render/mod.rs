@@ -1,0 +1,294 @@
+//! Render: an [`Edition`](crate::model::Edition) → HTML and text, through Handlebars.
+//!
+//! Pure: no I/O once built, no clock reads (dates come from the view). The built-in
+//! templates in `templates/` are embedded in the binary; a configured folder overrides
+//! them by name (`email.html.hbs` replaces "email.html"). Strict mode is on, so a
+//! misspelled field fails `pressroom check` rather than a subscriber's inbox. HTML
+//! escaping is on for HTML templates and off for text ones (two registries). The
+//! email's CSS is inlined with css-inline; its text part is wrapped at 78 columns.
+
+mod helpers;
+pub mod sample;
+pub mod view;
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use handlebars::Handlebars;
+pub use view::{Audience, IssueView, Site};
+
+/// The built-in templates: (name, source).
+const BUILTIN: &[(&str, &str)] = &[
+    ("email.html", include_str!("../../templates/email.html.hbs")),
+    ("email.txt", include_str!("../../templates/email.txt.hbs")),
+    (
+        "archive.html",
+        include_str!("../../templates/archive.html.hbs"),
+    ),
+    (
+        "feed-entry.html",
+        include_str!("../../templates/feed-entry.html.hbs"),
+    ),
+    (
+        "partials/story.html",
+        include_str!("../../templates/partials/story.html.hbs"),
+    ),
+    (
+        "partials/section.html",
+        include_str!("../../templates/partials/section.html.hbs"),
+    ),
+    (
+        "partials/story.txt",
+        include_str!("../../templates/partials/story.txt.hbs"),
+    ),
+];
+
+/// Gmail clips messages larger than this (bytes of HTML).
+pub const GMAIL_CLIP: usize = 102 * 1024;
+/// Text parts are wrapped at this many columns.
+pub const TEXT_WIDTH: usize = 78;
+
+/// What went wrong while loading or rendering templates.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template does not parse.
+    #[error("template {name} ({origin}): {message}")]
+    Template {
+        /// Its name, e.g. "email.html".
+        name: String,
+        /// Where it came from: "built in" or its file.
+        origin: String,
+        /// The parser's message (with line and column).
+        message: String,
+    },
+    /// Rendering failed (in strict mode: a field that does not exist).
+    #[error("template {name}: {message}")]
+    Render {
+        /// The template.
+        name: String,
+        /// What failed.
+        message: String,
+    },
+    /// The override folder could not be read.
+    #[error("templates folder {path}: {message}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+}
+
+/// An email rendered for one audience.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Email {
+    /// The HTML part, CSS inlined.
+    pub html: String,
+    /// The text part, wrapped at 78 columns.
+    pub text: String,
+}
+
+/// The loaded templates.
+pub struct Renderer {
+    html: Handlebars<'static>,
+    text: Handlebars<'static>,
+    origins: BTreeMap<String, String>,
+}
+
+impl Renderer {
+    /// The built-in templates, overridden by those in `folder` (if any).
+    pub fn new(folder: Option<&Path>) -> Result<Renderer, RenderError> {
+        let mut sources: BTreeMap<String, (String, String)> = BUILTIN
+            .iter()
+            .map(|(name, source)| {
+                (
+                    (*name).to_owned(),
+                    ((*source).to_owned(), "built in".to_owned()),
+                )
+            })
+            .collect();
+        if let Some(folder) = folder {
+            for (name, path) in template_files(folder)? {
+                let source = std::fs::read_to_string(&path).map_err(|e| RenderError::Folder {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+                sources.insert(name, (source, path.display().to_string()));
+            }
+        }
+        let mut html = registry(true);
+        let mut text = registry(false);
+        let mut origins = BTreeMap::new();
+        for (name, (source, origin)) in sources {
+            let target = if name.ends_with(".txt") {
+                &mut text
+            } else {
+                &mut html
+            };
+            target
+                .register_template_string(&name, &source)
+                .map_err(|e| RenderError::Template {
+                    name: name.clone(),
+                    origin: origin.clone(),
+                    message: e.to_string(),
+                })?;
+            origins.insert(name, origin);
+        }
+        Ok(Renderer {
+            html,
+            text,
+            origins,
+        })
+    }
+
+    /// Names of every template and where each came from.
+    pub fn templates(&self) -> &BTreeMap<String, String> {
+        &self.origins
+    }
+
+    /// The email for `view`: inlined HTML and wrapped text.
+    pub fn email(&self, view: &IssueView) -> Result<Email, RenderError> {
+        let html = self.render_html("email.html", view)?;
+        let html = inline_css(&html).map_err(|message| RenderError::Render {
+            name: "email.html".into(),
+            message,
+        })?;
+        let text = wrap(&self.render_text("email.txt", view)?, TEXT_WIDTH);
+        Ok(Email { html, text })
+    }
+
+    /// The archive page of an issue.
+    pub fn archive_page(&self, view: &IssueView) -> Result<String, RenderError> {
+        self.render_html("archive.html", view)
+    }
+
+    /// The HTML content of the issue's entry in the digest feed.
+    pub fn feed_entry(&self, view: &IssueView) -> Result<String, RenderError> {
+        self.render_html("feed-entry.html", view)
+    }
+
+    fn render_html<T: serde::Serialize>(
+        &self,
+        name: &str,
+        data: &T,
+    ) -> Result<String, RenderError> {
+        self.html
+            .render(name, data)
+            .map_err(|e| RenderError::Render {
+                name: name.to_owned(),
+                message: e.to_string(),
+            })
+    }
+
+    fn render_text<T: serde::Serialize>(
+        &self,
+        name: &str,
+        data: &T,
+    ) -> Result<String, RenderError> {
+        self.text
+            .render(name, data)
+            .map_err(|e| RenderError::Render {
+                name: name.to_owned(),
+                message: e.to_string(),
+            })
+    }
+}
+
+fn registry(escape_html: bool) -> Handlebars<'static> {
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(true);
+    if !escape_html {
+        registry.register_escape_fn(handlebars::no_escape);
+    }
+    helpers::register(&mut registry);
+    registry
+}
+
+/// Every `*.hbs` under `folder`, named by its relative path without the extension.
+fn template_files(folder: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| RenderError::Folder {
+            path: dir.clone(),
+            message: e.to_string(),
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "hbs") {
+                let relative = path
+                    .strip_prefix(folder)
+                    .unwrap_or(&path)
+                    .with_extension("");
+                let name = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                found.push((name, path));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Moves the `<style>` rules onto the elements (mail clients drop `<style>` or parts
+/// of it), keeping `@media` rules (dark mode, narrow screens) in a `<style>`.
+fn inline_css(html: &str) -> Result<String, String> {
+    let inliner = css_inline::CSSInliner::options()
+        .keep_at_rules(true)
+        .load_remote_stylesheets(false)
+        .build();
+    inliner
+        .inline(html)
+        .map_err(|e| format!("cannot inline CSS: {e}"))
+}
+
+/// Wraps every line longer than `width` at word boundaries, keeping its indentation;
+/// a single word longer than the line (a URL) stays whole.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    for line in text.lines() {
+        if textwrap::core::display_width(line) <= width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            continue;
+        }
+        let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+        let options = textwrap::Options::new(width)
+            .initial_indent(&indent)
+            .subsequent_indent(&indent)
+            .break_words(false);
+        for piece in textwrap::wrap(line.trim_start(), options) {
+            out.push_str(piece.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_wrapped_at_78_columns_without_breaking_urls() {
+        let long = format!("  {}", "word ".repeat(40));
+        let url = format!("https://news.example/{}", "x".repeat(90));
+        let wrapped = wrap(&format!("{long}\n{url}\nshort\n"), 78);
+        for line in wrapped.lines() {
+            assert!(line.chars().count() <= 78 || line == url, "{line:?}");
+        }
+        assert!(
+            wrapped
+                .lines()
+                .all(|l| l.is_empty() || l.starts_with("  ") || l == url || l == "short")
+        );
+        assert!(wrapped.contains(&url));
+    }
+}

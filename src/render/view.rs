@@ -1,0 +1,302 @@
+//! View models: what templates see. Built from an [`Edition`] for one audience;
+//! templates never see domain types, so renaming a field of `Story` cannot silently
+//! break a template, and every string a template prints is prepared here.
+
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::model::{Edition, Pick, SectionId};
+
+/// Placeholders filled per subscriber after rendering (render once per audience).
+pub mod token {
+    /// The subscriber's name.
+    pub const NAME: &str = "[[pressroom:name]]";
+    /// The subscriber's one-click unsubscribe page.
+    pub const UNSUBSCRIBE: &str = "[[pressroom:unsubscribe]]";
+}
+
+/// The whole page or message.
+#[derive(Clone, Debug, Serialize)]
+pub struct IssueView {
+    /// The digest as a whole.
+    pub site: SiteView,
+    /// This issue.
+    pub issue: IssueMeta,
+    /// "Top stories".
+    pub lead: Vec<StoryView>,
+    /// The sections this audience chose, in order (empty ones left out).
+    pub sections: Vec<SectionView>,
+    /// "Most read".
+    pub most_read: Vec<StoryView>,
+    /// Stories in this rendering, all blocks together.
+    pub story_count: usize,
+    /// Who reads it.
+    pub reader: ReaderView,
+    /// Links of the footer.
+    pub links: LinksView,
+    /// Unix time the issue was built for: `{{ago ts}}` counts from here.
+    pub now: i64,
+    /// IANA name of the time zone dates are shown in: `{{date ts "%H:%M"}}` uses it.
+    pub tz: String,
+}
+
+/// The digest as a whole.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteView {
+    /// Its title.
+    pub title: String,
+    /// Its public address (ends in '/').
+    pub url: String,
+    /// Its language (BCP 47).
+    pub language: String,
+}
+
+/// One issue.
+#[derive(Clone, Debug, Serialize)]
+pub struct IssueMeta {
+    /// `morning/2026-11-27`.
+    pub id: String,
+    /// The edition's id, e.g. `morning`.
+    pub edition: String,
+    /// The edition's title, e.g. "Morning Review".
+    pub title: String,
+    /// The issue's date, spelled out in the reader's zone: "Friday, 27 November 2026".
+    pub date: String,
+    /// Its permanent page in the archive.
+    pub url: String,
+    /// The preheader: the line mail clients show after the subject.
+    pub preheader: String,
+}
+
+/// One section of the rendering.
+#[derive(Clone, Debug, Serialize)]
+pub struct SectionView {
+    /// Its id (for anchors).
+    pub id: String,
+    /// Its heading.
+    pub title: String,
+    /// Its stories.
+    pub stories: Vec<StoryView>,
+}
+
+/// One story.
+#[derive(Clone, Debug, Serialize)]
+pub struct StoryView {
+    /// Headline (plain text; templates escape it).
+    pub title: String,
+    /// Link to the article (http or https only), or null.
+    pub url: Option<String>,
+    /// The outlet's name.
+    pub outlet: String,
+    /// Unix time of publication.
+    pub published: i64,
+    /// Plain-text excerpt.
+    pub excerpt: String,
+    /// Sanitised summary HTML: the only field templates may print unescaped.
+    pub summary_html: String,
+    /// Lead image, or null.
+    pub image: Option<ImageView>,
+    /// Topics.
+    pub topics: Vec<String>,
+    /// The same story elsewhere.
+    pub also_in: Vec<AlsoInView>,
+    /// Best position in a most-read list, or null.
+    pub most_read_rank: Option<u32>,
+    /// The section's heading.
+    pub section: String,
+}
+
+/// An image with the size a layout needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImageView {
+    /// Address (http or https).
+    pub url: String,
+    /// Alternative text (the headline when the feed gave none).
+    pub alt: String,
+    /// Display width in pixels.
+    pub width: u32,
+    /// Display height in pixels.
+    pub height: u32,
+}
+
+/// Another outlet's version of a story.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlsoInView {
+    /// The outlet.
+    pub outlet: String,
+    /// Its link, or null.
+    pub url: Option<String>,
+    /// Its headline.
+    pub title: String,
+}
+
+/// The reader.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReaderView {
+    /// Their name (a placeholder until delivery fills it in).
+    pub name: String,
+    /// Their time zone.
+    pub time_zone: String,
+}
+
+/// Footer links.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinksView {
+    /// The archive's index.
+    pub archive: String,
+    /// This issue in a browser.
+    pub view_online: String,
+    /// One-click unsubscribe (a placeholder until delivery fills it in).
+    pub unsubscribe: String,
+}
+
+/// Who a rendering is for: subscribers sharing these get the same bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Audience {
+    /// The sections they chose, in the edition's order (`None`: all).
+    pub sections: Option<Vec<SectionId>>,
+    /// Their time zone.
+    pub time_zone: Tz,
+}
+
+/// Where the issue's pages live, for links.
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// Title of the digest.
+    pub title: String,
+    /// Public base URL (ends in '/').
+    pub base_url: String,
+    /// Language.
+    pub language: String,
+}
+
+/// The widest an image is shown in a 600-pixel single-column email.
+pub const IMAGE_WIDTH: u32 = 560;
+
+/// The view of `edition` for `audience`.
+pub fn issue(edition: &Edition, audience: &Audience, site: &Site) -> IssueView {
+    let wanted = |id: &SectionId| audience.sections.as_ref().is_none_or(|s| s.contains(id));
+    let lead: Vec<StoryView> = edition
+        .lead
+        .iter()
+        .filter(|p| p.story.section.as_ref().is_none_or(wanted))
+        .map(|p| story(p, edition))
+        .collect();
+    let sections: Vec<SectionView> = edition
+        .sections
+        .iter()
+        .filter(|s| wanted(&s.id) && !s.picks.is_empty())
+        .map(|s| SectionView {
+            id: s.id.to_string(),
+            title: s.title.clone(),
+            stories: s.picks.iter().map(|p| story(p, edition)).collect(),
+        })
+        .collect();
+    let most_read: Vec<StoryView> = edition
+        .most_read
+        .iter()
+        .filter(|p| p.story.section.as_ref().is_none_or(wanted))
+        .map(|p| story(p, edition))
+        .collect();
+    let story_count =
+        lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>() + most_read.len();
+    let issue_url = format!("{}{}/", site.base_url, edition.id);
+    let preheader = preheader(&lead, &sections);
+    IssueView {
+        site: SiteView {
+            title: safe(&site.title),
+            url: site.base_url.clone(),
+            language: site.language.clone(),
+        },
+        issue: IssueMeta {
+            id: edition.id.to_string(),
+            edition: edition.id.edition.to_string(),
+            title: safe(&edition.title),
+            date: edition.id.date.format("%A, %-d %B %Y").to_string(),
+            url: issue_url.clone(),
+            preheader,
+        },
+        lead,
+        sections,
+        most_read,
+        story_count,
+        reader: ReaderView {
+            name: token::NAME.to_owned(),
+            time_zone: audience.time_zone.name().to_owned(),
+        },
+        links: LinksView {
+            archive: site.base_url.clone(),
+            view_online: issue_url,
+            unsubscribe: token::UNSUBSCRIBE.to_owned(),
+        },
+        now: edition.built_at.timestamp(),
+        tz: audience.time_zone.name().to_owned(),
+    }
+}
+
+fn story(pick: &Pick, edition: &Edition) -> StoryView {
+    let s = &pick.story;
+    let section = edition
+        .sections
+        .iter()
+        .find(|b| Some(&b.id) == s.section.as_ref())
+        .map_or_else(String::new, |b| b.title.clone());
+    StoryView {
+        title: safe(&s.title),
+        url: s.url.clone(),
+        outlet: safe(&pick.outlet),
+        published: s.published.timestamp(),
+        excerpt: safe(&s.excerpt),
+        summary_html: safe(&s.summary_html),
+        image: s.image.as_ref().map(|i| {
+            // Scale to the column, keeping the ratio; 16:9 when the feed gave no size.
+            let (w, h) = match (i.width, i.height) {
+                (Some(w), Some(h)) if w > 0 && h > 0 => (w, h),
+                _ => (16, 9),
+            };
+            let width = IMAGE_WIDTH.min(w.max(IMAGE_WIDTH / 2));
+            ImageView {
+                url: i.url.clone(),
+                alt: safe(i.alt.as_deref().unwrap_or(&s.title)),
+                width,
+                height: (u64::from(width) * u64::from(h) / u64::from(w)) as u32,
+            }
+        }),
+        topics: s.topics.iter().map(|t| safe(t)).collect(),
+        also_in: pick
+            .also_in
+            .iter()
+            .map(|a| AlsoInView {
+                outlet: safe(&a.outlet),
+                url: a.url.clone(),
+                title: safe(&a.title),
+            })
+            .collect(),
+        most_read_rank: pick.most_read_rank,
+        section,
+    }
+}
+
+/// Feed text can never forge a per-subscriber placeholder.
+fn safe(text: &str) -> String {
+    if text.contains("[[pressroom:") {
+        text.replace("[[pressroom:", "[ [pressroom:")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The first headlines, for the line mail clients show beside the subject.
+fn preheader(lead: &[StoryView], sections: &[SectionView]) -> String {
+    let titles: Vec<&str> = lead
+        .iter()
+        .chain(sections.iter().flat_map(|s| s.stories.iter()))
+        .take(3)
+        .map(|s| s.title.as_str())
+        .collect();
+    let mut line = titles.join(" · ");
+    if line.chars().count() > 140 {
+        line = line.chars().take(139).collect::<String>() + "…";
+    }
+    line
+}

@@ -1,0 +1,184 @@
+//! Issues: frozen editions, the stories each carried (so that no story repeats across
+//! issues of an edition), and editors' pins and drops.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, Writer};
+use crate::{
+    model::{Edition, EditionId, IssueId, Override, OverrideAction, StoryId},
+    time::to_unix,
+};
+
+/// What earlier issues of an edition carried.
+#[derive(Clone, Debug, Default)]
+pub struct Sent {
+    /// Story → the issue that carried it.
+    pub stories: HashMap<StoryId, IssueId>,
+    /// Canonical URL → the issue that carried it.
+    pub urls: HashMap<String, IssueId>,
+}
+
+impl Store {
+    /// The frozen issue `id`, if it was built.
+    pub fn issue(&self, id: &IssueId) -> Result<Option<Edition>, StoreError> {
+        let body: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT body FROM issues WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        body.map(|b| {
+            serde_json::from_str(&b).map_err(|e| StoreError::Corrupt {
+                what: "issues.body",
+                detail: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    /// The ids of the issues of `edition`, newest first.
+    pub fn issues_of(&self, edition: &EditionId) -> Result<Vec<IssueId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM issues WHERE edition = ?1 ORDER BY date DESC")?;
+        let ids = stmt.query_map([edition.as_str()], |r| r.get::<_, String>(0))?;
+        ids.map(|id| {
+            let id = id?;
+            IssueId::parse(&id).map_err(|detail| StoreError::Corrupt {
+                what: "issues.id",
+                detail,
+            })
+        })
+        .collect()
+    }
+
+    /// What the issues of `edition` before `before` carried.
+    pub fn sent_before(&self, before: &IssueId) -> Result<Sent, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.story, s.url, i.id FROM issue_stories s JOIN issues i ON i.id = s.issue
+             WHERE i.edition = ?1 AND i.date < ?2",
+        )?;
+        let date = before.date.format("%Y-%m-%d").to_string();
+        let rows = stmt.query_map(params![before.edition.as_str(), date], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut sent = Sent::default();
+        for row in rows {
+            let (story, url, issue) = row?;
+            let issue = IssueId::parse(&issue).map_err(|detail| StoreError::Corrupt {
+                what: "issues.id",
+                detail,
+            })?;
+            if let Some(url) = url {
+                sent.urls.insert(url, issue.clone());
+            }
+            sent.stories.insert(StoryId(story), issue);
+        }
+        Ok(sent)
+    }
+
+    /// The editor's overrides for issue `id`, oldest first.
+    pub fn overrides(&self, id: &IssueId) -> Result<Vec<Override>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT url, action, lead, position FROM overrides WHERE issue = ?1 ORDER BY created_at, url")?;
+        let rows = stmt.query_map([id.to_string()], |r| {
+            let action: String = r.get(1)?;
+            let action = match action.as_str() {
+                "drop" => OverrideAction::Drop,
+                _ => OverrideAction::Pin {
+                    lead: r.get(2)?,
+                    position: r.get(3)?,
+                },
+            };
+            Ok(Override {
+                url: r.get(0)?,
+                action,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl Writer<'_> {
+    /// Freezes `edition` unless an issue with its id exists; returns the issue as
+    /// stored (the existing one wins: an issue is built once).
+    pub fn freeze(&mut self, edition: &Edition) -> Result<Edition, StoreError> {
+        let id = edition.id.to_string();
+        let existing: Option<String> = self
+            .tx
+            .query_row("SELECT body FROM issues WHERE id = ?1", [&id], |r| r.get(0))
+            .optional()?;
+        if let Some(body) = existing {
+            return serde_json::from_str(&body).map_err(|e| StoreError::Corrupt {
+                what: "issues.body",
+                detail: e.to_string(),
+            });
+        }
+        let body = serde_json::to_string(edition).expect("plain data serialises");
+        self.tx.execute(
+            "INSERT INTO issues (id, edition, date, built_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                edition.id.edition.as_str(),
+                edition.id.date.format("%Y-%m-%d").to_string(),
+                to_unix(edition.built_at),
+                body
+            ],
+        )?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO issue_stories (issue, story, url) VALUES (?1, ?2, ?3)",
+        )?;
+        for pick in edition.picks() {
+            stmt.execute(params![id, pick.story.id.as_str(), pick.story.url])?;
+            for other in &pick.also_in {
+                stmt.execute(params![id, other.story.as_str(), other.url])?;
+            }
+        }
+        Ok(edition.clone())
+    }
+
+    /// Records an editor's override for issue `id` (replacing any earlier one for the URL).
+    pub fn set_override(
+        &mut self,
+        id: &IssueId,
+        item: &Override,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (action, lead, position) = match item.action {
+            OverrideAction::Drop => ("drop", false, None),
+            OverrideAction::Pin { lead, position } => ("pin", lead, position),
+        };
+        self.tx.execute(
+            "INSERT OR REPLACE INTO overrides (issue, url, action, lead, position, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                id.to_string(),
+                item.url,
+                action,
+                lead,
+                position,
+                to_unix(at)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the override for `url` in issue `id`; returns whether there was one.
+    pub fn clear_override(&mut self, id: &IssueId, url: &str) -> Result<bool, StoreError> {
+        let n = self.tx.execute(
+            "DELETE FROM overrides WHERE issue = ?1 AND url = ?2",
+            params![id.to_string(), url],
+        )?;
+        Ok(n > 0)
+    }
+}
