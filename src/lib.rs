@@ -7,6 +7,7 @@
 //! [`cli`] is the command line.
 #![forbid(unsafe_code)]
 
+pub mod audience;
 pub mod cli;
 pub mod config;
 pub mod ingest;

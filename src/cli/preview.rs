@@ -8,7 +8,8 @@ use clap::Args;
 
 use super::{Cli, EXIT_OK, Failure, load_plan};
 use crate::{
-    config::Plan,
+    audience,
+    config::{Address, EditionPlan, Plan, Subscriber},
     issue,
     model::Edition,
     rank::explain,
@@ -53,19 +54,22 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
         .clone()
         .unwrap_or_else(|| config_dir(cli).join("preview"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (slug, audience) in audiences(&plan, args.subscriber.as_deref())? {
+    for (slug, audience, name) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
         let view = view::issue(&edition, &audience, &site(&plan));
         let email = renderer.email(&view)?;
-        let base = out.join(format!("{}-{slug}", edition.id.edition));
-        write(&base.with_extension("html"), &fill(&email.html))?;
-        write(&base.with_extension("txt"), &fill(&email.text))?;
+        let base = format!("{}/{}-{slug}", out.display(), edition.id.edition);
+        write(
+            Path::new(&format!("{base}.html")),
+            &fill(&email.html, &name),
+        )?;
+        write(Path::new(&format!("{base}.txt")), &fill(&email.text, &name))?;
         println!(
             "{}: {} stories, {} KB HTML, {} KB text: {}.html",
             edition.id,
             view.story_count,
             email.html.len().div_ceil(1024),
             email.text.len().div_ceil(1024),
-            base.display()
+            base
         );
     }
     let table = explain::text(&explain::rows(&edition));
@@ -88,22 +92,41 @@ pub(super) fn open_state(plan: &Plan) -> Result<Store, Failure> {
     Ok(Store::open_read_only(&plan.site.state)?)
 }
 
-/// The audiences to render, each with a file-name slug.
+/// The audiences to render (or the one of `subscriber`): a file-name slug, the
+/// audience, and the name to greet.
 pub(super) fn audiences(
     plan: &Plan,
+    edition: &EditionPlan,
     subscriber: Option<&str>,
-) -> Result<Vec<(String, Audience)>, Failure> {
-    if let Some(address) = subscriber {
+) -> Result<Vec<(String, Audience, String)>, Failure> {
+    let everyone: Vec<&Subscriber> = plan.subscribers.iter().collect();
+    let Some(wanted) = subscriber else {
+        let groups = audience::groups(plan, edition, &everyone);
+        return Ok(groups
+            .into_iter()
+            .map(|g| (g.slug, g.audience, PREVIEW_NAME.to_owned()))
+            .collect());
+    };
+    let address = Address::parse(wanted).map_err(anyhow::Error::msg)?;
+    let found = plan
+        .subscribers
+        .iter()
+        .find(|s| s.address == address)
+        .ok_or_else(|| anyhow::anyhow!("no subscriber {address} in the subscribers file"))?;
+    if !found.receives(&edition.id) {
         return Err(
-            anyhow::anyhow!("no subscriber {address:?}: subscribers are not configured").into(),
+            anyhow::anyhow!("{address} does not receive the {} edition", edition.id).into(),
         );
     }
+    let group = audience::groups(plan, edition, &[found]).remove(0);
+    let name = found
+        .name
+        .clone()
+        .unwrap_or_else(|| PREVIEW_NAME.to_owned());
     Ok(vec![(
-        "all".to_owned(),
-        Audience {
-            sections: None,
-            time_zone: plan.site.time_zone,
-        },
+        format!("{}.{}", address, group.slug),
+        group.audience,
+        name,
     )])
 }
 
@@ -117,10 +140,17 @@ pub(super) fn site(plan: &Plan) -> view::Site {
 }
 
 /// Fills the per-subscriber placeholders with preview values.
-pub(super) fn fill(rendered: &str) -> String {
+pub(super) fn fill(rendered: &str, name: &str) -> String {
     rendered
-        .replace(view::token::NAME, PREVIEW_NAME)
+        .replace(view::token::NAME, &html_escape(name))
         .replace(view::token::UNSUBSCRIBE, PREVIEW_UNSUBSCRIBE)
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn config_dir(cli: &Cli) -> PathBuf {

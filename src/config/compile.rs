@@ -13,12 +13,14 @@ use super::{
     BasicAuth, ConfigErrors, FetchLimits, Location, Placement, Plan, Problems, Ranking, Retention,
     Secret, Section, Signal, SignalKind, Site, Source,
     raw::{
-        RawEdition, RawFetch, RawRanking, RawRetention, RawSection, RawSignal, RawSite, RawSource,
+        RawEdition, RawEmail, RawFetch, RawRanking, RawRetention, RawSection, RawSignal, RawSite,
+        RawSource,
     },
 };
 use crate::model::{SectionId, SignalId, SourceId};
 
-const TOP_KEYS: &str = "site, fetch, retention, ranking, sections, sources, signals, editions";
+const TOP_KEYS: &str =
+    "site, fetch, retention, ranking, sections, sources, signals, editions, email";
 
 /// The file as deserialized, before values are checked.
 #[derive(Default)]
@@ -31,6 +33,7 @@ struct RawDoc {
     signals: Vec<(usize, RawSignal)>,
     ranking: Option<RawRanking>,
     editions: Vec<(usize, RawEdition)>,
+    email: Option<RawEmail>,
 }
 
 /// Compiles `text` (read from `path`) into a plan, or returns every problem in it.
@@ -51,6 +54,7 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
             "signals" => raw.signals = p.deserialize_each(name, value),
             "ranking" => raw.ranking = p.deserialize(name, value),
             "editions" => raw.editions = p.deserialize_each(name, value),
+            "email" => raw.email = p.deserialize(name, value),
             _ => p.at(
                 key.span(),
                 name,
@@ -69,9 +73,19 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
     let ranking =
         super::editions::ranking(&mut p, "ranking", raw.ranking.as_ref(), &Ranking::default());
     let editions = super::editions::compile(&mut p, raw.editions, &sections, &ranking, &site);
+    let email = raw
+        .email
+        .and_then(|e| super::email::compile(&mut p, e, &site, &root));
     if !p.is_empty() {
         return Err(p.into_errors());
     }
+    // The subscribers file is checked only once the configuration it refers to is sound.
+    let subscribers = match &email {
+        Some(email) => {
+            super::email::subscribers(&email.subscribers_file, &sections, &editions, &site)?
+        }
+        None => Vec::new(),
+    };
     Ok(Plan {
         origin: path.to_owned(),
         site,
@@ -81,6 +95,8 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
         sources,
         signals,
         editions,
+        email,
+        subscribers,
     })
 }
 

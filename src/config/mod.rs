@@ -9,6 +9,7 @@
 
 mod compile;
 mod editions;
+pub mod email;
 pub mod opml;
 mod problems;
 pub mod raw;
@@ -65,6 +66,10 @@ pub struct Plan {
     pub signals: Vec<Signal>,
     /// The editions (at least one: a "daily" edition when none is configured).
     pub editions: Vec<EditionPlan>,
+    /// Email delivery, if configured.
+    pub email: Option<EmailPlan>,
+    /// The subscribers (empty without `[email]`).
+    pub subscribers: Vec<Subscriber>,
 }
 
 impl Plan {
@@ -361,4 +366,180 @@ pub struct EditionPlan {
     pub sections: Vec<(SectionId, usize)>,
     /// Its ranking weights.
     pub ranking: Ranking,
+}
+
+/// A syntactically valid email address.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Address(String);
+
+impl Address {
+    /// Parses an address (RFC 5321 syntax, as lettre accepts it); lower-cases the domain.
+    pub fn parse(raw: &str) -> Result<Address, String> {
+        let raw = raw.trim();
+        let parsed: lettre::Address = raw
+            .parse()
+            .map_err(|e| format!("{raw:?} is not an email address: {e}"))?;
+        Ok(Address(format!(
+            "{}@{}",
+            parsed.user(),
+            parsed.domain().to_lowercase()
+        )))
+    }
+
+    /// The address as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A display name and an address, as in "Morning Review <review@news.example>".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mailbox {
+    /// The display name, if any.
+    pub name: Option<String>,
+    /// The address.
+    pub address: Address,
+}
+
+impl Mailbox {
+    /// Parses "Name <addr>" or "addr".
+    pub fn parse(raw: &str) -> Result<Mailbox, String> {
+        let raw = raw.trim();
+        match (raw.rfind('<'), raw.ends_with('>')) {
+            (Some(open), true) => {
+                let name = raw[..open].trim().trim_matches('"').trim();
+                Ok(Mailbox {
+                    name: (!name.is_empty()).then(|| name.to_owned()),
+                    address: Address::parse(&raw[open + 1..raw.len() - 1])?,
+                })
+            }
+            _ => Ok(Mailbox {
+                name: None,
+                address: Address::parse(raw)?,
+            }),
+        }
+    }
+}
+
+/// How messages leave.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Transport {
+    /// `.eml` files in a folder (the demo's default).
+    File {
+        /// The folder.
+        folder: PathBuf,
+    },
+    /// An SMTP server.
+    Smtp {
+        /// Host name or address.
+        host: String,
+        /// Port.
+        port: u16,
+        /// Transport security.
+        tls: Tls,
+        /// User name and password, if the server wants them.
+        credentials: Option<(String, Secret)>,
+    },
+    /// The local sendmail program.
+    Sendmail {
+        /// Its path.
+        program: PathBuf,
+    },
+}
+
+/// SMTP transport security.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tls {
+    /// Implicit TLS from the first byte (port 465).
+    Implicit,
+    /// STARTTLS, required.
+    StartTls,
+    /// No encryption: only for a relay on loopback.
+    None,
+}
+
+/// DKIM signing settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dkim {
+    /// Signing domain.
+    pub domain: String,
+    /// Selector.
+    pub selector: String,
+    /// The private key file (PEM).
+    pub key: PathBuf,
+}
+
+/// `[email]`, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailPlan {
+    /// The sender.
+    pub from: Mailbox,
+    /// Where replies go.
+    pub reply_to: Option<Mailbox>,
+    /// The subscribers file.
+    pub subscribers_file: PathBuf,
+    /// The subject template's source.
+    pub subject: String,
+    /// List-Id.
+    pub list_id: String,
+    /// How messages leave.
+    pub transport: Transport,
+    /// SMTP transactions in flight at once.
+    pub concurrency: usize,
+    /// Most messages per second (0: no limit).
+    pub rate: f64,
+    /// Attempts for a temporary failure within one run.
+    pub attempts: u32,
+    /// First retry delay.
+    pub backoff: Duration,
+    /// Time allowed for one SMTP command.
+    pub timeout: Duration,
+    /// Hard bounces before an address is suppressed.
+    pub bounce_limit: u32,
+    /// The secret of unsubscribe tokens, if set in the environment (otherwise the
+    /// store generates and keeps one).
+    pub unsubscribe_secret: Option<Secret>,
+    /// mailto: address of List-Unsubscribe.
+    pub unsubscribe_mailto: Address,
+    /// DKIM signing, if configured.
+    pub dkim: Option<Dkim>,
+}
+
+/// A subscriber's preferred format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// HTML with a text alternative.
+    Html,
+    /// Text only.
+    Text,
+}
+
+/// One subscriber.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subscriber {
+    /// Their address.
+    pub address: Address,
+    /// Their name.
+    pub name: Option<String>,
+    /// The sections they read (`None`: all).
+    pub sections: Option<Vec<SectionId>>,
+    /// The editions they receive (`None`: all).
+    pub editions: Option<Vec<EditionId>>,
+    /// HTML or text.
+    pub format: Format,
+    /// Their time zone.
+    pub time_zone: Tz,
+}
+
+impl Subscriber {
+    /// Whether they receive `edition`.
+    pub fn receives(&self, edition: &EditionId) -> bool {
+        self.editions.as_ref().is_none_or(|e| e.contains(edition))
+    }
 }

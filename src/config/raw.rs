@@ -177,3 +177,90 @@ pub struct RawEdition {
     /// Ranking weights for this edition, overriding `[ranking]` key by key.
     pub ranking: Option<RawRanking>,
 }
+
+/// `[email]`: delivery of the issue by email.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEmail {
+    /// The sender, e.g. "Morning Review <review@news.example>".
+    pub from: Spanned<String>,
+    /// Where replies go, if not to `from`.
+    pub reply_to: Option<Spanned<String>>,
+    /// The subscribers file, relative to this file. Default "subscribers.toml".
+    pub subscribers: Option<String>,
+    /// Subject line, a Handlebars template over the issue's view.
+    /// Default "{{issue.title}}: {{issue.date}}".
+    pub subject: Option<Spanned<String>>,
+    /// List-Id of the digest, e.g. "morning.news.example". Default: derived from
+    /// `site.base_url`'s host.
+    pub list_id: Option<Spanned<String>>,
+    /// How messages leave: "file" (.eml files in `folder`), "smtp" or "sendmail".
+    /// Default "file".
+    pub transport: Option<Spanned<String>>,
+    /// Folder for .eml files (transport "file"), relative to this file.
+    /// Default: "outbox" in the output folder.
+    pub folder: Option<String>,
+    /// SMTP server host name (transport "smtp").
+    pub host: Option<Spanned<String>>,
+    /// SMTP port. Default 465 for tls = "tls", 587 otherwise.
+    pub port: Option<Spanned<i64>>,
+    /// "tls" (implicit TLS), "starttls", or "none" (plain text: allowed only to
+    /// a loopback address). Default "starttls".
+    pub tls: Option<Spanned<String>>,
+    /// SMTP user name.
+    pub user: Option<String>,
+    /// Name of the environment variable holding the SMTP password.
+    pub password_env: Option<Spanned<String>>,
+    /// Path of the sendmail program (transport "sendmail"). Default "/usr/sbin/sendmail".
+    pub sendmail: Option<String>,
+    /// SMTP transactions in flight at once. Default 4.
+    pub concurrency: Option<Spanned<i64>>,
+    /// Most messages per second; 0 for no limit. Default 0.
+    pub rate: Option<Spanned<f64>>,
+    /// Attempts for a temporary failure before the message is deferred to the next run.
+    /// Default 4.
+    pub attempts: Option<Spanned<i64>>,
+    /// First retry delay after a temporary failure; doubles, with jitter. Default "2s".
+    pub backoff: Option<Spanned<String>>,
+    /// Time allowed for one SMTP command. Default "60s".
+    pub timeout: Option<Spanned<String>>,
+    /// Permanent failures (hard bounces) after which an address is suppressed. Default 2.
+    pub bounce_limit: Option<Spanned<i64>>,
+    /// Name of the environment variable holding the secret that signs unsubscribe links.
+    /// Default "PRESSROOM_UNSUBSCRIBE_SECRET".
+    pub unsubscribe_secret_env: Option<Spanned<String>>,
+    /// Address for mailto: unsubscribe requests (List-Unsubscribe). Default: `from`.
+    pub unsubscribe_mailto: Option<Spanned<String>>,
+    /// DKIM signing: `{ domain = "news.example", selector = "s1", key = "dkim.pem" }`.
+    pub dkim: Option<RawDkim>,
+}
+
+/// `[email.dkim]`: DKIM signing of every message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDkim {
+    /// Signing domain (d=).
+    pub domain: Spanned<String>,
+    /// Selector (s=).
+    pub selector: Spanned<String>,
+    /// PEM file of the RSA private key, relative to this file.
+    pub key: Spanned<String>,
+}
+
+/// One `[[subscribers]]` table of the subscribers file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubscriber {
+    /// Email address.
+    pub email: Spanned<String>,
+    /// Name, used in the greeting.
+    pub name: Option<String>,
+    /// Sections they read, in any order. Default: all.
+    pub sections: Option<Vec<Spanned<String>>>,
+    /// Editions they receive. Default: all.
+    pub editions: Option<Vec<Spanned<String>>>,
+    /// "html" (HTML with a text alternative) or "text" (text only). Default "html".
+    pub format: Option<Spanned<String>>,
+    /// Their IANA time zone, for the times in their email. Default: the site's.
+    pub time_zone: Option<Spanned<String>>,
+}

@@ -1,0 +1,106 @@
+//! Audiences: the subscribers who share one rendering (same sections, format and time
+//! zone). Rendering is done once per audience, so its cost grows with audiences, not
+//! subscribers; the per-subscriber parts (name, unsubscribe link) are filled in after.
+
+use std::collections::BTreeMap;
+
+use crate::{
+    config::{EditionPlan, Format, Plan, Subscriber},
+    model::SectionId,
+    render::Audience,
+};
+
+/// One audience of an edition and its members.
+#[derive(Clone, Debug)]
+pub struct Group<'p> {
+    /// A stable, file-name-safe name, e.g. `politics+world.html.europe-berlin`.
+    pub slug: String,
+    /// What the rendering depends on.
+    pub audience: Audience,
+    /// HTML (with text) or text only.
+    pub format: Format,
+    /// The subscribers in it, in file order.
+    pub members: Vec<&'p Subscriber>,
+}
+
+/// The audiences of `edition` among `subscribers` (those who receive it), in a
+/// deterministic order. With no subscribers at all: one audience of every section in
+/// the site's zone, so that a preview shows the whole issue.
+pub fn groups<'p>(
+    plan: &Plan,
+    edition: &EditionPlan,
+    subscribers: &[&'p Subscriber],
+) -> Vec<Group<'p>> {
+    if subscribers.is_empty() {
+        return vec![Group {
+            slug: "all".to_owned(),
+            audience: Audience {
+                sections: None,
+                time_zone: plan.site.time_zone,
+            },
+            format: Format::Html,
+            members: Vec::new(),
+        }];
+    }
+    let mut by_key: BTreeMap<(Option<Vec<SectionId>>, Format, String), Group<'p>> = BTreeMap::new();
+    for subscriber in subscribers
+        .iter()
+        .copied()
+        .filter(|s| s.receives(&edition.id))
+    {
+        let sections = sections_in_order(edition, subscriber);
+        let key = (
+            sections.clone(),
+            subscriber.format,
+            subscriber.time_zone.name().to_owned(),
+        );
+        by_key
+            .entry(key)
+            .or_insert_with(|| Group {
+                slug: slug(sections.as_deref(), subscriber),
+                audience: Audience {
+                    sections,
+                    time_zone: subscriber.time_zone,
+                },
+                format: subscriber.format,
+                members: Vec::new(),
+            })
+            .members
+            .push(subscriber);
+    }
+    by_key.into_values().collect()
+}
+
+/// The subscriber's sections in the edition's order; `None` when they read all of them.
+fn sections_in_order(edition: &EditionPlan, subscriber: &Subscriber) -> Option<Vec<SectionId>> {
+    let chosen = subscriber.sections.as_ref()?;
+    let ordered: Vec<SectionId> = edition
+        .sections
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| chosen.contains(id))
+        .cloned()
+        .collect();
+    (ordered.len() < edition.sections.len()).then_some(ordered)
+}
+
+fn slug(sections: Option<&[SectionId]>, subscriber: &Subscriber) -> String {
+    let sections = match sections {
+        None => "all".to_owned(),
+        Some(list) => list
+            .iter()
+            .map(SectionId::as_str)
+            .collect::<Vec<_>>()
+            .join("+"),
+    };
+    let format = match subscriber.format {
+        Format::Html => "html",
+        Format::Text => "text",
+    };
+    let zone = subscriber
+        .time_zone
+        .name()
+        .to_lowercase()
+        .replace(['/', '_'], "-");
+    format!("{sections}.{format}.{zone}")
+}
