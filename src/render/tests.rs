@@ -1,0 +1,200 @@
+//! Tests of the built-in templates through the renderer: golden snapshots of the
+//! sample issue, the text part's width, the email's size, and (in `hostile`) feed
+//! text that tries to become markup. Every issue here is `render::sample` or built
+//! from it. Regenerate the golden files under `tests/fixtures/render/` with
+//! `UPDATE_GOLDEN=1 cargo test --lib render`, and read the diff before committing.
+
+use std::path::PathBuf;
+
+use super::{Audience, Email, GMAIL_CLIP, Renderer, Site, TEXT_WIDTH, sample, view, wrap};
+use crate::model::{Edition, Pick};
+
+mod hostile;
+
+/// Everything the built-in templates make of one issue.
+struct Rendered {
+    email: Email,
+    archive: String,
+    feed: String,
+}
+
+fn site() -> Site {
+    Site {
+        title: "Meridian Morning Review".to_owned(),
+        base_url: "https://review.example/".to_owned(),
+        language: "en".to_owned(),
+    }
+}
+
+/// Renders `edition` for readers of every section in Moscow time.
+fn render(edition: &Edition) -> Rendered {
+    let audience = Audience {
+        sections: None,
+        time_zone: chrono_tz::Europe::Moscow,
+    };
+    let view = view::issue(edition, &audience, &site());
+    let renderer = Renderer::new(None).expect("the built-in templates parse");
+    Rendered {
+        email: renderer.email(&view).expect("the email renders"),
+        archive: renderer
+            .archive_page(&view)
+            .expect("the archive page renders"),
+        feed: renderer.feed_entry(&view).expect("the feed entry renders"),
+    }
+}
+
+/// Every pick of the issue, all blocks together.
+fn picks_mut(edition: &mut Edition) -> impl Iterator<Item = &mut Pick> {
+    let sections = edition.sections.iter_mut().flat_map(|s| s.picks.iter_mut());
+    edition
+        .lead
+        .iter_mut()
+        .chain(sections)
+        .chain(edition.most_read.iter_mut())
+}
+
+/// The links the text part must carry whole: every story's, and "also in" links
+/// outside the "Most read" list (which names only the stories).
+fn text_urls(edition: &Edition) -> Vec<String> {
+    let sections = edition.sections.iter().flat_map(|s| s.picks.iter());
+    let blocks = edition.lead.iter().chain(sections);
+    let also = blocks
+        .clone()
+        .flat_map(|p| p.also_in.iter().filter_map(|a| a.url.clone()));
+    blocks
+        .chain(&edition.most_read)
+        .filter_map(|p| p.story.url.clone())
+        .chain(also)
+        .collect()
+}
+
+/// Compares `actual` with the golden file `name`, or rewrites it under UPDATE_GOLDEN.
+fn assert_golden(name: &str, actual: &str) {
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/render", name]
+        .iter()
+        .collect();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("has a folder")).expect("mkdir");
+        std::fs::write(&path, actual).expect("write the golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
+    if expected != actual {
+        let (want, got): (Vec<&str>, Vec<&str>) =
+            (expected.lines().collect(), actual.lines().collect());
+        let n = (0..want.len().max(got.len()))
+            .find(|&i| want.get(i) != got.get(i))
+            .unwrap_or(want.len());
+        panic!(
+            "{name} differs from {} at line {}:\n  golden:   {:?}\n  rendered: {:?}\n\
+             If the change is intended, run UPDATE_GOLDEN=1 cargo test --lib render",
+            path.display(),
+            n + 1,
+            want.get(n),
+            got.get(n),
+        );
+    }
+}
+
+#[test]
+fn the_sample_issue_matches_its_golden_files() {
+    let out = render(&sample::edition());
+    assert_golden("sample.html", &out.email.html);
+    assert_golden("sample.txt", &out.email.text);
+    assert_golden("sample.archive.html", &out.archive);
+    assert_golden("sample.feed.html", &out.feed);
+}
+
+/// The sample issue scaled to the demo: three lead stories, seven sections of five,
+/// five most read; every story with an image, three topics, two other outlets, a
+/// long headline, a full excerpt and a long URL.
+fn full() -> Edition {
+    let mut edition = sample::edition();
+    let model = edition.lead[0].clone();
+    let excerpt = "The council approved the plan after a long night of talks; ".repeat(5);
+    let pick = |n: usize| {
+        let mut pick = model.clone();
+        pick.story.title =
+            format!("Story {n}: a long and careful headline of the kind agencies write at night");
+        pick.story.url = Some(format!(
+            "https://news.example/politics/2026/11/27/a-long-slug-for-story-{n}-as-outlets-make-them/"
+        ));
+        pick.story.excerpt = excerpt[..280].trim_end().to_owned();
+        pick.story.topics = vec!["Politics".into(), "Diplomacy".into(), "Northern Rim".into()];
+        let also = pick.also_in[0].clone();
+        pick.also_in.push(also);
+        pick
+    };
+    edition.lead = (0..3).map(pick).collect();
+    let block = edition.sections[0].clone();
+    edition.sections = (0..7)
+        .map(|s| {
+            let mut section = block.clone();
+            section.picks = (0..5).map(|n| pick(10 * (s + 1) + n)).collect();
+            section
+        })
+        .collect();
+    edition.most_read = (90..95).map(pick).collect();
+    edition
+}
+
+#[test]
+fn a_full_issue_stays_far_below_gmails_clipping() {
+    let out = render(&full());
+    let (html, text) = (out.email.html.len(), out.email.text.len());
+    println!("full issue (43 stories): {html} bytes of HTML, {text} bytes of text");
+    assert!(
+        html < GMAIL_CLIP,
+        "{html} bytes: Gmail clips beyond {GMAIL_CLIP}"
+    );
+    assert!(
+        html < 80 * 1024,
+        "{html} bytes: too close to Gmail's clipping"
+    );
+    let sample = render(&sample::edition()).email.html.len();
+    assert!(sample < GMAIL_CLIP, "sample: {sample} bytes");
+}
+
+#[test]
+fn text_lines_fit_in_78_columns_except_lone_urls() {
+    for edition in [sample::edition(), hostile::edition(), full()] {
+        let text = render(&edition).email.text;
+        for line in text.lines() {
+            let word = line.trim();
+            let lone_url = !word.contains(char::is_whitespace)
+                && (word.starts_with("https://") || word.starts_with("http://"));
+            let width = textwrap::core::display_width(line);
+            assert!(width <= TEXT_WIDTH || lone_url, "{width} columns: {line:?}");
+        }
+        // Every link is whole, on a line of its own.
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for url in text_urls(&edition) {
+            assert!(lines.contains(&url.as_str()), "{url} is not whole");
+        }
+    }
+}
+
+#[test]
+fn text_is_wrapped_at_78_columns_without_breaking_urls() {
+    let long = format!("  {}", "word ".repeat(40));
+    let url = format!("https://news.example/{}", "x".repeat(90));
+    let hyphens =
+        "https://news.example/2026/11/27/a-slug-full-of-hyphens-that-is-much-longer-than-a-line";
+    let wrapped = wrap(&format!("{long}\n{url}\nshort\nSee {hyphens} now\n"), 78);
+    for line in wrapped.lines() {
+        assert!(
+            line.chars().count() <= 78 || line == url || line == hyphens,
+            "{line:?}"
+        );
+    }
+    assert!(wrapped.lines().all(|l| l.is_empty()
+        || l.starts_with("  ")
+        || l == url
+        || l == "short"
+        || l == hyphens
+        || l.starts_with("See")
+        || l == "now"));
+    assert!(wrapped.contains(&url));
+    assert!(wrapped.lines().any(|l| l == hyphens), "{wrapped}");
+}
