@@ -13,6 +13,7 @@ pub mod config;
 pub mod ingest;
 pub mod issue;
 pub mod model;
+pub mod preview;
 pub mod rank;
 pub mod render;
 pub mod store;

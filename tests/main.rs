@@ -8,4 +8,5 @@ mod fetch_faults;
 mod fetch_feeds;
 mod fetch_identity;
 mod opml;
+mod preview;
 mod signals;

@@ -43,6 +43,13 @@ pub const PREVIEW_UNSUBSCRIBE: &str = "#unsubscribe-preview";
 pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let store = open_state(&plan)?;
+    if let Some(addr) = args.serve {
+        drop(store);
+        crate::preview::serve(cli.config.clone(), clock.clone(), addr)
+            .await
+            .with_context(|| format!("cannot serve the preview on {addr}"))?;
+        return Ok(EXIT_OK);
+    }
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
     let edition_plan =
         issue::edition(&plan, args.edition.as_deref()).map_err(anyhow::Error::msg)?;

@@ -79,6 +79,11 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
     if !p.is_empty() {
         return Err(p.into_errors());
     }
+    let source_index = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
     // The subscribers file is checked only once the configuration it refers to is sound.
     let subscribers = match &email {
         Some(email) => {
@@ -97,6 +102,7 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
         editions,
         email,
         subscribers,
+        source_index,
     })
 }
 

@@ -70,6 +70,8 @@ pub struct Plan {
     pub email: Option<EmailPlan>,
     /// The subscribers (empty without `[email]`).
     pub subscribers: Vec<Subscriber>,
+    /// Source id → index in `sources` (ranking looks sources up per story).
+    pub(crate) source_index: rustc_hash::FxHashMap<SourceId, usize>,
 }
 
 impl Plan {
@@ -80,7 +82,7 @@ impl Plan {
 
     /// The source with this id.
     pub fn source(&self, id: &SourceId) -> Option<&Source> {
-        self.sources.iter().find(|s| &s.id == id)
+        self.source_index.get(id).and_then(|&i| self.sources.get(i))
     }
 
     /// The edition with this id.
@@ -373,17 +375,14 @@ pub struct EditionPlan {
 pub struct Address(String);
 
 impl Address {
-    /// Parses an address (RFC 5321 syntax, as lettre accepts it); lower-cases the domain.
+    /// Parses an address (RFC 5321 syntax, as lettre accepts it), lower-cased: mail
+    /// systems treat addresses without regard to case, and so do duplicates here.
     pub fn parse(raw: &str) -> Result<Address, String> {
         let raw = raw.trim();
         let parsed: lettre::Address = raw
             .parse()
             .map_err(|e| format!("{raw:?} is not an email address: {e}"))?;
-        Ok(Address(format!(
-            "{}@{}",
-            parsed.user(),
-            parsed.domain().to_lowercase()
-        )))
+        Ok(Address(parsed.to_string().to_lowercase()))
     }
 
     /// The address as text.

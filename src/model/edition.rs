@@ -119,6 +119,8 @@ pub struct LeftOut {
     pub story: StoryId,
     /// Its headline.
     pub title: String,
+    /// Its link.
+    pub url: Option<String>,
     /// Its outlet.
     pub outlet: String,
     /// Its section, if it had one.

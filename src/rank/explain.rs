@@ -14,6 +14,8 @@ pub struct Row {
     pub section: String,
     /// Headline.
     pub title: String,
+    /// Link (what pin and drop take).
+    pub url: Option<String>,
     /// Outlet.
     pub outlet: String,
     /// Total score (absent for stories that could not be scored).
@@ -55,6 +57,7 @@ pub fn rows(edition: &Edition) -> Vec<Row> {
                 .as_ref()
                 .map_or("-".to_owned(), |s| s.to_string()),
             title: miss.title.clone(),
+            url: miss.url.clone(),
             outlet: miss.outlet.clone(),
             score: miss.score,
             weight: None,
@@ -90,6 +93,7 @@ fn pick_row(position: String, pick: &Pick) -> Row {
             .as_ref()
             .map_or("-".to_owned(), |s| s.to_string()),
         title: pick.story.title.clone(),
+        url: pick.story.url.clone(),
         outlet: pick.outlet.clone(),
         score: Some(s.total),
         weight: Some(s.weight),

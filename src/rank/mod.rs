@@ -12,7 +12,7 @@ pub mod explain;
 pub mod score;
 mod select;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
@@ -49,9 +49,9 @@ pub(crate) struct Group<'a> {
     /// The representative story.
     pub rep: &'a Story,
     /// Its outlet.
-    pub outlet: String,
+    pub outlet: &'a str,
     /// Its section.
-    pub section: SectionId,
+    pub section: &'a SectionId,
     /// The other outlets' versions.
     pub also_in: Vec<AlsoIn>,
     /// Every member's URL.
@@ -123,6 +123,7 @@ pub(crate) fn left(plan: &Plan, story: &Story, score: Option<f64>, reason: Strin
     LeftOut {
         story: story.id.clone(),
         title: story.title.clone(),
+        url: story.url.clone(),
         outlet: outlet(plan, story).to_owned(),
         section: story.section.clone(),
         score,
@@ -135,17 +136,22 @@ fn outlet<'p>(plan: &'p Plan, story: &'p Story) -> &'p str {
         .map_or(story.source.as_str(), |s| s.name.as_str())
 }
 
-fn weight(plan: &Plan, story: &Story) -> f64 {
-    plan.source(&story.source).map_or(1.0, |s| s.weight)
-}
-
 /// Groups the candidates by event and scores each group.
 fn group<'a>(input: &Input<'a>, candidates: &[&'a Story], most_read: &MostRead) -> Vec<Group<'a>> {
     let plan = input.plan;
+    // One lookup per story: its outlet's name and weight.
+    let info: Vec<(&'a str, f64)> = candidates
+        .iter()
+        .map(|s| match plan.source(&s.source) {
+            Some(source) => (source.name.as_str(), source.weight),
+            None => (s.source.as_str(), 1.0),
+        })
+        .collect();
     let docs: Vec<cluster::Doc<'_>> = candidates
         .iter()
-        .map(|s| cluster::Doc {
-            outlet: outlet(plan, s),
+        .zip(&info)
+        .map(|(s, (outlet, _))| cluster::Doc {
+            outlet,
             url: s.url.as_deref(),
             title: &s.title,
             summary: &s.excerpt,
@@ -158,37 +164,42 @@ fn group<'a>(input: &Input<'a>, candidates: &[&'a Story], most_read: &MostRead) 
     };
     cluster::cluster(&docs, &options)
         .into_iter()
-        .map(|members| {
-            let mut members: Vec<&Story> = members.into_iter().map(|i| candidates[i]).collect();
+        .map(|mut members| {
             // The representative: the heaviest source, then the earliest, then by id.
-            members.sort_by(|a, b| {
-                weight(plan, b)
-                    .total_cmp(&weight(plan, a))
-                    .then_with(|| a.published.cmp(&b.published))
-                    .then_with(|| a.id.cmp(&b.id))
+            members.sort_by(|&a, &b| {
+                info[b]
+                    .1
+                    .total_cmp(&info[a].1)
+                    .then_with(|| candidates[a].published.cmp(&candidates[b].published))
+                    .then_with(|| candidates[a].id.cmp(&candidates[b].id))
             });
-            let rep = members[0];
-            let urls: Vec<&str> = members.iter().filter_map(|s| s.url.as_deref()).collect();
-            let mut outlets: Vec<&str> = members.iter().map(|s| outlet(plan, s)).collect();
-            outlets.sort_unstable();
-            outlets.dedup();
-            let mut seen: HashMap<&str, ()> = HashMap::from([(outlet(plan, rep), ())]);
-            let also_in = members[1..]
+            let rep = candidates[members[0]];
+            let outlet = info[members[0]].0;
+            let urls: Vec<&str> = members
                 .iter()
-                .filter(|s| seen.insert(outlet(plan, s), ()).is_none())
-                .map(|s| AlsoIn {
-                    outlet: outlet(plan, s).to_owned(),
-                    source: s.source.clone(),
-                    story: s.id.clone(),
-                    title: s.title.clone(),
-                    url: s.url.clone(),
-                })
+                .filter_map(|&i| candidates[i].url.as_deref())
                 .collect();
+            // Other outlets' versions, one per outlet (groups are small: a list will do).
+            let mut outlets: Vec<&str> = vec![outlet];
+            let mut also_in = Vec::new();
+            for &i in &members[1..] {
+                if !outlets.contains(&info[i].0) {
+                    outlets.push(info[i].0);
+                    let s = candidates[i];
+                    also_in.push(AlsoIn {
+                        outlet: info[i].0.to_owned(),
+                        source: s.source.clone(),
+                        story: s.id.clone(),
+                        title: s.title.clone(),
+                        url: s.url.clone(),
+                    });
+                }
+            }
             let read = urls.iter().map(|u| most_read.value(u)).fold(0.0, f64::max);
             let most_read_rank = urls.iter().filter_map(|u| most_read.rank(u)).min();
             let score = score::score(
                 &input.edition.ranking,
-                weight(plan, rep),
+                info[members[0]].1,
                 rep.published,
                 input.now,
                 read,
@@ -196,8 +207,8 @@ fn group<'a>(input: &Input<'a>, candidates: &[&'a Story], most_read: &MostRead) 
             );
             Group {
                 rep,
-                outlet: outlet(plan, rep).to_owned(),
-                section: rep.section.clone().expect("candidates have a section"),
+                outlet,
+                section: rep.section.as_ref().expect("candidates have a section"),
                 also_in,
                 urls,
                 score,
@@ -206,3 +217,6 @@ fn group<'a>(input: &Input<'a>, candidates: &[&'a Story], most_read: &MostRead) 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,9 +8,8 @@
 //! of each signal (absent = 0), and the best signal counts: a paper's most-read box
 //! says nothing about an agency's stories.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
 
 use crate::{
     config::Ranking,
@@ -20,15 +19,16 @@ use crate::{
 /// Most-read values and best ranks by canonical URL.
 #[derive(Debug, Default)]
 pub struct MostRead {
-    value: HashMap<String, f64>,
-    rank: HashMap<String, u32>,
+    value: FxHashMap<String, f64>,
+    rank: FxHashMap<String, u32>,
 }
 
 impl MostRead {
     /// Computes the values from the snapshots of the window.
     pub fn from_snapshots(snapshots: &[SignalSnapshot]) -> MostRead {
-        let mut per_signal: HashMap<&SignalId, (usize, HashMap<&str, f64>)> = HashMap::new();
-        let mut rank: HashMap<String, u32> = HashMap::new();
+        let mut per_signal: FxHashMap<&SignalId, (usize, FxHashMap<&str, f64>)> =
+            FxHashMap::default();
+        let mut rank: FxHashMap<String, u32> = FxHashMap::default();
         for snapshot in snapshots {
             let (count, sums) = per_signal.entry(&snapshot.signal).or_default();
             *count += 1;
@@ -54,7 +54,7 @@ impl MostRead {
                 }
             }
         }
-        let mut value: HashMap<String, f64> = HashMap::new();
+        let mut value: FxHashMap<String, f64> = FxHashMap::default();
         for (count, sums) in per_signal.into_values() {
             for (url, sum) in sums {
                 let average = sum / count as f64;

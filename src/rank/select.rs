@@ -68,7 +68,7 @@ pub(super) fn select(
     });
     let mut sections = Vec::new();
     for (id, count) in &input.edition.sections {
-        let picks = block(&mut pool, *count, |g| match (&g.section == id, pin_of(g)) {
+        let picks = block(&mut pool, *count, |g| match (g.section == id, pin_of(g)) {
             (false, _) => Slot::Skip,
             (true, Some((false, position))) => Slot::Pinned(position),
             (true, _) => Slot::Open,
@@ -76,7 +76,7 @@ pub(super) fn select(
         for miss in pool
             .iter()
             .flatten()
-            .filter(|g| &g.section == id)
+            .filter(|g| g.section == id)
             .take(NEAR_MISSES)
         {
             let last = picks.last().map_or(0.0, |p| p.score.total);
@@ -171,7 +171,7 @@ fn most_read_block(pool: &mut [Option<Group<'_>>], size: usize) -> Vec<Pick> {
 fn pick(group: Group<'_>, placed: Placed) -> Pick {
     Pick {
         story: group.rep.clone(),
-        outlet: group.outlet,
+        outlet: group.outlet.to_owned(),
         score: group.score,
         also_in: group.also_in,
         most_read_rank: group.most_read_rank,

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test module uses a different subset
 
+pub mod browser;
+
 use std::{
     collections::HashMap,
     net::SocketAddr,
@@ -292,6 +294,17 @@ impl Project {
         Project { dir }
     }
 
+    /// A copy of the offline demo (configuration, subscribers and feeds), without its
+    /// state or output.
+    pub fn demo() -> Project {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        copy_tree(&source, dir.path());
+        let _ = std::fs::remove_dir_all(dir.path().join("state"));
+        let _ = std::fs::remove_dir_all(dir.path().join("out"));
+        Project { dir }
+    }
+
     /// The configuration file.
     pub fn config(&self) -> PathBuf {
         self.dir.path().join("pressroom.toml")
@@ -343,6 +356,18 @@ impl Project {
             ]
             .concat(),
         )
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }
 

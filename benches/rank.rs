@@ -1,0 +1,215 @@
+//! Rank, cluster and select an issue from 100,000 stories and 50,000 most-read
+//! entries; then render one audience's email. Prints medians of several runs.
+//!
+//! `cargo bench --bench rank`
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pressroom::{
+    config,
+    model::{
+        IssueId, Measure, SectionId, SignalEntry, SignalId, SignalSnapshot, SourceId, Story,
+        StoryId,
+    },
+    rank,
+    render::{Audience, Renderer, view},
+    store::Sent,
+};
+
+const STORIES: usize = 100_000;
+const SNAPSHOTS: usize = 50;
+const ENTRIES_PER_SNAPSHOT: usize = 1_000;
+const SECTIONS: [&str; 7] = [
+    "politics", "world", "business", "defense", "science", "society", "sport",
+];
+const WORDS: &[&str] = &[
+    "minister",
+    "talks",
+    "summit",
+    "budget",
+    "vote",
+    "election",
+    "strike",
+    "rate",
+    "bank",
+    "shares",
+    "rocket",
+    "launch",
+    "museum",
+    "festival",
+    "match",
+    "final",
+    "storm",
+    "quake",
+    "deal",
+    "exports",
+    "tariff",
+    "reform",
+    "court",
+    "ruling",
+    "protest",
+    "treaty",
+    "navy",
+    "army",
+    "drill",
+    "satellite",
+    "vaccine",
+    "study",
+    "climate",
+    "energy",
+    "oil",
+    "gas",
+    "harbour",
+    "airport",
+    "railway",
+    "school",
+    "hospital",
+    "police",
+    "mayor",
+    "council",
+];
+
+fn config_text() -> String {
+    let mut text = String::from("[ranking]\nhalf_life = \"6h\"\n");
+    for s in SECTIONS {
+        text.push_str(&format!("[[sections]]\nid = \"{s}\"\ntitle = \"{s}\"\n"));
+    }
+    for n in 0..200 {
+        text.push_str(&format!("[[sources]]\nid = \"s{n}\"\nname = \"Outlet {}\"\nurl = \"https://o{n}.example/rss\"\nweight = {}\n", n % 60, 0.8 + (n % 5) as f64 * 0.1));
+    }
+    text
+}
+
+fn generate(now: DateTime<Utc>) -> (Vec<Story>, Vec<SignalSnapshot>) {
+    let mut rng = fastrand::Rng::with_seed(42);
+    let stories: Vec<Story> = (0..STORIES)
+        .map(|i| {
+            // Every tenth event is covered by several outlets under similar headlines.
+            let event = if i % 10 < 3 { i / 10 } else { i };
+            let mut words: Vec<&str> = (0..7)
+                .map(|k| WORDS[(event * 31 + k * 17) % WORDS.len()])
+                .collect();
+            words.push(["in", "after", "as"][rng.usize(..3)]);
+            let source = rng.usize(..200);
+            Story {
+                id: StoryId(format!("{i:08x}")),
+                source: SourceId::parse(&format!("s{source}")).unwrap(),
+                guid: None,
+                url: Some(format!(
+                    "https://o{source}.example/{}/{i}",
+                    SECTIONS[event % 7]
+                )),
+                title: format!("{} {event}", words.join(" ")),
+                summary_html: "<p>Summary.</p>".to_owned(),
+                excerpt: format!(
+                    "Summary of event {event} with {} and {}.",
+                    words[1], words[3]
+                ),
+                image: None,
+                authors: Vec::new(),
+                topics: Vec::new(),
+                section: Some(SectionId::parse(SECTIONS[event % 7]).unwrap()),
+                published: now - chrono::Duration::seconds(rng.i64(0..86_000)),
+                updated: None,
+                first_seen: now,
+                dated: true,
+            }
+        })
+        .collect();
+    let snapshots = (0..SNAPSHOTS)
+        .map(|n| SignalSnapshot {
+            signal: SignalId::parse(&format!("mr{}", n % 5)).unwrap(),
+            taken_at: now - chrono::Duration::minutes(n as i64 * 20),
+            measure: if n % 2 == 0 {
+                Measure::Rank
+            } else {
+                Measure::Views
+            },
+            entries: (0..ENTRIES_PER_SNAPSHOT)
+                .map(|r| SignalEntry {
+                    url: stories[rng.usize(..STORIES)].url.clone().unwrap(),
+                    rank: r as u32 + 1,
+                    views: Some(rng.u64(0..50_000)),
+                })
+                .collect(),
+        })
+        .collect();
+    (stories, snapshots)
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let plan = config::parse(&config_text(), std::path::Path::new("/tmp/bench.toml"))
+        .expect("bench config");
+    let edition = &plan.editions[0];
+    let now = DateTime::parse_from_rfc3339("2026-11-27T06:00:00Z")
+        .unwrap()
+        .to_utc();
+    let (stories, snapshots) = generate(now);
+    let sent = Sent::default();
+    let id = IssueId {
+        edition: edition.id.clone(),
+        date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+    };
+    let input = rank::Input {
+        plan: &plan,
+        edition,
+        issue: id,
+        now,
+        stories: &stories,
+        snapshots: &snapshots,
+        sent: &sent,
+        overrides: &[],
+    };
+
+    let mut times = Vec::new();
+    let mut built = None;
+    for _ in 0..7 {
+        let started = Instant::now();
+        built = Some(rank::build(&input));
+        times.push(started.elapsed());
+    }
+    let edition_built = built.expect("built");
+    println!(
+        "rank+cluster+select: {} stories, {} signal entries: median {:.1} ms over {} runs (min {:.1}, max {:.1}); {} picks",
+        STORIES,
+        SNAPSHOTS * ENTRIES_PER_SNAPSHOT,
+        median(times.clone()).as_secs_f64() * 1e3,
+        times.len(),
+        times.iter().min().unwrap().as_secs_f64() * 1e3,
+        times.iter().max().unwrap().as_secs_f64() * 1e3,
+        edition_built.picks().count()
+    );
+
+    let renderer = Renderer::new(None).expect("templates");
+    let site = view::Site {
+        title: "Bench".into(),
+        base_url: "http://127.0.0.1:8080/".into(),
+        language: "en".into(),
+    };
+    let audience = Audience {
+        sections: None,
+        time_zone: chrono_tz::Europe::Moscow,
+    };
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..200 {
+        let started = Instant::now();
+        let email = renderer
+            .email(&view::issue(&edition_built, &audience, &site))
+            .expect("render");
+        times.push(started.elapsed());
+        size = email.html.len();
+    }
+    println!(
+        "render one audience's email (view + HTML + CSS inlining + text): median {:.2} ms over {} runs; {} KB HTML",
+        median(times.clone()).as_secs_f64() * 1e3,
+        times.len(),
+        size / 1024
+    );
+}

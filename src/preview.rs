@@ -1,0 +1,341 @@
+//! The editor's preview site (`pressroom preview --serve 127.0.0.1:PORT`): the same
+//! pipeline as publishing, with the browser as the outlet.
+//!
+//! Every request reloads the configuration and templates and rebuilds the issue from
+//! the store (read-only), so an edit shows on the next reload, and a broken template
+//! or configuration is shown in the page instead of stopping the server. The only
+//! writes are the editor's own pins and drops. Small on purpose: a router, one
+//! function per page, an error banner.
+
+use std::{fmt::Write as _, net::SocketAddr, path::PathBuf, sync::Arc};
+
+use axum::{
+    Form, Router,
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use crate::{
+    audience, config,
+    config::{Format, Plan},
+    ingest::normalise::canonical_url,
+    issue,
+    model::{Edition, Override, OverrideAction},
+    rank::explain,
+    render::{Renderer, view},
+    store::Store,
+    time::Clock,
+};
+
+/// What every request needs.
+struct Context {
+    config: PathBuf,
+    clock: Clock,
+}
+
+/// Serves the preview site at `addr` until the process is stopped.
+pub async fn serve(config: PathBuf, clock: Clock, addr: SocketAddr) -> std::io::Result<()> {
+    let context = Arc::new(Context { config, clock });
+    let app = Router::new()
+        .route("/", get(index))
+        .route("/issue", get(issue_page))
+        .route("/email", get(email))
+        .route("/override", post(set_override))
+        .with_state(context);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("preview at http://{}/", listener.local_addr()?);
+    axum::serve(listener, app).await
+}
+
+/// Which issue and audience a page is about.
+#[derive(Debug, Deserialize)]
+struct Which {
+    edition: Option<String>,
+    audience: Option<String>,
+    format: Option<String>,
+}
+
+/// A page failed: shown as a page with the error, never a dead server.
+struct Failed(String);
+
+impl IntoResponse for Failed {
+    fn into_response(self) -> Response {
+        let body = page(
+            "pressroom preview: error",
+            &format!(
+                "<div class=\"error\"><strong>Cannot render the preview.</strong><pre>{}</pre><p>Fix it and reload.</p></div>",
+                escape(&self.0)
+            ),
+        );
+        (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response()
+    }
+}
+
+impl<E: std::fmt::Display> From<E> for Failed {
+    fn from(error: E) -> Self {
+        Failed(error.to_string())
+    }
+}
+
+/// Everything a page shows, built on a blocking thread (SQLite, rendering).
+struct Built {
+    plan: Plan,
+    edition: Edition,
+    renderer: Renderer,
+    store: Store,
+}
+
+async fn build(context: Arc<Context>, edition: Option<String>) -> Result<Built, Failed> {
+    tokio::task::spawn_blocking(move || {
+        let plan = config::load(&context.config).map_err(|e| Failed(e.to_string()))?;
+        let renderer = Renderer::new(plan.site.templates.as_deref())?;
+        let store = Store::open_read_only(&plan.site.state)?;
+        let edition_plan = issue::edition(&plan, edition.as_deref()).map_err(Failed)?;
+        let now = context.clock.now();
+        let id = issue::next_issue(&plan, edition_plan, &store, now)?;
+        let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+        Ok(Built {
+            plan,
+            edition,
+            renderer,
+            store,
+        })
+    })
+    .await
+    .map_err(|e| Failed(format!("the preview crashed: {e}")))?
+}
+
+async fn index(State(context): State<Arc<Context>>) -> Result<Html<String>, Failed> {
+    let plan = config::load(&context.config).map_err(|e| Failed(e.to_string()))?;
+    let mut body = format!(
+        "<h1>{}</h1><p>Next issues, as each audience will get them:</p>",
+        escape(&plan.site.title)
+    );
+    for edition in &plan.editions {
+        let _ = write!(
+            body,
+            "<h2>{} <small>({})</small></h2><ul>",
+            escape(&edition.title),
+            edition.id
+        );
+        let everyone: Vec<_> = plan.subscribers.iter().collect();
+        for group in audience::groups(&plan, edition, &everyone) {
+            let _ = write!(
+                body,
+                "<li><a href=\"/issue?edition={e}&amp;audience={a}\">{a}</a> ({n} subscribers)</li>",
+                e = edition.id,
+                a = escape(&group.slug),
+                n = group.members.len()
+            );
+        }
+        body.push_str("</ul>");
+    }
+    Ok(Html(page("pressroom preview", &body)))
+}
+
+async fn issue_page(
+    State(context): State<Arc<Context>>,
+    Query(which): Query<Which>,
+) -> Result<Html<String>, Failed> {
+    let built = build(context, which.edition.clone()).await?;
+    let slug = which.audience.clone().unwrap_or_default();
+    let query = format!(
+        "edition={}&amp;audience={}",
+        built.edition.id.edition,
+        escape(&slug)
+    );
+    let mut body = format!(
+        "<p><a href=\"/\">All editions</a></p><h1>{} <small>{}</small></h1><div class=\"split\"><iframe id=\"issue\" title=\"the issue\" src=\"/email?{query}\"></iframe><div>",
+        escape(&built.edition.title),
+        built.edition.id
+    );
+    body.push_str(&explain_table(&built.edition, &slug));
+    body.push_str(&health_table(&built.store)?);
+    body.push_str("</div></div>");
+    let _ = &built.plan;
+    Ok(Html(page(&format!("Preview: {}", built.edition.id), &body)))
+}
+
+async fn email(
+    State(context): State<Arc<Context>>,
+    Query(which): Query<Which>,
+) -> Result<Response, Failed> {
+    let built = build(context, which.edition.clone()).await?;
+    let edition_plan = built
+        .plan
+        .edition(&built.edition.id.edition)
+        .expect("built from it");
+    let everyone: Vec<_> = built.plan.subscribers.iter().collect();
+    let groups = audience::groups(&built.plan, edition_plan, &everyone);
+    let wanted = which.audience.as_deref().unwrap_or("");
+    let group = groups
+        .iter()
+        .find(|g| g.slug == wanted)
+        .unwrap_or(&groups[0]);
+    let site = view::Site {
+        title: built.plan.site.title.clone(),
+        base_url: built.plan.site.base_url.to_string(),
+        language: built.plan.site.language.clone(),
+    };
+    let rendered = built
+        .renderer
+        .email(&view::issue(&built.edition, &group.audience, &site))?;
+    let fill = |s: &str| {
+        s.replace(view::token::NAME, "Reader")
+            .replace(view::token::UNSUBSCRIBE, "#unsubscribe-preview")
+    };
+    let text = which.format.as_deref() == Some("txt") || group.format == Format::Text;
+    Ok(if text {
+        (
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            fill(&rendered.text),
+        )
+            .into_response()
+    } else {
+        Html(fill(&rendered.html)).into_response()
+    })
+}
+
+/// A pin, drop or unpin from a button.
+#[derive(Debug, Deserialize)]
+struct OverrideForm {
+    edition: String,
+    audience: String,
+    url: String,
+    action: String,
+    position: Option<u32>,
+}
+
+async fn set_override(
+    State(context): State<Arc<Context>>,
+    Form(form): Form<OverrideForm>,
+) -> Result<Redirect, Failed> {
+    let back = format!("/issue?edition={}&audience={}", form.edition, form.audience);
+    tokio::task::spawn_blocking(move || -> Result<(), Failed> {
+        let plan = config::load(&context.config).map_err(|e| Failed(e.to_string()))?;
+        let url = canonical_url(&form.url, None)
+            .ok_or_else(|| Failed(format!("not a URL: {}", form.url)))?;
+        let mut store = Store::open(&plan.site.state)?;
+        let edition_plan = issue::edition(&plan, Some(&form.edition)).map_err(Failed)?;
+        let id = issue::next_issue(&plan, edition_plan, &store, context.clock.now())?;
+        let mut writer = store.writer()?;
+        let action = match form.action.as_str() {
+            "drop" => Some(OverrideAction::Drop),
+            "lead" => Some(OverrideAction::Pin {
+                lead: true,
+                position: form.position,
+            }),
+            "pin" => Some(OverrideAction::Pin {
+                lead: false,
+                position: form.position,
+            }),
+            _ => None,
+        };
+        match action {
+            Some(action) => {
+                writer.set_override(&id, &Override { url, action }, context.clock.now())?
+            }
+            None => {
+                writer.clear_override(&id, &url)?;
+            }
+        }
+        writer.commit()?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| Failed(e.to_string()))??;
+    Ok(Redirect::to(&back))
+}
+
+fn explain_table(edition: &Edition, slug: &str) -> String {
+    let mut html = String::from(
+        "<h2>Ranking</h2><table id=\"explain\"><thead><tr><th>position</th><th>title</th><th>outlet</th><th>score</th><th>recency</th><th>most read</th><th>outlets</th><th>note</th><th></th></tr></thead><tbody>",
+    );
+    for row in explain::rows(edition) {
+        let number = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}"));
+        let buttons = row
+            .url
+            .as_deref()
+            .map_or(String::new(), |url| buttons(edition, slug, url));
+        let _ = write!(
+            html,
+            "<tr data-position=\"{p}\"><td>{p}</td><td class=\"title\">{t}</td><td>{o}</td><td>{s}</td><td>{r}</td><td>{m}</td><td>{n}</td><td>{note}</td><td>{buttons}</td></tr>",
+            p = escape(&row.position),
+            t = escape(&row.title),
+            o = escape(&row.outlet),
+            s = number(row.score),
+            r = number(row.recency),
+            m = number(row.most_read),
+            n = row.outlets.map_or("-".to_owned(), |n| n.to_string()),
+            note = escape(&row.note),
+        );
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+fn buttons(edition: &Edition, slug: &str, url: &str) -> String {
+    let form = |action: &str, label: &str| {
+        format!(
+            "<form method=\"post\" action=\"/override\"><input type=\"hidden\" name=\"edition\" value=\"{e}\"><input type=\"hidden\" name=\"audience\" value=\"{a}\"><input type=\"hidden\" name=\"url\" value=\"{u}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><button type=\"submit\" class=\"{action}\">{label}</button></form>",
+            e = edition.id.edition,
+            a = escape(slug),
+            u = escape(url),
+        )
+    };
+    [
+        form("lead", "Pin to lead"),
+        form("drop", "Drop"),
+        form("unpin", "Reset"),
+    ]
+    .concat()
+}
+
+fn health_table(store: &Store) -> Result<String, Failed> {
+    let mut html = String::from("<h2>Sources</h2><table id=\"health\"><tbody>");
+    for h in store.health()? {
+        let state = if h.failure_streak > 0 {
+            format!("FAILING ({})", h.failure_streak)
+        } else {
+            "ok".to_owned()
+        };
+        let error = h
+            .last_error
+            .as_ref()
+            .map_or(String::new(), |(_, e)| escape(e));
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{state}</td><td>{} items</td><td>{error}</td></tr>",
+            escape(&h.key),
+            h.items
+        );
+    }
+    html.push_str("</tbody></table>");
+    Ok(html)
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{}</style></head><body>{body}</body></html>",
+        escape(title),
+        STYLE
+    )
+}
+
+const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:1rem 2rem;color:#222}\
+.split{display:grid;grid-template-columns:660px 1fr;gap:1.5rem;align-items:start}\
+iframe{width:660px;height:85vh;border:1px solid #ccc}table{border-collapse:collapse;width:100%}\
+td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}\
+td form{display:inline}button{font-size:12px;margin-right:2px}\
+.error{background:#fdecea;border:1px solid #d93025;padding:1rem;border-radius:6px}\
+pre{white-space:pre-wrap}small{color:#777;font-weight:normal}";
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
