@@ -48,10 +48,9 @@ impl MostRead {
                     Measure::Views => 0.0,
                 };
                 *sums.entry(entry.url.as_str()).or_default() += value.clamp(0.0, 1.0);
-                if snapshot.measure == Measure::Rank {
-                    let best = rank.entry(entry.url.clone()).or_insert(entry.rank);
-                    *best = (*best).min(entry.rank);
-                }
+                // Views exports are ranked by views, so their position is a rank too.
+                let best = rank.entry(entry.url.clone()).or_insert(entry.rank);
+                *best = (*best).min(entry.rank);
             }
         }
         let mut value: FxHashMap<String, f64> = FxHashMap::default();
@@ -181,6 +180,7 @@ mod tests {
             mr.value("mid")
         );
         assert_eq!(mr.value("zero"), 0.0);
+        assert_eq!(mr.rank("mid"), Some(2));
     }
 
     #[test]

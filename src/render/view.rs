@@ -100,6 +100,8 @@ pub struct StoryView {
     pub topics: Vec<String>,
     /// The same story elsewhere.
     pub also_in: Vec<AlsoInView>,
+    /// 1-based position in its block (for numbered lists such as "Most read").
+    pub position: usize,
     /// Best position in a most-read list, or null.
     pub most_read_rank: Option<u32>,
     /// The section's heading.
@@ -180,7 +182,8 @@ pub fn issue(edition: &Edition, audience: &Audience, site: &Site) -> IssueView {
         .lead
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
-        .map(|p| story(p, edition))
+        .enumerate()
+        .map(|(i, p)| story(p, edition, i + 1))
         .collect();
     let sections: Vec<SectionView> = edition
         .sections
@@ -188,15 +191,21 @@ pub fn issue(edition: &Edition, audience: &Audience, site: &Site) -> IssueView {
         .filter(|s| wanted(&s.id) && !s.picks.is_empty())
         .map(|s| SectionView {
             id: s.id.to_string(),
-            title: s.title.clone(),
-            stories: s.picks.iter().map(|p| story(p, edition)).collect(),
+            title: safe(&s.title),
+            stories: s
+                .picks
+                .iter()
+                .enumerate()
+                .map(|(i, p)| story(p, edition, i + 1))
+                .collect(),
         })
         .collect();
     let most_read: Vec<StoryView> = edition
         .most_read
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
-        .map(|p| story(p, edition))
+        .enumerate()
+        .map(|(i, p)| story(p, edition, i + 1))
         .collect();
     let story_count =
         lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>() + most_read.len();
@@ -234,7 +243,7 @@ pub fn issue(edition: &Edition, audience: &Audience, site: &Site) -> IssueView {
     }
 }
 
-fn story(pick: &Pick, edition: &Edition) -> StoryView {
+fn story(pick: &Pick, edition: &Edition, position: usize) -> StoryView {
     let s = &pick.story;
     let section = edition
         .sections
@@ -243,38 +252,53 @@ fn story(pick: &Pick, edition: &Edition) -> StoryView {
         .map_or_else(String::new, |b| b.title.clone());
     StoryView {
         title: safe(&s.title),
-        url: s.url.clone(),
+        url: web(s.url.as_deref()),
         outlet: safe(&pick.outlet),
         published: s.published.timestamp(),
         excerpt: safe(&s.excerpt),
         summary_html: safe(&s.summary_html),
-        image: s.image.as_ref().map(|i| {
-            // Scale to the column, keeping the ratio; 16:9 when the feed gave no size.
-            let (w, h) = match (i.width, i.height) {
-                (Some(w), Some(h)) if w > 0 && h > 0 => (w, h),
-                _ => (16, 9),
-            };
-            let width = IMAGE_WIDTH.min(w.max(IMAGE_WIDTH / 2));
-            ImageView {
-                url: i.url.clone(),
-                alt: safe(i.alt.as_deref().unwrap_or(&s.title)),
-                width,
-                height: (u64::from(width) * u64::from(h) / u64::from(w)) as u32,
-            }
-        }),
+        position,
+        image: s
+            .image
+            .as_ref()
+            .filter(|i| web(Some(&i.url)).is_some())
+            .map(|i| {
+                // Scale to the column, keeping the ratio; 16:9 when the feed gave no size.
+                let (w, h) = match (i.width, i.height) {
+                    (Some(w), Some(h)) if w > 0 && h > 0 => (w, h),
+                    _ => (16, 9),
+                };
+                let width = IMAGE_WIDTH.min(w.max(IMAGE_WIDTH / 2));
+                ImageView {
+                    url: i.url.clone(),
+                    alt: safe(i.alt.as_deref().unwrap_or(&s.title)),
+                    width,
+                    height: (u64::from(width) * u64::from(h) / u64::from(w)) as u32,
+                }
+            }),
         topics: s.topics.iter().map(|t| safe(t)).collect(),
         also_in: pick
             .also_in
             .iter()
             .map(|a| AlsoInView {
                 outlet: safe(&a.outlet),
-                url: a.url.clone(),
+                url: web(a.url.as_deref()),
                 title: safe(&a.title),
             })
             .collect(),
         most_read_rank: pick.most_read_rank,
         section,
     }
+}
+
+/// A link for an `href`: only http(s), whatever reached the store (a second guard
+/// behind ingest's canonical URLs).
+fn web(url: Option<&str>) -> Option<String> {
+    url.filter(|u| {
+        let lower = u.trim_start().to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    })
+    .map(str::to_owned)
 }
 
 /// Feed text can never forge a per-subscriber placeholder.
