@@ -10,6 +10,7 @@
 pub mod audience;
 pub mod cli;
 pub mod config;
+pub mod deliver;
 pub mod ingest;
 pub mod issue;
 pub mod model;

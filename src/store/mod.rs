@@ -9,6 +9,7 @@
 
 mod fetch_state;
 mod issues;
+mod outbox;
 mod schema;
 mod signals;
 mod stories;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub use fetch_state::{FetchRecord, FetchState, Health, StateKey, Validators};
 pub use issues::Sent;
+pub use outbox::{Delivery, OutboxCounts, State, Suppression};
 use rusqlite::Connection;
 pub use stories::{PruneReport, SaveReport};
 

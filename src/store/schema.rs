@@ -97,6 +97,40 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (issue, url)
     ) WITHOUT ROWID;
     "#,
+    // 3: the outbox, the suppression list, bounces, and settings the store keeps.
+    r#"
+    CREATE TABLE outbox (
+        issue      TEXT NOT NULL,
+        address    TEXT NOT NULL,
+        audience   TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        state      TEXT NOT NULL,            -- pending, sending, sent, failed
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        updated_at INTEGER NOT NULL,
+        sent_at    INTEGER,
+        PRIMARY KEY (issue, address)
+    ) WITHOUT ROWID;
+    CREATE INDEX outbox_by_state ON outbox(state, issue);
+
+    CREATE TABLE suppressed (
+        address TEXT PRIMARY KEY,
+        reason  TEXT NOT NULL,
+        at      INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE bounces (
+        address    TEXT PRIMARY KEY,
+        count      INTEGER NOT NULL,
+        last_error TEXT,
+        at         INTEGER
+    ) WITHOUT ROWID;
+
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

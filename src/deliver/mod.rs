@@ -1,0 +1,4 @@
+//! Deliver: a frozen issue to every outlet — email to subscribers (through the
+//! outbox, once each), RSS/Atom/JSON Feed files and the static HTML archive.
+
+pub mod unsubscribe;
