@@ -200,7 +200,6 @@ mod tests {
             .unwrap()
             .formatted();
         let head = headers(&bytes);
-        let text = String::from_utf8_lossy(&bytes);
         assert!(
             head.contains("Message-ID: <morning.20261127.abc@news.example>"),
             "{head}"
