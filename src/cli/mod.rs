@@ -268,6 +268,11 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let rendered =
         preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, e)))?;
+    #[cfg(feature = "dkim")]
+    if let Some(dkim) = plan.email.as_ref().and_then(|e| e.dkim.as_ref()) {
+        crate::deliver::dkim::Signer::load(dkim)
+            .map_err(|e| Failure::Config(problem(cli, "email.dkim.key", e)))?;
+    }
     println!(
         "{}: OK: {} sections, {} sources, {} signals, {} editions; state {}; output {}",
         cli.config.display(),
@@ -284,12 +289,17 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
 
 /// A template problem, reported like a configuration problem (it is one).
 fn template_problem(cli: &Cli, error: crate::render::RenderError) -> config::ConfigErrors {
+    problem(cli, "templates", error.to_string())
+}
+
+/// A problem found after the configuration compiled (templates, keys).
+fn problem(cli: &Cli, key: &str, message: String) -> config::ConfigErrors {
     config::ConfigErrors(vec![config::Problem {
         file: cli.config.clone(),
         line: 0,
         column: 0,
-        key: "templates".to_owned(),
-        message: error.to_string(),
+        key: key.to_owned(),
+        message,
     }])
 }
 

@@ -162,6 +162,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     }
     drop(store);
 
+    let signer = signer(run.email)?;
     let journal = Journal::start(&plan.site.state, run.edition.id.clone())?;
     let outlet = Outlet::open(run.email).map_err(EmailError::Outlet)?;
     let pace = Pace::new(run.email.rate);
@@ -179,6 +180,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         outlet: &outlet,
         rendered: &rendered,
         audience_of: &audience_of,
+        signer: signer.as_ref(),
         secret: &secret,
         pace: &pace,
     };
@@ -242,6 +244,7 @@ struct Context<'a> {
     /// Each subscriber's current audience (it may differ from the one queued, if they
     /// changed their sections since).
     audience_of: &'a HashMap<&'a str, &'a str>,
+    signer: Option<&'a Signer>,
     secret: &'a str,
     pace: &'a Pace,
 }
@@ -280,10 +283,13 @@ impl Context<'_> {
             unsubscribe_mailto: email.unsubscribe_mailto.as_str(),
             date: self.run.clock.now(),
         };
-        let message = match message::build(&letter) {
+        let mut message = match message::build(&letter) {
             Ok(message) => message,
             Err(error) => return self.bounce(address, error, 1).await,
         };
+        if let Some(signer) = self.signer {
+            signer.sign(&mut message);
+        }
         for attempt in 0..email.attempts {
             if *self.run.stop.borrow() {
                 return Outcome::Stopped;
@@ -344,6 +350,31 @@ impl Context<'_> {
         let suppressed =
             self.journal.record(change, self.run.clock.now()).await == Ok(Recorded::Suppressed);
         Outcome::Failed { suppressed }
+    }
+}
+
+#[cfg(feature = "dkim")]
+use super::dkim::Signer;
+
+/// Without the `dkim` feature there is nothing to sign with.
+#[cfg(not(feature = "dkim"))]
+pub struct Signer;
+
+#[cfg(not(feature = "dkim"))]
+impl Signer {
+    fn sign(&self, _: &mut lettre::Message) {}
+}
+
+/// The DKIM signer of `email`, if it signs.
+fn signer(email: &EmailPlan) -> Result<Option<Signer>, EmailError> {
+    match &email.dkim {
+        None => Ok(None),
+        #[cfg(feature = "dkim")]
+        Some(settings) => Signer::load(settings).map(Some).map_err(EmailError::Outlet),
+        #[cfg(not(feature = "dkim"))]
+        Some(_) => Err(EmailError::Outlet(
+            "DKIM is configured but this pressroom was built without the `dkim` feature".into(),
+        )),
     }
 }
 
