@@ -18,6 +18,7 @@ pub mod preview;
 pub mod publish;
 pub mod rank;
 pub mod render;
+pub mod schedule;
 pub mod serve;
 pub mod store;
 pub mod time;

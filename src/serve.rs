@@ -169,6 +169,9 @@ fn inside(root: &Path, request: &str) -> Option<PathBuf> {
     let mut path = root.to_owned();
     for part in Path::new(request.trim_start_matches('/')).components() {
         match part {
+            // Hidden files (temporary writes) and messages are never served.
+            Component::Normal(name) if name.to_string_lossy().starts_with('.') => return None,
+            Component::Normal(name) if name.to_string_lossy().ends_with(".eml") => return None,
             Component::Normal(name) => path.push(name),
             Component::CurDir => {}
             _ => return None,
@@ -216,5 +219,7 @@ mod tests {
         assert_eq!(inside(root, "/"), Some(PathBuf::from("/srv/out")));
         assert_eq!(inside(root, "/../etc/passwd"), None);
         assert_eq!(inside(root, "/a/../../b"), None);
+        assert_eq!(inside(root, "/outbox/anna@readers.example.eml"), None);
+        assert_eq!(inside(root, "/feeds/.morning.xml.tmp"), None);
     }
 }

@@ -20,7 +20,7 @@ use super::{
 use crate::model::{SectionId, SignalId, SourceId};
 
 const TOP_KEYS: &str =
-    "site, fetch, retention, ranking, sections, sources, signals, editions, email";
+    "site, fetch, retention, ranking, sections, sources, signals, editions, email, daemon";
 
 /// The file as deserialized, before values are checked.
 #[derive(Default)]
@@ -34,6 +34,7 @@ struct RawDoc {
     ranking: Option<RawRanking>,
     editions: Vec<(usize, RawEdition)>,
     email: Option<RawEmail>,
+    daemon: Option<super::raw::RawDaemon>,
 }
 
 /// Compiles `text` (read from `path`) into a plan, or returns every problem in it.
@@ -55,6 +56,7 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
             "ranking" => raw.ranking = p.deserialize(name, value),
             "editions" => raw.editions = p.deserialize_each(name, value),
             "email" => raw.email = p.deserialize(name, value),
+            "daemon" => raw.daemon = p.deserialize(name, value),
             _ => p.at(
                 key.span(),
                 name,
@@ -76,6 +78,7 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
     let email = raw
         .email
         .and_then(|e| super::email::compile(&mut p, e, &site, &root));
+    let daemon = super::editions::daemon(&mut p, raw.daemon.unwrap_or_default(), &site);
     if !p.is_empty() {
         return Err(p.into_errors());
     }
@@ -102,6 +105,7 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
         editions,
         email,
         subscribers,
+        daemon,
         source_index,
     })
 }

@@ -4,11 +4,14 @@
 use std::collections::HashSet;
 
 use super::{
-    EditionPlan, Problems, Ranking, Section, Site,
+    CatchUp, DaemonPlan, EditionPlan, Problems, Ranking, Section, Site,
     compile::{count, duration, section, slug},
-    raw::{RawEdition, RawRanking},
+    raw::{RawDaemon, RawEdition, RawRanking},
 };
-use crate::model::{EditionId, SectionId};
+use crate::{
+    model::{EditionId, SectionId},
+    schedule::Cadence,
+};
 
 /// Ranking weights at `key`, each missing one taken from `base`.
 pub(super) fn ranking(
@@ -49,6 +52,60 @@ pub(super) fn ranking(
     }
 }
 
+fn catch_up(p: &mut Problems<'_>, key: &str, edition: &RawEdition) -> CatchUp {
+    let grace = duration(
+        p,
+        &format!("{key}.grace"),
+        &edition.grace,
+        std::time::Duration::from_secs(3 * 3600),
+    );
+    match edition.catch_up.as_ref().map(|v| v.get_ref().as_str()) {
+        None | Some("send-late") => CatchUp::SendLate(grace),
+        Some("skip") => CatchUp::Skip,
+        Some(other) => {
+            let at = edition.catch_up.as_ref().expect("present");
+            p.on(
+                at,
+                format!("{key}.catch_up"),
+                format!("unknown {other:?}; expected \"send-late\" or \"skip\""),
+            );
+            CatchUp::Skip
+        }
+    }
+}
+
+/// `[daemon]`, with its defaults.
+pub(super) fn daemon(p: &mut Problems<'_>, raw: RawDaemon, site: &Site) -> DaemonPlan {
+    let listen = match &raw.listen {
+        None => "127.0.0.1:8080".parse().expect("valid"),
+        Some(v) => v.get_ref().parse().unwrap_or_else(|_| {
+            p.on(
+                v,
+                "daemon.listen",
+                "expected an address and port such as \"127.0.0.1:8080\"",
+            );
+            "127.0.0.1:8080".parse().expect("valid")
+        }),
+    };
+    let fetch = match &raw.fetch {
+        None => None,
+        Some(v) => Cadence::parse(v.get_ref(), site.time_zone)
+            .map_err(|e| p.on(v, "daemon.fetch", e))
+            .ok(),
+    };
+    DaemonPlan {
+        listen,
+        fetch: fetch
+            .unwrap_or_else(|| Cadence::parse("0 */15 * * * *", site.time_zone).expect("valid")),
+        shutdown_grace: duration(
+            p,
+            "daemon.shutdown_grace",
+            &raw.shutdown_grace,
+            std::time::Duration::from_secs(30),
+        ),
+    }
+}
+
 /// The editions; a single "daily" edition over every section when none is configured.
 pub(super) fn compile(
     p: &mut Problems<'_>,
@@ -66,6 +123,9 @@ pub(super) fn compile(
             most_read: 5,
             sections: sections.iter().map(|s| (s.id.clone(), s.stories)).collect(),
             ranking: base.clone(),
+            schedule: None,
+            local_time: None,
+            catch_up: CatchUp::SendLate(std::time::Duration::from_secs(3 * 3600)),
         }];
     }
     let known: HashSet<SectionId> = sections.iter().map(|s| s.id.clone()).collect();
@@ -126,6 +186,23 @@ pub(super) fn compile(
             ) as usize,
             sections: counts,
             ranking: ranking(p, &format!("{key}.ranking"), edition.ranking.as_ref(), base),
+            schedule: edition.schedule.as_ref().and_then(|v| {
+                Cadence::parse(v.get_ref(), site.time_zone)
+                    .map_err(|e| p.on(v, format!("{key}.schedule"), e))
+                    .ok()
+            }),
+            local_time: edition.local_time.as_ref().and_then(|v| {
+                chrono::NaiveTime::parse_from_str(v.get_ref(), "%H:%M")
+                    .map_err(|_| {
+                        p.on(
+                            v,
+                            format!("{key}.local_time"),
+                            "expected a time such as \"07:00\"",
+                        )
+                    })
+                    .ok()
+            }),
+            catch_up: catch_up(p, &key, &edition),
             id,
         });
     }

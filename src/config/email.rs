@@ -137,7 +137,9 @@ fn transport(p: &mut Problems<'_>, raw: &RawEmail, site: &Site, root: &Path) -> 
             folder: raw
                 .folder
                 .as_ref()
-                .map_or_else(|| site.output.join("outbox"), |f| root.join(f)),
+                // Beside the state file, never under the public output folder: the
+                // messages carry addresses and unsubscribe tokens.
+                .map_or_else(|| outbox_beside(&site.state), |f| root.join(f)),
         }),
         "sendmail" => Some(Transport::Sendmail {
             program: PathBuf::from(raw.sendmail.as_deref().unwrap_or("/usr/sbin/sendmail")),
@@ -215,6 +217,10 @@ fn transport(p: &mut Problems<'_>, raw: &RawEmail, site: &Site, root: &Path) -> 
             None
         }
     }
+}
+
+fn outbox_beside(state: &Path) -> PathBuf {
+    state.parent().unwrap_or(Path::new(".")).join("outbox")
 }
 
 fn is_loopback(host: &str) -> bool {

@@ -70,6 +70,8 @@ pub struct Plan {
     pub email: Option<EmailPlan>,
     /// The subscribers (empty without `[email]`).
     pub subscribers: Vec<Subscriber>,
+    /// How the daemon runs.
+    pub daemon: DaemonPlan,
     /// Source id → index in `sources` (ranking looks sources up per story).
     pub(crate) source_index: rustc_hash::FxHashMap<SourceId, usize>,
 }
@@ -368,6 +370,32 @@ pub struct EditionPlan {
     pub sections: Vec<(SectionId, usize)>,
     /// Its ranking weights.
     pub ranking: Ranking,
+    /// When the daemon publishes it (site time zone), if it does.
+    pub schedule: Option<crate::schedule::Cadence>,
+    /// Deliver at this local time in each subscriber's zone, if set.
+    pub local_time: Option<chrono::NaiveTime>,
+    /// What to do with an issue missed while the daemon was down.
+    pub catch_up: CatchUp,
+}
+
+/// What the daemon does with an issue whose time passed while it was down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUp {
+    /// Publish it late, if no later than this after its time.
+    SendLate(Duration),
+    /// Leave it out.
+    Skip,
+}
+
+/// `[daemon]`, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DaemonPlan {
+    /// The HTTP listener's address.
+    pub listen: std::net::SocketAddr,
+    /// When to fetch.
+    pub fetch: crate::schedule::Cadence,
+    /// Time allowed for in-flight transactions at shutdown.
+    pub shutdown_grace: Duration,
 }
 
 /// A syntactically valid email address.

@@ -176,6 +176,32 @@ pub struct RawEdition {
     pub stories: BTreeMap<String, Spanned<i64>>,
     /// Ranking weights for this edition, overriding `[ranking]` key by key.
     pub ranking: Option<RawRanking>,
+    /// When the daemon publishes it: cron with six fields, seconds first, in the site's
+    /// time zone, e.g. "0 0 7 * * *" (07:00:00 daily) or "0 30 18 * * MON-FRI".
+    /// Default: none (published only by `pressroom publish`).
+    pub schedule: Option<Spanned<String>>,
+    /// Deliver at this local time in each subscriber's own zone, e.g. "07:00", instead
+    /// of all at once: one issue per day, each message released at the reader's hour.
+    pub local_time: Option<Spanned<String>>,
+    /// An issue missed while the daemon was down: "send-late" (within `grace`) or "skip".
+    /// Default "send-late".
+    pub catch_up: Option<Spanned<String>>,
+    /// How late a missed issue may still go out with `catch_up = "send-late"`. Default "3h".
+    pub grace: Option<Spanned<String>>,
+}
+
+/// `[daemon]`: how `pressroom daemon` runs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDaemon {
+    /// Address of the HTTP listener (unsubscribe, archive, /healthz, /metrics).
+    /// Default "127.0.0.1:8080".
+    pub listen: Option<Spanned<String>>,
+    /// When to fetch (cron, seconds first). Sources are read only when their interval
+    /// has elapsed. Default "0 */15 * * * *" (every 15 minutes).
+    pub fetch: Option<Spanned<String>>,
+    /// Time allowed to finish in-flight SMTP transactions on SIGTERM. Default "30s".
+    pub shutdown_grace: Option<Spanned<String>>,
 }
 
 /// `[email]`: delivery of the issue by email.
@@ -198,7 +224,8 @@ pub struct RawEmail {
     /// Default "file".
     pub transport: Option<Spanned<String>>,
     /// Folder for .eml files (transport "file"), relative to this file.
-    /// Default: "outbox" in the output folder.
+    /// Default: "outbox" beside the state file (never publish it: messages carry
+    /// addresses and unsubscribe tokens).
     pub folder: Option<String>,
     /// SMTP server host name (transport "smtp").
     pub host: Option<Spanned<String>>,
