@@ -1,4 +1,31 @@
 //! Deliver: a frozen issue to every outlet — email to subscribers (through the
 //! outbox, once each), RSS/Atom/JSON Feed files and the static HTML archive.
+//!
+//! Every output file goes through [`files::write_atomically`], so a reader or a web
+//! server never sees half a page.
 
+pub mod files;
 pub mod unsubscribe;
+
+use std::path::PathBuf;
+
+use crate::{render::RenderError, store::StoreError};
+
+/// What went wrong while delivering.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliverError {
+    /// An output file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A template failed.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The state file failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
