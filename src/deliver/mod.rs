@@ -1,11 +1,16 @@
 //! Deliver: a frozen issue to every outlet — email to subscribers (through the
 //! outbox, once each), RSS/Atom/JSON Feed files and the static HTML archive.
 //!
-//! Every output file goes through [`files::write_atomically`], so a reader or a web
-//! server never sees half a page.
+//! The file outlets ([`archive`], [`feeds`], both through [`web`]) write under
+//! `site.output`, every file through [`files::write_atomically`], so a reader or a
+//! web server never sees half a page. They render with the [`crate::render`] stage
+//! and read nothing but what they are handed (the caller loads issues from the store).
 
+pub mod archive;
+pub mod feeds;
 pub mod files;
 pub mod unsubscribe;
+pub mod web;
 
 use std::path::PathBuf;
 
