@@ -62,7 +62,7 @@ pub fn write_page(
     let view = view::issue(issue, &audience, &site(plan));
     let html = renderer.archive_page(&view)?;
     let path = page_path(&plan.site.output, &issue.id);
-    files::update(&path, html.as_bytes())?;
+    files::save(&path, html.as_bytes())?;
     Ok(path)
 }
 
@@ -89,7 +89,7 @@ pub fn write_index(
     let view = view::archive_index(&site, plan.site.time_zone, &editions, issues);
     let html = renderer.archive_index(&view)?;
     let path = index_path(&plan.site.output);
-    files::update(&path, html.as_bytes())?;
+    files::save(&path, html.as_bytes())?;
     Ok(path)
 }
 

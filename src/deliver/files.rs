@@ -4,7 +4,7 @@
 
 use std::{
     fs::{self, File, OpenOptions},
-    io::Write,
+    io::{self, Write},
     path::{Path, PathBuf},
     sync::atomic::{AtomicU64, Ordering},
 };
@@ -18,30 +18,34 @@ pub const TEMP_MARK: &str = ".pressroom-tmp-";
 /// temporary file in the same folder, syncs it to disk, renames it over `path` and
 /// syncs the folder (where the platform allows), so the rename itself is durable.
 /// On failure the temporary file is removed and `path` is left as it was.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
-    let failed = |source| DeliverError::Write {
-        path: path.to_owned(),
-        source,
-    };
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => dir,
         None => Path::new("."),
     };
-    fs::create_dir_all(dir).map_err(failed)?;
+    fs::create_dir_all(dir)?;
     let temp = temp_path(dir, path);
     let result = write_synced(&temp, bytes).and_then(|()| fs::rename(&temp, path));
     if let Err(e) = result {
         let _ = fs::remove_file(&temp);
-        return Err(failed(e));
+        return Err(e);
     }
     sync_dir(dir);
     Ok(())
 }
 
+/// [`update`] for the outlets: a failure names the file.
+pub(super) fn save(path: &Path, bytes: &[u8]) -> Result<bool, DeliverError> {
+    update(path, bytes).map_err(|source| DeliverError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Like [`write_atomically`], but leaves `path` alone when it already holds exactly
 /// `bytes` (no rewrite, no fsync, the modification time kept for HTTP caches).
 /// Returns whether the file was written.
-pub fn update(path: &Path, bytes: &[u8]) -> Result<bool, DeliverError> {
+pub fn update(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     if fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
@@ -49,7 +53,7 @@ pub fn update(path: &Path, bytes: &[u8]) -> Result<bool, DeliverError> {
     Ok(true)
 }
 
-fn write_synced(temp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_synced(temp: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = OpenOptions::new().write(true).create_new(true).open(temp)?;
     file.write_all(bytes)?;
     file.sync_all()
@@ -115,8 +119,7 @@ mod tests {
         // file was written.
         let path = dir.path().join("taken");
         fs::create_dir_all(path.join("inside")).unwrap();
-        let error = write_atomically(&path, b"x").unwrap_err();
-        assert!(error.to_string().contains("taken"), "{error}");
+        assert!(write_atomically(&path, b"x").is_err());
         assert_eq!(names(dir.path()), ["taken"]);
         assert!(path.join("inside").is_dir());
     }

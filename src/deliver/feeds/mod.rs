@@ -93,7 +93,7 @@ pub fn write(
             (atom, xml::atom(feed)),
             (json, json::feed(feed)),
         ] {
-            files::update(&path, &bytes)?;
+            files::save(&path, &bytes)?;
             written.push(path);
         }
     }
