@@ -4,6 +4,7 @@
 mod support;
 
 mod config_check;
+mod deliver;
 mod fetch_faults;
 mod fetch_feeds;
 mod fetch_identity;

@@ -7,6 +7,7 @@
 
 mod editor;
 mod preview;
+mod publish;
 mod sources;
 mod status;
 
@@ -79,8 +80,25 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Show the health of every source and signal.
+    /// Show the health of every source and signal, the suppression list and the
+    /// outbox of the latest issues.
     Status,
+    /// Fetch, build and freeze today's issue, and deliver it: email, feeds, archive.
+    /// Running it again for the same issue resumes; nobody gets it twice.
+    Publish {
+        /// The edition (default: the first configured).
+        #[arg(long, short)]
+        edition: Option<String>,
+        /// Do not fetch first: publish from what the store holds.
+        #[arg(long)]
+        no_fetch: bool,
+    },
+    /// Serve one-click unsubscribe and the static archive.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
     /// Render the next issue for each audience into a folder, changing no state.
     Preview(preview::PreviewArgs),
     /// Print the ranking table of the next issue: position, score and every factor,
@@ -177,6 +195,10 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
         Command::Check => check(cli),
         Command::Fetch { force } => fetch(cli, clock, *force).await,
         Command::Status => status::run(cli, clock),
+        Command::Publish { edition, no_fetch } => {
+            publish::run(cli, clock, edition.clone(), !*no_fetch).await
+        }
+        Command::Serve { listen } => publish::serve(cli, clock, *listen).await,
         Command::Preview(args) => preview::run(cli, clock, args).await,
         Command::Explain { edition, json } => {
             editor::explain(cli, clock, edition.as_deref(), *json)
@@ -246,6 +268,11 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let rendered =
         preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, e)))?;
+    #[cfg(feature = "dkim")]
+    if let Some(dkim) = plan.email.as_ref().and_then(|e| e.dkim.as_ref()) {
+        crate::deliver::dkim::Signer::load(dkim)
+            .map_err(|e| Failure::Config(problem(cli, "email.dkim.key", e)))?;
+    }
     println!(
         "{}: OK: {} sections, {} sources, {} signals, {} editions; state {}; output {}",
         cli.config.display(),
@@ -262,12 +289,17 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
 
 /// A template problem, reported like a configuration problem (it is one).
 fn template_problem(cli: &Cli, error: crate::render::RenderError) -> config::ConfigErrors {
+    problem(cli, "templates", error.to_string())
+}
+
+/// A problem found after the configuration compiled (templates, keys).
+fn problem(cli: &Cli, key: &str, message: String) -> config::ConfigErrors {
     config::ConfigErrors(vec![config::Problem {
         file: cli.config.clone(),
         line: 0,
         column: 0,
-        key: "templates".to_owned(),
-        message: error.to_string(),
+        key: key.to_owned(),
+        message,
     }])
 }
 

@@ -56,7 +56,32 @@ pub(super) fn run(cli: &Cli, clock: &Clock) -> Result<u8, Failure> {
         store.snapshot_count()?,
         plan.site.state.display()
     );
+    issues(&plan, &store)?;
+    let suppressed = store.suppressed()?;
+    println!("{} suppressed addresses", suppressed.len());
+    for s in &suppressed {
+        println!(
+            "  {}  since {}: {}",
+            s.address,
+            s.at.with_timezone(&zone).format("%Y-%m-%d %H:%M"),
+            s.reason
+        );
+    }
     Ok(if failing > 0 { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+/// The latest issues of each edition and their outbox.
+fn issues(plan: &crate::config::Plan, store: &Store) -> Result<(), Failure> {
+    for edition in &plan.editions {
+        for id in store.issues_of(&edition.id)?.into_iter().take(3) {
+            let c = store.outbox_counts(&id)?;
+            println!(
+                "issue {id}: {} sent, {} failed, {} pending ({} deferred), {} interrupted",
+                c.sent, c.failed, c.pending, c.deferred, c.sending
+            );
+        }
+    }
+    Ok(())
 }
 
 fn describe(h: &Health, zone: Tz, now: DateTime<Utc>) -> String {

@@ -59,11 +59,17 @@ pub(super) fn compile(
             String::new()
         }
         Some(v) => v.get_ref().clone(),
-        None => site
-            .base_url
-            .host_str()
-            .unwrap_or("pressroom.invalid")
-            .to_owned(),
+        // The digest's name under the sender's domain: "meridian-morning-review.meridian.example".
+        None => {
+            let domain = from.as_ref().map_or("pressroom.invalid", |f| {
+                f.address
+                    .as_str()
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or("pressroom.invalid")
+            });
+            format!("{}.{domain}", super::opml::slugify(&site.title))
+        }
     };
     let transport = transport(p, &raw, site, root);
     let secret_env = raw

@@ -191,8 +191,8 @@ pub struct RawEmail {
     /// Subject line, a Handlebars template over the issue's view.
     /// Default "{{issue.title}}: {{issue.date}}".
     pub subject: Option<Spanned<String>>,
-    /// List-Id of the digest, e.g. "morning.news.example". Default: derived from
-    /// `site.base_url`'s host.
+    /// List-Id of the digest, e.g. "morning.news.example". Default: the site's title
+    /// as a slug under the sender's domain ("morning-review.news.example").
     pub list_id: Option<Spanned<String>>,
     /// How messages leave: "file" (.eml files in `folder`), "smtp" or "sendmail".
     /// Default "file".

@@ -1,4 +1,4 @@
-//! Atomic file writes: every feed file and archive page goes through
+//! Atomic file writes: every feed file, archive page and `.eml` goes through
 //! [`write_atomically`], so a reader (a web server, a feed reader, `rsync`) sees
 //! either the old file or the new one, never a half-written one, even after a crash.
 

@@ -2,13 +2,20 @@
 //! outbox, once each), RSS/Atom/JSON Feed files and the static HTML archive.
 //!
 //! The file outlets ([`archive`], [`feeds`], both through [`web`]) write under
-//! `site.output`, every file through [`files::write_atomically`], so a reader or a
-//! web server never sees half a page. They render with the [`crate::render`] stage
-//! and read nothing but what they are handed (the caller loads issues from the store).
+//! `site.output`, every file (and every `.eml` of the folder outlet) through
+//! [`files::write_atomically`], so a reader or a web server never sees half a page.
+//! They render with the [`crate::render`] stage and read nothing but what they are
+//! handed ([`web`] loads what they need from the store).
 
 pub mod archive;
+#[cfg(feature = "dkim")]
+pub mod dkim;
+pub mod email;
 pub mod feeds;
 pub mod files;
+pub mod journal;
+pub mod message;
+pub mod outlet;
 pub mod unsubscribe;
 pub mod web;
 

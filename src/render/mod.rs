@@ -163,6 +163,16 @@ impl Renderer {
         Ok(Email { html, text })
     }
 
+    /// The subject line: `template` (Handlebars, not HTML-escaped) over the view.
+    pub fn subject(&self, template: &str, view: &IssueView) -> Result<String, RenderError> {
+        self.text
+            .render_template(template, view)
+            .map_err(|e| RenderError::Render {
+                name: "subject".to_owned(),
+                message: e.to_string(),
+            })
+    }
+
     /// The archive page of an issue.
     pub fn archive_page(&self, view: &IssueView) -> Result<String, RenderError> {
         self.render_html("archive.html", view)

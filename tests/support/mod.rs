@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test module uses a different subset
 
 pub mod browser;
+pub mod smtp;
 
 use std::{
     collections::HashMap,

@@ -1,0 +1,104 @@
+//! `pressroom publish` and `pressroom serve`.
+
+use std::{io::IsTerminal, sync::Arc};
+
+use anyhow::Context as _;
+use tokio::sync::watch;
+
+use super::{Cli, EXIT_OK, EXIT_PARTIAL, Failure, load_plan};
+use crate::{publish, serve, time::Clock};
+
+pub(super) async fn run(
+    cli: &Cli,
+    clock: &Clock,
+    edition: Option<String>,
+    fetch: bool,
+) -> Result<u8, Failure> {
+    let plan = load_plan(cli)?;
+    let options = publish::Options {
+        edition,
+        fetch,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(async move {
+        stop_signal().await;
+        tracing::warn!("stopping: no new messages will be started");
+        let _ = stop.send(true);
+    });
+    let report = publish::publish(&plan, clock, &options, stopped).await?;
+    if let Some(ingest) = &report.ingest {
+        println!("{}", ingest.summary());
+    }
+    let how = if report.built {
+        "built and frozen"
+    } else {
+        "resumed (frozen earlier)"
+    };
+    println!("issue {}: {how}", report.issue);
+    if let Some(email) = &report.email {
+        println!(
+            "email: {} recipients, {} audiences: {} sent ({} resent after an interruption), {} already sent, {} failed, {} deferred, {} suppressed{}",
+            email.recipients,
+            email.audiences,
+            email.sent,
+            email.resent,
+            email.already_sent,
+            email.failed,
+            email.deferred,
+            email.suppressed,
+            if email.stopped > 0 {
+                format!(", {} left for the next run (stopped)", email.stopped)
+            } else {
+                String::new()
+            }
+        );
+    }
+    for (stage, took) in &report.timings {
+        tracing::info!(stage, seconds = took.as_secs_f64(), "stage done");
+    }
+    Ok(if report.partial() {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    })
+}
+
+pub(super) async fn serve(
+    cli: &Cli,
+    clock: &Clock,
+    listen: std::net::SocketAddr,
+) -> Result<u8, Failure> {
+    let plan = load_plan(cli)?;
+    let shared = Arc::new(serve::Shared {
+        plan: std::sync::RwLock::new(plan),
+        clock: clock.clone(),
+        metrics: None,
+    });
+    tokio::select! {
+        served = serve::serve(shared, listen) => served.with_context(|| format!("cannot serve on {listen}"))?,
+        _ = stop_signal() => {}
+    }
+    Ok(EXIT_OK)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub(super) async fn stop_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

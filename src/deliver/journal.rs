@@ -1,0 +1,156 @@
+//! The outbox journal: every state change of a delivery is committed before the run
+//! moves on, from one writer thread that commits whatever has queued up in one
+//! transaction (group commit). Twenty concurrent SMTP transactions cost one commit
+//! per round, not twenty, and no message is on the wire unrecorded.
+
+use std::{path::Path, thread::JoinHandle};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{
+    model::IssueId,
+    store::{State, Store, StoreError},
+};
+
+/// One change to record.
+#[derive(Debug)]
+pub enum Change {
+    /// A delivery moves to a state, with the error that moved it.
+    Move {
+        /// The subscriber.
+        address: String,
+        /// The new state.
+        state: State,
+        /// The error, if one.
+        error: Option<String>,
+    },
+    /// A permanent failure: count the bounce and suppress past `limit`.
+    Bounce {
+        /// The subscriber.
+        address: String,
+        /// The server's answer.
+        error: String,
+        /// Bounces that suppress.
+        limit: u32,
+    },
+}
+
+/// What recording a change found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// Done.
+    Done,
+    /// Done, and the address is now suppressed.
+    Suppressed,
+}
+
+struct Request {
+    change: Change,
+    at: DateTime<Utc>,
+    reply: oneshot::Sender<Result<Recorded, String>>,
+}
+
+/// The writer thread and its queue.
+pub struct Journal {
+    queue: Option<mpsc::UnboundedSender<Request>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Journal {
+    /// Starts the writer on its own connection to the state file.
+    pub fn start(state: &Path, issue: IssueId) -> Result<Journal, StoreError> {
+        let mut store = Store::open(state)?;
+        let (queue, mut requests) = mpsc::unbounded_channel::<Request>();
+        let thread = std::thread::Builder::new()
+            .name("outbox-journal".to_owned())
+            .spawn(move || {
+                while let Some(first) = requests.blocking_recv() {
+                    let mut batch = vec![first];
+                    while let Ok(more) = requests.try_recv() {
+                        batch.push(more);
+                    }
+                    let results = commit(&mut store, &issue, &batch);
+                    for (request, result) in batch.into_iter().zip(results) {
+                        let _ = request.reply.send(result);
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Corrupt {
+                what: "journal thread",
+                detail: e.to_string(),
+            })?;
+        Ok(Journal {
+            queue: Some(queue),
+            thread: Some(thread),
+        })
+    }
+
+    /// Records `change` at `at`; returns once it is committed.
+    pub async fn record(&self, change: Change, at: DateTime<Utc>) -> Result<Recorded, String> {
+        let (reply, answer) = oneshot::channel();
+        let queue = self.queue.as_ref().ok_or("the journal is closed")?;
+        queue
+            .send(Request { change, at, reply })
+            .map_err(|_| "the journal stopped".to_owned())?;
+        answer.await.map_err(|_| "the journal stopped".to_owned())?
+    }
+
+    /// Waits for every queued change to be committed.
+    pub fn close(mut self) {
+        self.queue.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        self.queue.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Applies a batch in one transaction; one result per request.
+fn commit(store: &mut Store, issue: &IssueId, batch: &[Request]) -> Vec<Result<Recorded, String>> {
+    let mut apply = || -> Result<Vec<Recorded>, StoreError> {
+        let mut writer = store.writer()?;
+        let mut results = Vec::with_capacity(batch.len());
+        for request in batch {
+            results.push(match &request.change {
+                Change::Move {
+                    address,
+                    state,
+                    error,
+                } => {
+                    writer.transition(issue, address, *state, error.as_deref(), request.at)?;
+                    Recorded::Done
+                }
+                Change::Bounce {
+                    address,
+                    error,
+                    limit,
+                } => {
+                    writer.transition(issue, address, State::Failed, Some(error), request.at)?;
+                    let count = writer.bounce(address, error, request.at)?;
+                    if count >= *limit {
+                        let reason = format!("{count} hard bounces; last: {error}");
+                        writer.suppress(address, &reason, request.at)?;
+                        Recorded::Suppressed
+                    } else {
+                        Recorded::Done
+                    }
+                }
+            });
+        }
+        writer.commit()?;
+        Ok(results)
+    };
+    match apply() {
+        Ok(results) => results.into_iter().map(Ok).collect(),
+        Err(e) => batch.iter().map(|_| Err(e.to_string())).collect(),
+    }
+}

@@ -1,0 +1,273 @@
+//! One subscriber's message: the audience's rendering with their parts filled in,
+//! wrapped in MIME with the headers a careful newsletter sends. The only place that
+//! builds `lettre` messages.
+
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use lettre::message::{
+    Mailbox as LettreMailbox, Message, MultiPart, SinglePart,
+    header::{HeaderName, HeaderValue},
+};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    config::Mailbox,
+    model::{IssueId, hex},
+    render::view::token,
+};
+
+/// Everything one message needs.
+pub struct Letter<'a> {
+    /// The sender.
+    pub from: &'a Mailbox,
+    /// Where replies go.
+    pub reply_to: Option<&'a Mailbox>,
+    /// The subscriber's address.
+    pub to: &'a str,
+    /// The subscriber's name, if known.
+    pub name: Option<&'a str>,
+    /// The subject, already rendered.
+    pub subject: &'a str,
+    /// The HTML part (with placeholders), or `None` for text-only subscribers.
+    pub html: Option<&'a str>,
+    /// The text part (with placeholders).
+    pub text: &'a str,
+    /// The Message-ID, without angle brackets.
+    pub message_id: &'a str,
+    /// List-Id value, e.g. `"Morning Review" <morning.news.example>`.
+    pub list_id: &'a str,
+    /// The one-click unsubscribe URL.
+    pub unsubscribe_url: &'a str,
+    /// mailto: address for unsubscribing by email.
+    pub unsubscribe_mailto: &'a str,
+    /// The Date header.
+    pub date: DateTime<Utc>,
+}
+
+/// The Message-ID of `issue` for `address`: the same on every resend.
+pub fn message_id(issue: &IssueId, address: &str, domain: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(issue.to_string().as_bytes());
+    hasher.update([0]);
+    hasher.update(address.as_bytes());
+    let digest = hex(&hasher.finalize()[..12]);
+    format!(
+        "{}.{}.{digest}@{domain}",
+        issue.edition,
+        issue.date.format("%Y%m%d")
+    )
+}
+
+/// `rendered` with the subscriber's name and unsubscribe link in place of the
+/// placeholders (escaped for HTML when `html`).
+pub fn personalise(rendered: &str, name: &str, unsubscribe_url: &str, html: bool) -> String {
+    let (name, url) = if html {
+        (escape_html(name), escape_html(unsubscribe_url))
+    } else {
+        (name.to_owned(), unsubscribe_url.to_owned())
+    };
+    rendered
+        .replace(token::NAME, &name)
+        .replace(token::UNSUBSCRIBE, &url)
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Text fit for one header line: control characters (CR, LF, …) become spaces, so
+/// no name or feed text can add a header.
+pub fn header_text(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn mailbox(m: &Mailbox) -> Result<LettreMailbox, String> {
+    let address = m
+        .address
+        .as_str()
+        .parse()
+        .map_err(|e| format!("{}: {e}", m.address))?;
+    Ok(LettreMailbox::new(
+        m.name.as_deref().map(header_text),
+        address,
+    ))
+}
+
+fn raw(message: &mut Message, name: &'static str, value: String) {
+    message.headers_mut().insert_raw(HeaderValue::new(
+        HeaderName::new_from_ascii_str(name),
+        value,
+    ));
+}
+
+/// Builds the MIME message.
+pub fn build(letter: &Letter<'_>) -> Result<Message, String> {
+    let to_address = letter
+        .to
+        .parse()
+        .map_err(|e| format!("{}: {e}", letter.to))?;
+    let to = LettreMailbox::new(
+        letter.name.map(header_text).filter(|n| !n.is_empty()),
+        to_address,
+    );
+    let mut builder = Message::builder()
+        .from(mailbox(letter.from)?)
+        .to(to)
+        .subject(header_text(letter.subject))
+        .date(SystemTime::from(letter.date))
+        .message_id(Some(format!("<{}>", letter.message_id)));
+    if let Some(reply_to) = letter.reply_to {
+        builder = builder.reply_to(mailbox(reply_to)?);
+    }
+    let name = letter
+        .name
+        .map(header_text)
+        .unwrap_or_else(|| "reader".to_owned());
+    let text = personalise(letter.text, &name, letter.unsubscribe_url, false);
+    let mut message = match letter.html {
+        Some(html) => {
+            let html = personalise(html, &name, letter.unsubscribe_url, true);
+            builder.multipart(MultiPart::alternative_plain_html(text, html))
+        }
+        None => builder.singlepart(SinglePart::plain(text)),
+    }
+    .map_err(|e| format!("cannot build the message: {e}"))?;
+    raw(&mut message, "List-Id", header_text(letter.list_id));
+    raw(
+        &mut message,
+        "List-Unsubscribe",
+        format!(
+            "<{}>, <mailto:{}?subject=unsubscribe>",
+            letter.unsubscribe_url, letter.unsubscribe_mailto
+        ),
+    );
+    raw(
+        &mut message,
+        "List-Unsubscribe-Post",
+        "List-Unsubscribe=One-Click".to_owned(),
+    );
+    Ok(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Address;
+
+    fn letter<'a>(from: &'a Mailbox, name: Option<&'a str>) -> Letter<'a> {
+        Letter {
+            from,
+            reply_to: None,
+            to: "anna@readers.example",
+            name,
+            subject: "Morning Review:\r\nBcc: everyone@evil.example",
+            html: Some(
+                "<p>Hello [[pressroom:name]] <a href=\"[[pressroom:unsubscribe]]\">unsubscribe</a></p>",
+            ),
+            text: "Hello [[pressroom:name]]\n[[pressroom:unsubscribe]]\n",
+            message_id: "morning.20261127.abc@news.example",
+            list_id: "\"Morning Review\" <morning.news.example>",
+            unsubscribe_url: "https://news.example/unsubscribe?token=a.b&x=1",
+            unsubscribe_mailto: "review@news.example",
+            date: DateTime::parse_from_rfc3339("2026-11-27T06:00:00Z")
+                .unwrap()
+                .to_utc(),
+        }
+    }
+
+    /// The header block, folded lines joined.
+    fn headers(bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
+        let head = text.split("\n\n").next().unwrap_or_default().to_owned();
+        head.replace("\n ", " ").replace("\n\t", " ")
+    }
+
+    #[test]
+    fn headers_and_parts() {
+        let from = Mailbox {
+            name: Some("Morning Review".into()),
+            address: Address::parse("review@news.example").unwrap(),
+        };
+        let bytes = build(&letter(&from, Some("Anna <Petrova>")))
+            .unwrap()
+            .formatted();
+        let head = headers(&bytes);
+        assert!(
+            head.contains("Message-ID: <morning.20261127.abc@news.example>"),
+            "{head}"
+        );
+        assert!(head.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        assert!(head.contains("List-Unsubscribe: <https://news.example/unsubscribe?token=a.b&x=1>, <mailto:review@news.example?subject=unsubscribe>"), "{head}");
+        assert!(head.contains("multipart/alternative"));
+        assert!(
+            head.contains("Date: Fri, 27 Nov 2026 06:00:00 +0000"),
+            "{head}"
+        );
+        // The subject's CR LF did not become a header.
+        assert!(!head.lines().any(|l| l.starts_with("Bcc:")), "{head}");
+        assert!(head.contains("Subject: Morning Review: Bcc: everyone@evil.example"));
+    }
+
+    #[test]
+    fn personal_parts_are_escaped_for_html_only() {
+        let html = personalise(
+            "Hi [[pressroom:name]] <a href=\"[[pressroom:unsubscribe]]\">",
+            "Anna <P>",
+            "https://n.example/u?t=a&x=1",
+            true,
+        );
+        assert_eq!(
+            html,
+            "Hi Anna &lt;P&gt; <a href=\"https://n.example/u?t=a&amp;x=1\">"
+        );
+        let text = personalise(
+            "Hi [[pressroom:name]] [[pressroom:unsubscribe]]",
+            "Anna <P>",
+            "https://n.example/u?t=a&x=1",
+            false,
+        );
+        assert_eq!(text, "Hi Anna <P> https://n.example/u?t=a&x=1");
+    }
+
+    #[test]
+    fn names_cannot_inject_headers() {
+        let from = Mailbox {
+            name: None,
+            address: Address::parse("review@news.example").unwrap(),
+        };
+        let evil = "Eve\r\nBcc: victim@evil.example\r\nX-Evil: 1";
+        let bytes = build(&letter(&from, Some(evil))).unwrap().formatted();
+        let head = headers(&bytes);
+        assert!(
+            !head
+                .lines()
+                .any(|l| l.starts_with("Bcc:") || l.starts_with("X-Evil:")),
+            "{head}"
+        );
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("\r\nBcc: victim"),
+            "the name reached the body with its line breaks"
+        );
+    }
+
+    #[test]
+    fn message_ids_are_stable_and_distinct() {
+        let issue = IssueId::parse("morning/2026-11-27").unwrap();
+        let a = message_id(&issue, "anna@readers.example", "news.example");
+        assert_eq!(
+            a,
+            message_id(&issue, "anna@readers.example", "news.example")
+        );
+        assert_ne!(a, message_id(&issue, "sam@readers.example", "news.example"));
+        assert!(a.starts_with("morning.20261127.") && a.ends_with("@news.example"));
+    }
+}

@@ -1,0 +1,158 @@
+//! `publish`: one issue, from feeds to inboxes. It reads as the pipeline does:
+//! ingest → build (rank, freeze) → deliver (email, feeds, archive).
+//!
+//! Running it again for the same issue resumes: the frozen issue is reused, never
+//! rebuilt, and the outbox sends only what has not been sent.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use crate::{
+    config::Plan,
+    deliver::email::{self, EmailError, EmailReport},
+    ingest::{self, IngestError, IngestReport},
+    issue,
+    model::{Edition, IssueId},
+    render::{RenderError, Renderer},
+    store::{Store, StoreError},
+    time::Clock,
+};
+
+/// How to publish.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The edition (default: the first configured).
+    pub edition: Option<String>,
+    /// Fetch feeds and signals first.
+    pub fetch: bool,
+    /// Show progress bars (on a terminal).
+    pub progress: bool,
+}
+
+/// What can stop a publish run as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The edition does not exist.
+    #[error("{0}")]
+    Edition(String),
+    /// Ingest could not run.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The state file.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A template.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// Email delivery could not run.
+    #[error(transparent)]
+    Email(#[from] EmailError),
+}
+
+/// What a publish run did, stage by stage.
+#[derive(Debug)]
+pub struct Report {
+    /// The issue.
+    pub issue: IssueId,
+    /// Whether this run built it (false: it was frozen by an earlier run).
+    pub built: bool,
+    /// Ingest, if it ran.
+    pub ingest: Option<IngestReport>,
+    /// Email, if configured.
+    pub email: Option<EmailReport>,
+    /// Wall time of each stage, for the log.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Report {
+    /// Whether anything failed while the rest went through (exit code 2).
+    pub fn partial(&self) -> bool {
+        let ingest = self
+            .ingest
+            .as_ref()
+            .is_some_and(|r| r.failures().next().is_some());
+        let email = self
+            .email
+            .as_ref()
+            .is_some_and(|r| r.failed + r.deferred > 0);
+        ingest || email
+    }
+}
+
+/// Publishes today's issue of an edition.
+pub async fn publish(
+    plan: &Plan,
+    clock: &Clock,
+    options: &Options,
+    stop: watch::Receiver<bool>,
+) -> Result<Report, PublishError> {
+    let edition_plan =
+        issue::edition(plan, options.edition.as_deref()).map_err(PublishError::Edition)?;
+    let mut timings = Vec::new();
+    let mut store = Store::open(&plan.site.state)?;
+
+    let started = Instant::now();
+    let ingest = match options.fetch {
+        true => {
+            let opts = ingest::Options {
+                force: false,
+                progress: options.progress,
+            };
+            Some(ingest::ingest(plan, &mut store, clock, &opts).await?)
+        }
+        false => None,
+    };
+    timings.push(("ingest", started.elapsed()));
+
+    let started = Instant::now();
+    let renderer = Renderer::new(plan.site.templates.as_deref())?;
+    let (edition, built) = build(plan, &mut store, edition_plan, clock)?;
+    drop(store);
+    timings.push(("rank", started.elapsed()));
+
+    let started = Instant::now();
+    let email = match &plan.email {
+        Some(email_plan) => {
+            let run = email::Run {
+                plan,
+                email: email_plan,
+                edition_plan,
+                edition: &edition,
+                renderer: &renderer,
+                clock,
+                stop,
+            };
+            Some(email::send(run).await?)
+        }
+        None => None,
+    };
+    timings.push(("email", started.elapsed()));
+
+    Ok(Report {
+        issue: edition.id.clone(),
+        built,
+        ingest,
+        email,
+        timings,
+    })
+}
+
+/// Today's issue: the frozen one if an earlier run built it, else built and frozen now.
+fn build(
+    plan: &Plan,
+    store: &mut Store,
+    edition_plan: &crate::config::EditionPlan,
+    clock: &Clock,
+) -> Result<(Edition, bool), StoreError> {
+    let now = clock.now();
+    let id = issue::issue_at(plan, edition_plan, now);
+    if let Some(frozen) = store.issue(&id)? {
+        return Ok((frozen, false));
+    }
+    let edition = issue::assemble(plan, edition_plan, store, id, now)?;
+    let mut writer = store.writer()?;
+    let frozen = writer.freeze(&edition)?;
+    writer.commit()?;
+    Ok((frozen, true))
+}
