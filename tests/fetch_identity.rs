@@ -124,7 +124,7 @@ async fn reused_guids_and_home_page_links_lose_no_story() {
 }
 
 /// Whether `html` carries anything an attacker could run.
-fn dangerous(html: &str) -> Option<String> {
+pub(crate) fn dangerous(html: &str) -> Option<String> {
     let lower = html.to_lowercase().replace(['\t', '\n', '\r'], "");
     for tag in [
         "<script", "<style", "<iframe", "<object", "<embed", "<svg", "<form", "<meta", "<base",

@@ -9,5 +9,6 @@ mod fetch_faults;
 mod fetch_feeds;
 mod fetch_identity;
 mod opml;
+mod outputs;
 mod preview;
 mod signals;

@@ -10,8 +10,9 @@ use super::{Cli, EXIT_OK, Failure, load_plan};
 use crate::{
     audience,
     config::{Address, EditionPlan, Plan, Subscriber},
+    deliver::feeds,
     issue,
-    model::Edition,
+    model::{Edition, IssueSummary},
     rank::explain,
     render::{self, Audience, Renderer, view},
     store::Store,
@@ -192,6 +193,16 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
         renderer.archive_page(&view)?;
         renderer.feed_entry(&view)?;
         sizes = sizes.max((email.html.len(), email.text.len()));
+    }
+    // The archive's index, with one issue and with none.
+    let listed = [view::IndexedEdition {
+        id: sample.id.edition.clone(),
+        title: sample.title.clone(),
+        feeds: Some(feeds::links(&site.base_url, sample.id.edition.as_str())),
+    }];
+    for issues in [vec![IssueSummary::of(&sample)], Vec::new()] {
+        let index = view::archive_index(&site, plan.site.time_zone, &listed, &issues);
+        renderer.archive_index(&index)?;
     }
     let overridden = renderer
         .templates()

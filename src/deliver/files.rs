@@ -1,32 +1,126 @@
-//! Atomic file writes: a temporary file in the same folder, synced, then renamed over
-//! the target, so a reader never sees half a feed, page or message.
+//! Atomic file writes: every feed file, archive page and `.eml` goes through
+//! [`write_atomically`], so a reader (a web server, a feed reader, `rsync`) sees
+//! either the old file or the new one, never a half-written one, even after a crash.
 
-use std::{io::Write, path::Path};
+use std::{
+    fs::{self, File, OpenOptions},
+    io::{self, Write},
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
+};
 
-/// Writes `bytes` to `path` atomically, creating its folder.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        fastrand::u32(..)
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
+use super::DeliverError;
+
+/// Marks the temporary files this module creates: `.{name}.pressroom-tmp-…`.
+pub const TEMP_MARK: &str = ".pressroom-tmp-";
+
+/// Writes `bytes` to `path` atomically: creates the parent folders, writes a
+/// temporary file in the same folder, syncs it to disk, renames it over `path` and
+/// syncs the folder (where the platform allows), so the rename itself is durable.
+/// On failure the temporary file is removed and `path` is left as it was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir,
+        None => Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+    let temp = temp_path(dir, path);
+    let result = write_synced(&temp, bytes).and_then(|()| fs::rename(&temp, path));
+    if let Err(e) = result {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
     }
-    result
+    sync_dir(dir);
+    Ok(())
+}
+
+/// [`update`] for the outlets: a failure names the file.
+pub(super) fn save(path: &Path, bytes: &[u8]) -> Result<bool, DeliverError> {
+    update(path, bytes).map_err(|source| DeliverError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Like [`write_atomically`], but leaves `path` alone when it already holds exactly
+/// `bytes` (no rewrite, no fsync, the modification time kept for HTTP caches).
+/// Returns whether the file was written.
+pub fn update(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    if fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    write_atomically(path, bytes)?;
+    Ok(true)
+}
+
+fn write_synced(temp: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = OpenOptions::new().write(true).create_new(true).open(temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// A name no other writer uses: the target's, the process id and a counter.
+fn temp_path(dir: &Path, target: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = target
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    dir.join(format!(".{name}{TEMP_MARK}{}-{n}", std::process::id()))
+}
+
+/// Makes a rename durable: on Unix, sync the folder that holds the entry. Other
+/// platforms cannot open a folder as a file; the rename is still atomic there.
+fn sync_dir(dir: &Path) {
+    if cfg!(unix)
+        && let Ok(handle) = File::open(dir)
+    {
+        let _ = handle.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn writes_replaces_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/feed.xml");
+        write_atomically(&path, b"one").unwrap();
+        write_atomically(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(names(&dir.path().join("a/b")), ["feed.xml"]);
+    }
+
+    #[test]
+    fn update_skips_identical_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.html");
+        assert!(update(&path, b"page").unwrap());
+        assert!(!update(&path, b"page").unwrap());
+        assert!(update(&path, b"page 2").unwrap());
+        assert_eq!(fs::read(&path).unwrap(), b"page 2");
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_target_and_cleans_up() {
+        let dir = tempfile::tempdir().unwrap();
+        // The target is a non-empty folder: the rename fails after the temporary
+        // file was written.
+        let path = dir.path().join("taken");
+        fs::create_dir_all(path.join("inside")).unwrap();
+        assert!(write_atomically(&path, b"x").is_err());
+        assert_eq!(names(dir.path()), ["taken"]);
+        assert!(path.join("inside").is_dir());
+    }
 }

@@ -168,6 +168,34 @@ impl Edition {
     }
 }
 
+/// What the archive's index shows of a frozen issue, read without loading its body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IssueSummary {
+    /// Which issue.
+    pub id: IssueId,
+    /// The edition's title when it was built.
+    pub title: String,
+    /// The instant it was built for.
+    pub built_at: DateTime<Utc>,
+    /// Stories it carries: lead, sections and most read together.
+    pub story_count: usize,
+    /// The headlines of its lead block, in order.
+    pub lead: Vec<String>,
+}
+
+impl IssueSummary {
+    /// The summary of `edition` (what the store computes in SQL, for a loaded issue).
+    pub fn of(edition: &Edition) -> Self {
+        IssueSummary {
+            id: edition.id.clone(),
+            title: edition.title.clone(),
+            built_at: edition.built_at,
+            story_count: edition.picks().count(),
+            lead: edition.lead.iter().map(|p| p.story.title.clone()).collect(),
+        }
+    }
+}
+
 /// An editor's decision about one story of one issue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Override {

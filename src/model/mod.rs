@@ -93,7 +93,8 @@ slug_id!(
 );
 
 pub use edition::{
-    AlsoIn, Edition, IssueId, LeftOut, Override, OverrideAction, Pick, Placed, Score, SectionBlock,
+    AlsoIn, Edition, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
+    SectionBlock,
 };
 
 /// A story's stable identifier: derived once from its source and first identity key,

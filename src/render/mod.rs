@@ -17,7 +17,7 @@ use std::{
 };
 
 use handlebars::Handlebars;
-pub use view::{Audience, IssueView, Site};
+pub use view::{ArchiveIndexView, Audience, IssueView, Site};
 
 /// The built-in templates: (name, source).
 const BUILTIN: &[(&str, &str)] = &[
@@ -26,6 +26,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "archive.html",
         include_str!("../../templates/archive.html.hbs"),
+    ),
+    (
+        "archive-index.html",
+        include_str!("../../templates/archive-index.html.hbs"),
     ),
     (
         "feed-entry.html",
@@ -172,6 +176,11 @@ impl Renderer {
     /// The archive page of an issue.
     pub fn archive_page(&self, view: &IssueView) -> Result<String, RenderError> {
         self.render_html("archive.html", view)
+    }
+
+    /// The archive's index page: every issue of every edition.
+    pub fn archive_index(&self, view: &ArchiveIndexView) -> Result<String, RenderError> {
+        self.render_html("archive-index.html", view)
     }
 
     /// The HTML content of the issue's entry in the digest feed.

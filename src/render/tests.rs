@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use super::{Audience, Email, GMAIL_CLIP, Renderer, Site, TEXT_WIDTH, sample, view, wrap};
-use crate::model::{Edition, Pick};
+use crate::model::{Edition, IssueSummary, Pick};
 
 mod hostile;
 
@@ -197,4 +197,45 @@ fn text_is_wrapped_at_78_columns_without_breaking_urls() {
         || l == "now"));
     assert!(wrapped.contains(&url));
     assert!(wrapped.lines().any(|l| l == hyphens), "{wrapped}");
+}
+
+#[test]
+fn the_archive_index_lists_newest_first_and_matches_its_golden_file() {
+    let today = sample::edition();
+    let mut yesterday = sample::edition();
+    yesterday.id.date -= chrono::Duration::days(1);
+    yesterday.built_at -= chrono::Duration::days(1);
+    yesterday.lead.truncate(1);
+    let mut retired = sample::edition();
+    retired.id.edition = crate::model::EditionId::parse("weekly").expect("valid");
+    retired.title = "The Weekly <Digest>".to_owned();
+    let listed = [view::IndexedEdition {
+        id: today.id.edition.clone(),
+        title: today.title.clone(),
+        feeds: Some(view::FeedLinks {
+            rss: "https://review.example/feeds/sample.xml".to_owned(),
+            atom: "https://review.example/feeds/sample.atom".to_owned(),
+            json: "https://review.example/feeds/sample.json".to_owned(),
+        }),
+    }];
+    let summaries: Vec<IssueSummary> = [&yesterday, &retired, &today]
+        .into_iter()
+        .map(IssueSummary::of)
+        .collect();
+    let index = view::archive_index(&site(), chrono_tz::Europe::Moscow, &listed, &summaries);
+    let issues: Vec<&str> = index.editions[0]
+        .issues
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(issues, ["sample/2026-11-27", "sample/2026-11-26"]);
+    assert_eq!(index.editions[1].id, "weekly");
+    assert!(index.editions[1].feeds.is_none());
+    assert_eq!(index.issue_count, 3);
+    let html = Renderer::new(None)
+        .expect("the built-in templates parse")
+        .archive_index(&index)
+        .expect("the index renders");
+    assert!(html.contains("The Weekly &lt;Digest&gt;"));
+    assert_golden("sample.index.html", &html);
 }

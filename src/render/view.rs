@@ -5,7 +5,12 @@
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::model::{Edition, Pick, SectionId};
+use crate::model::{Edition, IssueId, Pick, SectionId};
+
+mod archive;
+pub use archive::{
+    ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, archive_index,
+};
 
 /// Placeholders filled per subscriber after rendering (render once per audience).
 pub mod token {
@@ -209,7 +214,7 @@ pub fn issue(edition: &Edition, audience: &Audience, site: &Site) -> IssueView {
         .collect();
     let story_count =
         lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>() + most_read.len();
-    let issue_url = format!("{}{}/", site.base_url, edition.id);
+    let issue_url = permalink(&site.base_url, &edition.id);
     let preheader = preheader(&lead, &sections);
     IssueView {
         site: SiteView {
@@ -241,6 +246,13 @@ pub fn issue(edition: &Edition, audience: &Audience, site: &Site) -> IssueView {
         now: edition.built_at.timestamp(),
         tz: audience.time_zone.name().to_owned(),
     }
+}
+
+/// The permanent address of issue `id` in the archive: `{base_url}{edition}/{date}/`.
+/// The archive writes the page there; the email's "view in browser" link and the
+/// digest feed's entries point there.
+pub fn permalink(base_url: &str, id: &IssueId) -> String {
+    format!("{base_url}{id}/")
 }
 
 fn story(pick: &Pick, edition: &Edition, position: usize) -> StoryView {

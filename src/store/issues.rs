@@ -8,8 +8,8 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, Writer};
 use crate::{
-    model::{Edition, EditionId, IssueId, Override, OverrideAction, StoryId},
-    time::to_unix,
+    model::{Edition, EditionId, IssueId, IssueSummary, Override, OverrideAction, StoryId},
+    time::{from_unix, to_unix},
 };
 
 /// What earlier issues of an edition carried.
@@ -52,6 +52,68 @@ impl Store {
             IssueId::parse(&id).map_err(|detail| StoreError::Corrupt {
                 what: "issues.id",
                 detail,
+            })
+        })
+        .collect()
+    }
+
+    /// The last `n` issues of `edition`, newest first (what its feeds carry).
+    pub fn recent_issues(&self, edition: &EditionId, n: usize) -> Result<Vec<Edition>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT body FROM issues WHERE edition = ?1 ORDER BY date DESC, built_at DESC LIMIT ?2",
+        )?;
+        let limit = i64::try_from(n).unwrap_or(i64::MAX);
+        let bodies = stmt.query_map(params![edition.as_str(), limit], |r| r.get::<_, String>(0))?;
+        bodies
+            .map(|body| {
+                serde_json::from_str(&body?).map_err(|e| StoreError::Corrupt {
+                    what: "issues.body",
+                    detail: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// A summary of every issue of every edition, newest first, for the archive's
+    /// index. SQLite reads the few fields it needs out of each body, so no issue is
+    /// deserialised whole.
+    pub fn issue_summaries(&self) -> Result<Vec<IssueSummary>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, built_at, json_extract(body, '$.title'),
+                    json_array_length(body, '$.lead') + json_array_length(body, '$.most_read')
+                    + COALESCE((SELECT SUM(json_array_length(s.value, '$.picks'))
+                                FROM json_each(body, '$.sections') AS s), 0),
+                    (SELECT json_group_array(json_extract(l.value, '$.story.title') ORDER BY l.key)
+                     FROM json_each(body, '$.lead') AS l)
+             FROM issues ORDER BY date DESC, built_at DESC, edition",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, built_at, title, count, lead) = row?;
+            let corrupt = |detail: String| StoreError::Corrupt {
+                what: "issues.body",
+                detail,
+            };
+            let id = IssueId::parse(&id).map_err(|detail| StoreError::Corrupt {
+                what: "issues.id",
+                detail,
+            })?;
+            let lead: Vec<String> = serde_json::from_str(lead.as_deref().unwrap_or("[]"))
+                .map_err(|e| corrupt(format!("{id}: lead titles: {e}")))?;
+            Ok(IssueSummary {
+                title: title.ok_or_else(|| corrupt(format!("{id}: no title")))?,
+                built_at: from_unix(built_at),
+                story_count: count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0),
+                lead,
+                id,
             })
         })
         .collect()
@@ -180,5 +242,38 @@ impl Writer<'_> {
             params![id.to_string(), url],
         )?;
         Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::render::sample;
+
+    #[test]
+    fn summaries_read_in_sql_match_the_loaded_issues() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = sample::edition();
+        let mut second = sample::edition();
+        second.id.date += Duration::days(1);
+        second.built_at += Duration::days(1);
+        second.lead.truncate(1);
+        second.sections.clear();
+        let mut writer = store.writer().unwrap();
+        writer.freeze(&first).unwrap();
+        writer.freeze(&second).unwrap();
+        writer.commit().unwrap();
+
+        let summaries = store.issue_summaries().unwrap();
+        assert_eq!(
+            summaries,
+            [IssueSummary::of(&second), IssueSummary::of(&first)]
+        );
+        assert_eq!(summaries[1].story_count, 2 + 4 + 1);
+        let recent = store.recent_issues(&first.id.edition, 1).unwrap();
+        assert_eq!(recent, [second.clone()]);
+        assert_eq!(store.recent_issues(&first.id.edition, 5).unwrap().len(), 2);
     }
 }

@@ -1,0 +1,103 @@
+//! The static HTML archive under `site.output`: one page per issue at a permalink
+//! that never moves, `{output}/{edition}/{YYYY-MM-DD}/index.html`, served as
+//! `{base_url}{edition}/{date}/` (the address the email's "view in browser" link and
+//! the digest feed's entries use: [`view::permalink`]), and an index at
+//! `{output}/index.html` listing every issue of every edition, newest first, with
+//! each edition's feeds. Pages show every section, dated in the site's time zone.
+
+use std::path::{Path, PathBuf};
+
+use super::{DeliverError, feeds, files};
+use crate::{
+    config::Plan,
+    model::{Edition, IssueId, IssueSummary},
+    render::{
+        Audience, Renderer,
+        view::{self, IndexedEdition, Site},
+    },
+};
+
+/// The file of issue `id`'s page under `output`.
+pub fn page_path(output: &Path, id: &IssueId) -> PathBuf {
+    output
+        .join(id.edition.as_str())
+        .join(id.date.format("%Y-%m-%d").to_string())
+        .join("index.html")
+}
+
+/// The file of the archive's index under `output`.
+pub fn index_path(output: &Path) -> PathBuf {
+    output.join("index.html")
+}
+
+/// Writes the page of `issue` and the index of `all` (the summaries of every issue;
+/// `issue` is added if missing). Returns both files.
+pub fn write(
+    plan: &Plan,
+    renderer: &Renderer,
+    issue: &Edition,
+    all: &[IssueSummary],
+) -> Result<Vec<PathBuf>, DeliverError> {
+    let page = write_page(plan, renderer, issue)?;
+    let index = if all.iter().any(|s| s.id == issue.id) {
+        write_index(plan, renderer, all)?
+    } else {
+        let mut all = all.to_vec();
+        all.push(IssueSummary::of(issue));
+        write_index(plan, renderer, &all)?
+    };
+    Ok(vec![page, index])
+}
+
+/// Writes the page of `issue`, with every section, in the site's time zone.
+pub fn write_page(
+    plan: &Plan,
+    renderer: &Renderer,
+    issue: &Edition,
+) -> Result<PathBuf, DeliverError> {
+    let audience = Audience {
+        sections: None,
+        time_zone: plan.site.time_zone,
+    };
+    let view = view::issue(issue, &audience, &site(plan));
+    let html = renderer.archive_page(&view)?;
+    let path = page_path(&plan.site.output, &issue.id);
+    files::save(&path, html.as_bytes())?;
+    Ok(path)
+}
+
+/// Writes the index of `issues`: the configured editions in order (with links to
+/// the feeds of those that have issues), then editions no longer configured.
+pub fn write_index(
+    plan: &Plan,
+    renderer: &Renderer,
+    issues: &[IssueSummary],
+) -> Result<PathBuf, DeliverError> {
+    let site = site(plan);
+    let editions: Vec<IndexedEdition> = plan
+        .editions
+        .iter()
+        .map(|e| IndexedEdition {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            feeds: issues
+                .iter()
+                .any(|s| s.id.edition == e.id)
+                .then(|| feeds::links(&site.base_url, &feeds::digest_name(&e.id))),
+        })
+        .collect();
+    let view = view::archive_index(&site, plan.site.time_zone, &editions, issues);
+    let html = renderer.archive_index(&view)?;
+    let path = index_path(&plan.site.output);
+    files::save(&path, html.as_bytes())?;
+    Ok(path)
+}
+
+/// The site as templates see it.
+pub(super) fn site(plan: &Plan) -> Site {
+    Site {
+        title: plan.site.title.clone(),
+        base_url: plan.site.base_url.to_string(),
+        language: plan.site.language.clone(),
+    }
+}
