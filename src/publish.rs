@@ -1,5 +1,5 @@
 //! `publish`: one issue, from feeds to inboxes. It reads as the pipeline does:
-//! ingest → build (rank, freeze) → deliver (email, feeds, archive).
+//! ingest → build (rank, freeze) → deliver (feeds and archive, then email).
 //!
 //! Running it again for the same issue resumes: the frozen issue is reused, never
 //! rebuilt, and the outbox sends only what has not been sent.
@@ -10,7 +10,11 @@ use tokio::sync::watch;
 
 use crate::{
     config::Plan,
-    deliver::email::{self, EmailError, EmailReport},
+    deliver::{
+        DeliverError,
+        email::{self, EmailError, EmailReport},
+        web,
+    },
     ingest::{self, IngestError, IngestReport},
     issue,
     model::{Edition, IssueId},
@@ -48,6 +52,9 @@ pub enum PublishError {
     /// Email delivery could not run.
     #[error(transparent)]
     Email(#[from] EmailError),
+    /// Feeds or archive could not be written.
+    #[error(transparent)]
+    Web(#[from] DeliverError),
 }
 
 /// What a publish run did, stage by stage.
@@ -61,6 +68,8 @@ pub struct Report {
     pub ingest: Option<IngestReport>,
     /// Email, if configured.
     pub email: Option<EmailReport>,
+    /// Feed and archive files written (unchanged files are left alone).
+    pub written: Vec<std::path::PathBuf>,
     /// Wall time of each stage, for the log.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -108,8 +117,13 @@ pub async fn publish(
     let started = Instant::now();
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
     let (edition, built) = build(plan, &mut store, edition_plan, clock)?;
-    drop(store);
     timings.push(("rank", started.elapsed()));
+
+    // Feeds and archive first: the email's "view in browser" link points there.
+    let started = Instant::now();
+    let written = web::write(plan, &renderer, &store, &edition)?;
+    drop(store);
+    timings.push(("feeds and archive", started.elapsed()));
 
     let started = Instant::now();
     let email = match &plan.email {
@@ -134,6 +148,7 @@ pub async fn publish(
         built,
         ingest,
         email,
+        written,
         timings,
     })
 }

@@ -36,6 +36,11 @@ pub(super) async fn run(
         "resumed (frozen earlier)"
     };
     println!("issue {}: {how}", report.issue);
+    println!(
+        "feeds and archive: {} files written under {}",
+        report.written.len(),
+        plan.site.output.display()
+    );
     if let Some(email) = &report.email {
         println!(
             "email: {} recipients, {} audiences: {} sent ({} resent after an interruption), {} already sent, {} failed, {} deferred, {} suppressed{}",
