@@ -11,5 +11,6 @@ pub mod cli;
 pub mod config;
 pub mod ingest;
 pub mod model;
+pub mod rank;
 pub mod store;
 pub mod time;
