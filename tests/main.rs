@@ -3,6 +3,7 @@
 
 mod support;
 
+mod clustering;
 mod config_check;
 mod fetch_faults;
 mod fetch_feeds;
