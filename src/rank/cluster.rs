@@ -7,13 +7,17 @@
 //!
 //! How, in four steps (one submodule each):
 //! 1. [`vectors`]: each story becomes a TF-IDF vector of stemmed terms
-//!    ([`super::text`]); summary terms weigh less than title terms.
-//! 2. [`candidates`]: stories are taken in time order; an inverted index of the
-//!    informative terms proposes, for each story, the earlier stories inside the
-//!    time window that share one with it, and their cosine similarity is computed,
-//!    fading to nothing at the window's edge. Very common terms propose no pairs,
-//!    and each term proposes at most its [`Options::max_postings`] most recent
-//!    stories, so the work grows linearly with the number of stories.
+//!    ([`super::text`], tokenised by [`tokens`]); summary terms weigh less than
+//!    title terms.
+//! 2. [`candidates`]: stories are taken in time order; an inverted index of each
+//!    story's heaviest informative terms proposes the earlier stories inside the
+//!    time window that share one with it, and the most promising get their cosine
+//!    similarity computed, fading to nothing at the window's edge. Very common
+//!    terms propose no pairs, and every walk of the index is capped
+//!    ([`Options::indexed_terms`], [`Options::postings_budget`],
+//!    [`Options::max_postings`]), so the work grows linearly with the number of
+//!    stories. Large inputs are shared between threads ([`parallel`]), with the
+//!    same result.
 //! 3. [`linkage`]: stories with the same article URL start in one group; then the
 //!    pairs are merged from the most similar down, but two groups merge only if
 //!    their *average* similarity over all cross pairs reaches
@@ -25,6 +29,7 @@
 mod candidates;
 mod crossing;
 mod linkage;
+mod parallel;
 mod tokens;
 mod vectors;
 
@@ -74,11 +79,14 @@ pub struct Options {
     /// Terms in more than this share of the stories (and more than 100) propose no
     /// pairs; they still count in the similarity (default 0.05).
     pub common_share: f32,
+    /// Each story is indexed, and looks for earlier ones, through this many of its
+    /// heaviest informative terms (default 16).
+    pub indexed_terms: usize,
     /// Each story looks for earlier ones through its terms, heaviest first, walking
     /// at most this many postings in all (default 64).
     pub postings_budget: usize,
-    /// Each term proposes at most this many of the most recent earlier stories
-    /// (default 64).
+    /// Each term proposes at most this many of the most recent earlier stories, so
+    /// that one term cannot spend a story's whole budget (default 16).
     pub max_postings: usize,
 }
 
@@ -92,8 +100,9 @@ impl Default for Options {
             one_story_per_outlet: true,
             cross_script_threshold: 0.1,
             common_share: 0.05,
+            indexed_terms: 16,
             postings_budget: 64,
-            max_postings: 64,
+            max_postings: 16,
         }
     }
 }
@@ -129,7 +138,7 @@ pub fn cluster(docs: &[Doc<'_>], options: &Options) -> Vec<Vec<usize>> {
 
 /// Dense outlet ids, equal for equal outlet names, in order of first appearance.
 fn outlet_ids(docs: &[Doc<'_>]) -> Vec<u32> {
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: HashMap<&str, u32, tokens::FastStrings> = HashMap::default();
     docs.iter()
         .map(|doc| {
             let next = ids.len() as u32;

@@ -6,19 +6,24 @@
 //! part of the cosine those terms give; a walk stops at the edge of the time window,
 //! after [`Options::max_postings`] stories, or when the story has spent its
 //! [`Options::postings_budget`]. Terms in more than [`Options::common_share`] of the
-//! stories are too common to propose pairs: their part of the cosine is bounded
-//! instead (Cauchy–Schwarz on the two stories' common-term weights), and only a pair
-//! whose partial similarity plus that bound can reach the threshold gets its exact
-//! cosine computed. Stories are independent here, so large inputs are shared out
-//! between threads; the edges are sorted afterwards, so the result is the same.
+//! stories are too common to propose pairs. A pair whose walked part reaches half the
+//! threshold gets its exact cosine computed. Below a few thousand stories the walks
+//! are complete; above, the caps trade a little recall for linear time. Stories are
+//! independent here, so large inputs are shared out between threads; the edges are
+//! sorted afterwards, so the result is the same.
 
-use super::{Doc, Options, vectors::Vectors};
+use super::{Doc, Options, parallel, vectors::Vectors};
 
-/// Below this many stories one thread is faster than starting several.
-const PARALLEL_FROM: usize = 8192;
+/// A pair is compared in full only if its informative shared terms already give this
+/// share of the threshold: the common terms left out weigh little (their IDF is low),
+/// and most stories a walk reaches share one middling word and nothing else.
+const PREFILTER: f32 = 0.5;
 
-/// At most this many threads.
-const MAX_THREADS: usize = 4;
+/// Each story is compared in full with at most this many earlier stories, those with
+/// the largest partial similarity: enough to join it to its group (the merge rule
+/// looks at whole groups anyway), while a story of a very large event does not bring
+/// hundreds of redundant pairs.
+const EDGES_PER_STORY: usize = 8;
 
 /// Two stories similar enough to consider merging.
 #[derive(Clone, Copy, Debug)]
@@ -37,8 +42,6 @@ struct Facts {
     outlet: u32,
     /// Seconds after the earliest story.
     at: u32,
-    /// Norm of the story's common-term weights.
-    common_mass: f32,
 }
 
 /// The similar pairs, sorted from most to least similar (ties by indices).
@@ -50,44 +53,34 @@ pub(super) fn edges(
     options: &Options,
 ) -> Vec<Edge> {
     let common = options.common_df(docs.len());
-    let facts = facts(docs, outlets, vectors, common);
-    let postings = Postings::new(vectors, &facts, common);
+    let facts = facts(docs, outlets);
+    let index = Index::new(vectors, common, options.indexed_terms);
+    let postings = Postings::new(vectors, &facts, &index);
     let search = Search {
         vectors,
         facts: &facts,
         postings: &postings,
-        common,
+        index: &index,
         window: options
             .chrono_window()
             .num_seconds()
             .clamp(1, i64::from(u32::MAX)) as u32,
         options,
     };
-    let threads = if docs.len() < PARALLEL_FROM {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
-    };
-    let chunk = docs.len().div_ceil(threads).max(1);
-    let mut edges: Vec<Edge> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..docs.len())
-            .step_by(chunk)
-            .map(|from| {
-                let search = &search;
-                scope.spawn(move || search.ranks(from..(from + chunk).min(docs.len())))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("the search does not panic"))
-            .collect()
-    });
-    edges.sort_unstable_by(|x, y| y.sim.total_cmp(&x.sim).then((x.a, x.b).cmp(&(y.a, y.b))));
+    let ranges = parallel::ranges(docs.len());
+    let found = parallel::map(&ranges, |ranks| search.ranks(ranks.clone()));
+    let mut edges: Vec<Edge> = found.into_iter().flatten().collect();
+    edges.sort_unstable_by(strongest_first);
     edges
 }
 
+/// Most similar first, ties by indices.
+fn strongest_first(x: &Edge, y: &Edge) -> std::cmp::Ordering {
+    y.sim.total_cmp(&x.sim).then((x.a, x.b).cmp(&(y.a, y.b)))
+}
+
 /// The stories' facts in time order (ties by index).
-fn facts(docs: &[Doc<'_>], outlets: &[u32], vectors: &Vectors, common: u32) -> Vec<Facts> {
+fn facts(docs: &[Doc<'_>], outlets: &[u32]) -> Vec<Facts> {
     let first = docs.iter().map(|d| d.published).min().unwrap_or_default();
     let mut facts: Vec<Facts> = docs
         .iter()
@@ -98,7 +91,6 @@ fn facts(docs: &[Doc<'_>], outlets: &[u32], vectors: &Vectors, common: u32) -> V
             at: (d.published - first)
                 .num_seconds()
                 .clamp(0, i64::from(u32::MAX)) as u32,
-            common_mass: vectors.row(i).mass(|t| vectors.df[t as usize] > common),
         })
         .collect();
     facts.sort_by_key(|f| (f.at, f.doc));
@@ -125,37 +117,34 @@ struct Postings {
 }
 
 impl Postings {
-    /// Every story under every term that appears in at most `common` stories.
-    fn new(vectors: &Vectors, facts: &[Facts], common: u32) -> Self {
-        let mut start = Vec::with_capacity(vectors.df.len() + 1);
-        let mut total = 0;
-        for &d in &vectors.df {
-            start.push(total);
-            total += if d <= common { d as usize } else { 0 };
+    /// Every story under each of its indexed terms.
+    fn new(vectors: &Vectors, facts: &[Facts], index: &Index) -> Self {
+        let mut start = vec![0usize; vectors.df.len() + 1];
+        for &entry in &index.entries {
+            start[vectors.term_at(entry as usize) as usize + 1] += 1;
         }
-        start.push(total);
+        for t in 0..vectors.df.len() {
+            start[t + 1] += start[t];
+        }
         let mut fill = start.clone();
         let empty = Posting {
             rank: 0,
             weight: 0.0,
             at: 0,
         };
-        let mut slots = vec![empty; total];
+        let mut slots = vec![empty; index.entries.len()];
         let mut slot_of = vec![u32::MAX; vectors.len()];
         for (rank, f) in facts.iter().enumerate() {
-            let (row, offset) = (vectors.row(f.doc as usize), vectors.offset(f.doc as usize));
-            let entries = row.terms.iter().zip(row.weights).enumerate();
-            for (k, (&term, &weight)) in entries {
-                if vectors.df[term as usize] <= common {
-                    let slot = &mut fill[term as usize];
-                    slots[*slot] = Posting {
-                        rank: rank as u32,
-                        weight,
-                        at: f.at,
-                    };
-                    slot_of[offset + k] = *slot as u32;
-                    *slot += 1;
-                }
+            for &entry in index.of(f.doc) {
+                let (term, weight) = vectors.entry(entry as usize);
+                let slot = &mut fill[term as usize];
+                slots[*slot] = Posting {
+                    rank: rank as u32,
+                    weight,
+                    at: f.at,
+                };
+                slot_of[entry as usize] = *slot as u32;
+                *slot += 1;
             }
         }
         Postings {
@@ -172,12 +161,42 @@ impl Postings {
     }
 }
 
-/// One informative term of the story searching: its weight, and its entry in the
-/// flat rows.
-struct Query {
-    weight: f32,
-    term: u32,
-    entry: usize,
+/// Which terms of each story are indexed: its [`Options::indexed_terms`] heaviest
+/// informative terms, heaviest first, as entries of the flat rows of [`Vectors`].
+struct Index {
+    offsets: Vec<usize>,
+    entries: Vec<u32>,
+}
+
+impl Index {
+    fn new(vectors: &Vectors, common: u32, per_story: usize) -> Self {
+        let mut index = Index {
+            offsets: Vec::with_capacity(vectors.stories() + 1),
+            entries: Vec::with_capacity(vectors.stories() * per_story),
+        };
+        index.offsets.push(0);
+        let mut mine: Vec<(f32, u32)> = Vec::new();
+        for doc in 0..vectors.stories() {
+            let (row, offset) = (vectors.row(doc), vectors.offset(doc));
+            mine.clear();
+            mine.extend(
+                (row.terms.iter().zip(row.weights).enumerate())
+                    .filter(|(_, (t, _))| vectors.df[**t as usize] <= common)
+                    .map(|(k, (_, &w))| (w, (offset + k) as u32)),
+            );
+            mine.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            index
+                .entries
+                .extend(mine.iter().take(per_story).map(|&(_, e)| e));
+            index.offsets.push(index.entries.len());
+        }
+        index
+    }
+
+    /// The indexed entries of story `doc`, heaviest first.
+    fn of(&self, doc: u32) -> &[u32] {
+        &self.entries[self.offsets[doc as usize]..self.offsets[doc as usize + 1]]
+    }
 }
 
 /// What every search shares.
@@ -185,7 +204,7 @@ struct Search<'a> {
     vectors: &'a Vectors,
     facts: &'a [Facts],
     postings: &'a Postings,
-    common: u32,
+    index: &'a Index,
     window: u32,
     options: &'a Options,
 }
@@ -194,51 +213,92 @@ impl Search<'_> {
     /// The edges from each story of `ranks` to earlier ones.
     fn ranks(&self, ranks: std::ops::Range<usize>) -> Vec<Edge> {
         let mut partial = vec![0.0f32; self.facts.len()];
-        let (mut query, mut touched, mut edges) = (Vec::new(), Vec::new(), Vec::new());
+        let mut dense = vec![0.0f32; self.vectors.df.len()];
+        let (mut touched, mut shortlist) = (Vec::new(), Vec::new());
+        let mut edges = Vec::new();
         for rank in ranks {
-            self.walk(rank, &mut query, &mut partial, &mut touched);
-            for j in touched.drain(..) {
-                let bound = std::mem::take(&mut partial[j as usize]);
-                if let Some(edge) = self.judge(rank, j as usize, bound) {
-                    edges.push(edge);
-                }
-            }
+            self.walk(rank, &mut partial, &mut touched);
+            self.shortlist(rank, &mut touched, &mut partial, &mut shortlist);
+            self.compare(rank, &shortlist, &mut dense, &mut edges);
         }
         edges
     }
 
-    /// Accumulates into `partial` the similarity story `rank` gets from each earlier
-    /// story through its informative terms, noting in `touched` the stories reached.
-    fn walk(
+    /// The at most [`EDGES_PER_STORY`] stories reached by the walk with the largest
+    /// partial similarity, if it reaches [`PREFILTER`] of the threshold, leaving out
+    /// the story's own outlet when [`Options::one_story_per_outlet`] is set. Clears
+    /// `touched` and `partial`.
+    fn shortlist(
         &self,
         rank: usize,
-        query: &mut Vec<Query>,
-        partial: &mut [f32],
         touched: &mut Vec<u32>,
+        partial: &mut [f32],
+        shortlist: &mut Vec<(f32, u32)>,
     ) {
         let me = self.facts[rank];
-        let (row, offset) = (
-            self.vectors.row(me.doc as usize),
-            self.vectors.offset(me.doc as usize),
-        );
-        query.clear();
-        query.extend(
-            (row.terms.iter().zip(row.weights).enumerate())
-                .filter(|(_, (t, _))| self.vectors.df[**t as usize] <= self.common)
-                .map(|(k, (&term, &weight))| Query {
-                    weight,
-                    term,
-                    entry: offset + k,
-                }),
-        );
-        query.sort_unstable_by(|a, b| b.weight.total_cmp(&a.weight).then(a.term.cmp(&b.term)));
+        let least = PREFILTER * self.options.threshold;
+        shortlist.clear();
+        for j in touched.drain(..) {
+            let part = std::mem::take(&mut partial[j as usize]);
+            let same_outlet =
+                self.options.one_story_per_outlet && self.facts[j as usize].outlet == me.outlet;
+            if part >= least && !same_outlet {
+                shortlist.push((part, j));
+            }
+        }
+        if shortlist.len() > EDGES_PER_STORY {
+            let largest = |x: &(f32, u32), y: &(f32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+            shortlist.select_nth_unstable_by(EDGES_PER_STORY, largest);
+            shortlist.truncate(EDGES_PER_STORY);
+        }
+    }
+
+    /// The exact, faded similarity of story `rank` with each shortlisted one, kept as
+    /// an edge if it reaches the threshold. `dense` (all zeros) holds the story's
+    /// vector meanwhile, so each comparison is one pass over the other story's terms.
+    fn compare(
+        &self,
+        rank: usize,
+        shortlist: &[(f32, u32)],
+        dense: &mut [f32],
+        edges: &mut Vec<Edge>,
+    ) {
+        if shortlist.is_empty() {
+            return;
+        }
+        let me = self.facts[rank];
+        let row = self.vectors.row(me.doc as usize);
+        for (&t, &w) in row.terms.iter().zip(row.weights) {
+            dense[t as usize] = w;
+        }
+        for &(_, j) in shortlist {
+            let them = self.facts[j as usize];
+            let other = self.vectors.row(them.doc as usize);
+            let dot: f32 = (other.terms.iter().zip(other.weights))
+                .map(|(&t, &w)| dense[t as usize] * w)
+                .sum();
+            let sim = dot * fade(me.at - them.at, self.window);
+            if sim >= self.options.threshold {
+                let (a, b) = (me.doc.min(them.doc), me.doc.max(them.doc));
+                edges.push(Edge { sim, a, b });
+            }
+        }
+        for &t in row.terms {
+            dense[t as usize] = 0.0;
+        }
+    }
+
+    /// Accumulates into `partial` the similarity story `rank` gets from each earlier
+    /// story through its informative terms, noting in `touched` the stories reached.
+    fn walk(&self, rank: usize, partial: &mut [f32], touched: &mut Vec<u32>) {
+        let me = self.facts[rank];
         let mut budget = self.options.postings_budget;
-        for q in query.iter() {
+        for &entry in self.index.of(me.doc) {
             if budget == 0 {
                 break;
             }
-            let earlier = self.postings.before(q.term, q.entry);
-            let weight = q.weight;
+            let (term, weight) = self.vectors.entry(entry as usize);
+            let earlier = self.postings.before(term, entry as usize);
             for p in earlier
                 .iter()
                 .rev()
@@ -255,21 +315,6 @@ impl Search<'_> {
                 *slot += weight * p.weight;
             }
         }
-    }
-
-    /// The edge between stories `rank` and `other` (an earlier rank), if their
-    /// similarity reaches the threshold; `partial` is what the walk found.
-    fn judge(&self, rank: usize, other: usize, partial: f32) -> Option<Edge> {
-        let (me, them) = (self.facts[rank], self.facts[other]);
-        let fade = fade(me.at - them.at, self.window);
-        let bound = (partial + me.common_mass * them.common_mass) * fade;
-        let same_outlet = self.options.one_story_per_outlet && me.outlet == them.outlet;
-        if bound < self.options.threshold || same_outlet {
-            return None;
-        }
-        let sim = self.vectors.dot(me.doc as usize, them.doc as usize) * fade;
-        let (a, b) = (me.doc.min(them.doc), me.doc.max(them.doc));
-        (sim >= self.options.threshold).then_some(Edge { sim, a, b })
     }
 }
 

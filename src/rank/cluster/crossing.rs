@@ -39,7 +39,14 @@ pub(super) fn join_across_scripts(
     if options.cross_script_threshold > 1.0 || docs.is_empty() {
         return;
     }
-    let sides = sides(docs, groups, keys);
+    let cyrillic: Vec<bool> = docs
+        .iter()
+        .map(|d| d.title.chars().any(is_cyrillic))
+        .collect();
+    if cyrillic.iter().all(|&c| c) || !cyrillic.iter().any(|&c| c) {
+        return;
+    }
+    let sides = sides(docs, &cyrillic, groups, keys);
     let best = best_matches(&sides, keys, groups, options);
     for (a, b) in best.iter().enumerate() {
         let latin = sides[a].as_ref().is_some_and(|s| !s.cyrillic);
@@ -53,11 +60,15 @@ pub(super) fn join_across_scripts(
 }
 
 /// The state of every current group, at its root.
-fn sides(docs: &[Doc<'_>], groups: &mut Groups<'_>, keys: &Vectors) -> Vec<Option<Side>> {
+fn sides(
+    docs: &[Doc<'_>],
+    cyrillic: &[bool],
+    groups: &mut Groups<'_>,
+    keys: &Vectors,
+) -> Vec<Option<Side>> {
     let roots: Vec<usize> = (0..docs.len()).map(|i| groups.find(i)).collect();
     let mut sides: Vec<Option<Side>> = (0..docs.len()).map(|_| None).collect();
-    for (doc, &root) in docs.iter().zip(&roots) {
-        let cyrillic = doc.title.chars().any(is_cyrillic);
+    for ((doc, &root), &cyrillic) in docs.iter().zip(&roots).zip(cyrillic) {
         let at = doc.published.timestamp();
         let side = sides[root].get_or_insert(Side {
             cyrillic,

@@ -9,11 +9,12 @@
 //! groups are. Single linkage (merge on any one similar pair) chains: A resembles B,
 //! B resembles C, and an unrelated A and C end up together.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{
     Doc, Options,
     candidates::Edge,
+    tokens::FastStrings,
     vectors::{Row, Vectors},
 };
 
@@ -72,7 +73,7 @@ impl<'a> Groups<'a> {
 
     /// Puts stories with the same article URL together, whatever their outlets.
     pub fn join_same_urls(&mut self, docs: &[Doc<'_>]) {
-        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut first: HashMap<&str, usize, FastStrings> = HashMap::default();
         for (i, doc) in docs.iter().enumerate() {
             if let Some(url) = doc.url.filter(|url| is_article(url)) {
                 let j = *first.entry(url).or_insert(i);
@@ -84,13 +85,23 @@ impl<'a> Groups<'a> {
     /// Merges along `edges` (most similar first) by the group-average rule, keeping
     /// one story per outlet in a group when [`Options::one_story_per_outlet`] is set.
     pub fn join_similar(&mut self, edges: &[Edge], options: &Options) {
+        // Pairs of groups already refused, as (root, root, size, size): a refusal
+        // stands until one of the two groups grows.
+        let mut refused: HashSet<(usize, usize, u32, u32), FastStrings> = HashSet::default();
         for edge in edges {
             let (a, b) = (self.find(edge.a as usize), self.find(edge.b as usize));
-            if a == b || (options.one_story_per_outlet && self.share_outlet(a, b)) {
+            if a == b {
                 continue;
             }
-            if self.average(a, b) >= options.threshold {
+            let key = (a.min(b), a.max(b), self.size(a) as u32, self.size(b) as u32);
+            if refused.contains(&key) {
+                continue;
+            }
+            let conflict = options.one_story_per_outlet && self.share_outlet(a, b);
+            if !conflict && self.average(a, b) >= options.threshold {
                 self.union(a, b);
+            } else {
+                refused.insert(key);
             }
         }
     }

@@ -1,97 +1,164 @@
-//! Tokenising every story, on several threads when there are many.
+//! Tokenising a run of stories into rows over a local vocabulary.
 //!
-//! Tokenising is the largest single cost of clustering (every word of 100,000
-//! headlines and ledes), and each story is independent, so large inputs are cut into
-//! one chunk per core and tokenised in parallel. The chunks come back in input order,
-//! so the result does not depend on the number of threads.
+//! Tokenising and looking words up are the largest costs of clustering (every word
+//! of 100,000 headlines and ledes), and each story is independent, so large inputs
+//! are cut into runs handled on separate threads ([`super::parallel`]). Each run
+//! numbers its words in order of first appearance; [`super::vectors`] then merges
+//! the runs' vocabularies in input order, which gives the same numbering as one
+//! pass over all stories would.
 
-use super::Doc;
+use std::{
+    collections::HashMap,
+    hash::{BuildHasherDefault, Hasher},
+};
+
+use super::{Doc, Options};
 use crate::rank::text::Tokenizer;
 
-/// Below this many stories one thread is faster than starting several.
-const PARALLEL_FROM: usize = 8192;
-
-/// At most this many threads.
-const MAX_THREADS: usize = 4;
-
-/// The hashes of a run of stories: for story `d` of the run, `cuts[d]` splits
-/// `hashes` into its title terms, summary terms, title keys and summary keys.
+/// One vocabulary (terms, or keys) of a run of stories.
 #[derive(Default)]
-pub(super) struct Hashed {
-    hashes: Vec<u64>,
-    cuts: Vec<[usize; 5]>,
+pub(super) struct Local {
+    /// The hash of each local id, in order of first appearance.
+    pub hashes: Vec<u64>,
+    /// In how many stories of the run each local id appears.
+    pub df: Vec<u32>,
+    /// Row `d` of the run is `entries[offsets[d]..offsets[d + 1]]`.
+    pub offsets: Vec<usize>,
+    /// `(local id, field weight)`: 1 in the title, plus the summary weight in the
+    /// summary; each id once per story.
+    pub entries: Vec<(u32, f32)>,
+    ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>,
+    /// Scratch: `local id << 1 | field` of the current story.
+    keyed: Vec<u64>,
 }
 
-/// One story's hashes.
-pub(super) struct Fields<'a> {
-    pub title: &'a [u64],
-    pub summary: &'a [u64],
-    pub title_keys: &'a [u64],
-    pub summary_keys: &'a [u64],
+/// A run's two vocabularies: stemmed terms and script-neutral keys.
+pub(super) struct Run {
+    pub terms: Local,
+    pub keys: Local,
 }
 
-impl Hashed {
-    /// Each story's fields, in order.
-    pub fn stories(&self) -> impl Iterator<Item = Fields<'_>> {
-        self.cuts.iter().map(|c| Fields {
-            title: &self.hashes[c[0]..c[1]],
-            summary: &self.hashes[c[1]..c[2]],
-            title_keys: &self.hashes[c[2]..c[3]],
-            summary_keys: &self.hashes[c[3]..c[4]],
-        })
-    }
-}
-
-/// Tokenises every story (the summary up to `summary_words` terms), in chunks that
-/// follow the input order.
-pub(super) fn tokenise(docs: &[Doc<'_>], summary_words: usize) -> Vec<Hashed> {
-    let threads = if docs.len() < PARALLEL_FROM {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
-    };
-    if threads == 1 {
-        return vec![tokenise_chunk(docs, summary_words)];
-    }
-    let chunk = docs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = docs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || tokenise_chunk(part, summary_words)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("tokenising does not panic"))
-            .collect()
-    })
-}
-
-fn tokenise_chunk(docs: &[Doc<'_>], summary_words: usize) -> Hashed {
+/// Tokenises `docs` (the summary up to [`Options::summary_words`] terms).
+pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
     let mut tokenizer = Tokenizer::default();
-    let mut out = Hashed {
-        hashes: Vec::with_capacity(docs.len() * 48),
-        cuts: Vec::with_capacity(docs.len()),
+    let mut run = Run {
+        terms: Local::with_capacity(docs.len()),
+        keys: Local::with_capacity(docs.len()),
     };
-    let (mut title_keys, mut summary_keys) = (Vec::new(), Vec::new());
+    let mut fields: [Vec<u64>; 4] = Default::default();
     for doc in docs {
-        let start = out.hashes.len();
-        title_keys.clear();
-        summary_keys.clear();
-        tokenizer.tokenise(doc.title, usize::MAX, &mut out.hashes, &mut title_keys);
-        let title_end = out.hashes.len();
-        tokenizer.tokenise(
-            doc.summary,
-            summary_words,
-            &mut out.hashes,
-            &mut summary_keys,
-        );
-        let summary_end = out.hashes.len();
-        out.hashes.extend_from_slice(&title_keys);
-        let title_keys_end = out.hashes.len();
-        out.hashes.extend_from_slice(&summary_keys);
-        let end = out.hashes.len();
-        out.cuts
-            .push([start, title_end, summary_end, title_keys_end, end]);
+        fields.iter_mut().for_each(Vec::clear);
+        let [title, summary, title_keys, summary_keys] = &mut fields;
+        tokenizer.tokenise(doc.title, usize::MAX, title, title_keys);
+        tokenizer.tokenise(doc.summary, options.summary_words, summary, summary_keys);
+        run.terms.add_row(title, summary, options.summary_weight);
+        run.keys
+            .add_row(title_keys, summary_keys, options.summary_weight);
     }
-    out
+    run
+}
+
+impl Local {
+    fn with_capacity(stories: usize) -> Self {
+        let mut offsets = Vec::with_capacity(stories + 1);
+        offsets.push(0);
+        Local {
+            offsets,
+            entries: Vec::with_capacity(stories * 24),
+            ..Local::default()
+        }
+    }
+
+    /// Adds one story: each distinct id once, with its field weight.
+    fn add_row(&mut self, title: &[u64], summary: &[u64], summary_weight: f32) {
+        self.keyed.clear();
+        for (field, hashes) in [(0, title), (1, summary)] {
+            for &hash in hashes {
+                let id = self.id(hash);
+                self.keyed.push(u64::from(id) << 1 | field);
+            }
+        }
+        self.keyed.sort_unstable();
+        self.keyed.dedup();
+        let row_start = self.entries.len();
+        for &keyed in &self.keyed {
+            let id = (keyed >> 1) as u32;
+            let weight = if keyed & 1 == 0 { 1.0 } else { summary_weight };
+            let same_term = self.entries.len() > row_start
+                && self.entries.last().is_some_and(|last| last.0 == id);
+            if same_term {
+                if let Some(last) = self.entries.last_mut() {
+                    last.1 += weight;
+                }
+            } else {
+                self.entries.push((id, weight));
+                self.df[id as usize] += 1;
+            }
+        }
+        self.offsets.push(self.entries.len());
+    }
+
+    fn id(&mut self, hash: u64) -> u32 {
+        let next = self.hashes.len() as u32;
+        let id = *self.ids.entry(hash).or_insert(next);
+        if id == next {
+            self.hashes.push(hash);
+            self.df.push(0);
+        }
+        id
+    }
+}
+
+/// A fast, seedless hasher for URLs, outlet names and small tuples: the word hash
+/// of [`crate::rank::text::hash`], eight bytes at a time, in place of SipHash (which
+/// resists hash flooding, which nothing here needs: an attacker gains nothing by
+/// slowing their own feed's stories down).
+pub(super) type FastStrings = BuildHasherDefault<StrHasher>;
+
+/// See [`FastStrings`].
+#[derive(Default)]
+pub(super) struct StrHasher(u64);
+
+impl Hasher for StrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = (self.0.rotate_left(29) ^ crate::rank::text::hash(bytes))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+}
+
+/// A hasher for keys that are already good 64-bit hashes: one multiply to spread the
+/// bits, no SipHash rounds.
+#[derive(Default)]
+pub(super) struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }

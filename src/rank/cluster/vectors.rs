@@ -2,17 +2,18 @@
 //! similarity.
 //!
 //! Two vocabularies are built in one pass: stemmed terms for similarity within a
-//! language, and script-neutral keys (names and numbers) for linking across scripts. Term ids are dense and assigned in order
-//! of first appearance, so nothing depends on hash-map iteration order. The inverse
+//! language, and script-neutral keys (names and numbers) for linking across
+//! scripts. Term ids are dense and assigned in order of first appearance, so nothing
+//! depends on hash-map iteration order. The inverse
 //! document frequency is computed over the stories being clustered: a word that many
 //! of them share says little.
 
-use std::{
-    collections::HashMap,
-    hash::{BuildHasherDefault, Hasher},
-};
+use std::{collections::HashMap, hash::BuildHasherDefault, ops::Range};
 
-use super::{Doc, Options, tokens};
+use super::{
+    Doc, Options, parallel,
+    tokens::{self, Local, PrehashedHasher},
+};
 
 /// The vectors of all stories, stored flat: row `i` is
 /// `terms[offsets[i]..offsets[i + 1]]`, sorted by term id, with matching `weights`.
@@ -29,15 +30,66 @@ impl Vectors {
     /// (title, and the first [`Options::summary_words`] terms of the summary weighing
     /// [`Options::summary_weight`]) and script-neutral keys of the same words.
     pub fn terms_and_keys(docs: &[Doc<'_>], options: &Options) -> (Self, Self) {
-        let (mut terms, mut keys) = (Builder::new(docs.len()), Builder::new(docs.len()));
-        let weight = options.summary_weight;
-        for chunk in tokens::tokenise(docs, options.summary_words) {
-            for story in chunk.stories() {
-                terms.add_row(story.title, story.summary, weight);
-                keys.add_row(story.title_keys, story.summary_keys, weight);
-            }
+        Self::from_runs(docs, options, &parallel::ranges(docs.len()))
+    }
+
+    /// [`Vectors::terms_and_keys`] with the stories cut into the given runs.
+    fn from_runs(docs: &[Doc<'_>], options: &Options, ranges: &[Range<usize>]) -> (Self, Self) {
+        let runs = parallel::map(ranges, |range| {
+            tokens::tokenise(&docs[range.clone()], options)
+        });
+        let terms: Vec<&Local> = runs.iter().map(|r| &r.terms).collect();
+        let keys: Vec<&Local> = runs.iter().map(|r| &r.keys).collect();
+        (
+            Self::merge(&terms, docs.len()),
+            Self::merge(&keys, docs.len()),
+        )
+    }
+
+    /// Numbers the runs' vocabularies in input order, then weighs and normalises
+    /// each run's rows (in parallel) and joins them.
+    fn merge(runs: &[&Local], stories: usize) -> Self {
+        let mut ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>> = HashMap::default();
+        let mut df: Vec<u32> = Vec::new();
+        let remaps: Vec<Vec<u32>> = runs
+            .iter()
+            .map(|run| {
+                let remap: Vec<u32> = (run.hashes.iter())
+                    .map(|&hash| {
+                        let next = df.len() as u32;
+                        let id = *ids.entry(hash).or_insert(next);
+                        if id == next {
+                            df.push(0);
+                        }
+                        id
+                    })
+                    .collect();
+                for (&id, &d) in remap.iter().zip(&run.df) {
+                    df[id as usize] += d;
+                }
+                remap
+            })
+            .collect();
+        let n = stories as f32;
+        let idf: Vec<f32> = df.iter().map(|&d| ((n + 1.0) / d as f32).ln()).collect();
+        let parts: Vec<(&Local, &Vec<u32>)> = runs.iter().copied().zip(&remaps).collect();
+        let rows = parallel::map(&parts, |(run, remap)| weigh(run, remap, &idf));
+        let mut vectors = Vectors {
+            offsets: Vec::with_capacity(stories + 1),
+            terms: Vec::new(),
+            weights: Vec::new(),
+            df,
+        };
+        vectors.offsets.push(0);
+        for (offsets, terms, weights) in rows {
+            let base = vectors.terms.len();
+            vectors
+                .offsets
+                .extend(offsets[1..].iter().map(|o| base + o));
+            vectors.terms.extend(terms);
+            vectors.weights.extend(weights);
         }
-        (terms.finish(), keys.finish())
+        vectors
     }
 
     /// The terms and weights of story `i`.
@@ -54,14 +106,24 @@ impl Vectors {
         self.offsets[i]
     }
 
+    /// The number of stories.
+    pub fn stories(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The term and weight of an entry of the flat rows.
+    pub fn entry(&self, entry: usize) -> (u32, f32) {
+        (self.terms[entry], self.weights[entry])
+    }
+
+    /// The term of an entry of the flat rows.
+    pub fn term_at(&self, entry: usize) -> u32 {
+        self.terms[entry]
+    }
+
     /// The number of entries of all rows.
     pub fn len(&self) -> usize {
         self.terms.len()
-    }
-
-    /// Cosine similarity of stories `i` and `j`.
-    pub fn dot(&self, i: usize, j: usize) -> f32 {
-        self.row(i).dot(self.row(j))
     }
 }
 
@@ -73,28 +135,37 @@ pub(super) struct Row<'a> {
 }
 
 impl Row<'_> {
-    /// The dot product.
+    /// The dot product. When one vector is much longer (a large group's sum against
+    /// one story), the shorter one's terms are looked up in it by binary search.
     pub fn dot(self, other: Row<'_>) -> f32 {
+        let (short, long) = if self.terms.len() <= other.terms.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        if long.terms.len() > 16 * short.terms.len().max(1) {
+            return (short.terms.iter().zip(short.weights))
+                .filter_map(|(t, w)| {
+                    long.terms
+                        .binary_search(t)
+                        .ok()
+                        .map(|k| w * long.weights[k])
+                })
+                .sum();
+        }
         let (mut i, mut j, mut sum) = (0, 0, 0.0);
-        while i < self.terms.len() && j < other.terms.len() {
-            match self.terms[i].cmp(&other.terms[j]) {
+        while i < short.terms.len() && j < long.terms.len() {
+            match short.terms[i].cmp(&long.terms[j]) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    sum += self.weights[i] * other.weights[j];
+                    sum += short.weights[i] * long.weights[j];
                     i += 1;
                     j += 1;
                 }
             }
         }
         sum
-    }
-
-    /// The norm of the part of the vector whose terms match `part`.
-    pub fn mass(self, part: impl Fn(u32) -> bool) -> f32 {
-        let squares = self.terms.iter().zip(self.weights);
-        let sum: f32 = squares.filter(|(t, _)| part(**t)).map(|(_, w)| w * w).sum();
-        sum.sqrt()
     }
 
     /// The sum, as owned vectors.
@@ -125,106 +196,61 @@ impl Row<'_> {
     }
 }
 
-/// Builds [`Vectors`] row by row: the term dictionary (term hash → dense id, in
-/// order of first appearance), document frequencies, and the flat rows with their
-/// field weights, turned into TF-IDF by [`Builder::finish`].
-struct Builder {
-    ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>,
-    vectors: Vectors,
-    /// Scratch: `id << 1 | field` of the current story's terms.
-    keyed: Vec<u64>,
+/// A run's rows with global ids, sorted, as TF-IDF weights normalised per row:
+/// `(offsets, terms, weights)`.
+fn weigh(run: &Local, remap: &[u32], idf: &[f32]) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
+    let mut row: Vec<(u32, f32)> = Vec::new();
+    let (mut terms, mut weights) = (Vec::with_capacity(run.entries.len()), Vec::new());
+    weights.reserve(run.entries.len());
+    for range in run.offsets.windows(2) {
+        row.clear();
+        row.extend(run.entries[range[0]..range[1]].iter().map(|&(local, w)| {
+            let id = remap[local as usize];
+            (id, w * idf[id as usize])
+        }));
+        row.sort_unstable_by_key(|&(id, _)| id);
+        let norm = row.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        let scale = if norm > 0.0 { 1.0 / norm } else { 0.0 };
+        terms.extend(row.iter().map(|&(id, _)| id));
+        weights.extend(row.iter().map(|&(_, w)| w * scale));
+    }
+    (run.offsets.clone(), terms, weights)
 }
 
-impl Builder {
-    fn new(stories: usize) -> Self {
-        let mut offsets = Vec::with_capacity(stories + 1);
-        offsets.push(0);
-        Builder {
-            ids: HashMap::default(),
-            vectors: Vectors {
-                offsets,
-                terms: Vec::with_capacity(stories * 24),
-                weights: Vec::with_capacity(stories * 24),
-                df: Vec::new(),
-            },
-            keyed: Vec::new(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &'static str) -> Doc<'static> {
+        Doc {
+            outlet: "o",
+            url: None,
+            title,
+            summary: "A lede about Москва and 6,6 numbers",
+            published: chrono::DateTime::UNIX_EPOCH,
         }
     }
 
-    /// Adds one story: each distinct term once, sorted by id, weighing 1 if in the
-    /// title, plus `summary_weight` if in the summary.
-    fn add_row(&mut self, title: &[u64], summary: &[u64], summary_weight: f32) {
-        self.keyed.clear();
-        for (field, hashes) in [(0, title), (1, summary)] {
-            for &hash in hashes {
-                let id = self.id(hash);
-                self.keyed.push(u64::from(id) << 1 | field);
-            }
+    #[test]
+    fn cutting_the_input_into_runs_changes_nothing() {
+        let docs: Vec<Doc<'_>> = [
+            "Storm Ilse hits Norway",
+            "Шторм «Ильзе» в Норвегии",
+            "Norway storm",
+            "Gold record",
+        ]
+        .into_iter()
+        .map(doc)
+        .collect();
+        let options = Options::default();
+        let whole: Vec<Range<usize>> = std::iter::once(0..docs.len()).collect();
+        let (one, one_keys) = Vectors::from_runs(&docs, &options, &whole);
+        let (cut, cut_keys) = Vectors::from_runs(&docs, &options, &[0..1, 1..3, 3..4]);
+        for (a, b) in [(&one, &cut), (&one_keys, &cut_keys)] {
+            assert_eq!(a.offsets, b.offsets);
+            assert_eq!(a.terms, b.terms);
+            assert_eq!(a.weights, b.weights);
+            assert_eq!(a.df, b.df);
         }
-        self.keyed.sort_unstable();
-        self.keyed.dedup();
-        let v = &mut self.vectors;
-        for &keyed in &self.keyed {
-            let (term, weight) = (
-                (keyed >> 1) as u32,
-                [1.0, summary_weight][keyed as usize & 1],
-            );
-            if v.terms.len() > v.offsets[v.offsets.len() - 1] && v.terms.last() == Some(&term) {
-                *v.weights.last_mut().expect("a weight per term") += weight;
-            } else {
-                v.terms.push(term);
-                v.weights.push(weight);
-                v.df[term as usize] += 1;
-            }
-        }
-        v.offsets.push(v.terms.len());
-    }
-
-    fn id(&mut self, hash: u64) -> u32 {
-        let next = self.vectors.df.len() as u32;
-        let id = *self.ids.entry(hash).or_insert(next);
-        if id == next {
-            self.vectors.df.push(0);
-        }
-        id
-    }
-
-    /// Multiplies each field weight by the term's IDF and normalises each row.
-    fn finish(self) -> Vectors {
-        let mut v = self.vectors;
-        let n = (v.offsets.len() - 1) as f32;
-        let idf: Vec<f32> = v.df.iter().map(|&d| ((n + 1.0) / d as f32).ln()).collect();
-        for (w, &term) in v.weights.iter_mut().zip(&v.terms) {
-            *w *= idf[term as usize];
-        }
-        for row in v.offsets.windows(2) {
-            let weights = &mut v.weights[row[0]..row[1]];
-            let norm = weights.iter().map(|w| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                weights.iter_mut().for_each(|w| *w /= norm);
-            }
-        }
-        v
-    }
-}
-
-/// A hasher for keys that are already good 64-bit hashes (FNV-1a of a word): one
-/// multiply to spread the bits, no SipHash rounds.
-#[derive(Default)]
-struct PrehashedHasher(u64);
-
-impl Hasher for PrehashedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
