@@ -241,8 +241,8 @@ impl Search<'_> {
         for j in touched.drain(..) {
             let part = std::mem::take(&mut partial[j as usize]);
             let same_outlet =
-                self.options.one_story_per_outlet && self.facts[j as usize].outlet == me.outlet;
-            if part >= least && !same_outlet {
+                || self.options.one_story_per_outlet && self.facts[j as usize].outlet == me.outlet;
+            if part >= least && !same_outlet() {
                 shortlist.push((part, j));
             }
         }
