@@ -3,6 +3,7 @@
 
 mod support;
 
+mod clustering;
 mod config_check;
 mod deliver;
 mod fetch_faults;

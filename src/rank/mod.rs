@@ -3,14 +3,15 @@
 //! Pure: data in, data out, no I/O and no clock reads (the caller passes `now`, the
 //! stories, the snapshots, what earlier issues sent and the editor's overrides).
 //! [`build`] reads like the method: set aside what cannot be ranked, group the same
-//! story across outlets ([`cluster`]), score each group ([`score`]), then select the
-//! lead, the sections and the most-read block ([`select`]), keeping the reasons for
-//! what was left out. [`explain`] turns an edition into the editor's table.
+//! story across outlets ([`cluster`], over [`text`]'s tokens), score each group
+//! ([`score`]), then select the lead, the sections and the most-read block
+//! ([`select`]), keeping the reasons for what was left out. [`explain`] turns an edition into the editor's table.
 
 pub mod cluster;
 pub mod explain;
 pub mod score;
 mod select;
+pub mod text;
 
 use std::collections::BTreeSet;
 

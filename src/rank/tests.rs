@@ -52,7 +52,8 @@ fn story(n: usize, source: &str, section: &str, hours_ago: f64) -> Story {
         source: SourceId::parse(source).unwrap(),
         guid: None,
         url: Some(format!("https://{source}.example/{n}")),
-        title: format!("Story {n} about topic {}", n * 7919 % 101),
+        // Words no other story shares, so that clustering leaves every story alone.
+        title: format!("{} {} {}", word(n), word(n + 10_000), word(n + 20_000)),
         summary_html: String::new(),
         excerpt: String::new(),
         image: None,
@@ -64,6 +65,17 @@ fn story(n: usize, source: &str, section: &str, hours_ago: f64) -> Story {
         first_seen: at(NOW),
         dated: true,
     }
+}
+
+/// A made-up word, unique to `n`.
+fn word(n: usize) -> String {
+    let mut n = n;
+    let mut word = String::from("q");
+    for _ in 0..5 {
+        word.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    word
 }
 
 fn snapshot(urls: &[String]) -> SignalSnapshot {

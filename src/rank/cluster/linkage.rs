@@ -1,0 +1,175 @@
+//! Merging similar stories into groups, without chaining.
+//!
+//! Stories with the same article URL start in one group (syndicated copies, or one
+//! story in two feeds of an outlet). Then the edges are taken from the most similar
+//! down, and the two groups they join are merged only if the *average* similarity
+//! over all their cross pairs reaches the threshold. Because the vectors are
+//! normalised, that average is `(ΣA · ΣB) / (|A| · |B|)`, computed from one running
+//! sum vector per group, so the check costs one sparse dot product however large the
+//! groups are. Single linkage (merge on any one similar pair) chains: A resembles B,
+//! B resembles C, and an unrelated A and C end up together.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{
+    Doc, Options,
+    candidates::Edge,
+    tokens::FastStrings,
+    vectors::{Row, Vectors},
+};
+
+/// The groups being built: a union-find forest over story indices, with the state of
+/// each group kept at its root (the group's smallest index). A story alone is
+/// described by its own row and outlet; state is allocated only on merging.
+pub(super) struct Groups<'a> {
+    vectors: &'a Vectors,
+    outlet_of: &'a [u32],
+    parent: Vec<usize>,
+    /// At roots: the merged state, `None` for a story still alone.
+    merged: Vec<Option<Group>>,
+}
+
+/// What the merge rule needs to know about a group of several stories.
+struct Group {
+    size: f32,
+    /// Outlet ids, sorted.
+    outlets: Vec<u32>,
+    /// The sum of the members' vectors.
+    terms: Vec<u32>,
+    weights: Vec<f32>,
+}
+
+impl<'a> Groups<'a> {
+    /// One group per story; `outlet_of` holds a dense outlet id per story.
+    pub fn new(outlet_of: &'a [u32], vectors: &'a Vectors) -> Self {
+        Groups {
+            vectors,
+            outlet_of,
+            parent: (0..outlet_of.len()).collect(),
+            merged: (0..outlet_of.len()).map(|_| None).collect(),
+        }
+    }
+
+    fn size(&self, root: usize) -> f32 {
+        self.merged[root].as_ref().map_or(1.0, |g| g.size)
+    }
+
+    fn outlets(&self, root: usize) -> &[u32] {
+        match &self.merged[root] {
+            Some(g) => &g.outlets,
+            None => std::slice::from_ref(&self.outlet_of[root]),
+        }
+    }
+
+    fn sum(&self, root: usize) -> Row<'_> {
+        match &self.merged[root] {
+            Some(g) => Row {
+                terms: &g.terms,
+                weights: &g.weights,
+            },
+            None => self.vectors.row(root),
+        }
+    }
+
+    /// Puts stories with the same article URL together, whatever their outlets.
+    pub fn join_same_urls(&mut self, docs: &[Doc<'_>]) {
+        let mut first: HashMap<&str, usize, FastStrings> = HashMap::default();
+        for (i, doc) in docs.iter().enumerate() {
+            if let Some(url) = doc.url.filter(|url| is_article(url)) {
+                let j = *first.entry(url).or_insert(i);
+                self.union(i, j);
+            }
+        }
+    }
+
+    /// Merges along `edges` (most similar first) by the group-average rule, keeping
+    /// one story per outlet in a group when [`Options::one_story_per_outlet`] is set.
+    pub fn join_similar(&mut self, edges: &[Edge], options: &Options) {
+        // Pairs of groups already refused, as (root, root, size, size): a refusal
+        // stands until one of the two groups grows.
+        let mut refused: HashSet<(usize, usize, u32, u32), FastStrings> = HashSet::default();
+        for edge in edges {
+            let (a, b) = (self.find(edge.a as usize), self.find(edge.b as usize));
+            if a == b {
+                continue;
+            }
+            let key = (a.min(b), a.max(b), self.size(a) as u32, self.size(b) as u32);
+            if refused.contains(&key) {
+                continue;
+            }
+            let conflict = options.one_story_per_outlet && self.share_outlet(a, b);
+            if !conflict && self.average(a, b) >= options.threshold {
+                self.union(a, b);
+            } else {
+                refused.insert(key);
+            }
+        }
+    }
+
+    /// The root of the group of story `i`.
+    pub fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Whether the groups rooted at `a` and `b` have an outlet in common.
+    pub fn share_outlet(&self, a: usize, b: usize) -> bool {
+        let other = self.outlets(b);
+        self.outlets(a)
+            .iter()
+            .any(|x| other.binary_search(x).is_ok())
+    }
+
+    /// Average similarity over the cross pairs of the groups rooted at `a` and `b`.
+    fn average(&self, a: usize, b: usize) -> f32 {
+        self.sum(a).dot(self.sum(b)) / (self.size(a) * self.size(b))
+    }
+
+    /// Merges the groups of `a` and `b` into the one with the smaller root.
+    pub fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        let (keep, gone) = (a.min(b), a.max(b));
+        let (terms, weights) = self.sum(keep).add(self.sum(gone));
+        let mut outlets = [self.outlets(keep), self.outlets(gone)].concat();
+        outlets.sort_unstable();
+        outlets.dedup();
+        let size = self.size(keep) + self.size(gone);
+        self.merged[gone] = None;
+        self.merged[keep] = Some(Group {
+            size,
+            outlets,
+            terms,
+            weights,
+        });
+        self.parent[gone] = keep;
+    }
+
+    /// The final groups: members ascending, groups by first member.
+    pub fn into_groups(mut self) -> Vec<Vec<usize>> {
+        let mut slot: Vec<Option<usize>> = vec![None; self.parent.len()];
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for i in 0..self.parent.len() {
+            let root = self.find(i);
+            let index = *slot[root].get_or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[index].push(i);
+        }
+        groups
+    }
+}
+
+/// An outlet's home page (`https://site.example/`) is not an article and must not
+/// join the stories that fell back to it.
+fn is_article(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split_once('/')
+        .is_some_and(|(_, path)| !path.is_empty() && path != "/")
+}

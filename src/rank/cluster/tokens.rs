@@ -1,0 +1,164 @@
+//! Tokenising a run of stories into rows over a local vocabulary.
+//!
+//! Tokenising and looking words up are the largest costs of clustering (every word
+//! of 100,000 headlines and ledes), and each story is independent, so large inputs
+//! are cut into runs handled on separate threads ([`super::parallel`]). Each run
+//! numbers its words in order of first appearance; [`super::vectors`] then merges
+//! the runs' vocabularies in input order, which gives the same numbering as one
+//! pass over all stories would.
+
+use std::{
+    collections::HashMap,
+    hash::{BuildHasherDefault, Hasher},
+};
+
+use super::{Doc, Options};
+use crate::rank::text::Tokenizer;
+
+/// One vocabulary (terms, or keys) of a run of stories.
+#[derive(Default)]
+pub(super) struct Local {
+    /// The hash of each local id, in order of first appearance.
+    pub hashes: Vec<u64>,
+    /// In how many stories of the run each local id appears.
+    pub df: Vec<u32>,
+    /// Row `d` of the run is `entries[offsets[d]..offsets[d + 1]]`.
+    pub offsets: Vec<usize>,
+    /// `(local id, field weight)`: 1 in the title, plus the summary weight in the
+    /// summary; each id once per story.
+    pub entries: Vec<(u32, f32)>,
+    ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>,
+    /// Scratch: `local id << 1 | field` of the current story.
+    keyed: Vec<u64>,
+}
+
+/// A run's two vocabularies: stemmed terms and script-neutral keys.
+pub(super) struct Run {
+    pub terms: Local,
+    pub keys: Local,
+}
+
+/// Tokenises `docs` (the summary up to [`Options::summary_words`] terms).
+pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
+    let mut tokenizer = Tokenizer::default();
+    let mut run = Run {
+        terms: Local::with_capacity(docs.len()),
+        keys: Local::with_capacity(docs.len()),
+    };
+    let mut fields: [Vec<u64>; 4] = Default::default();
+    for doc in docs {
+        fields.iter_mut().for_each(Vec::clear);
+        let [title, summary, title_keys, summary_keys] = &mut fields;
+        tokenizer.tokenise(doc.title, usize::MAX, title, title_keys);
+        tokenizer.tokenise(doc.summary, options.summary_words, summary, summary_keys);
+        run.terms.add_row(title, summary, options.summary_weight);
+        run.keys
+            .add_row(title_keys, summary_keys, options.summary_weight);
+    }
+    run
+}
+
+impl Local {
+    fn with_capacity(stories: usize) -> Self {
+        let mut offsets = Vec::with_capacity(stories + 1);
+        offsets.push(0);
+        Local {
+            offsets,
+            entries: Vec::with_capacity(stories * 24),
+            ..Local::default()
+        }
+    }
+
+    /// Adds one story: each distinct id once, with its field weight.
+    fn add_row(&mut self, title: &[u64], summary: &[u64], summary_weight: f32) {
+        self.keyed.clear();
+        for (field, hashes) in [(0, title), (1, summary)] {
+            for &hash in hashes {
+                let id = self.id(hash);
+                self.keyed.push(u64::from(id) << 1 | field);
+            }
+        }
+        self.keyed.sort_unstable();
+        self.keyed.dedup();
+        let row_start = self.entries.len();
+        for &keyed in &self.keyed {
+            let id = (keyed >> 1) as u32;
+            let weight = if keyed & 1 == 0 { 1.0 } else { summary_weight };
+            let same_term = self.entries.len() > row_start
+                && self.entries.last().is_some_and(|last| last.0 == id);
+            if same_term {
+                if let Some(last) = self.entries.last_mut() {
+                    last.1 += weight;
+                }
+            } else {
+                self.entries.push((id, weight));
+                self.df[id as usize] += 1;
+            }
+        }
+        self.offsets.push(self.entries.len());
+    }
+
+    fn id(&mut self, hash: u64) -> u32 {
+        let next = self.hashes.len() as u32;
+        let id = *self.ids.entry(hash).or_insert(next);
+        if id == next {
+            self.hashes.push(hash);
+            self.df.push(0);
+        }
+        id
+    }
+}
+
+/// A fast, seedless hasher for URLs, outlet names and small tuples: the word hash
+/// of [`crate::rank::text::hash`], eight bytes at a time, in place of SipHash (which
+/// resists hash flooding, which nothing here needs: an attacker gains nothing by
+/// slowing their own feed's stories down).
+pub(super) type FastStrings = BuildHasherDefault<StrHasher>;
+
+/// See [`FastStrings`].
+#[derive(Default)]
+pub(super) struct StrHasher(u64);
+
+impl Hasher for StrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = (self.0.rotate_left(29) ^ crate::rank::text::hash(bytes))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+}
+
+/// A hasher for keys that are already good 64-bit hashes: one multiply to spread the
+/// bits, no SipHash rounds.
+#[derive(Default)]
+pub(super) struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}

@@ -1,0 +1,256 @@
+//! Stories as sparse TF-IDF vectors, L2-normalised, so that a dot product is a cosine
+//! similarity.
+//!
+//! Two vocabularies are built in one pass: stemmed terms for similarity within a
+//! language, and script-neutral keys (names and numbers) for linking across
+//! scripts. Term ids are dense and assigned in order of first appearance, so nothing
+//! depends on hash-map iteration order. The inverse
+//! document frequency is computed over the stories being clustered: a word that many
+//! of them share says little.
+
+use std::{collections::HashMap, hash::BuildHasherDefault, ops::Range};
+
+use super::{
+    Doc, Options, parallel,
+    tokens::{self, Local, PrehashedHasher},
+};
+
+/// The vectors of all stories, stored flat: row `i` is
+/// `terms[offsets[i]..offsets[i + 1]]`, sorted by term id, with matching `weights`.
+pub(super) struct Vectors {
+    offsets: Vec<usize>,
+    terms: Vec<u32>,
+    weights: Vec<f32>,
+    /// In how many stories each term appears.
+    pub df: Vec<u32>,
+}
+
+impl Vectors {
+    /// Tokenises every story once and returns two sets of vectors: stemmed terms
+    /// (title, and the first [`Options::summary_words`] terms of the summary weighing
+    /// [`Options::summary_weight`]) and script-neutral keys of the same words.
+    pub fn terms_and_keys(docs: &[Doc<'_>], options: &Options) -> (Self, Self) {
+        Self::from_runs(docs, options, &parallel::ranges(docs.len()))
+    }
+
+    /// [`Vectors::terms_and_keys`] with the stories cut into the given runs.
+    fn from_runs(docs: &[Doc<'_>], options: &Options, ranges: &[Range<usize>]) -> (Self, Self) {
+        let runs = parallel::map(ranges, |range| {
+            tokens::tokenise(&docs[range.clone()], options)
+        });
+        let terms: Vec<&Local> = runs.iter().map(|r| &r.terms).collect();
+        let keys: Vec<&Local> = runs.iter().map(|r| &r.keys).collect();
+        (
+            Self::merge(&terms, docs.len()),
+            Self::merge(&keys, docs.len()),
+        )
+    }
+
+    /// Numbers the runs' vocabularies in input order, then weighs and normalises
+    /// each run's rows (in parallel) and joins them.
+    fn merge(runs: &[&Local], stories: usize) -> Self {
+        let mut ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>> = HashMap::default();
+        let mut df: Vec<u32> = Vec::new();
+        let remaps: Vec<Vec<u32>> = runs
+            .iter()
+            .map(|run| {
+                let remap: Vec<u32> = (run.hashes.iter())
+                    .map(|&hash| {
+                        let next = df.len() as u32;
+                        let id = *ids.entry(hash).or_insert(next);
+                        if id == next {
+                            df.push(0);
+                        }
+                        id
+                    })
+                    .collect();
+                for (&id, &d) in remap.iter().zip(&run.df) {
+                    df[id as usize] += d;
+                }
+                remap
+            })
+            .collect();
+        let n = stories as f32;
+        let idf: Vec<f32> = df.iter().map(|&d| ((n + 1.0) / d as f32).ln()).collect();
+        let parts: Vec<(&Local, &Vec<u32>)> = runs.iter().copied().zip(&remaps).collect();
+        let rows = parallel::map(&parts, |(run, remap)| weigh(run, remap, &idf));
+        let mut vectors = Vectors {
+            offsets: Vec::with_capacity(stories + 1),
+            terms: Vec::new(),
+            weights: Vec::new(),
+            df,
+        };
+        vectors.offsets.push(0);
+        for (offsets, terms, weights) in rows {
+            let base = vectors.terms.len();
+            vectors
+                .offsets
+                .extend(offsets[1..].iter().map(|o| base + o));
+            vectors.terms.extend(terms);
+            vectors.weights.extend(weights);
+        }
+        vectors
+    }
+
+    /// The terms and weights of story `i`.
+    pub fn row(&self, i: usize) -> Row<'_> {
+        let range = self.offsets[i]..self.offsets[i + 1];
+        Row {
+            terms: &self.terms[range.clone()],
+            weights: &self.weights[range],
+        }
+    }
+
+    /// Where row `i` starts in the flat arrays.
+    pub fn offset(&self, i: usize) -> usize {
+        self.offsets[i]
+    }
+
+    /// The number of stories.
+    pub fn stories(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The term and weight of an entry of the flat rows.
+    pub fn entry(&self, entry: usize) -> (u32, f32) {
+        (self.terms[entry], self.weights[entry])
+    }
+
+    /// The term of an entry of the flat rows.
+    pub fn term_at(&self, entry: usize) -> u32 {
+        self.terms[entry]
+    }
+
+    /// The number of entries of all rows.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+}
+
+/// A sparse vector, sorted by term.
+#[derive(Clone, Copy)]
+pub(super) struct Row<'a> {
+    pub terms: &'a [u32],
+    pub weights: &'a [f32],
+}
+
+impl Row<'_> {
+    /// The dot product. When one vector is much longer (a large group's sum against
+    /// one story), the shorter one's terms are looked up in it by binary search.
+    pub fn dot(self, other: Row<'_>) -> f32 {
+        let (short, long) = if self.terms.len() <= other.terms.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        if long.terms.len() > 16 * short.terms.len().max(1) {
+            return (short.terms.iter().zip(short.weights))
+                .filter_map(|(t, w)| {
+                    long.terms
+                        .binary_search(t)
+                        .ok()
+                        .map(|k| w * long.weights[k])
+                })
+                .sum();
+        }
+        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        while i < short.terms.len() && j < long.terms.len() {
+            match short.terms[i].cmp(&long.terms[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += short.weights[i] * long.weights[j];
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+
+    /// The sum, as owned vectors.
+    pub fn add(self, other: Row<'_>) -> (Vec<u32>, Vec<f32>) {
+        let capacity = self.terms.len() + other.terms.len();
+        let (mut terms, mut weights) = (Vec::with_capacity(capacity), Vec::with_capacity(capacity));
+        let (mut i, mut j) = (0, 0);
+        while i < self.terms.len() || j < other.terms.len() {
+            let (a, b) = (self.terms.get(i), other.terms.get(j));
+            let take_a = b.is_none_or(|b| a.is_some_and(|a| a <= b));
+            let take_b = a.is_none_or(|a| b.is_some_and(|b| b <= a));
+            let mut weight = 0.0;
+            if take_a {
+                weight += self.weights[i];
+                terms.push(self.terms[i]);
+                i += 1;
+            }
+            if take_b {
+                weight += other.weights[j];
+                if !take_a {
+                    terms.push(other.terms[j]);
+                }
+                j += 1;
+            }
+            weights.push(weight);
+        }
+        (terms, weights)
+    }
+}
+
+/// A run's rows with global ids, sorted, as TF-IDF weights normalised per row:
+/// `(offsets, terms, weights)`.
+fn weigh(run: &Local, remap: &[u32], idf: &[f32]) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
+    let mut row: Vec<(u32, f32)> = Vec::new();
+    let (mut terms, mut weights) = (Vec::with_capacity(run.entries.len()), Vec::new());
+    weights.reserve(run.entries.len());
+    for range in run.offsets.windows(2) {
+        row.clear();
+        row.extend(run.entries[range[0]..range[1]].iter().map(|&(local, w)| {
+            let id = remap[local as usize];
+            (id, w * idf[id as usize])
+        }));
+        row.sort_unstable_by_key(|&(id, _)| id);
+        let norm = row.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        let scale = if norm > 0.0 { 1.0 / norm } else { 0.0 };
+        terms.extend(row.iter().map(|&(id, _)| id));
+        weights.extend(row.iter().map(|&(_, w)| w * scale));
+    }
+    (run.offsets.clone(), terms, weights)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &'static str) -> Doc<'static> {
+        Doc {
+            outlet: "o",
+            url: None,
+            title,
+            summary: "A lede about Москва and 6,6 numbers",
+            published: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn cutting_the_input_into_runs_changes_nothing() {
+        let docs: Vec<Doc<'_>> = [
+            "Storm Ilse hits Norway",
+            "Шторм «Ильзе» в Норвегии",
+            "Norway storm",
+            "Gold record",
+        ]
+        .into_iter()
+        .map(doc)
+        .collect();
+        let options = Options::default();
+        let whole: Vec<Range<usize>> = std::iter::once(0..docs.len()).collect();
+        let (one, one_keys) = Vectors::from_runs(&docs, &options, &whole);
+        let (cut, cut_keys) = Vectors::from_runs(&docs, &options, &[0..1, 1..3, 3..4]);
+        for (a, b) in [(&one, &cut), (&one_keys, &cut_keys)] {
+            assert_eq!(a.offsets, b.offsets);
+            assert_eq!(a.terms, b.terms);
+            assert_eq!(a.weights, b.weights);
+            assert_eq!(a.df, b.df);
+        }
+    }
+}

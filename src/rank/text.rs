@@ -1,0 +1,315 @@
+//! Text normalisation for clustering: headlines and summaries → terms and keys.
+//!
+//! Unicode-aware and allocation-light, because the rank stage tokenises every story
+//! of an issue's window (100,000 in the benchmark). A word is a maximal run of
+//! letters and digits; apostrophes inside a word are dropped (`Ma’Khia` → `makhia`,
+//! `Biden’s` → `bidens` → `biden`), and a decimal point or comma between digits is
+//! kept as `.` (`6,6` and `6.6` are one number, and not `5.6`).
+//!
+//! [`Tokenizer::tokenise`] makes two things of the words:
+//! - terms: lower-cased (`ё` folded to `е`), stop words and one-letter words
+//!   skipped, stemmed ([`stem`]); numbers are kept whole, since they are strong
+//!   evidence that two headlines report the same event;
+//! - keys: script-neutral keys of names and numbers ([`latin`]), to link reports of
+//!   one event in English and in Russian.
+//!
+//! Both are returned as 64-bit hashes ([`hash`]): the clustering only ever compares
+//! them, and hashing avoids one allocation per word. Nothing here knows about
+//! documents or scores; see [`super::cluster`].
+
+mod latin;
+mod stem;
+
+pub use stem::{is_cyrillic, is_stop_word, stem};
+
+/// Reusable scratch space for tokenising many texts without allocating.
+#[derive(Debug, Default)]
+pub struct Tokenizer {
+    word: Vec<u8>,
+    key: String,
+    latin: String,
+}
+
+impl Tokenizer {
+    /// Appends the first `limit` terms of `text` to `terms` and the keys found among
+    /// the same words to `keys`, as hashes, in text order.
+    ///
+    /// Terms: lower-cased, stop words and one-letter words skipped, stemmed. Keys:
+    /// every number, and the [`latin`] key of every word that looks like a name
+    /// (capitalised, or inside quotation marks such as `«Зенит»`).
+    pub fn tokenise(
+        &mut self,
+        text: &str,
+        limit: usize,
+        terms: &mut Vec<u64>,
+        keys: &mut Vec<u64>,
+    ) {
+        let Tokenizer { word, key, latin } = self;
+        let mut count = 0;
+        each_word(text, word, |word, shape| {
+            if count == limit {
+                return false;
+            }
+            if shape.numeric {
+                keys.push(hash(word) ^ NUMBER_KEY);
+            } else if shape.name_like {
+                latin::key(std::str::from_utf8(word).unwrap_or_default(), latin, key);
+                if key.len() == latin::KEY_CHARS {
+                    keys.push(hash(key.as_bytes()));
+                }
+            }
+            stem(word);
+            terms.push(hash(word));
+            count += 1;
+            true
+        });
+    }
+}
+
+/// Marks number keys apart from name keys.
+const NUMBER_KEY: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The terms of `text` as strings (for tests and for explaining a match).
+pub fn term_strings(text: &str) -> Vec<String> {
+    let (mut out, mut word) = (Vec::new(), Vec::new());
+    each_word(text, &mut word, |word, _| {
+        stem(word);
+        out.push(String::from_utf8_lossy(word).into_owned());
+        true
+    });
+    out
+}
+
+/// How a word looked in the text.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// It starts with a digit.
+    numeric: bool,
+    /// It is capitalised, or inside `«…»`, `“…”` or `"…"`.
+    name_like: bool,
+}
+
+/// Calls `each` with every word of `text` worth a term, lower-cased into `word` as
+/// UTF-8 (`ё` → `е`, apostrophes dropped, a decimal comma as `.`), until `each`
+/// returns false. Worth a term: not a stop word, and longer than one letter unless
+/// it is a digit.
+fn each_word(text: &str, word: &mut Vec<u8>, mut each: impl FnMut(&mut Vec<u8>, Shape) -> bool) {
+    let bytes = text.as_bytes();
+    let (mut at, mut quoted) = (0, false);
+    while at < bytes.len() {
+        let (c, len) = decode(bytes, at);
+        if !is_word_char(c) {
+            match c {
+                '«' | '“' => quoted = true,
+                '»' | '”' => quoted = false,
+                '"' => quoted = !quoted,
+                _ => {}
+            }
+            at += len;
+            continue;
+        }
+        let shape = Shape {
+            numeric: c.is_ascii_digit(),
+            name_like: quoted || is_upper(c),
+        };
+        at = scan_word(bytes, at, word);
+        if worth_a_term(word) && !each(word, shape) {
+            return;
+        }
+    }
+}
+
+/// Lower-cases the word starting at `start` into `word`; returns where it ends.
+/// ASCII and Russian letters take a fast path on bytes; anything else is decoded.
+fn scan_word(bytes: &[u8], start: usize, word: &mut Vec<u8>) -> usize {
+    word.clear();
+    let (mut at, mut previous) = (start, ' ');
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii_alphanumeric() {
+            word.push(b.to_ascii_lowercase());
+            (previous, at) = (char::from(b), at + 1);
+            continue;
+        }
+        if let Some(lower) = russian_lower(bytes, at) {
+            word.extend(lower);
+            (previous, at) = ('я', at + 2);
+            continue;
+        }
+        let (c, len) = decode(bytes, at);
+        let next = || (at + len < bytes.len()).then(|| decode(bytes, at + len).0);
+        if is_word_char(c) {
+            push_lower(word, c);
+        } else if matches!(c, '.' | ',')
+            && previous.is_ascii_digit()
+            && next().is_some_and(|n| n.is_ascii_digit())
+        {
+            word.push(b'.');
+        } else if !(is_apostrophe(c)
+            && previous.is_alphabetic()
+            && next().is_some_and(char::is_alphabetic))
+        {
+            break;
+        }
+        previous = c;
+        at += len;
+    }
+    at
+}
+
+/// The lower-case UTF-8 bytes of the Russian letter at `bytes[at..]`, if it is one
+/// (`ё` folded to `е`).
+#[inline]
+fn russian_lower(bytes: &[u8], at: usize) -> Option<[u8; 2]> {
+    let second = *bytes.get(at + 1)?;
+    match (bytes[at], second) {
+        (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F) => Some([bytes[at], second]),
+        (0xD0, 0x90..=0x9F) => Some([0xD0, second + 0x20]),
+        (0xD0, 0xA0..=0xAF) => Some([0xD1, second - 0x20]),
+        (0xD0, 0x81) | (0xD1, 0x91) => Some([0xD0, 0xB5]),
+        _ => None,
+    }
+}
+
+fn worth_a_term(word: &[u8]) -> bool {
+    match word {
+        [] => false,
+        [b] => b.is_ascii_digit(),
+        [lead, _] if *lead >= 0xC0 => false,
+        _ => word.len() > LONGEST_STOP_WORD || !is_stop_word(hash(word)),
+    }
+}
+
+/// No stop word is longer than this, in bytes (`однако`, `поэтому`).
+const LONGEST_STOP_WORD: usize = 16;
+
+/// The character at `bytes[at..]` and its length; `bytes` is valid UTF-8.
+#[inline]
+fn decode(bytes: &[u8], at: usize) -> (char, usize) {
+    let b = bytes[at];
+    if b < 0x80 {
+        return (char::from(b), 1);
+    }
+    if b & 0xE0 == 0xC0 && at + 1 < bytes.len() {
+        let code = (u32::from(b & 0x1F) << 6) | u32::from(bytes[at + 1] & 0x3F);
+        return (char::from_u32(code).unwrap_or(' '), 2);
+    }
+    let len = match b {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    };
+    let c = std::str::from_utf8(&bytes[at..bytes.len().min(at + len)])
+        .ok()
+        .and_then(|r| r.chars().next());
+    (c.unwrap_or(' '), len)
+}
+
+/// Pushes the lower case of a letter outside the fast paths (accented Latin,
+/// Ukrainian, Greek…).
+fn push_lower(word: &mut Vec<u8>, c: char) {
+    let mut buf = [0; 4];
+    for l in c.to_lowercase() {
+        word.extend(l.encode_utf8(&mut buf).bytes());
+    }
+}
+
+/// A letter or digit, with a fast path for ASCII and Russian.
+fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric(),
+    }
+}
+
+fn is_upper(c: char) -> bool {
+    match c {
+        'A'..='Z' | 'А'..='Я' | 'Ё' => true,
+        c if c.is_ascii() => false,
+        c => c.is_uppercase(),
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ')
+}
+
+/// A 64-bit hash of a word, eight bytes at a time (multiply–rotate, then a final
+/// avalanche): stable across runs and platforms, so results never depend on a random
+/// hasher seed.
+pub fn hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        h = (h.rotate_left(23) ^ word).wrapping_mul(K);
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h.rotate_left(23) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    h ^= h >> 32;
+    h = h.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    h ^ (h >> 32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_case_forms_meet() {
+        let forms = term_strings("Москва Москве Москвой Москву");
+        assert!(forms.iter().all(|f| f == &forms[0]), "{forms:?}");
+        assert_eq!(term_strings("Россия России"), ["росс", "росс"]);
+    }
+
+    #[test]
+    fn english_inflections_meet() {
+        assert_eq!(
+            term_strings("releases released"),
+            term_strings("release releasing")
+        );
+        assert_eq!(term_strings("Biden’s"), term_strings("Biden"));
+    }
+
+    #[test]
+    fn stop_words_and_numbers() {
+        assert_eq!(
+            term_strings("The vote in 2026: 9709 cases"),
+            ["vot", "2026", "9709", "cas"]
+        );
+        assert_eq!(
+            term_strings("магнитудой 6,6 / 6.6, 5.6"),
+            ["магниту", "6.6", "6.6", "5.6"]
+        );
+        assert_eq!(term_strings("COVID-19 и Ма’хия"), ["covid", "19", "мах"]);
+    }
+
+    #[test]
+    fn names_meet_across_scripts() {
+        let key_of = |text: &str| {
+            let (mut terms, mut keys) = (Vec::new(), Vec::new());
+            Tokenizer::default().tokenise(text, usize::MAX, &mut terms, &mut keys);
+            keys
+        };
+        assert_eq!(key_of("Хоккайдо"), key_of("Hokkaido"));
+        assert_eq!(key_of("у Камчатки"), key_of("off Kamchatka"));
+        assert_eq!(key_of("шторм «Ильзе»"), key_of("Storm Ilse")[1..]);
+        assert_eq!(key_of("магнитудой 6,6"), key_of("6.6"));
+        assert_ne!(key_of("6,6"), key_of("5.6"));
+        assert_ne!(key_of("Москве"), key_of("Hokkaido"));
+    }
+
+    #[test]
+    fn terms_stop_at_the_limit() {
+        let (mut terms, mut keys) = (Vec::new(), Vec::new());
+        Tokenizer::default().tokenise("the alpha beta gamma", 2, &mut terms, &mut keys);
+        let expected: Vec<u64> = term_strings("alpha beta")
+            .iter()
+            .map(|t| hash(t.as_bytes()))
+            .collect();
+        assert_eq!(terms, expected);
+    }
+}
