@@ -10,6 +10,7 @@
 pub mod audience;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod deliver;
 pub mod ingest;
 pub mod issue;

@@ -32,6 +32,9 @@ pub struct Options {
     pub fetch: bool,
     /// Show progress bars (on a terminal).
     pub progress: bool,
+    /// The date of the issue (default: today in the site's zone). The daemon passes the
+    /// date of the fire it is serving, so a late run publishes the issue it missed.
+    pub date: Option<chrono::NaiveDate>,
 }
 
 /// What can stop a publish run as a whole.
@@ -116,7 +119,7 @@ pub async fn publish(
 
     let started = Instant::now();
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
-    let (edition, built) = build(plan, &mut store, edition_plan, clock)?;
+    let (edition, built) = build(plan, &mut store, edition_plan, clock, options.date)?;
     timings.push(("rank", started.elapsed()));
 
     // Feeds and archive first: the email's "view in browser" link points there.
@@ -136,6 +139,7 @@ pub async fn publish(
                 renderer: &renderer,
                 clock,
                 stop,
+                release: edition_plan.local_time.map(|t| (edition.id.date, t)),
             };
             Some(email::send(run).await?)
         }
@@ -159,9 +163,13 @@ fn build(
     store: &mut Store,
     edition_plan: &crate::config::EditionPlan,
     clock: &Clock,
+    date: Option<chrono::NaiveDate>,
 ) -> Result<(Edition, bool), StoreError> {
     let now = clock.now();
-    let id = issue::issue_at(plan, edition_plan, now);
+    let mut id = issue::issue_at(plan, edition_plan, now);
+    if let Some(date) = date {
+        id.date = date;
+    }
     if let Some(frozen) = store.issue(&id)? {
         return Ok((frozen, false));
     }

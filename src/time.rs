@@ -18,6 +18,8 @@ pub struct Clock(Source);
 enum Source {
     System,
     Fixed(Arc<Mutex<DateTime<Utc>>>),
+    /// The system clock shifted by a constant.
+    Shifted(chrono::Duration),
 }
 
 impl Clock {
@@ -31,12 +33,22 @@ impl Clock {
         Clock(Source::Fixed(Arc::new(Mutex::new(at))))
     }
 
+    /// A clock that reads `at` now and then runs at the system's pace (the daemon's
+    /// `--now`: schedules still tick).
+    pub fn starting_at(at: DateTime<Utc>) -> Self {
+        #[allow(clippy::disallowed_methods)] // reading the offset once
+        let by = at - Utc::now();
+        Clock(Source::Shifted(by))
+    }
+
     /// The current instant.
     pub fn now(&self) -> DateTime<Utc> {
         match &self.0 {
             #[allow(clippy::disallowed_methods)] // the one permitted call
             Source::System => Utc::now(),
             Source::Fixed(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
+            #[allow(clippy::disallowed_methods)] // the system clock, shifted
+            Source::Shifted(by) => Utc::now() + *by,
         }
     }
 

@@ -5,6 +5,7 @@ mod support;
 
 mod clustering;
 mod config_check;
+mod daemon;
 mod deliver;
 mod fetch_faults;
 mod fetch_feeds;

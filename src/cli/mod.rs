@@ -93,6 +93,15 @@ pub enum Command {
         #[arg(long)]
         no_fetch: bool,
     },
+    /// Run the schedules: fetch, publish each edition on its cron (DST-correct), serve
+    /// unsubscribe, the archive, /healthz and /metrics. SIGHUP reloads; SIGTERM stops.
+    Daemon,
+    /// Print the next fire times of every scheduled job, to check a cron string.
+    Schedule {
+        /// How many fire times per job.
+        #[arg(long, short = 'n', default_value_t = 5)]
+        count: usize,
+    },
     /// Serve one-click unsubscribe and the static archive.
     Serve {
         /// Address to listen on.
@@ -199,6 +208,8 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
             publish::run(cli, clock, edition.clone(), !*no_fetch).await
         }
         Command::Serve { listen } => publish::serve(cli, clock, *listen).await,
+        Command::Daemon => publish::daemon(cli).await,
+        Command::Schedule { count } => publish::schedule(cli, clock, *count),
         Command::Preview(args) => preview::run(cli, clock, args).await,
         Command::Explain { edition, json } => {
             editor::explain(cli, clock, edition.as_deref(), *json)

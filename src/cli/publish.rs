@@ -19,6 +19,7 @@ pub(super) async fn run(
         edition,
         fetch,
         progress: std::io::stderr().is_terminal(),
+        date: None,
     };
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
@@ -83,6 +84,49 @@ pub(super) async fn serve(
     tokio::select! {
         served = serve::serve(shared, listen) => served.with_context(|| format!("cannot serve on {listen}"))?,
         _ = stop_signal() => {}
+    }
+    Ok(EXIT_OK)
+}
+
+/// `pressroom daemon`: `--now` starts the clock at that instant and lets it run.
+pub(super) async fn daemon(cli: &Cli) -> Result<u8, Failure> {
+    let plan = load_plan(cli)?;
+    let clock = cli.now.map_or_else(Clock::system, Clock::starting_at);
+    crate::daemon::run(cli.config.clone(), plan, clock).await?;
+    Ok(EXIT_OK)
+}
+
+/// `pressroom schedule`: the next fire times of every job, in the site's zone.
+pub(super) fn schedule(cli: &Cli, clock: &Clock, count: usize) -> Result<u8, Failure> {
+    let plan = load_plan(cli)?;
+    let zone = plan.site.time_zone;
+    println!("fetch: \"{}\" ({})", plan.daemon.fetch.text(), zone);
+    for edition in &plan.editions {
+        match (&edition.schedule, edition.local_time) {
+            (_, Some(time)) => println!(
+                "{}: at {} in each reader's zone",
+                edition.id,
+                time.format("%H:%M")
+            ),
+            (Some(cadence), None) => println!("{}: \"{}\" ({})", edition.id, cadence.text(), zone),
+            (None, None) => println!(
+                "{}: not scheduled (publish it with `pressroom publish`)",
+                edition.id
+            ),
+        }
+    }
+    for fire in crate::daemon::timetable::upcoming(&plan, &plan.daemon.fetch, clock.now(), count) {
+        let what = match &fire.job {
+            crate::daemon::timetable::Job::Fetch => "fetch".to_owned(),
+            crate::daemon::timetable::Job::Publish { edition, date } => {
+                format!("publish {edition}/{date}")
+            }
+        };
+        println!(
+            "{}  {}  {what}",
+            fire.at.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S %Z"),
+            fire.at.format("%H:%M:%SZ")
+        );
     }
     Ok(EXIT_OK)
 }

@@ -67,6 +67,8 @@ pub struct EmailReport {
     pub suppressed: usize,
     /// Not started because the run was asked to stop.
     pub stopped: usize,
+    /// Waiting for their local delivery time.
+    pub waiting: usize,
 }
 
 /// One delivery run.
@@ -85,6 +87,9 @@ pub struct Run<'a> {
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new messages.
     pub stop: watch::Receiver<bool>,
+    /// For an edition delivered at each reader's local time: the date and
+    /// that time. Only subscribers whose moment has come are sent to.
+    pub release: Option<(chrono::NaiveDate, chrono::NaiveTime)>,
 }
 
 /// One audience's rendering.
@@ -154,9 +159,10 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     for delivery in store.deliveries(&run.edition.id)? {
         match (delivery.state, by_address.get(delivery.address.as_str())) {
             (State::Sent, _) => report.already_sent += 1,
-            (State::Pending | State::Sending, Some(subscriber)) => {
+            (State::Pending | State::Sending, Some(subscriber)) if due(&run, subscriber) => {
                 work.push((delivery, *subscriber))
             }
+            (State::Pending | State::Sending, Some(_)) => report.waiting += 1,
             _ => {}
         }
     }
@@ -205,6 +211,35 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         }
     }
     Ok(report)
+}
+
+/// Whether `subscriber`'s moment has come (always, unless the edition is delivered at
+/// each reader's local time).
+fn due(run: &Run<'_>, subscriber: &Subscriber) -> bool {
+    let Some((date, time)) = run.release else {
+        return true;
+    };
+    release_instant(date, time, subscriber.time_zone) <= run.clock.now()
+}
+
+/// `date` at `time` in `zone` (the earlier instant when clocks go back; the first valid
+/// one after a gap when they go forward).
+pub fn release_instant(
+    date: chrono::NaiveDate,
+    time: chrono::NaiveTime,
+    zone: chrono_tz::Tz,
+) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let local = date.and_time(time);
+    match zone.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.to_utc(),
+        chrono::LocalResult::None => {
+            let later = local + chrono::Duration::hours(1);
+            zone.from_local_datetime(&later)
+                .earliest()
+                .map_or_else(|| later.and_utc(), |t| t.to_utc())
+        }
+    }
 }
 
 /// Renders each audience once: subject, HTML (unless text-only) and text.

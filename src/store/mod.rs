@@ -9,6 +9,7 @@
 
 mod fetch_state;
 mod issues;
+mod meta;
 mod outbox;
 mod schema;
 mod signals;

@@ -231,6 +231,8 @@ pub struct Script {
     pub rcpt: HashMap<String, String>,
     /// Recipients whose first DATA the server cuts off mid-transfer.
     pub drop_data_once: Vec<String>,
+    /// Time taken to accept each message (a slow server).
+    pub delay: Option<Duration>,
 }
 
 /// A scriptable SMTP server on 127.0.0.1; counts what it accepts.
@@ -338,6 +340,9 @@ async fn session(
                 if data == "." {
                     break;
                 }
+            }
+            if let Some(delay) = script.delay {
+                tokio::time::sleep(delay).await;
             }
             let mut map = accepted.lock().unwrap();
             for r in rcpt.drain(..) {
