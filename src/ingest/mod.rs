@@ -15,6 +15,7 @@ pub mod normalise;
 pub mod signals;
 
 use std::{
+    collections::HashMap,
     fmt::Write as _,
     time::{Duration, Instant},
 };
@@ -263,10 +264,14 @@ pub async fn ingest(
     let mut writer = store.writer()?;
     report.pruned = writer.prune(&plan.retention, now)?;
     writer.commit()?;
-    let order: Vec<StateKey> = targets.iter().map(Target::key).collect();
-    report
-        .targets
-        .sort_by_key(|t| order.iter().position(|k| *k == t.key));
+    // By position in the configuration, looked up in a map: a linear search per
+    // comparison made this sort quadratic (a quarter of an all-304 run at 1,000 feeds).
+    let order: HashMap<StateKey, usize> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.key(), i))
+        .collect();
+    report.targets.sort_by_key(|t| order.get(&t.key).copied());
     report.elapsed = started.elapsed();
     Ok(report)
 }
