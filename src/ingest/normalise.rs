@@ -6,6 +6,7 @@
 //! base. Titles and excerpts are plain text; templates escape them.
 
 use std::{
+    cell::RefCell,
     collections::{HashMap, HashSet},
     sync::LazyLock,
 };
@@ -120,14 +121,27 @@ fn collapse(text: &str) -> String {
 /// Sanitises feed HTML, resolving relative links against `base`.
 pub fn sanitise(html: &str, base: Option<&Url>) -> String {
     static SAFE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(safe_html);
-    match base {
-        Some(base) => {
-            let mut builder = safe_html();
-            builder.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
-            builder.clean(html).to_string()
-        }
-        None => SAFE.clean(html).to_string(),
+    thread_local! {
+        // The builder for the base seen last on this thread. Building one (ammonia
+        // fills its default tag and attribute tables, then we replace them) costs as
+        // much as cleaning a summary, and the entries of a feed share one base.
+        static WITH_BASE: RefCell<Option<(Url, ammonia::Builder<'static>)>> =
+            const { RefCell::new(None) };
     }
+    let Some(base) = base else {
+        return SAFE.clean(html).to_string();
+    };
+    WITH_BASE.with_borrow_mut(|cached| {
+        let builder = match cached {
+            Some((url, builder)) if url == base => builder,
+            _ => {
+                let mut builder = safe_html();
+                builder.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
+                &mut cached.insert((base.clone(), builder)).1
+            }
+        };
+        builder.clean(html).to_string()
+    })
 }
 
 fn safe_html() -> ammonia::Builder<'static> {

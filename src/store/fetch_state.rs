@@ -88,24 +88,24 @@ pub struct Health {
 impl Store {
     /// The state recorded for `key` (empty when it was never fetched).
     pub fn fetch_state(&self, key: &StateKey) -> Result<FetchState, StoreError> {
+        // Cached: an ingest asks once per source, and preparing costs more than the query.
         let row = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT etag, last_modified, body_hash, last_attempt, failure_streak
                  FROM fetch_state WHERE key = ?1",
-                [key.to_string()],
-                |row| {
-                    Ok(FetchState {
-                        validators: Validators {
-                            etag: row.get(0)?,
-                            last_modified: row.get(1)?,
-                            body_hash: row.get(2)?,
-                        },
-                        last_attempt: row.get::<_, Option<i64>>(3)?.map(from_unix),
-                        failure_streak: row.get(4)?,
-                    })
-                },
-            )
+            )?
+            .query_row([key.to_string()], |row| {
+                Ok(FetchState {
+                    validators: Validators {
+                        etag: row.get(0)?,
+                        last_modified: row.get(1)?,
+                        body_hash: row.get(2)?,
+                    },
+                    last_attempt: row.get::<_, Option<i64>>(3)?.map(from_unix),
+                    failure_streak: row.get(4)?,
+                })
+            })
             .optional()?;
         Ok(row.unwrap_or_default())
     }
@@ -135,38 +135,42 @@ impl Store {
 }
 
 impl Writer<'_> {
-    /// Records the outcome of one fetch: validators and health.
+    /// Records the outcome of one fetch: validators and health. (Statements here are
+    /// cached: an ingest runs them once per source.)
     pub fn record_fetch(&mut self, record: &FetchRecord) -> Result<(), StoreError> {
         let key = record.key.to_string();
         let at = to_unix(record.at);
-        self.tx.execute(
-            "INSERT INTO fetch_state (key, location, last_attempt) VALUES (?1, ?2, ?3)
-             ON CONFLICT(key) DO UPDATE SET location = ?2, last_attempt = ?3",
-            params![key, record.location, at],
-        )?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO fetch_state (key, location, last_attempt) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(key) DO UPDATE SET location = ?2, last_attempt = ?3",
+            )?
+            .execute(params![key, record.location, at])?;
         match &record.result {
             Ok((validators, items)) => {
-                self.tx.execute(
-                    "UPDATE fetch_state SET etag = ?2, last_modified = ?3, body_hash = ?4,
-                        last_success = ?5, failure_streak = 0, items = ?6
-                     WHERE key = ?1",
-                    params![
+                self.tx
+                    .prepare_cached(
+                        "UPDATE fetch_state SET etag = ?2, last_modified = ?3, body_hash = ?4,
+                             last_success = ?5, failure_streak = 0, items = ?6
+                         WHERE key = ?1",
+                    )?
+                    .execute(params![
                         key,
                         validators.etag,
                         validators.last_modified,
                         validators.body_hash,
                         at,
                         *items as i64
-                    ],
-                )?;
+                    ])?;
             }
             Err(error) => {
-                self.tx.execute(
-                    "UPDATE fetch_state SET last_error = ?2, last_error_at = ?3,
-                        failure_streak = failure_streak + 1
-                     WHERE key = ?1",
-                    params![key, error, at],
-                )?;
+                self.tx
+                    .prepare_cached(
+                        "UPDATE fetch_state SET last_error = ?2, last_error_at = ?3,
+                             failure_streak = failure_streak + 1
+                         WHERE key = ?1",
+                    )?
+                    .execute(params![key, error, at])?;
             }
         }
         Ok(())
@@ -180,12 +184,12 @@ impl Writer<'_> {
         location: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.tx.execute(
+        let mut stmt = self.tx.prepare_cached(
             "INSERT INTO fetch_state (key, location, last_attempt, last_success) VALUES (?1, ?2, ?3, ?3)
              ON CONFLICT(key) DO UPDATE SET location = ?2, last_attempt = ?3, last_success = ?3,
                  failure_streak = 0",
-            params![key.to_string(), location, to_unix(at)],
         )?;
+        stmt.execute(params![key.to_string(), location, to_unix(at)])?;
         Ok(())
     }
 }
