@@ -17,7 +17,13 @@ use pressroom::{
     store::Sent,
 };
 
-const STORIES: usize = 100_000;
+/// Stories in the window; `PRESSROOM_BENCH_STORIES` changes it (e.g. a day's 5,000).
+fn stories_count() -> usize {
+    std::env::var("PRESSROOM_BENCH_STORIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
 const SNAPSHOTS: usize = 50;
 const ENTRIES_PER_SNAPSHOT: usize = 1_000;
 const SECTIONS: [&str; 7] = [
@@ -83,7 +89,7 @@ fn config_text() -> String {
 
 fn generate(now: DateTime<Utc>) -> (Vec<Story>, Vec<SignalSnapshot>) {
     let mut rng = fastrand::Rng::with_seed(42);
-    let stories: Vec<Story> = (0..STORIES)
+    let stories: Vec<Story> = (0..stories_count())
         .map(|i| {
             // Every tenth event is covered by several outlets under similar headlines.
             let event = if i % 10 < 3 { i / 10 } else { i };
@@ -128,7 +134,7 @@ fn generate(now: DateTime<Utc>) -> (Vec<Story>, Vec<SignalSnapshot>) {
             },
             entries: (0..ENTRIES_PER_SNAPSHOT)
                 .map(|r| SignalEntry {
-                    url: stories[rng.usize(..STORIES)].url.clone().unwrap(),
+                    url: stories[rng.usize(..stories_count())].url.clone().unwrap(),
                     rank: r as u32 + 1,
                     views: Some(rng.u64(0..50_000)),
                 })
@@ -177,7 +183,7 @@ fn main() {
     let edition_built = built.expect("built");
     println!(
         "rank+cluster+select: {} stories, {} signal entries: median {:.1} ms over {} runs (min {:.1}, max {:.1}); {} picks",
-        STORIES,
+        stories_count(),
         SNAPSHOTS * ENTRIES_PER_SNAPSHOT,
         median(times.clone()).as_secs_f64() * 1e3,
         times.len(),

@@ -176,3 +176,25 @@ fn every_command_has_help() {
         );
     }
 }
+
+#[test]
+fn the_annotated_examples_check_clean() {
+    // pressroom.example.toml and subscribers.example.toml are the documentation of every
+    // key: they must stay valid.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .args([
+            "--config",
+            root.join("pressroom.example.toml").to_str().unwrap(),
+            "check",
+        ])
+        .env("PRESSROOM_SMTP_PASSWORD", "not-a-real-password")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("4 sections, 2 sources, 3 signals, 2 editions"),
+        "{}",
+        stdout(&output)
+    );
+}
