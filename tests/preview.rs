@@ -214,3 +214,38 @@ async fn the_preview_site_in_a_headless_browser() {
         .await;
     browser.quit().await;
 }
+
+#[test]
+fn the_demo_email_matches_its_golden_files() {
+    // The demo's issue at the test clock, rendered for the whole-review audience, byte
+    // for byte. Regenerate with UPDATE_GOLDEN=1 after a deliberate change, and read the
+    // diff: it is the change every subscriber will see.
+    let project = fetched_demo();
+    let out = project.path("golden");
+    let output = project.run(&["preview", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
+    for (rendered, expected) in [
+        ("morning-all.html.europe-moscow.html", "demo.html"),
+        ("morning-all.html.europe-moscow.txt", "demo.txt"),
+        ("morning-sport.text.america-new-york.txt", "demo-sport.txt"),
+    ] {
+        let got = std::fs::read_to_string(out.join(rendered)).unwrap();
+        let path = golden.join(expected);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        if got != want {
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .map_or(0, |i| i + 1);
+            panic!(
+                "{rendered} differs from {expected} from line {line}; UPDATE_GOLDEN=1 regenerates it"
+            );
+        }
+    }
+}

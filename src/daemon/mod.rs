@@ -201,6 +201,9 @@ impl Daemon {
                 let grace = plan.daemon.shutdown_grace;
                 match publish_within(&plan, &self.clock, &options, stop, grace).await {
                     Some(Ok(report)) => {
+                        for (stage, took) in &report.timings {
+                            tracing::info!(issue = %report.issue, stage, seconds = took.as_secs_f64(), "stage done");
+                        }
                         let email = report.email.as_ref();
                         tracing::info!(
                             issue = %report.issue,

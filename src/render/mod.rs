@@ -256,6 +256,19 @@ fn template_files(folder: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> 
     Ok(found)
 }
 
+/// The width of a list marker at the start of `text` ("- ", "* ", "3. "), or 0.
+fn list_marker(text: &str) -> usize {
+    if text.starts_with("- ") || text.starts_with("* ") {
+        return 2;
+    }
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && text[digits..].starts_with(". ") {
+        digits + 2
+    } else {
+        0
+    }
+}
+
 /// Moves the `<style>` rules onto the elements (mail clients drop `<style>` or parts
 /// of it), keeping `@media` rules (dark mode, narrow screens) in a `<style>`.
 fn inline_css(html: &str) -> Result<String, String> {
@@ -280,9 +293,12 @@ pub fn wrap(text: &str, width: usize) -> String {
             continue;
         }
         let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+        // A list item ("- ", "* ", "12. ") hangs: its continuation lines align with its text.
+        let marker = list_marker(line.trim_start());
+        let hanging = format!("{indent}{}", " ".repeat(marker));
         let options = textwrap::Options::new(width)
             .initial_indent(&indent)
-            .subsequent_indent(&indent)
+            .subsequent_indent(&hanging)
             .break_words(false)
             .word_splitter(textwrap::WordSplitter::NoHyphenation);
         for piece in textwrap::wrap(line.trim_start(), options) {

@@ -239,3 +239,20 @@ fn the_archive_index_lists_newest_first_and_matches_its_golden_file() {
     assert!(html.contains("The Weekly &lt;Digest&gt;"));
     assert_golden("sample.index.html", &html);
 }
+
+#[test]
+fn list_items_hang_when_wrapped() {
+    let item = format!("  - {}", "word ".repeat(30));
+    let wrapped = wrap(&item, 40);
+    let lines: Vec<&str> = wrapped.lines().collect();
+    assert!(lines[0].starts_with("  - word"));
+    assert!(
+        lines[1..].iter().all(|l| l.starts_with("    word")),
+        "{wrapped}"
+    );
+    let numbered = wrap(&format!("12. {}", "word ".repeat(30)), 40);
+    assert!(
+        numbered.lines().nth(1).unwrap().starts_with("    word"),
+        "{numbered}"
+    );
+}
