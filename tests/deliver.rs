@@ -622,3 +622,53 @@ fn dkim_signatures_verify_with_an_independent_verifier() {
         .unwrap();
     assert!(!verdict.status.success(), "a tampered message verified");
 }
+
+#[test]
+fn local_time_delivery_releases_each_reader_at_their_hour() {
+    // The demo's morning edition delivered at 07:00 in each reader's zone instead.
+    let project = Project::demo();
+    let config = std::fs::read_to_string(project.config())
+        .unwrap()
+        .replace("schedule = \"0 0 7 * * *\"", "local_time = \"07:00\"");
+    std::fs::write(project.config(), config).unwrap();
+    let run = |now: &str| {
+        crate::support::pressroom(&[
+            "--config",
+            project.config().to_str().unwrap(),
+            "--now",
+            now,
+            "publish",
+        ])
+    };
+    let outbox = project.path("state/outbox");
+    let delivered = || {
+        let mut names: Vec<String> = std::fs::read_dir(&outbox)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    // 06:00Z: 07:00 has come in Moscow, Shanghai, Warsaw and Madrid; New York waits.
+    let morning = run("2026-11-27T06:00:00Z");
+    assert_eq!(morning.status.code(), Some(0), "{}", stderr(&morning));
+    assert!(
+        stdout(&morning).contains("1 waiting for their local delivery time"),
+        "{}",
+        stdout(&morning)
+    );
+    assert_eq!(delivered().len(), 5);
+    assert!(!delivered().contains(&"sam@readers.example.eml".to_owned()));
+    // 12:30Z: 07:30 in New York. The same frozen issue, to Sam only.
+    let later = run("2026-11-27T12:30:00Z");
+    assert_eq!(later.status.code(), Some(0), "{}", stderr(&later));
+    assert!(
+        stdout(&later).contains("resumed") && stdout(&later).contains("1 sent"),
+        "{}",
+        stdout(&later)
+    );
+    assert_eq!(delivered().len(), 6);
+}

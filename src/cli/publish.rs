@@ -59,6 +59,12 @@ pub(super) async fn run(
                 String::new()
             }
         );
+        if email.waiting > 0 {
+            println!(
+                "email: {} waiting for their local delivery time",
+                email.waiting
+            );
+        }
     }
     for (stage, took) in &report.timings {
         tracing::info!(stage, seconds = took.as_secs_f64(), "stage done");
