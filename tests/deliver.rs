@@ -154,20 +154,7 @@ async fn faults_end_as_the_rules_say() {
     };
     let server = FaultServer::start(script).await;
     let project = fault_project(server.port, "bounce_limit = 1");
-    let output = tokio::task::spawn_blocking({
-        let config = project.config();
-        move || {
-            crate::support::pressroom(&[
-                "--config",
-                config.to_str().unwrap(),
-                "--now",
-                crate::support::NOW,
-                "publish",
-            ])
-        }
-    })
-    .await
-    .unwrap();
+    let output = pressroom_at(&project, crate::support::NOW, &["publish"]).await;
     // Partial failure: exit 2; a, d (after a retry) and e sent; b deferred; c refused.
     assert_eq!(
         output.status.code(),
@@ -244,21 +231,7 @@ async fn faults_end_as_the_rules_say() {
         "{}",
         stdout(&status)
     );
-    let again = tokio::task::spawn_blocking({
-        let config = project.config();
-        move || {
-            crate::support::pressroom(&[
-                "--config",
-                config.to_str().unwrap(),
-                "--now",
-                crate::support::NOW,
-                "publish",
-                "--no-fetch",
-            ])
-        }
-    })
-    .await
-    .unwrap();
+    let again = pressroom_at(&project, crate::support::NOW, &["publish", "--no-fetch"]).await;
     assert_eq!(again.status.code(), Some(2));
     assert!(
         stdout(&again).contains("0 sent") && stdout(&again).contains("3 already sent"),
@@ -293,18 +266,7 @@ async fn a_server_that_refuses_or_stalls_defers_everyone_in_bounded_time() {
             .unwrap()
             .replace("attempts = 2", "attempts = 1");
         std::fs::write(project.config(), config).unwrap();
-        let config = project.config();
-        let output = tokio::task::spawn_blocking(move || {
-            crate::support::pressroom(&[
-                "--config",
-                config.to_str().unwrap(),
-                "--now",
-                crate::support::NOW,
-                "publish",
-            ])
-        })
-        .await
-        .unwrap();
+        let output = pressroom_at(&project, crate::support::NOW, &["publish"]).await;
         assert_eq!(
             output.status.code(),
             Some(2),
@@ -398,20 +360,7 @@ async fn one_click_unsubscribe_end_to_end() {
     let port = free_port();
     let project = smtp_demo(sink.port, &format!("http://127.0.0.1:{port}/"));
     let config = project.config();
-    let published = tokio::task::spawn_blocking({
-        let config = config.clone();
-        move || {
-            crate::support::pressroom(&[
-                "--config",
-                config.to_str().unwrap(),
-                "--now",
-                crate::support::NOW,
-                "publish",
-            ])
-        }
-    })
-    .await
-    .unwrap();
+    let published = pressroom_at(&project, crate::support::NOW, &["publish"]).await;
     assert_eq!(published.status.code(), Some(0), "{}", stderr(&published));
     let anna = sink
         .messages()
@@ -467,18 +416,7 @@ async fn one_click_unsubscribe_end_to_end() {
             .contains("anna.petrova@readers.example")
     );
     // The next day's issue goes to everyone else.
-    let tomorrow = tokio::task::spawn_blocking(move || {
-        crate::support::pressroom(&[
-            "--config",
-            config.to_str().unwrap(),
-            "--now",
-            "2026-11-28T06:00:00Z",
-            "publish",
-            "--no-fetch",
-        ])
-    })
-    .await
-    .unwrap();
+    let tomorrow = pressroom_at(&project, "2026-11-28T06:00:00Z", &["publish", "--no-fetch"]).await;
     assert!(
         stdout(&tomorrow).contains("5 recipients"),
         "{}",
@@ -671,4 +609,26 @@ fn local_time_delivery_releases_each_reader_at_their_hour() {
         stdout(&later)
     );
     assert_eq!(delivered().len(), 6);
+}
+
+/// Runs the binary against `project` at `now` on a blocking thread, so that servers the
+/// test runs on its async runtime keep answering meanwhile.
+async fn pressroom_at(project: &Project, now: &str, args: &[&str]) -> std::process::Output {
+    let config = project.config();
+    let (now, args): (String, Vec<String>) = (
+        now.to_owned(),
+        args.iter().map(|a| (*a).to_owned()).collect(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let mut all = vec![
+            "--config".to_owned(),
+            config.to_str().unwrap().to_owned(),
+            "--now".to_owned(),
+            now,
+        ];
+        all.extend(args);
+        crate::support::pressroom(&all.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap()
 }

@@ -67,54 +67,53 @@ fn reader_zones(plan: &Plan, edition: &EditionPlan) -> Vec<Tz> {
     zones
 }
 
-/// The first fire of `edition` strictly after `after`, if it is scheduled.
-fn next_publish(plan: &Plan, edition: &EditionPlan, after: DateTime<Utc>) -> Option<Fire> {
-    let job = |date| Job::Publish {
-        edition: edition.id.clone(),
-        date,
-    };
-    if let Some(time) = edition.local_time {
-        // The earliest reader's moment after `after`, over every readers' zone.
-        return reader_zones(plan, edition)
-            .into_iter()
-            .filter_map(|zone| {
-                let today = after.with_timezone(&zone).date_naive();
-                [today, today.succ_opt()?]
-                    .into_iter()
-                    .map(|date| (release_instant(date, time, zone), date))
-                    .find(|(at, _)| *at > after)
-            })
-            .min()
-            .map(|(at, date)| Fire { at, job: job(date) });
-    }
-    let cadence = edition.schedule.as_ref()?;
-    let at = cadence.next_after(after)?;
-    Some(Fire {
-        at,
-        job: job(at.with_timezone(&plan.site.time_zone).date_naive()),
-    })
+/// Which way to look from an instant.
+#[derive(Clone, Copy)]
+enum Look {
+    /// The first fire strictly after it.
+    After,
+    /// The last fire at or before it.
+    AtOrBefore,
 }
 
-/// The most recent fire of `edition` at or before `now`, if it is scheduled.
-fn last_publish(plan: &Plan, edition: &EditionPlan, now: DateTime<Utc>) -> Option<Fire> {
+/// The fire of `edition` next to `from` in direction `look`, if it is scheduled.
+fn publish_fire(
+    plan: &Plan,
+    edition: &EditionPlan,
+    from: DateTime<Utc>,
+    look: Look,
+) -> Option<Fire> {
     let job = |date| Job::Publish {
         edition: edition.id.clone(),
         date,
     };
     if let Some(time) = edition.local_time {
-        return reader_zones(plan, edition)
-            .into_iter()
-            .filter_map(|zone| {
-                let today = now.with_timezone(&zone).date_naive();
-                [today, today.pred_opt()?]
-                    .into_iter()
-                    .map(|date| (release_instant(date, time, zone), date))
-                    .find(|(at, _)| *at <= now)
-            })
-            .max()
-            .map(|(at, date)| Fire { at, job: job(date) });
+        // Over every readers' zone: their moment today and the day after (or before).
+        let moments = reader_zones(plan, edition).into_iter().filter_map(|zone| {
+            let today = from.with_timezone(&zone).date_naive();
+            let other = match look {
+                Look::After => today.succ_opt()?,
+                Look::AtOrBefore => today.pred_opt()?,
+            };
+            [today, other]
+                .into_iter()
+                .map(|date| (release_instant(date, time, zone), date))
+                .find(|(at, _)| match look {
+                    Look::After => *at > from,
+                    Look::AtOrBefore => *at <= from,
+                })
+        });
+        let chosen = match look {
+            Look::After => moments.min(),
+            Look::AtOrBefore => moments.max(),
+        };
+        return chosen.map(|(at, date)| Fire { at, job: job(date) });
     }
-    let at = edition.schedule.as_ref()?.last_at_or_before(now)?;
+    let cadence = edition.schedule.as_ref()?;
+    let at = match look {
+        Look::After => cadence.next_after(from)?,
+        Look::AtOrBefore => cadence.last_at_or_before(from)?,
+    };
     Some(Fire {
         at,
         job: job(at.with_timezone(&plan.site.time_zone).date_naive()),
@@ -126,7 +125,7 @@ pub fn next(plan: &Plan, fetch: &Cadence, after: DateTime<Utc>) -> Vec<Fire> {
     let mut fires: Vec<Fire> = plan
         .editions
         .iter()
-        .filter_map(|e| next_publish(plan, e, after))
+        .filter_map(|e| publish_fire(plan, e, after, Look::After))
         .collect();
     if let Some(at) = fetch.next_after(after) {
         fires.push(Fire {
@@ -149,7 +148,7 @@ pub fn upcoming(plan: &Plan, fetch: &Cadence, after: DateTime<Utc>, count: usize
     for edition in &plan.editions {
         let mut at = after;
         for _ in 0..count {
-            let Some(fire) = next_publish(plan, edition, at) else {
+            let Some(fire) = publish_fire(plan, edition, at, Look::After) else {
                 break;
             };
             at = fire.at;
@@ -182,7 +181,7 @@ pub fn catch_up(
 ) -> Vec<CatchUpDecision> {
     let mut decisions = Vec::new();
     for edition in &plan.editions {
-        let Some(fire) = last_publish(plan, edition, now) else {
+        let Some(fire) = publish_fire(plan, edition, now, Look::AtOrBefore) else {
             continue;
         };
         if done(&edition.id).is_some_and(|last| last >= fire.at) {
