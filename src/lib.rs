@@ -1,10 +1,13 @@
 //! pressroom: a press-review generator.
 //!
-//! The pipeline, one module per stage (see ARCHITECTURE.md):
-//! `ingest` (feeds and most-read signals → stories and snapshots) → `store` (SQLite) →
-//! `rank` → `render` → `deliver`. [`config`] compiles `pressroom.toml` into a typed
-//! [`config::Plan`]; [`time`] is the one door through which the wall clock enters;
-//! [`cli`] is the command line.
+//! The pipeline, one module per stage (see ARCHITECTURE.md): [`ingest`] (feeds and
+//! most-read signals → stories and snapshots) → [`store`] (SQLite) → [`rank`]
+//! (cluster, score, select: an [`model::Edition`]) → [`render`] (Handlebars) →
+//! [`deliver`] (email through the outbox, feeds, archive). [`publish`] runs them for
+//! one issue; [`daemon`] runs them on [`schedule`]s. [`config`] compiles
+//! `pressroom.toml` into a typed [`config::Plan`]; [`time`] is the one door through
+//! which the wall clock enters; [`cli`] is the command line; [`preview`] and [`serve`]
+//! are the editor's and the public HTTP sides.
 #![forbid(unsafe_code)]
 
 pub mod audience;

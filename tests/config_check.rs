@@ -166,6 +166,15 @@ fn every_command_has_help() {
         &["sources", "--help"],
         &["sources", "import", "--help"],
         &["sources", "export", "--help"],
+        &["preview", "--help"],
+        &["explain", "--help"],
+        &["pin", "--help"],
+        &["drop", "--help"],
+        &["unpin", "--help"],
+        &["publish", "--help"],
+        &["serve", "--help"],
+        &["daemon", "--help"],
+        &["schedule", "--help"],
     ] {
         let output = pressroom(args);
         assert_eq!(output.status.code(), Some(0), "{args:?}");

@@ -46,7 +46,8 @@ pub struct Cli {
         default_value = "pressroom.toml"
     )]
     pub config: PathBuf,
-    /// Run as if the time were this instant (RFC 3339), for demos, tests and replays.
+    /// Run as if the time were this instant (RFC 3339), for demos, tests and replays;
+    /// the daemon starts its clock there and lets it run.
     #[arg(long, global = true, env = "PRESSROOM_NOW", value_parser = parse_instant)]
     pub now: Option<DateTime<Utc>>,
     /// Log format on standard error.
@@ -158,11 +159,11 @@ pub enum Command {
 /// `pressroom sources …`
 #[derive(Debug, Subcommand)]
 pub enum SourcesCommand {
-    /// Add the feeds of an OPML file to the configuration as [[sources]].
+    /// Add the feeds of an OPML file to the configuration as `[[sources]]` tables.
     Import {
         /// The OPML file.
         file: PathBuf,
-        /// Print the new [[sources]] tables instead of appending them to the configuration.
+        /// Print the new `[[sources]]` tables instead of appending them to the configuration.
         #[arg(long)]
         print: bool,
     },

@@ -435,7 +435,7 @@ pub struct Mailbox {
 }
 
 impl Mailbox {
-    /// Parses "Name <addr>" or "addr".
+    /// Parses `Name <addr>` or `addr`.
     pub fn parse(raw: &str) -> Result<Mailbox, String> {
         let raw = raw.trim();
         match (raw.rfind('<'), raw.ends_with('>')) {

@@ -2,7 +2,7 @@
 //!
 //! The `///` line on each field is the user's documentation of that key (the README's
 //! configuration reference repeats them). Nothing outside `config` reads these
-//! structs: [`super::compile`] turns them into a typed [`super::Plan`]. Fields whose
+//! structs: `compile.rs` turns them into a typed [`super::Plan`]. Fields whose
 //! value is checked after parsing are `Spanned`, so a problem can point at its line.
 
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 //! [`build`] reads like the method: set aside what cannot be ranked, group the same
 //! story across outlets ([`cluster`], over [`text`]'s tokens), score each group
 //! ([`score`]), then select the lead, the sections and the most-read block
-//! ([`select`]), keeping the reasons for what was left out. [`explain`] turns an edition into the editor's table.
+//! (`select.rs`), keeping the reasons for what was left out. [`explain`] turns an edition into the editor's table.
 
 pub mod cluster;
 pub mod explain;

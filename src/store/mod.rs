@@ -5,7 +5,7 @@
 //! `SignalSnapshot` from [`crate::model`]) and get domain types back. Writes go through a [`Writer`], one
 //! transaction per batch, so that ingesting a thousand feeds costs a handful of
 //! commits, not fifty thousand. Deleting the file starts afresh: migrations in
-//! [`schema`] rebuild it.
+//! `schema.rs` rebuild it.
 
 mod fetch_state;
 mod issues;

@@ -5,8 +5,8 @@
 //! template, its link the issue's archive page) and one feed per section
 //! (`{edition}/{section}.xml`, …: the stories those issues chose for the section,
 //! lead and "Most read" included, never their "also in" versions). Each is first built as one format-neutral
-//! [`Feed`], then written by [`xml`] (quick-xml, which escapes every text and
-//! attribute) and [`json`] (serde). Entry ids are stable: an issue's permalink, a
+//! `Feed`, then written by `xml.rs` (quick-xml, which escapes every text and
+//! attribute) and `json.rs` (serde). Entry ids are stable: an issue's permalink, a
 //! story's canonical URL, or a `tag:` URI made from the story id, and every issue
 //! they come from is frozen. Written atomically, unchanged files left alone.
 
