@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Doc, Options,
+    Doc, Options, Partition,
     candidates::Edge,
     tokens::FastStrings,
     vectors::{Row, Vectors},
@@ -151,18 +151,33 @@ impl<'a> Groups<'a> {
     }
 
     /// The final groups: members ascending, groups by first member.
-    pub fn into_groups(mut self) -> Vec<Vec<usize>> {
-        let mut slot: Vec<Option<usize>> = vec![None; self.parent.len()];
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        for i in 0..self.parent.len() {
-            let root = self.find(i);
-            let index = *slot[root].get_or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() - 1
-            });
-            groups[index].push(i);
+    pub fn into_partition(mut self) -> Partition {
+        let n = self.parent.len();
+        // Each root's group number, in order of first member, and each group's size.
+        let mut number = vec![u32::MAX; n];
+        let mut sizes: Vec<u32> = Vec::new();
+        let roots: Vec<u32> = (0..n).map(|i| self.find(i) as u32).collect();
+        for &root in &roots {
+            let slot = &mut number[root as usize];
+            if *slot == u32::MAX {
+                *slot = sizes.len() as u32;
+                sizes.push(0);
+            }
+            sizes[*slot as usize] += 1;
         }
-        groups
+        let mut starts = Vec::with_capacity(sizes.len() + 1);
+        starts.push(0u32);
+        for size in &sizes {
+            starts.push(starts[starts.len() - 1] + size);
+        }
+        let mut fill = starts.clone();
+        let mut members = vec![0u32; n];
+        for (i, &root) in roots.iter().enumerate() {
+            let at = &mut fill[number[root as usize] as usize];
+            members[*at as usize] = i as u32;
+            *at += 1;
+        }
+        Partition { members, starts }
     }
 }
 
