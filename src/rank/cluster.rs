@@ -135,13 +135,14 @@ pub fn cluster(docs: &[Doc<'_>], options: &Options) -> Vec<Vec<usize>> {
 
 /// [`cluster`]'s groups in one flat list, without an allocation per group.
 pub fn partition(docs: &[Doc<'_>], options: &Options) -> Partition {
-    let (vectors, keys) = vectors::Vectors::terms_and_keys(docs, options);
+    let tokens = vectors::Tokens::new(docs, options);
+    let vectors = tokens.terms();
     let outlets = outlet_ids(docs);
     let edges = candidates::edges(docs, &outlets, &vectors, options);
     let mut groups = linkage::Groups::new(&outlets, &vectors);
-    groups.join_same_urls(docs);
+    groups.join_same_urls(docs, &tokens.urls());
     groups.join_similar(&edges, options);
-    crossing::join_across_scripts(docs, &keys, &mut groups, options);
+    crossing::join_across_scripts(docs, &tokens, &mut groups, options);
     groups.into_partition()
 }
 
