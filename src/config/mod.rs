@@ -84,7 +84,15 @@ impl Plan {
 
     /// The source with this id.
     pub fn source(&self, id: &SourceId) -> Option<&Source> {
-        self.source_index.get(id).and_then(|&i| self.sources.get(i))
+        self.source_position(id).map(|i| &self.sources[i])
+    }
+
+    /// Where the source with this id is in [`Plan::sources`].
+    pub fn source_position(&self, id: &SourceId) -> Option<usize> {
+        self.source_index
+            .get(id)
+            .copied()
+            .filter(|&i| i < self.sources.len())
     }
 
     /// The edition with this id.

@@ -126,14 +126,53 @@ const MIN_COMMON: u32 = 100;
 /// Groups of indices into `docs`; every index appears in exactly one group. Members
 /// are in ascending order, and groups are ordered by their first member.
 pub fn cluster(docs: &[Doc<'_>], options: &Options) -> Vec<Vec<usize>> {
-    let (vectors, keys) = vectors::Vectors::terms_and_keys(docs, options);
+    let partition = partition(docs, options);
+    partition
+        .groups()
+        .map(|group| group.iter().map(|&i| i as usize).collect())
+        .collect()
+}
+
+/// [`cluster`]'s groups in one flat list, without an allocation per group.
+pub fn partition(docs: &[Doc<'_>], options: &Options) -> Partition {
+    let tokens = vectors::Tokens::new(docs, options);
+    let vectors = tokens.terms();
     let outlets = outlet_ids(docs);
     let edges = candidates::edges(docs, &outlets, &vectors, options);
     let mut groups = linkage::Groups::new(&outlets, &vectors);
-    groups.join_same_urls(docs);
+    groups.join_same_urls(docs, &tokens.urls());
     groups.join_similar(&edges, options);
-    crossing::join_across_scripts(docs, &keys, &mut groups, options);
-    groups.into_groups()
+    crossing::join_across_scripts(docs, &tokens, &mut groups, options);
+    groups.into_partition()
+}
+
+/// Groups of indices, flat: group `g` is `members[starts[g]..starts[g + 1]]`, members
+/// ascending, groups ordered by their first member.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Partition {
+    /// Every index, group after group.
+    pub members: Vec<u32>,
+    /// Where each group starts in `members`, and then `members.len()`.
+    pub starts: Vec<u32>,
+}
+
+impl Partition {
+    /// The groups, in order.
+    pub fn groups(&self) -> impl Iterator<Item = &[u32]> {
+        self.starts
+            .windows(2)
+            .map(|w| &self.members[w[0] as usize..w[1] as usize])
+    }
+
+    /// The number of groups.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Whether there is no group.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Dense outlet ids, equal for equal outlet names, in order of first appearance.

@@ -9,18 +9,20 @@
 
 pub mod cluster;
 pub mod explain;
+mod group;
 pub mod score;
 mod select;
 pub mod text;
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 
-use self::score::MostRead;
+use self::{
+    group::{Candidate, Candidates, Outlets, Ranked},
+    score::MostRead,
+};
 use crate::{
     config::{EditionPlan, Plan},
-    model::{AlsoIn, Edition, IssueId, LeftOut, Override, Score, SectionId, SignalSnapshot, Story},
+    model::{Edition, IssueId, LeftOut, Override, SignalSnapshot, Story},
     store::Sent,
 };
 
@@ -44,59 +46,66 @@ pub struct Input<'a> {
     pub overrides: &'a [Override],
 }
 
-/// A group of stories reporting the same event, scored.
-#[derive(Debug)]
-pub(crate) struct Group<'a> {
-    /// The representative story.
-    pub rep: &'a Story,
-    /// Its outlet.
-    pub outlet: &'a str,
-    /// Its section.
-    pub section: &'a SectionId,
-    /// The other outlets' versions.
-    pub also_in: Vec<AlsoIn>,
-    /// Every member's URL.
-    pub urls: Vec<&'a str>,
-    /// The score.
-    pub score: Score,
-    /// The best most-read rank of any member.
-    pub most_read_rank: Option<u32>,
-}
-
 /// Builds the issue described by `input`.
 pub fn build(input: &Input<'_>) -> Edition {
     let window_start =
         input.now - chrono::Duration::from_std(input.edition.window).unwrap_or_default();
-    let carried: BTreeSet<&SectionId> = input.edition.sections.iter().map(|(id, _)| id).collect();
     let mut left_out = Vec::new();
-    let mut candidates: Vec<&Story> = Vec::new();
+    let most_read = MostRead::from_snapshots(input.snapshots);
+    let candidates = candidates(input, window_start, &most_read, &mut left_out);
+    let ranked = Ranked::new(input, candidates);
+    let mut edition = select::select(input, &ranked, &mut left_out);
+    edition.window_start = window_start;
+    edition.left_out = left_out;
+    edition
+}
+
+/// The stories in the window that can be ranked, in a section the edition carries,
+/// in a deterministic order whatever the store returned; the others that cannot be
+/// ranked go to `left_out`. One pass over the stories in input order.
+fn candidates<'a>(
+    input: &Input<'a>,
+    window_start: DateTime<Utc>,
+    most_read: &MostRead<'_>,
+    left_out: &mut Vec<LeftOut>,
+) -> Candidates<'a> {
+    let plan = input.plan;
+    let mut outlets = Outlets::new(plan);
+    let mut list = Vec::new();
     for story in input.stories {
         if story.published < window_start || story.published > input.now {
             continue;
         }
-        match unrankable(input.plan, story) {
-            Some(reason) => left_out.push(left(input.plan, story, None, reason)),
-            None if story.section.as_ref().is_some_and(|s| carried.contains(s)) => {
-                candidates.push(story)
-            }
-            None => {} // a section this edition does not carry
+        if let Some(reason) = unrankable(plan, story) {
+            left_out.push(left(plan, story, None, reason));
+            continue;
         }
+        let carried =
+            (input.edition.sections.iter()).position(|(id, _)| story.section.as_ref() == Some(id));
+        let Some(section) = carried else {
+            continue; // a section this edition does not carry
+        };
+        let (outlet, weight) = match plan.source_position(&story.source) {
+            Some(i) => (outlets.of_source[i], plan.sources[i].weight),
+            None => (outlets.id(story.source.as_str()), 1.0),
+        };
+        let url = story.url.as_deref();
+        list.push(Candidate {
+            story,
+            doc: cluster::Doc {
+                outlet: outlets.names[outlet as usize],
+                url,
+                title: &story.title,
+                summary: &story.excerpt,
+                published: story.published,
+            },
+            outlet,
+            weight,
+            section: section as u32,
+            read: url.map_or((0.0, None), |u| most_read.get(u)),
+        });
     }
-    // Deterministic order whatever the store returned.
-    candidates.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
-    let most_read = MostRead::from_snapshots(input.snapshots);
-    let mut groups = group(input, &candidates, &most_read);
-    groups.sort_by(|a, b| {
-        b.score
-            .total
-            .total_cmp(&a.score.total)
-            .then_with(|| b.rep.published.cmp(&a.rep.published))
-            .then_with(|| a.rep.id.cmp(&b.rep.id))
-    });
-    let mut edition = select::select(input, groups, &mut left_out);
-    edition.window_start = window_start;
-    edition.left_out = left_out;
-    edition
+    Candidates::sorted(list, outlets.names)
 }
 
 /// Why a story cannot be ranked, if it cannot.
@@ -135,88 +144,6 @@ pub(crate) fn left(plan: &Plan, story: &Story, score: Option<f64>, reason: Strin
 fn outlet<'p>(plan: &'p Plan, story: &'p Story) -> &'p str {
     plan.source(&story.source)
         .map_or(story.source.as_str(), |s| s.name.as_str())
-}
-
-/// Groups the candidates by event and scores each group.
-fn group<'a>(input: &Input<'a>, candidates: &[&'a Story], most_read: &MostRead) -> Vec<Group<'a>> {
-    let plan = input.plan;
-    // One lookup per story: its outlet's name and weight.
-    let info: Vec<(&'a str, f64)> = candidates
-        .iter()
-        .map(|s| match plan.source(&s.source) {
-            Some(source) => (source.name.as_str(), source.weight),
-            None => (s.source.as_str(), 1.0),
-        })
-        .collect();
-    let docs: Vec<cluster::Doc<'_>> = candidates
-        .iter()
-        .zip(&info)
-        .map(|(s, (outlet, _))| cluster::Doc {
-            outlet,
-            url: s.url.as_deref(),
-            title: &s.title,
-            summary: &s.excerpt,
-            published: s.published,
-        })
-        .collect();
-    let options = cluster::Options {
-        window: input.edition.ranking.cluster_window,
-        ..Default::default()
-    };
-    cluster::cluster(&docs, &options)
-        .into_iter()
-        .map(|mut members| {
-            // The representative: the heaviest source, then the earliest, then by id.
-            members.sort_by(|&a, &b| {
-                info[b]
-                    .1
-                    .total_cmp(&info[a].1)
-                    .then_with(|| candidates[a].published.cmp(&candidates[b].published))
-                    .then_with(|| candidates[a].id.cmp(&candidates[b].id))
-            });
-            let rep = candidates[members[0]];
-            let outlet = info[members[0]].0;
-            let urls: Vec<&str> = members
-                .iter()
-                .filter_map(|&i| candidates[i].url.as_deref())
-                .collect();
-            // Other outlets' versions, one per outlet (groups are small: a list will do).
-            let mut outlets: Vec<&str> = vec![outlet];
-            let mut also_in = Vec::new();
-            for &i in &members[1..] {
-                if !outlets.contains(&info[i].0) {
-                    outlets.push(info[i].0);
-                    let s = candidates[i];
-                    also_in.push(AlsoIn {
-                        outlet: info[i].0.to_owned(),
-                        source: s.source.clone(),
-                        story: s.id.clone(),
-                        title: s.title.clone(),
-                        url: s.url.clone(),
-                    });
-                }
-            }
-            let read = urls.iter().map(|u| most_read.value(u)).fold(0.0, f64::max);
-            let most_read_rank = urls.iter().filter_map(|u| most_read.rank(u)).min();
-            let score = score::score(
-                &input.edition.ranking,
-                info[members[0]].1,
-                rep.published,
-                input.now,
-                read,
-                outlets.len() as u32,
-            );
-            Group {
-                rep,
-                outlet,
-                section: rep.section.as_ref().expect("candidates have a section"),
-                also_in,
-                urls,
-                score,
-                most_read_rank,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -16,62 +16,101 @@ use crate::{
     model::{Measure, Score, SignalId, SignalSnapshot},
 };
 
-/// Most-read values and best ranks by canonical URL.
+/// Most-read values and best ranks by canonical URL, borrowing the snapshots' URLs:
+/// one map from URL to a dense id, and the value and best rank of each id.
 #[derive(Debug, Default)]
-pub struct MostRead {
-    value: FxHashMap<String, f64>,
-    rank: FxHashMap<String, u32>,
+pub struct MostRead<'a> {
+    ids: FxHashMap<&'a str, u32>,
+    value: Vec<f64>,
+    /// `u32::MAX`: in no list (every URL with an id is in one).
+    rank: Vec<u32>,
 }
 
-impl MostRead {
+impl<'a> MostRead<'a> {
     /// Computes the values from the snapshots of the window.
-    pub fn from_snapshots(snapshots: &[SignalSnapshot]) -> MostRead {
-        let mut per_signal: FxHashMap<&SignalId, (usize, FxHashMap<&str, f64>)> =
-            FxHashMap::default();
-        let mut rank: FxHashMap<String, u32> = FxHashMap::default();
+    pub fn from_snapshots(snapshots: &'a [SignalSnapshot]) -> MostRead<'a> {
+        let entries = snapshots.iter().map(|s| s.entries.len()).sum();
+        let mut read = MostRead {
+            ids: FxHashMap::with_capacity_and_hasher(entries, Default::default()),
+            ..MostRead::default()
+        };
+        // Each signal's snapshots, in order: a URL's sum grows in the same order as
+        // ever, so the averages are the same to the last bit.
+        let mut signals: Vec<(&SignalId, Vec<&SignalSnapshot>)> = Vec::new();
         for snapshot in snapshots {
-            let (count, sums) = per_signal.entry(&snapshot.signal).or_default();
-            *count += 1;
-            let n = snapshot.entries.len() as f64;
-            let max_views = snapshot
-                .entries
-                .iter()
-                .filter_map(|e| e.views)
-                .max()
-                .unwrap_or(0) as f64;
-            for entry in &snapshot.entries {
-                let value = match snapshot.measure {
-                    Measure::Rank => (n - f64::from(entry.rank) + 1.0) / n,
-                    Measure::Views if max_views > 0.0 => {
-                        (1.0 + entry.views.unwrap_or(0) as f64).ln() / (1.0 + max_views).ln()
-                    }
-                    Measure::Views => 0.0,
-                };
-                *sums.entry(entry.url.as_str()).or_default() += value.clamp(0.0, 1.0);
-                // Views exports are ranked by views, so their position is a rank too.
-                let best = rank.entry(entry.url.clone()).or_insert(entry.rank);
-                *best = (*best).min(entry.rank);
+            match signals.iter_mut().find(|(id, _)| *id == &snapshot.signal) {
+                Some((_, list)) => list.push(snapshot),
+                None => signals.push((&snapshot.signal, vec![snapshot])),
             }
         }
-        let mut value: FxHashMap<String, f64> = FxHashMap::default();
-        for (count, sums) in per_signal.into_values() {
-            for (url, sum) in sums {
-                let average = sum / count as f64;
-                let best = value.entry(url.to_owned()).or_default();
+        let (mut sums, mut touched) = (Vec::new(), Vec::new());
+        for (_, list) in &signals {
+            for snapshot in list {
+                read.add(snapshot, &mut sums, &mut touched);
+            }
+            for id in touched.drain(..) {
+                let average = std::mem::take(&mut sums[id as usize]) / list.len() as f64;
+                let best = &mut read.value[id as usize];
                 *best = best.max(average);
             }
         }
-        MostRead { value, rank }
+        read
+    }
+
+    /// Adds one snapshot's values to `sums` (by id; `touched` lists the ids with a
+    /// sum) and its ranks to the best ranks.
+    fn add(&mut self, snapshot: &'a SignalSnapshot, sums: &mut Vec<f64>, touched: &mut Vec<u32>) {
+        let n = snapshot.entries.len() as f64;
+        let max_views = snapshot
+            .entries
+            .iter()
+            .filter_map(|e| e.views)
+            .max()
+            .unwrap_or(0) as f64;
+        for entry in &snapshot.entries {
+            let value = match snapshot.measure {
+                Measure::Rank => (n - f64::from(entry.rank) + 1.0) / n,
+                Measure::Views if max_views > 0.0 => {
+                    (1.0 + entry.views.unwrap_or(0) as f64).ln() / (1.0 + max_views).ln()
+                }
+                Measure::Views => 0.0,
+            };
+            let next = self.value.len() as u32;
+            let id = *self.ids.entry(entry.url.as_str()).or_insert(next);
+            if id == next {
+                self.value.push(0.0);
+                self.rank.push(u32::MAX);
+            }
+            if sums.len() <= id as usize {
+                sums.resize(id as usize + 1, 0.0);
+            }
+            if sums[id as usize] == 0.0 {
+                touched.push(id); // a second push of an id still at 0.0 is harmless
+            }
+            sums[id as usize] += value.clamp(0.0, 1.0);
+            // Views exports are ranked by views, so their position is a rank too.
+            let best = &mut self.rank[id as usize];
+            *best = (*best).min(entry.rank);
+        }
+    }
+
+    /// The value of `url` in [0, 1] (0 when no list carries it) and its best rank in a
+    /// most-read list, if any: one look-up.
+    pub fn get(&self, url: &str) -> (f64, Option<u32>) {
+        match self.ids.get(url) {
+            Some(&id) => (self.value[id as usize], Some(self.rank[id as usize])),
+            None => (0.0, None),
+        }
     }
 
     /// The value of `url` in [0, 1] (0 when no list carries it).
     pub fn value(&self, url: &str) -> f64 {
-        self.value.get(url).copied().unwrap_or(0.0)
+        self.get(url).0
     }
 
     /// The best rank of `url` in a ranked most-read list, if any.
     pub fn rank(&self, url: &str) -> Option<u32> {
-        self.rank.get(url).copied()
+        self.get(url).1
     }
 }
 
@@ -172,7 +211,8 @@ mod tests {
                 },
             ],
         };
-        let mr = MostRead::from_snapshots(&[snapshot]);
+        let snapshots = [snapshot];
+        let mr = MostRead::from_snapshots(&snapshots);
         assert_eq!(mr.value("top"), 1.0);
         assert!(
             (mr.value("mid") - 0.6359).abs() < 1e-3,

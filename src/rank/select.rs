@@ -6,94 +6,80 @@
 //! positions); each section then takes its best remaining groups (pins to it first);
 //! the most-read block takes the most-read of what is left, so that a story appears
 //! once per issue. The next few groups of each section are near misses.
+//!
+//! Works on positions in the ranked groups: a group becomes a [`Pick`] (and its
+//! story is cloned) only when it is picked.
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Group, Input, left};
-use crate::model::{Edition, LeftOut, OverrideAction, Pick, Placed, SectionBlock};
+use super::{
+    Input,
+    group::{Group, Ranked},
+    left,
+};
+use crate::model::{Edition, IssueId, LeftOut, OverrideAction, Pick, Placed, SectionBlock};
 
 /// Near misses kept per section.
 const NEAR_MISSES: usize = 3;
 
+/// Where an editor pinned a group: to the lead or not, at a 1-based position.
+type Pin = (bool, Option<u32>);
+
+/// The groups still to place, in score order.
+struct Pool<'r> {
+    groups: Vec<&'r Group>,
+    /// The editor's pin of each group, if any.
+    pins: Vec<Option<Pin>>,
+    taken: Vec<bool>,
+}
+
 pub(super) fn select(
     input: &Input<'_>,
-    groups: Vec<Group<'_>>,
+    ranked: &Ranked<'_>,
     left_out: &mut Vec<LeftOut>,
 ) -> Edition {
-    let plan = input.plan;
-    let dropped: HashSet<&str> = input
-        .overrides
-        .iter()
-        .filter(|o| o.action == OverrideAction::Drop)
-        .map(|o| o.url.as_str())
-        .collect();
-    let mut pool: Vec<Option<Group<'_>>> = Vec::with_capacity(groups.len());
-    for group in groups {
-        let sent = group
-            .urls
-            .iter()
-            .find_map(|u| input.sent.urls.get(*u))
-            .or_else(|| input.sent.stories.get(&group.rep.id));
-        if group.urls.iter().any(|u| dropped.contains(u)) {
-            left_out.push(left(
-                plan,
-                group.rep,
-                Some(group.score.total),
-                "dropped by the editor".to_owned(),
-            ));
-        } else if let Some(issue) = sent {
-            left_out.push(left(
-                plan,
-                group.rep,
-                Some(group.score.total),
-                format!("already in {issue}"),
-            ));
-        } else {
-            pool.push(Some(group));
-        }
-    }
-    let pin_of = |group: &Group<'_>| {
-        input.overrides.iter().find_map(|o| match o.action {
-            OverrideAction::Pin { lead, position } if group.urls.contains(&o.url.as_str()) => {
-                Some((lead, position))
-            }
-            _ => None,
-        })
-    };
-
-    let lead = block(&mut pool, input.edition.lead, |g| match pin_of(g) {
-        Some((true, position)) => Slot::Pinned(position),
-        Some((false, _)) => Slot::Skip,
-        None => Slot::Open,
-    });
+    let mut pool = pool(input, ranked, left_out);
+    let lead = block(
+        input,
+        ranked,
+        &mut pool,
+        input.edition.lead,
+        |_, pin| match pin {
+            Some((true, position)) => Slot::Pinned(position),
+            Some((false, _)) => Slot::Skip,
+            None => Slot::Open,
+        },
+    );
     let mut sections = Vec::new();
     for (id, count) in &input.edition.sections {
-        let picks = block(&mut pool, *count, |g| match (g.section == id, pin_of(g)) {
-            (false, _) => Slot::Skip,
-            (true, Some((false, position))) => Slot::Pinned(position),
-            (true, _) => Slot::Open,
+        let section = (input.edition.sections.iter())
+            .position(|(s, _)| s == id)
+            .unwrap_or_default() as u32;
+        let picks = block(input, ranked, &mut pool, *count, |g, pin| {
+            match (g.section == section, pin) {
+                (false, _) => Slot::Skip,
+                (true, Some((false, position))) => Slot::Pinned(position),
+                (true, _) => Slot::Open,
+            }
         });
-        for miss in pool
-            .iter()
-            .flatten()
-            .filter(|g| g.section == id)
-            .take(NEAR_MISSES)
-        {
+        let misses = (0..pool.groups.len())
+            .filter(|&k| !pool.taken[k] && pool.groups[k].section == section)
+            .take(NEAR_MISSES);
+        for k in misses {
             let last = picks.last().map_or(0.0, |p| p.score.total);
             let reason =
                 format!("below the cut in {id}: {count} stories, the last scoring {last:.3}");
-            left_out.push(left(plan, miss.rep, Some(miss.score.total), reason));
+            let miss = pool.groups[k];
+            left_out.push(left(input.plan, ranked.rep(miss), Some(miss.total), reason));
         }
-        let title = plan
-            .section(id)
-            .map_or_else(|| id.to_string(), |s| s.title.clone());
+        let title = (input.plan.section(id)).map_or_else(|| id.to_string(), |s| s.title.clone());
         sections.push(SectionBlock {
             id: id.clone(),
             title,
             picks,
         });
     }
-    let most_read = most_read_block(&mut pool, input.edition.most_read);
+    let most_read = most_read_block(input, ranked, &mut pool, input.edition.most_read);
     Edition {
         id: input.issue.clone(),
         title: input.edition.title.clone(),
@@ -104,6 +90,63 @@ pub(super) fn select(
         most_read,
         left_out: Vec::new(),
     }
+}
+
+/// The groups that may be placed, in score order, with their pins; the dropped ones
+/// and those already sent go to `left_out`.
+fn pool<'r>(input: &Input<'_>, ranked: &'r Ranked<'_>, left_out: &mut Vec<LeftOut>) -> Pool<'r> {
+    let (mut dropped, mut pinned) = (FxHashSet::default(), FxHashMap::default());
+    for o in input.overrides {
+        match o.action {
+            OverrideAction::Drop => {
+                dropped.insert(o.url.as_str());
+            }
+            OverrideAction::Pin { lead, position } => {
+                let order = pinned.len();
+                pinned
+                    .entry(o.url.as_str())
+                    .or_insert((order, (lead, position)));
+            }
+        }
+    }
+    let sent_urls: FxHashMap<&str, &IssueId> = (input.sent.urls.iter())
+        .map(|(u, i)| (u.as_str(), i))
+        .collect();
+    let sent_stories: FxHashMap<&str, &IssueId> = (input.sent.stories.iter())
+        .map(|(s, i)| (s.as_str(), i))
+        .collect();
+    let mut pool = Pool {
+        groups: Vec::with_capacity(ranked.groups.len()),
+        pins: Vec::new(),
+        taken: Vec::new(),
+    };
+    for group in &ranked.groups {
+        let rep = ranked.rep(group);
+        let mut sent = None;
+        if !sent_urls.is_empty() {
+            sent = ranked.urls(group).find_map(|u| sent_urls.get(u).copied());
+        }
+        if sent.is_none() && !sent_stories.is_empty() {
+            sent = sent_stories.get(rep.id.as_str()).copied();
+        }
+        if !dropped.is_empty() && ranked.urls(group).any(|u| dropped.contains(u)) {
+            let reason = "dropped by the editor".to_owned();
+            left_out.push(left(input.plan, rep, Some(group.total), reason));
+        } else if let Some(issue) = sent {
+            let reason = format!("already in {issue}");
+            left_out.push(left(input.plan, rep, Some(group.total), reason));
+        } else {
+            // The first pin (in the editor's order) of any member's URL.
+            let pin = (!pinned.is_empty())
+                .then(|| ranked.urls(group).filter_map(|u| pinned.get(u)).min())
+                .flatten()
+                .map(|&(_, pin)| pin);
+            pool.groups.push(group);
+            pool.pins.push(pin);
+        }
+    }
+    pool.taken = vec![false; pool.groups.len()];
+    pool
 }
 
 /// How a group stands towards a block.
@@ -118,63 +161,63 @@ enum Slot {
 
 /// Takes a block of `size` from `pool` (in score order): every pinned group, then the
 /// best open ones; pins go to their positions.
-fn block<'a>(
-    pool: &mut [Option<Group<'a>>],
+fn block(
+    input: &Input<'_>,
+    ranked: &Ranked<'_>,
+    pool: &mut Pool<'_>,
     size: usize,
-    slot: impl Fn(&Group<'a>) -> Slot,
+    slot: impl Fn(&Group, Option<Pin>) -> Slot,
 ) -> Vec<Pick> {
-    let mut pinned: Vec<(u32, Group<'a>)> = Vec::new();
-    for entry in pool.iter_mut() {
-        if let Some(group) = entry
-            && let Slot::Pinned(position) = slot(group)
-        {
-            pinned.push((position.unwrap_or(1).max(1), entry.take().expect("present")));
+    let mut pinned: Vec<(u32, usize)> = Vec::new();
+    for k in 0..pool.groups.len() {
+        if pool.pins[k].is_none() || pool.taken[k] {
+            continue;
+        }
+        if let Slot::Pinned(position) = slot(pool.groups[k], pool.pins[k]) {
+            pinned.push((position.unwrap_or(1).max(1), k));
+            pool.taken[k] = true;
         }
     }
     let mut picks: Vec<Pick> = Vec::new();
-    for entry in pool.iter_mut() {
+    for k in 0..pool.groups.len() {
         if picks.len() + pinned.len() >= size {
             break;
         }
-        if entry
-            .as_ref()
-            .is_some_and(|g| matches!(slot(g), Slot::Open))
-        {
-            picks.push(pick(entry.take().expect("present"), Placed::Score));
+        if !pool.taken[k] && matches!(slot(pool.groups[k], pool.pins[k]), Slot::Open) {
+            pool.taken[k] = true;
+            picks.push(ranked.pick(input, pool.groups[k], Placed::Score));
         }
     }
     pinned.sort_by_key(|(position, _)| *position);
-    for (position, group) in pinned {
+    for (position, k) in pinned {
         let at = (position as usize - 1).min(picks.len());
-        picks.insert(at, pick(group, Placed::Pinned));
+        picks.insert(at, ranked.pick(input, pool.groups[k], Placed::Pinned));
     }
     picks
 }
 
-/// The most-read of the remaining groups (read at all), most read first.
-fn most_read_block(pool: &mut [Option<Group<'_>>], size: usize) -> Vec<Pick> {
-    let mut read: Vec<usize> = pool
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| g.as_ref().is_some_and(|g| g.score.most_read > 0.0))
-        .map(|(i, _)| i)
+/// The most-read of the remaining groups (read at all), most read first, equal
+/// values in score order.
+fn most_read_block(
+    input: &Input<'_>,
+    ranked: &Ranked<'_>,
+    pool: &mut Pool<'_>,
+    size: usize,
+) -> Vec<Pick> {
+    let mut read: Vec<(f64, usize)> = (0..pool.groups.len())
+        .filter(|&k| !pool.taken[k] && pool.groups[k].read > 0.0)
+        .map(|k| (pool.groups[k].read, k))
         .collect();
-    let key = |i: &usize| pool[*i].as_ref().map_or(0.0, |g| g.score.most_read);
-    // Stable: equal values keep score order.
-    read.sort_by(|a, b| key(b).total_cmp(&key(a)));
-    read.into_iter()
-        .take(size)
-        .map(|i| pick(pool[i].take().expect("present"), Placed::Score))
-        .collect()
-}
-
-fn pick(group: Group<'_>, placed: Placed) -> Pick {
-    Pick {
-        story: group.rep.clone(),
-        outlet: group.outlet.to_owned(),
-        score: group.score,
-        also_in: group.also_in,
-        most_read_rank: group.most_read_rank,
-        placed,
+    let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    if read.len() > size && size > 0 {
+        read.select_nth_unstable_by(size - 1, order);
     }
+    read.truncate(size);
+    read.sort_unstable_by(order);
+    read.into_iter()
+        .map(|(_, k)| {
+            pool.taken[k] = true;
+            ranked.pick(input, pool.groups[k], Placed::Score)
+        })
+        .collect()
 }

@@ -10,8 +10,12 @@
 //! the other's best match. The last rule keeps one wrong key from pulling in a
 //! look-alike event: two earthquakes on one day each find their own counterpart.
 
-use super::{Doc, Options, candidates::fade, linkage::Groups, vectors::Row, vectors::Vectors};
-use crate::rank::text::is_cyrillic;
+use super::{
+    Doc, Options,
+    candidates::fade,
+    linkage::Groups,
+    vectors::{Row, Tokens, Vectors},
+};
 
 /// Least number of distinct keys two groups must share: one key alone is too easily
 /// a coincidence of transliteration (`Полярнефть` and `Polish` both begin `poli`).
@@ -32,20 +36,18 @@ struct Side {
 /// Joins mutually best-matching groups of different scripts.
 pub(super) fn join_across_scripts(
     docs: &[Doc<'_>],
-    keys: &Vectors,
+    tokens: &Tokens,
     groups: &mut Groups<'_>,
     options: &Options,
 ) {
     if options.cross_script_threshold > 1.0 || docs.is_empty() {
         return;
     }
-    let cyrillic: Vec<bool> = docs
-        .iter()
-        .map(|d| d.title.chars().any(is_cyrillic))
-        .collect();
+    let cyrillic = tokens.cyrillic();
     if cyrillic.iter().all(|&c| c) || !cyrillic.iter().any(|&c| c) {
         return;
     }
+    let keys = &tokens.keys(options);
     let sides = sides(docs, &cyrillic, groups, keys);
     let best = best_matches(&sides, keys, groups, options);
     for (a, b) in best.iter().enumerate() {

@@ -9,10 +9,10 @@
 //! groups are. Single linkage (merge on any one similar pair) chains: A resembles B,
 //! B resembles C, and an unrelated A and C end up together.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::{
-    Doc, Options,
+    Doc, Options, Partition,
     candidates::Edge,
     tokens::FastStrings,
     vectors::{Row, Vectors},
@@ -71,14 +71,29 @@ impl<'a> Groups<'a> {
         }
     }
 
-    /// Puts stories with the same article URL together, whatever their outlets.
-    pub fn join_same_urls(&mut self, docs: &[Doc<'_>]) {
-        let mut first: HashMap<&str, usize, FastStrings> = HashMap::default();
-        for (i, doc) in docs.iter().enumerate() {
-            if let Some(url) = doc.url.filter(|url| is_article(url)) {
-                let j = *first.entry(url).or_insert(i);
-                self.union(i, j);
+    /// Puts stories with the same article URL together, whatever their outlets:
+    /// each story joins the first one with its URL. `urls` holds a hash of each
+    /// story's article URL (0 for none); equal hashes are checked on the URLs.
+    pub fn join_same_urls(&mut self, docs: &[Doc<'_>], urls: &[u64]) {
+        let mut keyed: Vec<(u64, u32)> = (urls.iter().enumerate())
+            .filter(|(_, hash)| **hash != 0)
+            .map(|(i, &hash)| (hash, i as u32))
+            .collect();
+        keyed.sort_unstable();
+        let url = |i: u32| docs[i as usize].url;
+        let mut joins: Vec<(u32, u32)> = Vec::new();
+        for same_hash in keyed.chunk_by(|a, b| a.0 == b.0).filter(|c| c.len() > 1) {
+            for (k, &(_, i)) in same_hash.iter().enumerate().skip(1) {
+                // The first (smallest) story of the run with the same URL.
+                let first = same_hash[..k].iter().find(|&&(_, j)| url(j) == url(i));
+                if let Some(&(_, j)) = first {
+                    joins.push((i, j));
+                }
             }
+        }
+        joins.sort_unstable();
+        for (i, j) in joins {
+            self.union(i as usize, j as usize);
         }
     }
 
@@ -151,25 +166,32 @@ impl<'a> Groups<'a> {
     }
 
     /// The final groups: members ascending, groups by first member.
-    pub fn into_groups(mut self) -> Vec<Vec<usize>> {
-        let mut slot: Vec<Option<usize>> = vec![None; self.parent.len()];
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        for i in 0..self.parent.len() {
-            let root = self.find(i);
-            let index = *slot[root].get_or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() - 1
-            });
-            groups[index].push(i);
+    pub fn into_partition(mut self) -> Partition {
+        let n = self.parent.len();
+        // Each root's group number, in order of first member, and each group's size.
+        let mut number = vec![u32::MAX; n];
+        let mut sizes: Vec<u32> = Vec::new();
+        let roots: Vec<u32> = (0..n).map(|i| self.find(i) as u32).collect();
+        for &root in &roots {
+            let slot = &mut number[root as usize];
+            if *slot == u32::MAX {
+                *slot = sizes.len() as u32;
+                sizes.push(0);
+            }
+            sizes[*slot as usize] += 1;
         }
-        groups
+        let mut starts = Vec::with_capacity(sizes.len() + 1);
+        starts.push(0u32);
+        for size in &sizes {
+            starts.push(starts[starts.len() - 1] + size);
+        }
+        let mut fill = starts.clone();
+        let mut members = vec![0u32; n];
+        for (i, &root) in roots.iter().enumerate() {
+            let at = &mut fill[number[root as usize] as usize];
+            members[*at as usize] = i as u32;
+            *at += 1;
+        }
+        Partition { members, starts }
     }
-}
-
-/// An outlet's home page (`https://site.example/`) is not an article and must not
-/// join the stories that fell back to it.
-fn is_article(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.split_once('/')
-        .is_some_and(|(_, path)| !path.is_empty() && path != "/")
 }

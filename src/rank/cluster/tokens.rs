@@ -13,7 +13,7 @@ use std::{
 };
 
 use super::{Doc, Options};
-use crate::rank::text::Tokenizer;
+use crate::rank::text::{Tokenizer, hash};
 
 /// One vocabulary (terms, or keys) of a run of stories.
 #[derive(Default)]
@@ -32,10 +32,19 @@ pub(super) struct Local {
     keyed: Vec<u64>,
 }
 
-/// A run's two vocabularies: stemmed terms and script-neutral keys.
+/// A run of stories, tokenised: their terms numbered, their keys not yet (only
+/// [`super::crossing`] needs them, and only when the stories are in both scripts),
+/// and what else clustering reads of each story while its text is at hand.
 pub(super) struct Run {
     pub terms: Local,
-    pub keys: Local,
+    /// Every story's key hashes, flat: story `d`'s title keys are
+    /// `keys[bounds[2d]..bounds[2d + 1]]`, its summary keys up to `bounds[2d + 2]`.
+    keys: Vec<u64>,
+    bounds: Vec<u32>,
+    /// Per story: whether its title has a Cyrillic letter.
+    pub cyrillic: Vec<bool>,
+    /// Per story: a hash of its article URL (never 0), or 0 for none.
+    pub urls: Vec<u64>,
 }
 
 /// Tokenises `docs` (the summary up to [`Options::summary_words`] terms).
@@ -43,19 +52,61 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
     let mut tokenizer = Tokenizer::default();
     let mut run = Run {
         terms: Local::with_capacity(docs.len()),
-        keys: Local::with_capacity(docs.len()),
+        keys: Vec::with_capacity(docs.len() * 4),
+        bounds: Vec::with_capacity(docs.len() * 2 + 1),
+        cyrillic: Vec::with_capacity(docs.len()),
+        urls: Vec::with_capacity(docs.len()),
     };
-    let mut fields: [Vec<u64>; 4] = Default::default();
+    run.bounds.push(0);
+    let (mut title, mut summary) = (Vec::new(), Vec::new());
     for doc in docs {
-        fields.iter_mut().for_each(Vec::clear);
-        let [title, summary, title_keys, summary_keys] = &mut fields;
-        tokenizer.tokenise(doc.title, usize::MAX, title, title_keys);
-        tokenizer.tokenise(doc.summary, options.summary_words, summary, summary_keys);
-        run.terms.add_row(title, summary, options.summary_weight);
-        run.keys
-            .add_row(title_keys, summary_keys, options.summary_weight);
+        title.clear();
+        summary.clear();
+        tokenizer.tokenise(doc.title, usize::MAX, &mut title, &mut run.keys);
+        run.bounds.push(run.keys.len() as u32);
+        tokenizer.tokenise(
+            doc.summary,
+            options.summary_words,
+            &mut summary,
+            &mut run.keys,
+        );
+        run.bounds.push(run.keys.len() as u32);
+        run.terms.add_row(&title, &summary, options.summary_weight);
+        run.cyrillic.push(has_cyrillic(doc.title));
+        let url = doc.url.filter(|url| is_article(url));
+        run.urls.push(url.map_or(0, |url| hash(url.as_bytes()) | 1));
     }
     run
+}
+
+impl Run {
+    /// The keys of the run's stories, numbered like the terms.
+    pub fn keys(&self, summary_weight: f32) -> Local {
+        let stories = self.cyrillic.len();
+        let mut keys = Local::with_capacity(stories);
+        for d in 0..stories {
+            let [a, b, c] = [2 * d, 2 * d + 1, 2 * d + 2].map(|k| self.bounds[k] as usize);
+            keys.add_row(&self.keys[a..b], &self.keys[b..c], summary_weight);
+        }
+        keys
+    }
+}
+
+/// Whether `text` has a Cyrillic letter (U+0400 to U+04FF, whose UTF-8 lead bytes
+/// are 0xD0 to 0xD3, bytes that appear nowhere else).
+fn has_cyrillic(text: &str) -> bool {
+    text.bytes().any(|b| (0xD0..=0xD3).contains(&b))
+}
+
+/// An outlet's home page (`https://site.example/`) is not an article and must not
+/// join the stories that fell back to it.
+pub(super) fn is_article(url: &str) -> bool {
+    let url = url.as_bytes();
+    let host = (url.windows(3).position(|w| w == b"://")).map_or(0, |at| at + 3);
+    let rest = &url[host..];
+    rest.iter()
+        .position(|&b| b == b'/')
+        .is_some_and(|slash| !matches!(&rest[slash + 1..], b"" | b"/"))
 }
 
 impl Local {

@@ -1,9 +1,9 @@
 //! Stories as sparse TF-IDF vectors, L2-normalised, so that a dot product is a cosine
 //! similarity.
 //!
-//! Two vocabularies are built in one pass: stemmed terms for similarity within a
-//! language, and script-neutral keys (names and numbers) for linking across
-//! scripts. Term ids are dense and assigned in order of first appearance, so nothing
+//! Two vocabularies come from one pass over the text: stemmed terms for similarity
+//! within a language, and script-neutral keys (names and numbers) for linking across
+//! scripts, numbered only when they are needed. Term ids are dense and assigned in order of first appearance, so nothing
 //! depends on hash-map iteration order. The inverse
 //! document frequency is computed over the stories being clustered: a word that many
 //! of them share says little.
@@ -12,7 +12,7 @@ use std::{collections::HashMap, hash::BuildHasherDefault, ops::Range};
 
 use super::{
     Doc, Options, parallel,
-    tokens::{self, Local, PrehashedHasher},
+    tokens::{self, Local, PrehashedHasher, Run},
 };
 
 /// The vectors of all stories, stored flat: row `i` is
@@ -25,27 +25,61 @@ pub(super) struct Vectors {
     pub df: Vec<u32>,
 }
 
-impl Vectors {
-    /// Tokenises every story once and returns two sets of vectors: stemmed terms
-    /// (title, and the first [`Options::summary_words`] terms of the summary weighing
-    /// [`Options::summary_weight`]) and script-neutral keys of the same words.
-    pub fn terms_and_keys(docs: &[Doc<'_>], options: &Options) -> (Self, Self) {
+/// Every story tokenised, in runs (one per thread).
+pub(super) struct Tokens {
+    runs: Vec<Run>,
+    stories: usize,
+}
+
+impl Tokens {
+    /// Tokenises every story once: stemmed terms (title, and the first
+    /// [`Options::summary_words`] terms of the summary), script-neutral keys of the
+    /// same words, each title's script and each article URL's hash.
+    pub fn new(docs: &[Doc<'_>], options: &Options) -> Self {
         Self::from_runs(docs, options, &parallel::ranges(docs.len()))
     }
 
-    /// [`Vectors::terms_and_keys`] with the stories cut into the given runs.
-    fn from_runs(docs: &[Doc<'_>], options: &Options, ranges: &[Range<usize>]) -> (Self, Self) {
+    /// [`Tokens::new`] with the stories cut into the given runs.
+    fn from_runs(docs: &[Doc<'_>], options: &Options, ranges: &[Range<usize>]) -> Self {
         let runs = parallel::map(ranges, |range| {
             tokens::tokenise(&docs[range.clone()], options)
         });
-        let terms: Vec<&Local> = runs.iter().map(|r| &r.terms).collect();
-        let keys: Vec<&Local> = runs.iter().map(|r| &r.keys).collect();
-        (
-            Self::merge(&terms, docs.len()),
-            Self::merge(&keys, docs.len()),
-        )
+        Tokens {
+            runs,
+            stories: docs.len(),
+        }
     }
 
+    /// The term vectors, the summary's terms weighing [`Options::summary_weight`].
+    pub fn terms(&self) -> Vectors {
+        let terms: Vec<&Local> = self.runs.iter().map(|r| &r.terms).collect();
+        Vectors::merge(&terms, self.stories)
+    }
+
+    /// The key vectors, weighed like the terms.
+    pub fn keys(&self, options: &Options) -> Vectors {
+        let keys = parallel::map(&self.runs, |run| run.keys(options.summary_weight));
+        Vectors::merge(&keys.iter().collect::<Vec<_>>(), self.stories)
+    }
+
+    /// Per story, whether its title has a Cyrillic letter.
+    pub fn cyrillic(&self) -> Vec<bool> {
+        self.runs
+            .iter()
+            .flat_map(|r| r.cyrillic.iter().copied())
+            .collect()
+    }
+
+    /// Per story, a hash of its article URL, or 0 for none.
+    pub fn urls(&self) -> Vec<u64> {
+        self.runs
+            .iter()
+            .flat_map(|r| r.urls.iter().copied())
+            .collect()
+    }
+}
+
+impl Vectors {
     /// Numbers the runs' vocabularies in input order, then weighs and normalises
     /// each run's rows (in parallel) and joins them.
     fn merge(runs: &[&Local], stories: usize) -> Self {
@@ -244,9 +278,15 @@ mod tests {
         .collect();
         let options = Options::default();
         let whole: Vec<Range<usize>> = std::iter::once(0..docs.len()).collect();
-        let (one, one_keys) = Vectors::from_runs(&docs, &options, &whole);
-        let (cut, cut_keys) = Vectors::from_runs(&docs, &options, &[0..1, 1..3, 3..4]);
-        for (a, b) in [(&one, &cut), (&one_keys, &cut_keys)] {
+        let one = Tokens::from_runs(&docs, &options, &whole);
+        let cut = Tokens::from_runs(&docs, &options, &[0..1, 1..3, 3..4]);
+        assert_eq!(one.cyrillic(), cut.cyrillic());
+        assert_eq!(one.urls(), cut.urls());
+        let pairs = [
+            (one.terms(), cut.terms()),
+            (one.keys(&options), cut.keys(&options)),
+        ];
+        for (a, b) in &pairs {
             assert_eq!(a.offsets, b.offsets);
             assert_eq!(a.terms, b.terms);
             assert_eq!(a.weights, b.weights);

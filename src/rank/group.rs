@@ -1,0 +1,321 @@
+//! Grouping and scoring: the candidates of an issue → scored groups, best first.
+//!
+//! Built for 100,000 stories: the candidates are described once by compact facts
+//! (outlet id, weight, section index) in a deterministic order; groups are ranges of
+//! one flat member list from [`cluster::partition`], described by a few numbers
+//! each; nothing is cloned or allocated per group until a group is picked
+//! ([`Ranked::pick`]).
+
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+
+use super::{Input, cluster, score};
+use crate::model::{AlsoIn, Pick, Placed, Story};
+
+/// The stories that can be ranked in an issue, in a deterministic order (newest
+/// first, then by id), with what ranking needs of each, by position.
+pub(super) struct Candidates<'a> {
+    pub stories: Vec<&'a Story>,
+    pub docs: Vec<cluster::Doc<'a>>,
+    /// Dense outlet ids (equal for equal outlet names) and the names.
+    pub outlet: Vec<u32>,
+    pub outlet_names: Vec<&'a str>,
+    /// The source's weight.
+    pub weight: Vec<f64>,
+    /// The index of the story's section in the edition's sections.
+    pub section: Vec<u32>,
+    /// The most-read value and best rank of the story's URL.
+    pub read: Vec<(f64, Option<u32>)>,
+    /// The position of the first candidate published at the same instant with the
+    /// same id (itself, unless ids repeat): ties in score are broken by it.
+    pub order: Vec<u32>,
+}
+
+/// One candidate, as found in input order.
+pub(super) struct Candidate<'a> {
+    pub story: &'a Story,
+    pub doc: cluster::Doc<'a>,
+    pub outlet: u32,
+    pub weight: f64,
+    pub section: u32,
+    pub read: (f64, Option<u32>),
+}
+
+/// What candidates are sorted by: newest first, then by id (the first eight bytes
+/// of it, big-endian, then the rest), then by input order, which is what a stable
+/// sort by the first two gives.
+struct SortKey<'a> {
+    published: DateTime<Utc>,
+    id_prefix: u64,
+    id: &'a str,
+    at: u32,
+}
+
+impl SortKey<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (other.published.cmp(&self.published))
+            .then(self.id_prefix.cmp(&other.id_prefix))
+            .then_with(|| self.id.cmp(other.id))
+            .then(self.at.cmp(&other.at))
+    }
+
+    /// Same instant and same id.
+    fn same(&self, other: &Self) -> bool {
+        self.published == other.published && self.id == other.id
+    }
+}
+
+impl<'a> Candidates<'a> {
+    /// Sorts `list` into columns.
+    pub fn sorted(list: Vec<Candidate<'a>>, outlet_names: Vec<&'a str>) -> Self {
+        let mut keys: Vec<SortKey<'a>> = (list.iter().enumerate())
+            .map(|(at, c)| {
+                let id = c.story.id.as_str();
+                let mut prefix = [0u8; 8];
+                let n = id.len().min(8);
+                prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
+                SortKey {
+                    published: c.doc.published,
+                    id_prefix: u64::from_be_bytes(prefix),
+                    id,
+                    at: at as u32,
+                }
+            })
+            .collect();
+        keys.sort_unstable_by(SortKey::cmp);
+        let mut order = Vec::with_capacity(keys.len());
+        for (k, key) in keys.iter().enumerate() {
+            let tied = k > 0 && key.same(&keys[k - 1]);
+            order.push(if tied { order[k - 1] } else { k as u32 });
+        }
+        let n = keys.len();
+        let mut candidates = Candidates {
+            stories: Vec::with_capacity(n),
+            docs: Vec::with_capacity(n),
+            outlet: Vec::with_capacity(n),
+            outlet_names,
+            weight: Vec::with_capacity(n),
+            section: Vec::with_capacity(n),
+            read: Vec::with_capacity(n),
+            order,
+        };
+        for key in &keys {
+            let c = &list[key.at as usize];
+            candidates.stories.push(c.story);
+            candidates.docs.push(c.doc);
+            candidates.outlet.push(c.outlet);
+            candidates.weight.push(c.weight);
+            candidates.section.push(c.section);
+            candidates.read.push(c.read);
+        }
+        candidates
+    }
+}
+
+/// A scored group of candidates: `members[start..end]` of [`Ranked`], the
+/// representative first.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Group {
+    pub total: f64,
+    /// The most-read value (the best of any member).
+    pub read: f64,
+    pub start: u32,
+    pub end: u32,
+    /// Distinct outlets.
+    pub outlets: u32,
+    /// The best most-read rank of any member.
+    pub most_read_rank: Option<u32>,
+    /// The representative's section, as an index in the edition's sections.
+    pub section: u32,
+    /// The representative's [`Candidates::order`].
+    order: u32,
+}
+
+/// The groups of an issue's candidates, best first.
+pub(super) struct Ranked<'a> {
+    pub candidates: Candidates<'a>,
+    members: Vec<u32>,
+    pub groups: Vec<Group>,
+}
+
+impl<'a> Ranked<'a> {
+    /// Clusters the candidates, scores each group and sorts the groups.
+    pub fn new(input: &Input<'a>, mut candidates: Candidates<'a>) -> Self {
+        let options = cluster::Options {
+            window: input.edition.ranking.cluster_window,
+            ..Default::default()
+        };
+        let cluster::Partition {
+            mut members,
+            starts,
+        } = cluster::partition(&candidates.docs, &options);
+        candidates.docs = Vec::new();
+        let c = &candidates;
+        let mut seen = vec![u32::MAX; c.outlet_names.len()];
+        let mut groups: Vec<Group> = (starts.windows(2).enumerate())
+            .map(|(g, w)| {
+                let range = w[0] as usize..w[1] as usize;
+                c.group(input, &mut members[range], &mut seen, g as u32, w)
+            })
+            .collect();
+        // Best first; then the newest representative, then by its id (its order),
+        // then by first member.
+        groups.sort_unstable_by(|a, b| {
+            (b.total.total_cmp(&a.total))
+                .then(a.order.cmp(&b.order))
+                .then(a.start.cmp(&b.start))
+        });
+        Ranked {
+            candidates,
+            members,
+            groups,
+        }
+    }
+
+    /// The members of `group`, the representative first.
+    pub fn members(&self, group: &Group) -> &[u32] {
+        &self.members[group.start as usize..group.end as usize]
+    }
+
+    /// The representative story of `group`.
+    pub fn rep(&self, group: &Group) -> &'a Story {
+        self.candidates.stories[self.members[group.start as usize] as usize]
+    }
+
+    /// The URLs of `group`'s members, representative first.
+    pub fn urls(&self, group: &Group) -> impl Iterator<Item = &'a str> + '_ {
+        (self.members(group).iter())
+            .filter_map(|&i| self.candidates.stories[i as usize].url.as_deref())
+    }
+
+    /// `group` as a pick of the edition: the representative, its score's factors and
+    /// the other outlets' versions (one per outlet).
+    pub fn pick(&self, input: &Input<'_>, group: &Group, placed: Placed) -> Pick {
+        let c = &self.candidates;
+        let members = self.members(group);
+        let rep = members[0] as usize;
+        let mut outlets = vec![c.outlet[rep]];
+        let mut also_in = Vec::new();
+        for &i in &members[1..] {
+            let (i, outlet) = (i as usize, c.outlet[i as usize]);
+            if !outlets.contains(&outlet) {
+                outlets.push(outlet);
+                let s = c.stories[i];
+                also_in.push(AlsoIn {
+                    outlet: c.outlet_names[outlet as usize].to_owned(),
+                    source: s.source.clone(),
+                    story: s.id.clone(),
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                });
+            }
+        }
+        let score = score::score(
+            &input.edition.ranking,
+            c.weight[rep],
+            c.stories[rep].published,
+            input.now,
+            group.read,
+            group.outlets,
+        );
+        Pick {
+            story: c.stories[rep].clone(),
+            outlet: c.outlet_names[c.outlet[rep] as usize].to_owned(),
+            score,
+            also_in,
+            most_read_rank: group.most_read_rank,
+            placed,
+        }
+    }
+}
+
+impl Candidates<'_> {
+    /// Scores the group of `members` (put in representative order: the heaviest
+    /// source, then the earliest, then by id). `seen` marks, by outlet, the last group
+    /// that counted it; this group is number `g`.
+    fn group(
+        &self,
+        input: &Input<'_>,
+        members: &mut [u32],
+        seen: &mut [u32],
+        g: u32,
+        bounds: &[u32],
+    ) -> Group {
+        if members.len() > 1 {
+            members.sort_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                (self.weight[b].total_cmp(&self.weight[a]))
+                    .then_with(|| self.stories[a].published.cmp(&self.stories[b].published))
+                    .then_with(|| self.stories[a].id.cmp(&self.stories[b].id))
+            });
+        }
+        let (mut read, mut most_read_rank, mut outlets) = (0.0f64, None::<u32>, 0);
+        for &i in members.iter() {
+            let i = i as usize;
+            let (value, rank) = self.read[i];
+            read = read.max(value);
+            most_read_rank = match (most_read_rank, rank) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let mark = &mut seen[self.outlet[i] as usize];
+            if *mark != g {
+                *mark = g;
+                outlets += 1;
+            }
+        }
+        let rep = members[0] as usize;
+        let score = score::score(
+            &input.edition.ranking,
+            self.weight[rep],
+            self.stories[rep].published,
+            input.now,
+            read,
+            outlets,
+        );
+        Group {
+            total: score.total,
+            read,
+            start: bounds[0],
+            end: bounds[1],
+            outlets,
+            most_read_rank,
+            section: self.section[rep],
+            order: self.order[rep],
+        }
+    }
+}
+
+/// Dense outlet ids by outlet name: for the plan's sources by position, and for
+/// stories of sources the plan does not know (named by their source id).
+pub(super) struct Outlets<'a> {
+    pub names: Vec<&'a str>,
+    ids: FxHashMap<&'a str, u32>,
+    /// The id of each of the plan's sources.
+    pub of_source: Vec<u32>,
+}
+
+impl<'a> Outlets<'a> {
+    pub fn new(plan: &'a crate::config::Plan) -> Self {
+        let mut outlets = Outlets {
+            names: Vec::new(),
+            ids: FxHashMap::default(),
+            of_source: Vec::with_capacity(plan.sources.len()),
+        };
+        for source in &plan.sources {
+            let id = outlets.id(&source.name);
+            outlets.of_source.push(id);
+        }
+        outlets
+    }
+
+    /// The id of the outlet named `name`.
+    pub fn id(&mut self, name: &'a str) -> u32 {
+        let next = self.names.len() as u32;
+        let id = *self.ids.entry(name).or_insert(next);
+        if id == next {
+            self.names.push(name);
+        }
+        id
+    }
+}
