@@ -69,11 +69,26 @@ pub(super) async fn run(
     for (stage, took) in &report.timings {
         tracing::info!(stage, seconds = took.as_secs_f64(), "stage done");
     }
+    println!("{}", stages_line(&report.timings));
     Ok(if report.partial() {
         EXIT_PARTIAL
     } else {
         EXIT_OK
     })
+}
+
+/// `stages: ingest 0.00 s, rank 0.02 s, …, email 21.30 s; peak RSS 88 MB`: what the
+/// delivery bench (benches/deliver.rs) reads.
+fn stages_line(timings: &[(&'static str, std::time::Duration)]) -> String {
+    let stages: Vec<String> = timings
+        .iter()
+        .map(|(stage, took)| format!("{stage} {:.2} s", took.as_secs_f64()))
+        .collect();
+    let mut line = format!("stages: {}", stages.join(", "));
+    if let Some(peak) = super::peak_rss_bytes() {
+        line.push_str(&format!("; peak RSS {:.0} MB", peak as f64 / 1e6));
+    }
+    line
 }
 
 pub(super) async fn serve(

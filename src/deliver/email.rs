@@ -13,19 +13,18 @@ use std::{
     time::{Duration, Instant},
 };
 
-use futures_util::{StreamExt, stream};
 use tokio::sync::watch;
 
 use super::{
-    journal::{Change, Journal, Recorded},
-    message::{self, Letter},
-    outlet::{Outlet, SendError},
-    unsubscribe,
+    journal::Journal,
+    message,
+    outlet::Outlet,
+    personal::Template,
+    sending::{Context, Outcome},
 };
 use crate::{
     audience,
     config::{EditionPlan, EmailPlan, Format, Plan, Subscriber},
-    ingest::fetch::backoff,
     model::Edition,
     render::{RenderError, Renderer, view},
     store::{State, Store, StoreError},
@@ -92,19 +91,11 @@ pub struct Run<'a> {
     pub release: Option<(chrono::NaiveDate, chrono::NaiveTime)>,
 }
 
-/// One audience's rendering.
-struct Rendered {
-    subject: String,
-    html: Option<String>,
-    text: String,
-}
-
-/// What happened to one message.
-enum Outcome {
-    Sent { resent: bool },
-    Failed { suppressed: bool },
-    Deferred,
-    Stopped,
+/// One audience's rendering, cut at its per-subscriber parts.
+pub(super) struct Rendered {
+    pub(super) subject: String,
+    pub(super) html: Option<Template>,
+    pub(super) text: Template,
 }
 
 /// Sends the issue to every subscriber who has not had it yet.
@@ -190,11 +181,8 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         secret: &secret,
         pace: &pace,
     };
-    let outcomes: Vec<Outcome> = stream::iter(work)
-        .map(|(delivery, subscriber)| context.deliver(delivery, subscriber))
-        .buffer_unordered(run.email.concurrency)
-        .collect()
-        .await;
+    let outcomes = context.deliver_all(work, run.email.concurrency).await;
+    outlet.close().await;
     journal.close();
     for outcome in outcomes {
         match outcome {
@@ -257,139 +245,21 @@ fn render(
         let view = view::issue(run.edition, &group.audience, &site);
         let email = run.renderer.email(&view)?;
         let subject = run.renderer.subject(&run.email.subject, &view)?;
-        let html = (group.format == Format::Html).then_some(email.html);
+        let html = (group.format == Format::Html).then(|| Template::new(&email.html));
         rendered.insert(
             group.slug.clone(),
             Rendered {
                 subject,
                 html,
-                text: email.text,
+                text: Template::new(&email.text),
             },
         );
     }
     Ok(rendered)
 }
 
-/// What every message of a run shares.
-struct Context<'a> {
-    run: &'a Run<'a>,
-    journal: &'a Journal,
-    outlet: &'a Outlet,
-    rendered: &'a HashMap<String, Rendered>,
-    /// Each subscriber's current audience (it may differ from the one queued, if they
-    /// changed their sections since).
-    audience_of: &'a HashMap<&'a str, &'a str>,
-    signer: Option<&'a Signer>,
-    secret: &'a str,
-    pace: &'a Pace,
-}
-
-impl Context<'_> {
-    async fn deliver(&self, delivery: crate::store::Delivery, subscriber: &Subscriber) -> Outcome {
-        let resent = delivery.state == State::Sending;
-        let audience = self
-            .audience_of
-            .get(subscriber.address.as_str())
-            .copied()
-            .unwrap_or(&delivery.audience);
-        let Some(rendered) = self.rendered.get(audience) else {
-            return Outcome::Deferred;
-        };
-        let email = self.run.email;
-        let address = subscriber.address.as_str();
-        let token = unsubscribe::token(self.secret, address, &email.list_id);
-        let unsubscribe_url = unsubscribe::url(self.run.plan.site.base_url.as_str(), &token);
-        let list_id = format!(
-            "\"{}\" <{}>",
-            message::header_text(&self.run.plan.site.title),
-            email.list_id
-        );
-        let letter = Letter {
-            from: &email.from,
-            reply_to: email.reply_to.as_ref(),
-            to: address,
-            name: subscriber.name.as_deref(),
-            subject: &rendered.subject,
-            html: rendered.html.as_deref(),
-            text: &rendered.text,
-            message_id: &delivery.message_id,
-            list_id: &list_id,
-            unsubscribe_url: &unsubscribe_url,
-            unsubscribe_mailto: email.unsubscribe_mailto.as_str(),
-            date: self.run.clock.now(),
-        };
-        let mut message = match message::build(&letter) {
-            Ok(message) => message,
-            Err(error) => return self.bounce(address, error, 1).await,
-        };
-        if let Some(signer) = self.signer {
-            signer.sign(&mut message);
-        }
-        for attempt in 0..email.attempts {
-            if *self.run.stop.borrow() {
-                return Outcome::Stopped;
-            }
-            self.pace.wait().await;
-            let change = Change::Move {
-                address: address.to_owned(),
-                state: State::Sending,
-                error: None,
-            };
-            if self
-                .journal
-                .record(change, self.run.clock.now())
-                .await
-                .is_err()
-            {
-                return Outcome::Deferred;
-            }
-            let sent =
-                tokio::time::timeout(email.timeout * 3, self.outlet.send(&message, address)).await;
-            let error = match sent {
-                Ok(Ok(())) => {
-                    let change = Change::Move {
-                        address: address.to_owned(),
-                        state: State::Sent,
-                        error: None,
-                    };
-                    let _ = self.journal.record(change, self.run.clock.now()).await;
-                    return Outcome::Sent { resent };
-                }
-                Ok(Err(SendError::Permanent(reason))) => {
-                    return self.bounce(address, reason, email.bounce_limit).await;
-                }
-                Ok(Err(SendError::Temporary(reason))) => reason,
-                Err(_) => format!("no answer within {:?}", email.timeout * 3),
-            };
-            tracing::debug!(%address, attempt, %error, "temporary failure");
-            let change = Change::Move {
-                address: address.to_owned(),
-                state: State::Pending,
-                error: Some(error),
-            };
-            let _ = self.journal.record(change, self.run.clock.now()).await;
-            if attempt + 1 < email.attempts {
-                tokio::time::sleep(backoff(email.backoff, attempt)).await;
-            }
-        }
-        Outcome::Deferred
-    }
-
-    async fn bounce(&self, address: &str, error: String, limit: u32) -> Outcome {
-        tracing::warn!(%address, %error, "refused");
-        let change = Change::Bounce {
-            address: address.to_owned(),
-            error,
-            limit,
-        };
-        let suppressed =
-            self.journal.record(change, self.run.clock.now()).await == Ok(Recorded::Suppressed);
-        Outcome::Failed { suppressed }
-    }
-}
-
 #[cfg(feature = "dkim")]
-use super::dkim::Signer;
+pub(super) use super::dkim::Signer;
 
 /// Without the `dkim` feature there is nothing to sign with.
 #[cfg(not(feature = "dkim"))]
@@ -397,7 +267,7 @@ pub struct Signer;
 
 #[cfg(not(feature = "dkim"))]
 impl Signer {
-    fn sign(&self, _: &mut lettre::Message) {}
+    pub(super) fn sign(&self, _: &mut lettre::Message) {}
 }
 
 /// The DKIM signer of `email`, if it signs.
@@ -414,7 +284,7 @@ fn signer(email: &EmailPlan) -> Result<Option<Signer>, EmailError> {
 }
 
 /// At most `rate` messages a second over the whole run (0: no limit).
-struct Pace {
+pub(super) struct Pace {
     every: Option<Duration>,
     next: Mutex<Instant>,
 }
@@ -427,7 +297,7 @@ impl Pace {
         }
     }
 
-    async fn wait(&self) {
+    pub(super) async fn wait(&self) {
         let Some(every) = self.every else { return };
         let slot = {
             let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());

@@ -45,9 +45,9 @@ pub enum Recorded {
     Suppressed,
 }
 
+/// Changes committed together; the reply is about the last.
 struct Request {
-    change: Change,
-    at: DateTime<Utc>,
+    changes: Vec<(Change, DateTime<Utc>)>,
     reply: oneshot::Sender<Result<Recorded, String>>,
 }
 
@@ -88,10 +88,19 @@ impl Journal {
 
     /// Records `change` at `at`; returns once it is committed.
     pub async fn record(&self, change: Change, at: DateTime<Utc>) -> Result<Recorded, String> {
+        self.record_all(vec![(change, at)]).await
+    }
+
+    /// Records `changes` in one transaction; returns once they are committed, with
+    /// what the last one found.
+    pub async fn record_all(
+        &self,
+        changes: Vec<(Change, DateTime<Utc>)>,
+    ) -> Result<Recorded, String> {
         let (reply, answer) = oneshot::channel();
         let queue = self.queue.as_ref().ok_or("the journal is closed")?;
         queue
-            .send(Request { change, at, reply })
+            .send(Request { changes, reply })
             .map_err(|_| "the journal stopped".to_owned())?;
         answer.await.map_err(|_| "the journal stopped".to_owned())?
     }
@@ -116,41 +125,54 @@ impl Drop for Journal {
 
 /// Applies a batch in one transaction; one result per request.
 fn commit(store: &mut Store, issue: &IssueId, batch: &[Request]) -> Vec<Result<Recorded, String>> {
-    let mut apply = || -> Result<Vec<Recorded>, StoreError> {
+    let mut apply_all = || -> Result<Vec<Recorded>, StoreError> {
         let mut writer = store.writer()?;
         let mut results = Vec::with_capacity(batch.len());
         for request in batch {
-            results.push(match &request.change {
-                Change::Move {
-                    address,
-                    state,
-                    error,
-                } => {
-                    writer.transition(issue, address, *state, error.as_deref(), request.at)?;
-                    Recorded::Done
-                }
-                Change::Bounce {
-                    address,
-                    error,
-                    limit,
-                } => {
-                    writer.transition(issue, address, State::Failed, Some(error), request.at)?;
-                    let count = writer.bounce(address, error, request.at)?;
-                    if count >= *limit {
-                        let reason = format!("{count} hard bounces; last: {error}");
-                        writer.suppress(address, &reason, request.at)?;
-                        Recorded::Suppressed
-                    } else {
-                        Recorded::Done
-                    }
-                }
-            });
+            let mut last = Recorded::Done;
+            for (change, at) in &request.changes {
+                last = apply(&mut writer, issue, change, *at)?;
+            }
+            results.push(last);
         }
         writer.commit()?;
         Ok(results)
     };
-    match apply() {
+    match apply_all() {
         Ok(results) => results.into_iter().map(Ok).collect(),
         Err(e) => batch.iter().map(|_| Err(e.to_string())).collect(),
     }
+}
+
+fn apply(
+    writer: &mut crate::store::Writer<'_>,
+    issue: &IssueId,
+    change: &Change,
+    at: DateTime<Utc>,
+) -> Result<Recorded, StoreError> {
+    Ok(match change {
+        Change::Move {
+            address,
+            state,
+            error,
+        } => {
+            writer.transition(issue, address, *state, error.as_deref(), at)?;
+            Recorded::Done
+        }
+        Change::Bounce {
+            address,
+            error,
+            limit,
+        } => {
+            writer.transition(issue, address, State::Failed, Some(error), at)?;
+            let count = writer.bounce(address, error, at)?;
+            if count >= *limit {
+                let reason = format!("{count} hard bounces; last: {error}");
+                writer.suppress(address, &reason, at)?;
+                Recorded::Suppressed
+            } else {
+                Recorded::Done
+            }
+        }
+    })
 }

@@ -6,15 +6,15 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use lettre::message::{
-    Mailbox as LettreMailbox, Message, MultiPart, SinglePart,
-    header::{HeaderName, HeaderValue},
+    Body, Mailbox as LettreMailbox, Message, MultiPart, SinglePart,
+    header::{ContentTransferEncoding, HeaderName, HeaderValue},
 };
 use sha2::{Digest, Sha256};
 
+use super::personal::Template;
 use crate::{
     config::Mailbox,
     model::{IssueId, hex},
-    render::view::token,
 };
 
 /// Everything one message needs.
@@ -30,9 +30,9 @@ pub struct Letter<'a> {
     /// The subject, already rendered.
     pub subject: &'a str,
     /// The HTML part (with placeholders), or `None` for text-only subscribers.
-    pub html: Option<&'a str>,
+    pub html: Option<&'a Template>,
     /// The text part (with placeholders).
-    pub text: &'a str,
+    pub text: &'a Template,
     /// The Message-ID, without angle brackets.
     pub message_id: &'a str,
     /// List-Id value, e.g. `"Morning Review" <morning.news.example>`.
@@ -59,26 +59,6 @@ pub fn message_id(issue: &IssueId, address: &str, domain: &str) -> String {
     )
 }
 
-/// `rendered` with the subscriber's name and unsubscribe link in place of the
-/// placeholders (escaped for HTML when `html`).
-pub fn personalise(rendered: &str, name: &str, unsubscribe_url: &str, html: bool) -> String {
-    let (name, url) = if html {
-        (escape_html(name), escape_html(unsubscribe_url))
-    } else {
-        (name.to_owned(), unsubscribe_url.to_owned())
-    };
-    rendered
-        .replace(token::NAME, &name)
-        .replace(token::UNSUBSCRIBE, &url)
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Text fit for one header line: control characters (CR, LF, …) become spaces, so
 /// no name or feed text can add a header.
 pub fn header_text(text: &str) -> String {
@@ -87,6 +67,17 @@ pub fn header_text(text: &str) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One part's body for one subscriber, in quoted-printable, filled in from the
+/// audience's pieces encoded once: encoding 30 KB for every message was most of the
+/// cost of building it.
+fn body(template: &Template, name: &str, unsubscribe_url: &str, html: bool) -> Body {
+    let encoded = template.fill_quoted_printable(name, unsubscribe_url, html);
+    Body::dangerous_pre_encoded(
+        encoded.into_bytes(),
+        ContentTransferEncoding::QuotedPrintable,
+    )
 }
 
 fn mailbox(m: &Mailbox) -> Result<LettreMailbox, String> {
@@ -131,10 +122,11 @@ pub fn build(letter: &Letter<'_>) -> Result<Message, String> {
         .name
         .map(header_text)
         .unwrap_or_else(|| "reader".to_owned());
-    let text = personalise(letter.text, &name, letter.unsubscribe_url, false);
+    let url = letter.unsubscribe_url;
+    let text = body(letter.text, &name, url, false);
     let mut message = match letter.html {
         Some(html) => {
-            let html = personalise(html, &name, letter.unsubscribe_url, true);
+            let html = body(html, &name, url, true);
             builder.multipart(MultiPart::alternative_plain_html(text, html))
         }
         None => builder.singlepart(SinglePart::plain(text)),
@@ -159,8 +151,18 @@ pub fn build(letter: &Letter<'_>) -> Result<Message, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+
     use super::*;
     use crate::config::Address;
+
+    static HTML: LazyLock<Template> = LazyLock::new(|| {
+        Template::new(
+            "<p>Hello [[pressroom:name]] <a href=\"[[pressroom:unsubscribe]]\">unsubscribe</a></p>",
+        )
+    });
+    static TEXT: LazyLock<Template> =
+        LazyLock::new(|| Template::new("Hello [[pressroom:name]]\n[[pressroom:unsubscribe]]\n"));
 
     fn letter<'a>(from: &'a Mailbox, name: Option<&'a str>) -> Letter<'a> {
         Letter {
@@ -169,10 +171,8 @@ mod tests {
             to: "anna@readers.example",
             name,
             subject: "Morning Review:\r\nBcc: everyone@evil.example",
-            html: Some(
-                "<p>Hello [[pressroom:name]] <a href=\"[[pressroom:unsubscribe]]\">unsubscribe</a></p>",
-            ),
-            text: "Hello [[pressroom:name]]\n[[pressroom:unsubscribe]]\n",
+            html: Some(&HTML),
+            text: &TEXT,
             message_id: "morning.20261127.abc@news.example",
             list_id: "\"Morning Review\" <morning.news.example>",
             unsubscribe_url: "https://news.example/unsubscribe?token=a.b&x=1",
@@ -214,27 +214,6 @@ mod tests {
         // The subject's CR LF did not become a header.
         assert!(!head.lines().any(|l| l.starts_with("Bcc:")), "{head}");
         assert!(head.contains("Subject: Morning Review: Bcc: everyone@evil.example"));
-    }
-
-    #[test]
-    fn personal_parts_are_escaped_for_html_only() {
-        let html = personalise(
-            "Hi [[pressroom:name]] <a href=\"[[pressroom:unsubscribe]]\">",
-            "Anna <P>",
-            "https://n.example/u?t=a&x=1",
-            true,
-        );
-        assert_eq!(
-            html,
-            "Hi Anna &lt;P&gt; <a href=\"https://n.example/u?t=a&amp;x=1\">"
-        );
-        let text = personalise(
-            "Hi [[pressroom:name]] [[pressroom:unsubscribe]]",
-            "Anna <P>",
-            "https://n.example/u?t=a&x=1",
-            false,
-        );
-        assert_eq!(text, "Hi Anna <P> https://n.example/u?t=a&x=1");
     }
 
     #[test]

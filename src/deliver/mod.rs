@@ -16,6 +16,9 @@ pub mod files;
 pub mod journal;
 pub mod message;
 pub mod outlet;
+pub mod personal;
+mod sending;
+pub mod smtp;
 pub mod unsubscribe;
 pub mod web;
 

@@ -1,15 +1,17 @@
-//! Where messages go: an SMTP server (lettre's pooled async transport), the local
-//! sendmail, or a folder of `.eml` files. Failures come back classified: temporary
-//! (4xx, a dropped connection, a timeout: retried) or permanent (5xx: recorded).
+//! Where messages go: an SMTP server (lettre's SMTP client over the pool of
+//! [`super::smtp`]), the local sendmail, or a folder of `.eml` files. Failures come
+//! back classified: temporary (4xx, a dropped connection, a timeout: retried) or
+//! permanent (5xx: recorded).
 
-use std::{path::PathBuf, time::Duration};
+use std::path::PathBuf;
 
 use lettre::{
-    AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    transport::smtp::{PoolConfig, authentication::Credentials},
+    AsyncSendmailTransport, AsyncTransport, Message, Tokio1Executor,
+    transport::smtp::authentication::Credentials,
 };
 
-use crate::config::{EmailPlan, Tls, Transport};
+use super::smtp::Smtp;
+use crate::config::{EmailPlan, Transport};
 
 /// How a send failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +33,8 @@ impl SendError {
 
 /// An open way out for messages.
 pub enum Outlet {
-    /// SMTP, pooled.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// SMTP, pooled (see [`super::smtp`]).
+    Smtp(Smtp),
     /// The sendmail program.
     Sendmail(AsyncSendmailTransport<Tokio1Executor>),
     /// `.eml` files, one per subscriber (a resend overwrites its file).
@@ -40,8 +42,7 @@ pub enum Outlet {
 }
 
 impl Outlet {
-    /// Opens the outlet `email` describes. Must run inside the Tokio runtime (lettre's
-    /// pool spawns its tasks there).
+    /// Opens the outlet `email` describes (SMTP connects on the first message).
     pub fn open(email: &EmailPlan) -> Result<Outlet, String> {
         match &email.transport {
             Transport::File { folder } => Ok(Outlet::Folder(folder.clone())),
@@ -56,41 +57,31 @@ impl Outlet {
                 tls,
                 credentials,
             } => {
-                let builder = match tls {
-                    Tls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
-                    Tls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
-                        .map_err(|e| format!("SMTP {host}: {e}"))?,
-                    Tls::Implicit => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
-                        .map_err(|e| format!("SMTP {host}: {e}"))?,
-                };
-                let mut builder = builder
-                    .port(*port)
-                    .timeout(Some(email.timeout))
-                    .pool_config(
-                        PoolConfig::new()
-                            .max_size(email.concurrency as u32)
-                            .idle_timeout(Duration::from_secs(30)),
-                    );
-                if let Some((user, password)) = credentials {
-                    builder = builder
-                        .credentials(Credentials::new(user.clone(), password.expose().to_owned()));
-                }
-                Ok(Outlet::Smtp(builder.build()))
+                let credentials = credentials.as_ref().map(|(user, password)| {
+                    Credentials::new(user.clone(), password.expose().to_owned())
+                });
+                Ok(Outlet::Smtp(Smtp::new(
+                    host,
+                    *port,
+                    *tls,
+                    credentials,
+                    email.timeout,
+                )))
             }
+        }
+    }
+
+    /// Closes what stays open between messages (SMTP connections: QUIT).
+    pub async fn close(&self) {
+        if let Outlet::Smtp(smtp) = self {
+            smtp.close().await;
         }
     }
 
     /// Sends one message; `file_name` names it in a folder outlet.
     pub async fn send(&self, message: &Message, file_name: &str) -> Result<(), SendError> {
         match self {
-            Outlet::Smtp(smtp) => smtp.send(message.clone()).await.map(|_| ()).map_err(|e| {
-                let reason = one_line(&e);
-                if e.is_permanent() {
-                    SendError::Permanent(reason)
-                } else {
-                    SendError::Temporary(reason)
-                }
-            }),
+            Outlet::Smtp(smtp) => smtp.send(message.envelope(), &message.formatted()).await,
             Outlet::Sendmail(sendmail) => sendmail
                 .send(message.clone())
                 .await
@@ -108,7 +99,7 @@ impl Outlet {
 }
 
 /// An error and its causes on one line.
-fn one_line(error: &dyn std::error::Error) -> String {
+pub(super) fn one_line(error: &dyn std::error::Error) -> String {
     let mut line = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

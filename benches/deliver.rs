@@ -1,0 +1,292 @@
+//! The delivery benchmark (issue #4): 100,000 subscribers in 50 audiences, an issue of
+//! about 30 KB, delivered by the release `pressroom publish` to Postfix's `smtp-sink`
+//! on 127.0.0.1, and in the same run Postfix's `smtp-source -d -s 4` sending messages
+//! of the same size to the same sink. Target: at least 0.8 of smtp-source's rate and a
+//! peak RSS of at most 150 MB.
+//!
+//! First a sample project with one reader per audience is published to `.eml` files,
+//! to measure the messages; their mean size is what smtp-source sends. Then each run
+//! sends smtp-source's messages, and publishes the issue from a fresh folder (fresh
+//! store and outbox; `fetch` runs first, untimed). The sink's counters confirm that
+//! every message arrived. See benches/README.md.
+//!
+//! Knobs: `PRESSROOM_BENCH_SUBSCRIBERS` (100000), `PRESSROOM_BENCH_RUNS` (3),
+//! `PRESSROOM_BENCH_SOURCE_MESSAGES` (20000), `PRESSROOM_BENCH_STORIES` (stories per
+//! section), `PRESSROOM_BENCH_KEEP` (keep the temporary folder, for a look at the
+//! messages) and `PRESSROOM_BENCH_WRAP`, a command put in front of the publishing
+//! binary, e.g. `perf record -g --`.
+
+// These live in benches/deliver/ (and the feed generator in benches/fetch/) so that
+// cargo does not take them for benches of their own.
+#[path = "fetch/feeds.rs"]
+mod feeds;
+#[path = "deliver/postfix.rs"]
+mod postfix;
+#[path = "deliver/project.rs"]
+mod project;
+
+use std::{path::Path, process::Command, time::Instant};
+
+use chrono::{DateTime, Utc};
+
+/// The instant every run pretends it is (`--now`).
+const NOW: &str = "2026-11-27T06:00:00Z";
+/// Targets from issue #4.
+const TARGET_RATIO: f64 = 0.8;
+const TARGET_RSS_MB: f64 = 150.0;
+/// smtp-source's parallel sessions, as the issue says; pressroom's default
+/// `email.concurrency` is the same.
+const SESSIONS: usize = 4;
+
+/// What one `pressroom publish` reported.
+#[derive(Clone, Copy, Debug, Default)]
+struct Measure {
+    /// Around the child process (configuration, rendering, outbox and exit included).
+    wall: f64,
+    /// The email stage alone (from the `stages:` line).
+    email: f64,
+    /// Peak resident memory, MB.
+    rss: f64,
+    /// Messages sent.
+    sent: usize,
+}
+
+fn main() {
+    postfix::require();
+    let subscribers = knob("PRESSROOM_BENCH_SUBSCRIBERS", 100_000);
+    let runs = knob("PRESSROOM_BENCH_RUNS", 3).max(1);
+    let source_messages = knob("PRESSROOM_BENCH_SOURCE_MESSAGES", 20_000);
+    let stories = knob("PRESSROOM_BENCH_STORIES", project::STORIES_PER_SECTION);
+    let now: DateTime<Utc> = DateTime::parse_from_rfc3339(NOW).expect("valid").to_utc();
+    let keep = std::env::var_os("PRESSROOM_BENCH_KEEP").is_some();
+    let work = tempfile::Builder::new()
+        .prefix("pressroom-deliver-")
+        .disable_cleanup(keep)
+        .tempdir()
+        .expect("temporary folder");
+    if keep {
+        eprintln!("keeping {}", work.path().display());
+    }
+    let sink = postfix::Sink::start(work.path());
+
+    let sizes = message_sizes(&work.path().join("sample"), stories, now);
+    let mean = sizes.iter().sum::<usize>() / sizes.len();
+    let (min, max) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+    eprintln!(
+        "messages: {mean} bytes on average over the {} audiences ({min} to {max}; \
+         all sections in HTML: {}); smtp-sink on 127.0.0.1:{}; load average {}",
+        sizes.len(),
+        sizes[0],
+        sink.port,
+        load_average()
+    );
+
+    let mut source = Vec::new();
+    let mut publish = Vec::new();
+    for run in 1..=runs {
+        let before = sink.received();
+        let wall = postfix::source(sink.port, SESSIONS, source_messages, mean);
+        assert_eq!(
+            sink.received() - before,
+            source_messages,
+            "smtp-source lost messages"
+        );
+        source.push(wall);
+
+        let dir = work.path().join(format!("run{run}"));
+        let transport = project::Transport::Smtp(sink.port);
+        project::write(&dir, subscribers, stories, transport, now);
+        pressroom(&dir, &["fetch"]);
+        let before = sink.received();
+        let m = measure_publish(&dir);
+        assert_eq!(m.sent, subscribers, "pressroom did not send to everyone");
+        assert_eq!(
+            sink.received() - before,
+            subscribers,
+            "the sink missed messages"
+        );
+        eprintln!(
+            "run {run}/{runs}: smtp-source {:.0} msgs/s; pressroom {:.0} msgs/s \
+             ({:.2} s, email stage {:.2} s), peak RSS {:.0} MB",
+            source_messages as f64 / wall,
+            subscribers as f64 / m.wall,
+            m.wall,
+            m.email,
+            m.rss
+        );
+        publish.push(m);
+        if !keep {
+            std::fs::remove_dir_all(&dir).expect("clean up the run");
+        }
+    }
+    print_table(
+        subscribers,
+        source_messages,
+        (mean, *min, *max),
+        &source,
+        &publish,
+    );
+}
+
+/// Publishes to `.eml` files for one reader per audience and returns each message's
+/// size in bytes, audience by audience (the first has every section, in HTML).
+fn message_sizes(dir: &Path, stories: usize, now: DateTime<Utc>) -> Vec<usize> {
+    project::write(
+        dir,
+        project::AUDIENCES,
+        stories,
+        project::Transport::Files,
+        now,
+    );
+    pressroom(dir, &["publish"]);
+    (0..project::AUDIENCES)
+        .map(|i| {
+            let file = dir.join(format!("eml/reader{i:06}@readers.example.eml"));
+            std::fs::metadata(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+                .len() as usize
+        })
+        .collect()
+}
+
+/// Runs `pressroom publish --no-fetch` in `dir` and reads its report.
+fn measure_publish(dir: &Path) -> Measure {
+    let (wall, stdout) = pressroom(dir, &["publish", "--no-fetch"]);
+    let line = |prefix: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{stdout}"))
+            .to_owned()
+    };
+    let email = line("email: ");
+    let stages = line("stages: ");
+    let between = |text: &str, start: &str, end: &str| -> f64 {
+        let from = text.find(start).map(|i| i + start.len());
+        from.and_then(|from| Some((from, from + text[from..].find(end)?)))
+            .and_then(|(from, to)| text[from..to].trim().parse().ok())
+            .unwrap_or_else(|| panic!("cannot read `{start}…{end}` in: {text}"))
+    };
+    Measure {
+        wall,
+        email: between(&stages, "email ", " s"),
+        rss: between(&stages, "peak RSS ", " MB"),
+        sent: between(&email, "audiences: ", " sent") as usize,
+    }
+}
+
+/// Runs the release binary in `dir` with `args`; returns its wall time and stdout.
+fn pressroom(dir: &Path, args: &[&str]) -> (f64, String) {
+    let binary = env!("CARGO_BIN_EXE_pressroom");
+    let wrap = std::env::var("PRESSROOM_BENCH_WRAP").unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    let mut command = match (args[0], words.next()) {
+        ("publish", Some(program)) => {
+            let mut c = Command::new(program);
+            c.args(words).arg(binary);
+            c
+        }
+        _ => Command::new(binary),
+    };
+    command
+        .current_dir(dir)
+        .args(["--config", "pressroom.toml", "--now", NOW])
+        .args(args)
+        .env_remove("PRESSROOM_CONFIG")
+        .env_remove("PRESSROOM_NOW")
+        .env_remove("PRESSROOM_LOG");
+    let started = Instant::now();
+    let output = command.output().expect("run pressroom");
+    let wall = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "pressroom {args:?} failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (wall, stdout)
+}
+
+fn print_table(
+    subscribers: usize,
+    source_messages: usize,
+    (mean, min, max): (usize, usize, usize),
+    source: &[f64],
+    publish: &[Measure],
+) {
+    let source_wall = median(source.iter().copied());
+    let wall = median(publish.iter().map(|m| m.wall));
+    let email = median(publish.iter().map(|m| m.email));
+    let rss = median(publish.iter().map(|m| m.rss));
+    let source_rate = source_messages as f64 / source_wall;
+    let rate = subscribers as f64 / wall;
+    let ratio = rate / source_rate;
+    let runs = publish.len();
+    println!();
+    println!(
+        "delivery: {subscribers} subscribers in {} audiences, messages of {:.1} KB on average \
+         ({:.1} to {:.1} KB), to smtp-sink on 127.0.0.1; release binary, median of {runs} run{}",
+        project::AUDIENCES,
+        mean as f64 / 1e3,
+        min as f64 / 1e3,
+        max as f64 / 1e3,
+        if runs == 1 { "" } else { "s" }
+    );
+    println!(
+        "{:<40} {:>8} {:>9} {:>8} {:>9}",
+        "sender", "messages", "wall", "msgs/s", "peak RSS"
+    );
+    println!(
+        "{:<40} {source_messages:>8} {source_wall:>7.2} s {source_rate:>8.0} {:>9}",
+        format!("smtp-source -d -s {SESSIONS} -l {mean}"),
+        "-"
+    );
+    println!(
+        "{:<40} {subscribers:>8} {wall:>7.2} s {rate:>8.0} {rss:>6.0} MB",
+        "pressroom publish --no-fetch (process)"
+    );
+    println!(
+        "{:<40} {subscribers:>8} {email:>7.2} s {:>8.0} {:>9}",
+        "  of which the email stage",
+        subscribers as f64 / email,
+        ""
+    );
+    println!(
+        "pressroom / smtp-source: {ratio:.2} (target ≥ {TARGET_RATIO}: {}); peak RSS {rss:.0} MB \
+         (target ≤ {TARGET_RSS_MB:.0} MB: {})",
+        if ratio >= TARGET_RATIO {
+            "met"
+        } else {
+            "MISSED"
+        },
+        if rss <= TARGET_RSS_MB {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn knob(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
