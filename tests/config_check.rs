@@ -207,3 +207,115 @@ fn the_annotated_examples_check_clean() {
         stdout(&output)
     );
 }
+
+/// A project whose subscribers file is `subscribers`, with one edition and `.eml` output.
+fn with_subscribers(subscribers: &str) -> crate::support::Project {
+    let project = crate::support::Project::new(&config_with(
+        "[[editions]]\nid = \"morning\"\ntitle = \"Morning\"\n\n[email]\n\
+         from = \"Review <review@news.example>\"\nsubscribers = \"subscribers.toml\"\n\
+         transport = \"file\"\nfolder = \"eml\"\n",
+    ));
+    project.write("subscribers.toml", subscribers);
+    project
+}
+
+/// 1-based line and column of the first `needle` in `text`.
+fn place(text: &str, needle: &str) -> (usize, usize) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in the file"));
+    place_at(text, at)
+}
+
+/// 1-based line and column of byte `at` of `text`.
+fn place_at(text: &str, at: usize) -> (usize, usize) {
+    let line = text[..at].matches('\n').count() + 1;
+    let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
+}
+
+#[test]
+fn every_subscriber_problem_is_reported_with_its_line_in_a_long_file() {
+    // 2,500 subscribers (the file is read a thousand at a time) with a mistake of each
+    // kind spread over the parts: every one comes back at its own line and index.
+    let mut text = String::from("# readers\n\n");
+    for i in 0..2_500 {
+        let email = match i {
+            3 => "not-an-address".to_owned(),
+            2_400 => "reader00010@readers.example".to_owned(),
+            _ => format!("reader{i:05}@readers.example"),
+        };
+        text.push_str(&format!("[[subscribers]]\nemail = \"{email}\"\n"));
+        match i {
+            1_500 => text.push_str("sections = [\"world\", \"weather\"]\n"),
+            2_450 => text.push_str("editions = [\"evening\"]\n"),
+            2_499 => text.push_str("format = \"pdf\"\n"),
+            _ => {}
+        }
+        text.push('\n');
+    }
+    let project = with_subscribers(&text);
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(78), "{}", stdout(&output));
+    let err = stderr(&output);
+    let file = project.path("subscribers.toml").display().to_string();
+    for (key, (line, column), message) in [
+        (
+            "subscribers[3].email",
+            place(&text, "\"not-an-address\""),
+            "not-an-address",
+        ),
+        (
+            "subscribers[1500].sections",
+            place(&text, "\"weather\""),
+            "weather",
+        ),
+        (
+            "subscribers[2400].email",
+            place_at(&text, text.rfind("\"reader00010@").unwrap()),
+            "is listed twice",
+        ),
+        (
+            "subscribers[2450].editions",
+            place(&text, "\"evening\""),
+            "no edition \"evening\"",
+        ),
+        (
+            "subscribers[2499].format",
+            place(&text, "\"pdf\""),
+            "\"pdf\"",
+        ),
+    ] {
+        let at = format!("{file}:{line}:{column}: {key}: ");
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&at) && l.contains(message)),
+            "missing {at}… {message} in:\n{err}"
+        );
+    }
+    assert!(err.contains("error: 5 configuration problems"), "{err}");
+}
+
+#[test]
+fn a_header_line_inside_a_multi_line_string_is_not_a_cut() {
+    // The 1,001st `[[subscribers]]` line, where the file would be cut, is inside a
+    // name in triple quotes: the file is then read whole, and means what it says.
+    let mut text = String::new();
+    for i in 0..1_200 {
+        text.push_str(&format!(
+            "[[subscribers]]\nemail = \"reader{i:05}@readers.example\"\n"
+        ));
+        if i == 999 {
+            text.push_str("name = \"\"\"\nThe\n[[subscribers]]\nfan\"\"\"\n");
+        }
+        text.push('\n');
+    }
+    let project = with_subscribers(&text);
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("1 editions, 1200 subscribers;"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -286,12 +286,14 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
             .map_err(|e| Failure::Config(problem(cli, "email.dkim.key", e)))?;
     }
     println!(
-        "{}: OK: {} sections, {} sources, {} signals, {} editions; state {}; output {}",
+        "{}: OK: {} sections, {} sources, {} signals, {} editions, {} subscribers; state {}; \
+         output {}",
         cli.config.display(),
         plan.sections.len(),
         plan.sources.len(),
         plan.signals.len(),
         plan.editions.len(),
+        plan.subscribers.len(),
         plan.site.state.display(),
         plan.site.output.display(),
     );

@@ -63,6 +63,9 @@ pub struct Problems<'t> {
     file: PathBuf,
     text: &'t str,
     found: Vec<Problem>,
+    /// Where the part being read starts in `text` (see [`Problems::parse_part`]): spans
+    /// are relative to it.
+    base: usize,
 }
 
 impl<'t> Problems<'t> {
@@ -72,12 +75,13 @@ impl<'t> Problems<'t> {
             file: file.into(),
             text,
             found: Vec::new(),
+            base: 0,
         }
     }
 
     /// Records a problem at byte range `span` of the text.
     pub fn at(&mut self, span: Range<usize>, key: impl Into<String>, message: impl Into<String>) {
-        let (line, column) = line_column(self.text, span.start);
+        let (line, column) = line_column(self.text, self.base + span.start);
         self.found.push(Problem {
             file: self.file.clone(),
             line,
@@ -121,7 +125,15 @@ impl<'t> Problems<'t> {
 
     /// Parses the document, recording every syntax error. `None` when there were any.
     pub fn parse_document(&mut self) -> Option<Spanned<DeTable<'t>>> {
-        let (doc, errors) = DeTable::parse_recoverable(self.text);
+        self.parse_part(0..self.text.len())
+    }
+
+    /// Parses the bytes `part` of the text as a document of its own, recording every
+    /// syntax error. Spans recorded from now on are taken as relative to `part`, as the
+    /// document's are. `None` when there were errors.
+    pub fn parse_part(&mut self, part: Range<usize>) -> Option<Spanned<DeTable<'t>>> {
+        self.base = part.start;
+        let (doc, errors) = DeTable::parse_recoverable(&self.text[part]);
         for error in &errors {
             let span = error.span().unwrap_or(0..0);
             let message = first_line(error.message());
@@ -169,6 +181,17 @@ impl<'t> Problems<'t> {
         key: &str,
         value: &Spanned<DeValue<'t>>,
     ) -> Vec<(usize, T)> {
+        self.deserialize_each_from(key, value, 0)
+    }
+
+    /// [`Problems::deserialize_each`] for an array whose first element is element
+    /// `first` of a longer one (a part of a file): indexes count from it.
+    pub fn deserialize_each_from<T: DeserializeOwned>(
+        &mut self,
+        key: &str,
+        value: &Spanned<DeValue<'t>>,
+        first: usize,
+    ) -> Vec<(usize, T)> {
         let Some(items) = value.get_ref().as_array() else {
             self.on(value, key, "expected an array of tables ([[...]])");
             return Vec::new();
@@ -177,6 +200,7 @@ impl<'t> Problems<'t> {
             .iter()
             .enumerate()
             .filter_map(|(i, item)| {
+                let i = first + i;
                 self.deserialize(&format!("{key}[{i}]"), item)
                     .map(|parsed| (i, parsed))
             })
