@@ -138,7 +138,19 @@ fn fault_project(port: u16, extra: &str) -> Project {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_end_as_the_rules_say() {
+    faults_end_as_the_rules_say_with(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_end_as_the_rules_say_with_commands_pipelined() {
+    // With PIPELINING, MAIL, RCPT and DATA go out together; the refusal reported is
+    // RCPT's, not the 554 DATA gets after it.
+    faults_end_as_the_rules_say_with(true).await;
+}
+
+async fn faults_end_as_the_rules_say_with(pipelining: bool) {
     let script = Script {
+        pipelining,
         rcpt: HashMap::from([
             (
                 "b@readers.example".to_owned(),
@@ -155,6 +167,12 @@ async fn faults_end_as_the_rules_say() {
     let server = FaultServer::start(script).await;
     let project = fault_project(server.port, "bounce_limit = 1");
     let output = pressroom_at(&project, crate::support::NOW, &["publish"]).await;
+    let pipelined = *server.pipelined.lock().unwrap();
+    if pipelining {
+        assert!(pipelined >= 5, "{pipelined} transactions pipelined");
+    } else {
+        assert_eq!(pipelined, 0, "pipelined without the server's PIPELINING");
+    }
     // Partial failure: exit 2; a, d (after a retry) and e sent; b deferred; c refused.
     assert_eq!(
         output.status.code(),

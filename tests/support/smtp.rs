@@ -233,6 +233,8 @@ pub struct Script {
     pub drop_data_once: Vec<String>,
     /// Time taken to accept each message (a slow server).
     pub delay: Option<Duration>,
+    /// Offer PIPELINING (RFC 2920).
+    pub pipelining: bool,
 }
 
 /// A scriptable SMTP server on 127.0.0.1; counts what it accepts.
@@ -243,6 +245,8 @@ pub struct FaultServer {
     pub accepted: Arc<Mutex<HashMap<String, usize>>>,
     /// Connections opened.
     pub connections: Arc<Mutex<usize>>,
+    /// Transactions whose RCPT arrived together with MAIL (pipelined).
+    pub pipelined: Arc<Mutex<usize>>,
 }
 
 impl FaultServer {
@@ -252,14 +256,16 @@ impl FaultServer {
         let port = listener.local_addr().unwrap().port();
         let accepted = Arc::new(Mutex::new(HashMap::new()));
         let connections = Arc::new(Mutex::new(0));
+        let pipelined = Arc::new(Mutex::new(0));
         let dropped = Arc::new(Mutex::new(Vec::<String>::new()));
-        let (a, c) = (accepted.clone(), connections.clone());
+        let (a, c, p) = (accepted.clone(), connections.clone(), pipelined.clone());
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 *c.lock().unwrap() += 1;
                 let (script, accepted, dropped) = (script.clone(), a.clone(), dropped.clone());
+                let pipelined = p.clone();
                 tokio::spawn(async move {
-                    let _ = session(socket, &script, &accepted, &dropped).await;
+                    let _ = session(socket, &script, &accepted, &dropped, &pipelined).await;
                 });
             }
         });
@@ -267,6 +273,7 @@ impl FaultServer {
             port,
             accepted,
             connections,
+            pipelined,
         }
     }
 
@@ -286,6 +293,7 @@ async fn session(
     script: &Script,
     accepted: &Mutex<HashMap<String, usize>>,
     dropped: &Mutex<Vec<String>>,
+    pipelined: &Mutex<usize>,
 ) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
@@ -303,8 +311,16 @@ async fn session(
     let mut rcpt: Vec<String> = Vec::new();
     while let Some(line) = lines.next_line().await? {
         let upper = line.to_uppercase();
+        if upper.starts_with("MAIL FROM") && lines.get_ref().buffer().starts_with(b"RCPT TO") {
+            *pipelined.lock().unwrap() += 1;
+        }
         let reply = if upper.starts_with("EHLO") {
-            "250-faults.example\r\n250-8BITMIME\r\n250 SMTPUTF8".to_owned()
+            let pipelining = if script.pipelining {
+                "250-PIPELINING\r\n"
+            } else {
+                ""
+            };
+            format!("250-faults.example\r\n{pipelining}250-8BITMIME\r\n250 SMTPUTF8")
         } else if upper.starts_with("HELO")
             || upper.starts_with("MAIL FROM")
             || upper.starts_with("RSET")
@@ -325,6 +341,8 @@ async fn session(
                 rcpt.push(address);
             }
             reply
+        } else if upper.starts_with("DATA") && rcpt.is_empty() {
+            "554 5.5.1 no valid recipients".to_owned()
         } else if upper.starts_with("DATA") {
             write.write_all(b"354 go ahead\r\n").await?;
             let cut = rcpt
