@@ -144,6 +144,8 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     let mut writer = store.writer()?;
     writer.enqueue(&run.edition.id, &rows, run.clock.now())?;
     writer.commit()?;
+    // 17 MB for 100,000 subscribers, and never read again: gone before the send loop.
+    drop(rows);
     let by_address: HashMap<&str, &Subscriber> =
         members.iter().map(|s| (s.address.as_str(), *s)).collect();
     let mut work = Vec::new();
