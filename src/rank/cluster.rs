@@ -6,24 +6,24 @@
 //! representative (source weight, then earliest) is the caller's job.
 //!
 //! How, in four steps (one submodule each):
-//! 1. [`vectors`]: each story becomes a TF-IDF vector of stemmed terms
-//!    ([`super::text`], tokenised by [`tokens`]); summary terms weigh less than
+//! 1. `vectors`: each story becomes a TF-IDF vector of stemmed terms
+//!    ([`super::text`], tokenised by `tokens`); summary terms weigh less than
 //!    title terms.
-//! 2. [`candidates`]: stories are taken in time order; an inverted index of each
+//! 2. `candidates`: stories are taken in time order; an inverted index of each
 //!    story's heaviest informative terms proposes the earlier stories inside the
 //!    time window that share one with it, and the most promising get their cosine
 //!    similarity computed, fading to nothing at the window's edge. Very common
 //!    terms propose no pairs, and every walk of the index is capped
 //!    ([`Options::indexed_terms`], [`Options::postings_budget`],
 //!    [`Options::max_postings`]), so the work grows linearly with the number of
-//!    stories. Large inputs are shared between threads ([`parallel`]), with the
+//!    stories. Large inputs are shared between threads (`parallel`), with the
 //!    same result.
-//! 3. [`linkage`]: stories with the same article URL start in one group; then the
+//! 3. `linkage`: stories with the same article URL start in one group; then the
 //!    pairs are merged from the most similar down, but two groups merge only if
 //!    their *average* similarity over all cross pairs reaches
 //!    [`Options::threshold`] (group-average linkage, which does not chain the way
 //!    single linkage does) and, by default, only if no outlet is in both.
-//! 4. [`crossing`]: groups in different scripts (English, Russian) are joined when
+//! 4. `crossing`: groups in different scripts (English, Russian) are joined when
 //!    their names and numbers match and each is the other's best match.
 
 mod candidates;

@@ -10,7 +10,7 @@
 //! - terms: lower-cased (`ё` folded to `е`), stop words and one-letter words
 //!   skipped, stemmed ([`stem`]); numbers are kept whole, since they are strong
 //!   evidence that two headlines report the same event;
-//! - keys: script-neutral keys of names and numbers ([`latin`]), to link reports of
+//! - keys: script-neutral keys of names and numbers (`latin`), to link reports of
 //!   one event in English and in Russian.
 //!
 //! Both are returned as 64-bit hashes ([`hash`]): the clustering only ever compares
@@ -35,7 +35,7 @@ impl Tokenizer {
     /// the same words to `keys`, as hashes, in text order.
     ///
     /// Terms: lower-cased, stop words and one-letter words skipped, stemmed. Keys:
-    /// every number, and the [`latin`] key of every word that looks like a name
+    /// every number, and the `latin` key of every word that looks like a name
     /// (capitalised, or inside quotation marks such as `«Зенит»`).
     pub fn tokenise(
         &mut self,

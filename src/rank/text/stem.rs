@@ -102,7 +102,7 @@ fn endings_like(word: &[u8]) -> &'static [&'static str] {
 
 /// Crude stemming in place, on the UTF-8 bytes of a lower-cased word: numbers stay
 /// whole, Cyrillic words lose one Russian ending, Latin words lose an English
-/// inflection, then every word is cut to [`MAX_STEM_CHARS`] characters.
+/// inflection, then every word is cut to `MAX_STEM_CHARS` characters.
 pub fn stem(word: &mut Vec<u8>) {
     if word.first().is_some_and(u8::is_ascii_digit) {
         return;
