@@ -148,6 +148,49 @@ async fn faults_end_as_the_rules_say_with_commands_pipelined() {
     faults_end_as_the_rules_say_with(true).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_answer_goes_to_its_own_message_when_commands_go_ahead() {
+    // One connection, PIPELINING: every message's commands follow the content of the
+    // one before. The server refuses c's content at its end: c alone fails, and the
+    // answers of a message and of the commands behind it are never mixed up.
+    let server = FaultServer::start(Script {
+        pipelining: true,
+        data_reply: HashMap::from([(
+            "c@readers.example".to_owned(),
+            "554 5.6.0 content rejected".to_owned(),
+        )]),
+        ..Default::default()
+    })
+    .await;
+    let project = fault_project(server.port, "bounce_limit = 1\nconcurrency = 1");
+    let output = pressroom_at(&project, crate::support::NOW, &["publish"]).await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    for (address, n) in [("a", 1), ("b", 1), ("c", 0), ("d", 1), ("e", 1)] {
+        assert_eq!(
+            server.accepted(&format!("{address}@readers.example")),
+            n,
+            "{address}"
+        );
+    }
+    let line = stdout(&output);
+    assert!(
+        line.contains("4 sent") && line.contains("1 failed"),
+        "{line}"
+    );
+    let store = project.store();
+    let issue = pressroom::model::IssueId::parse("morning/2026-11-27").unwrap();
+    let c = (store.deliveries(&issue).unwrap().into_iter())
+        .find(|d| d.address == "c@readers.example")
+        .unwrap();
+    assert_eq!(c.state, pressroom::store::State::Failed);
+    assert!(c.last_error.as_deref().unwrap().contains("554"), "{c:?}");
+    // b, c and d went behind the content of a, b and c; c's refusal closed that
+    // connection with d's transaction open (dropped by the server, as the counts
+    // above show), d started afresh on a second one and e went behind it.
+    assert_eq!(*server.ahead.lock().unwrap(), 4);
+    assert_eq!(*server.connections.lock().unwrap(), 2);
+}
+
 async fn faults_end_as_the_rules_say_with(pipelining: bool) {
     let script = Script {
         pipelining,
@@ -168,10 +211,16 @@ async fn faults_end_as_the_rules_say_with(pipelining: bool) {
     let project = fault_project(server.port, "bounce_limit = 1");
     let output = pressroom_at(&project, crate::support::NOW, &["publish"]).await;
     let pipelined = *server.pipelined.lock().unwrap();
+    let ahead = *server.ahead.lock().unwrap();
     if pipelining {
         assert!(pipelined >= 5, "{pipelined} transactions pipelined");
+        // Four slots take a..e; the first knows b is next and sends its commands
+        // behind a's content (c, next on the second, is refused before its content,
+        // so nothing goes ahead behind it).
+        assert_eq!(ahead, 1, "transactions sent ahead");
     } else {
         assert_eq!(pipelined, 0, "pipelined without the server's PIPELINING");
+        assert_eq!(ahead, 0, "sent ahead without the server's PIPELINING");
     }
     // Partial failure: exit 2; a, d (after a retry) and e sent; b deferred; c refused.
     assert_eq!(
@@ -307,7 +356,45 @@ async fn a_server_that_refuses_or_stalls_defers_everyone_in_bounded_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_mid_run_loses_nobody_and_repeats_only_in_flight_messages() {
     let sink = Sink::start();
-    let project = smtp_demo(sink.port, "http://127.0.0.1:8080/");
+    let messages = || {
+        (sink.messages().into_iter())
+            .map(|m| (m.to(), m.header("message-id").unwrap().to_owned()))
+            .collect()
+    };
+    crash_and_resume(sink.port, || sink.count(), messages).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_loses_nobody_when_commands_go_ahead_of_each_message() {
+    // With PIPELINING each connection sends its next message's commands behind the
+    // current content; a kill then leaves a transaction open at the server, which
+    // must never become a message, and the guarantee stays the same.
+    let server = FaultServer::start(Script {
+        pipelining: true,
+        ..Default::default()
+    })
+    .await;
+    let received = server.received.clone();
+    crash_and_resume(
+        server.port,
+        || received.lock().unwrap().len(),
+        || received.lock().unwrap().clone(),
+    )
+    .await;
+    assert!(
+        *server.ahead.lock().unwrap() > 1_000,
+        "commands were sent ahead"
+    );
+}
+
+/// Kills `publish` for 2,000 subscribers three times, then lets it finish; checks what
+/// the server received: `count` messages so far, `messages` as (recipient, Message-ID).
+async fn crash_and_resume(
+    port: u16,
+    count: impl Fn() -> usize,
+    messages: impl Fn() -> Vec<(String, String)>,
+) {
+    let project = smtp_demo(port, "http://127.0.0.1:8080/");
     write_subscribers(&project.path("subscribers.toml"), 2_000);
     let fetched = project.run(&["fetch"]);
     assert_eq!(fetched.status.code(), Some(0));
@@ -330,7 +417,7 @@ async fn a_crash_mid_run_loses_nobody_and_repeats_only_in_flight_messages() {
                 .unwrap(),
         );
         let started = std::time::Instant::now();
-        while sink.count() < stop_after && started.elapsed() < Duration::from_secs(120) {
+        while count() < stop_after && started.elapsed() < Duration::from_secs(120) {
             if child.0.try_wait().unwrap().is_some() {
                 break;
             }
@@ -350,11 +437,8 @@ async fn a_crash_mid_run_loses_nobody_and_repeats_only_in_flight_messages() {
     );
     // Every subscriber has the issue; repeats are few and carry the same Message-ID.
     let mut by_rcpt: HashMap<String, Vec<String>> = HashMap::new();
-    for message in sink.messages() {
-        by_rcpt
-            .entry(message.to())
-            .or_default()
-            .push(message.header("message-id").unwrap().to_owned());
+    for (to, message_id) in messages() {
+        by_rcpt.entry(to).or_default().push(message_id);
     }
     assert_eq!(by_rcpt.len(), 2_000, "somebody was skipped");
     let repeated: Vec<_> = by_rcpt.iter().filter(|(_, ids)| ids.len() > 1).collect();

@@ -299,6 +299,11 @@ impl Pace {
         }
     }
 
+    /// Whether no rate is set.
+    pub(super) fn unlimited(&self) -> bool {
+        self.every.is_none()
+    }
+
     pub(super) async fn wait(&self) {
         let Some(every) = self.every else { return };
         let slot = {

@@ -80,6 +80,14 @@ fn body(template: &Template, name: &str, unsubscribe_url: &str, html: bool) -> B
     )
 }
 
+/// The SMTP envelope of a message [`build`] makes from `from` to `to` (the same
+/// value as its `envelope()`), without building it.
+pub fn envelope(from: &Mailbox, to: &str) -> Option<lettre::address::Envelope> {
+    let from = from.address.as_str().parse().ok()?;
+    let to = to.parse().ok()?;
+    lettre::address::Envelope::new(Some(from), vec![to]).ok()
+}
+
 fn mailbox(m: &Mailbox) -> Result<LettreMailbox, String> {
     let address = m
         .address
@@ -235,6 +243,25 @@ mod tests {
         assert!(
             !text.contains("\r\nBcc: victim"),
             "the name reached the body with its line breaks"
+        );
+    }
+
+    #[test]
+    fn the_envelope_ahead_is_the_messages() {
+        // SMTP sends a message's commands ahead from this envelope and claims the
+        // connection with the built message's own: they must be equal.
+        let from = Mailbox {
+            name: Some("Morning Review".to_owned()),
+            address: Address::parse("review@news.example").unwrap(),
+        };
+        let message = build(&letter(&from, Some("Anna"))).unwrap();
+        assert_eq!(
+            envelope(&from, "anna@readers.example").as_ref(),
+            Some(message.envelope())
+        );
+        assert_ne!(
+            envelope(&from, "sam@readers.example").as_ref(),
+            Some(message.envelope())
         );
     }
 

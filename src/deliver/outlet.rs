@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use lettre::{
-    AsyncSendmailTransport, AsyncTransport, Message, Tokio1Executor,
+    AsyncSendmailTransport, AsyncTransport, Message, Tokio1Executor, address::Envelope,
     transport::smtp::authentication::Credentials,
 };
 
@@ -78,10 +78,17 @@ impl Outlet {
         }
     }
 
-    /// Sends one message; `file_name` names it in a folder outlet.
-    pub async fn send(&self, message: &Message, file_name: &str) -> Result<(), SendError> {
+    /// Sends one message; `file_name` names it in a folder outlet. `next`: the
+    /// envelope of the message the caller sends after it, if known (SMTP then sends its
+    /// commands ahead, see [`Smtp::send`]).
+    pub async fn send(
+        &self,
+        message: &Message,
+        file_name: &str,
+        next: Option<&Envelope>,
+    ) -> Result<(), SendError> {
         match self {
-            Outlet::Smtp(smtp) => smtp.send(message.envelope(), &message.formatted()).await,
+            Outlet::Smtp(smtp) => (smtp.send(message.envelope(), &message.formatted(), next)).await,
             Outlet::Sendmail(sendmail) => sendmail
                 .send(message.clone())
                 .await

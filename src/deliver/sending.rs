@@ -10,6 +10,7 @@
 use std::{collections::HashMap, sync::Mutex};
 
 use chrono::{DateTime, Utc};
+use lettre::address::Envelope;
 
 use super::{
     email::{Pace, Rendered, Run, Signer},
@@ -61,8 +62,18 @@ impl Context<'_> {
         let slot = || async {
             let mut outcomes = Vec::new();
             let mut unrecorded: Unrecorded = None;
-            while let Some((delivery, subscriber)) = next() {
-                outcomes.push(self.deliver(delivery, subscriber, &mut unrecorded).await);
+            // Each slot knows its next delivery before it sends the current one, so
+            // that SMTP can send the next one's commands ahead (see smtp.rs).
+            let mut upcoming = next();
+            while let Some((delivery, subscriber)) = upcoming.take() {
+                upcoming = next();
+                let ahead = (upcoming.as_ref())
+                    .filter(|_| self.pace.unlimited())
+                    .and_then(|(_, s)| message::envelope(&self.run.email.from, s.address.as_str()));
+                let outcome = self
+                    .deliver(delivery, subscriber, ahead.as_ref(), &mut unrecorded)
+                    .await;
+                outcomes.push(outcome);
             }
             if unrecorded.is_some() {
                 let _ = self.record(&mut unrecorded, None).await;
@@ -96,6 +107,7 @@ impl Context<'_> {
         &self,
         delivery: Delivery,
         subscriber: &Subscriber,
+        ahead: Option<&Envelope>,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
         let resent = delivery.state == State::Sending;
@@ -150,8 +162,11 @@ impl Context<'_> {
             if self.record(unrecorded, Some(change)).await.is_err() {
                 return Outcome::Deferred;
             }
-            let sent =
-                tokio::time::timeout(email.timeout * 3, self.outlet.send(&message, address)).await;
+            let sent = tokio::time::timeout(
+                email.timeout * 3,
+                self.outlet.send(&message, address, ahead),
+            )
+            .await;
             let error = match sent {
                 Ok(Ok(())) => {
                     *unrecorded = Some((address.to_owned(), self.run.clock.now()));

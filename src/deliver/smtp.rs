@@ -31,11 +31,10 @@ use lettre::{
         client::{AsyncSmtpConnection, TlsParameters},
         commands::{Data, Ehlo, Mail, Rcpt},
         extension::ClientId,
-        response::Response,
     },
 };
 
-use super::outlet::SendError;
+use super::outlet::{SendError, one_line};
 use crate::config::Tls;
 
 /// Reused at once if idle less than this; probed with NOOP after; closed after `STALE`.
@@ -51,6 +50,9 @@ pub struct Smtp {
     timeout: Duration,
     hello: ClientId,
     idle: Mutex<Vec<(Connection, Instant)>>,
+    /// Connections whose next message's commands were accepted, by its envelope: they
+    /// wait in DATA for that message's content.
+    primed: Mutex<Vec<(Envelope, Connection)>>,
 }
 
 /// An open connection and whether its server takes commands pipelined (RFC 2920).
@@ -76,35 +78,88 @@ impl Smtp {
             timeout,
             hello: ClientId::default(),
             idle: Mutex::new(Vec::new()),
+            primed: Mutex::new(Vec::new()),
         }
     }
 
     /// Sends one formatted message. On failure the connection is closed, never reused.
-    pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
-        let mut connection = match self.reuse().await {
-            Some(connection) => connection,
-            None => self.connect().await?,
+    ///
+    /// `next`: the envelope of the message this caller sends next, if it knows it.
+    /// Its MAIL, RCPT and DATA then follow this message's content in the same write, so
+    /// that a message costs one round trip, not two; the connection waits in DATA for
+    /// that message's content, which [`Smtp::send`] writes when it comes (nothing is
+    /// delivered before it). A primed connection nobody claims is closed without
+    /// content by [`Smtp::close`], and the server drops the unfinished transaction.
+    pub async fn send(
+        &self,
+        envelope: &Envelope,
+        message: &[u8],
+        next: Option<&Envelope>,
+    ) -> Result<(), SendError> {
+        let plain_message = std::str::from_utf8(message).is_ok_and(|t| plain(t, envelope));
+        let claimed = match self.claim(envelope) {
+            Some(connection) if plain_message => Some(connection),
+            // Its MAIL went out without 8BITMIME: the message starts afresh.
+            Some(connection) => {
+                discard(connection);
+                None
+            }
+            None => None,
         };
-        match transaction(&mut connection, envelope, message).await {
-            Ok(_) => {
+        let (mut connection, primed) = match claimed {
+            Some(connection) => (connection, true),
+            None => match self.reuse().await {
+                Some(connection) => (connection, false),
+                None => (self.connect().await?, false),
+            },
+        };
+        match transaction(&mut connection, envelope, message, primed, next).await {
+            Ok(None) => {
                 self.lock().push((connection, Instant::now()));
                 Ok(())
             }
+            Ok(Some(Ok(()))) => {
+                let next = next.expect("answers only for a next envelope").clone();
+                self.lock_primed().push((next, connection));
+                Ok(())
+            }
+            Ok(Some(Err(error))) => {
+                // This message went through; the next one's commands did not: it
+                // starts afresh on another connection, and meets the refusal itself.
+                tracing::debug!(error = %one_line(&error), "commands sent ahead refused");
+                discard(connection);
+                Ok(())
+            }
             Err(error) => {
-                // As lettre does after a failed transaction: QUIT and close (after a
-                // pipelined one, answers may still be unread: never reuse it).
-                connection.smtp.abort().await;
+                // Answers may still be unread, or the server may wait in DATA: never
+                // reused, closed without QUIT.
+                discard(connection);
                 Err(classify(&error))
             }
         }
     }
 
-    /// Says QUIT on every idle connection.
+    /// Says QUIT on every idle connection, and closes the primed ones unused.
     pub async fn close(&self) {
+        let primed = std::mem::take(&mut *self.lock_primed());
+        primed
+            .into_iter()
+            .for_each(|(_, connection)| discard(connection));
         let idle = std::mem::take(&mut *self.lock());
         for (mut connection, _) in idle {
             let _ = tokio::time::timeout(self.timeout, connection.smtp.quit()).await;
         }
+    }
+
+    /// The connection primed for `envelope`, if there is one.
+    fn claim(&self, envelope: &Envelope) -> Option<Connection> {
+        let mut primed = self.lock_primed();
+        let at = primed.iter().position(|(e, _)| e == envelope)?;
+        Some(primed.swap_remove(at).1)
+    }
+
+    fn lock_primed(&self) -> std::sync::MutexGuard<'_, Vec<(Envelope, Connection)>> {
+        self.primed.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Connection, Instant)>> {
@@ -126,7 +181,7 @@ impl Smtp {
             {
                 return Some(connection);
             }
-            connection.smtp.abort().await;
+            let _ = tokio::time::timeout(self.timeout, connection.smtp.abort()).await;
         }
     }
 
@@ -200,57 +255,109 @@ impl Smtp {
 /// single cost of a message (13 % of the delivery bench's profile), and waits for each
 /// command's answer before the next: where the server offers PIPELINING (RFC 2920),
 /// MAIL, RCPT and DATA go out together and their answers are read in order, one round
-/// trip instead of three. A message that is not plain ASCII, or an envelope that needs
-/// SMTPUTF8, takes lettre's path, which checks the server's extensions for them.
+/// trip instead of three.
+///
+/// `primed`: the commands already went out behind the previous message (see
+/// [`Smtp::send`]) and were accepted; only the content is left. `next`: the envelope
+/// of the message to come on this connection, whose commands then follow this content
+/// in the same write (RFC 2920 allows content to open a group); their answers are
+/// returned beside this message's.
+///
+/// A message that is not plain ASCII, or an envelope that needs SMTPUTF8, takes
+/// lettre's path, which checks the server's extensions for them (never primed).
 async fn transaction(
     connection: &mut Connection,
     envelope: &Envelope,
     message: &[u8],
-) -> Result<Response, lettre::transport::smtp::Error> {
+    primed: bool,
+    next: Option<&Envelope>,
+) -> Result<Option<Result<(), SmtpError>>, SmtpError> {
     let pipelining = connection.pipelining;
     let connection = &mut connection.smtp;
-    let Ok(text) = std::str::from_utf8(message) else {
-        return connection.send(envelope, message).await;
+    // A primed connection comes only with a plain message (see `Smtp::send`).
+    let text = match std::str::from_utf8(message) {
+        Ok(text) if primed || plain(text, envelope) => text,
+        _ => return connection.send(envelope, message).await.map(|_| None),
     };
-    let ascii = |address: &lettre::Address| AsRef::<str>::as_ref(address).is_ascii();
-    if !text.is_ascii() || !envelope.from().is_none_or(ascii) || !envelope.to().iter().all(ascii) {
-        return connection.send(envelope, message).await;
-    }
-    let mail = Mail::new(envelope.from().cloned(), Vec::new());
-    let rcpts: Vec<Rcpt> = envelope
-        .to()
-        .iter()
-        .map(|to| Rcpt::new(to.clone(), Vec::new()))
-        .collect();
-    if pipelining {
-        // Every answer is read, so that the first refusal is the one reported (a 550
-        // at RCPT, not the 554 that DATA then gets); any refusal ends the connection.
-        let mut first_error = connection.command(Pipelined(&mail, &rcpts)).await.err();
-        for _ in 0..rcpts.len() + 1 {
-            if let Err(error) = connection.read_response().await {
-                first_error.get_or_insert(error);
+    if !primed {
+        if pipelining {
+            let commands = Commands::new(envelope);
+            let mail = connection.command(Pipelined(&commands)).await.map(|_| ());
+            answers(connection, mail, &commands).await?;
+        } else {
+            connection
+                .command(Mail::new(envelope.from().cloned(), Vec::new()))
+                .await?;
+            for to in envelope.to() {
+                connection
+                    .command(Rcpt::new(to.clone(), Vec::new()))
+                    .await?;
             }
+            connection.command(Data).await?;
         }
-        if let Some(error) = first_error {
-            return Err(error);
-        }
-    } else {
-        connection.command(mail).await?;
-        for rcpt in rcpts {
-            connection.command(rcpt).await?;
-        }
-        connection.command(Data).await?;
     }
-    connection.command(Content(text)).await
+    let next = next
+        .filter(|next| pipelining && plain("", next))
+        .map(Commands::new);
+    let Some(commands) = next else {
+        return connection.command(Content(text, None)).await.map(|_| None);
+    };
+    // `command` reads the content's answer; the next MAIL's is the first to read here.
+    connection.command(Content(text, Some(&commands))).await?;
+    let mail = connection.read_response().await.map(|_| ());
+    Ok(Some(answers(connection, mail, &commands).await))
+}
+
+/// Whether `text` and the addresses of `envelope` are plain ASCII.
+fn plain(text: &str, envelope: &Envelope) -> bool {
+    let ascii = |address: &lettre::Address| AsRef::<str>::as_ref(address).is_ascii();
+    text.is_ascii() && envelope.from().is_none_or(ascii) && envelope.to().iter().all(ascii)
+}
+
+type SmtpError = lettre::transport::smtp::Error;
+
+/// MAIL, every RCPT and DATA of one envelope.
+struct Commands {
+    mail: Mail,
+    rcpts: Vec<Rcpt>,
+}
+
+impl Commands {
+    fn new(envelope: &Envelope) -> Commands {
+        Commands {
+            mail: Mail::new(envelope.from().cloned(), Vec::new()),
+            rcpts: (envelope.to().iter())
+                .map(|to| Rcpt::new(to.clone(), Vec::new()))
+                .collect(),
+        }
+    }
+}
+
+/// Reads the answers to pipelined `commands` after MAIL's, already read as `mail`:
+/// one per RCPT, then DATA's. Every answer is read, so that the first refusal is the
+/// one reported (a 550 at RCPT, not the 554 that DATA then gets); after a refusal the
+/// connection is not reused.
+async fn answers(
+    connection: &mut AsyncSmtpConnection,
+    mail: Result<(), SmtpError>,
+    commands: &Commands,
+) -> Result<(), SmtpError> {
+    let mut first_error = mail.err();
+    for _ in 0..commands.rcpts.len() + 1 {
+        if let Err(error) = connection.read_response().await {
+            first_error.get_or_insert(error);
+        }
+    }
+    first_error.map_or(Ok(()), Err)
 }
 
 /// MAIL, every RCPT and DATA written at once; `command` reads MAIL's answer.
-struct Pipelined<'a>(&'a Mail, &'a [Rcpt]);
+struct Pipelined<'a>(&'a Commands);
 
 impl std::fmt::Display for Pipelined<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)?;
-        for rcpt in self.1 {
+        write!(f, "{}", self.0.mail)?;
+        for rcpt in &self.0.rcpts {
             write!(f, "{rcpt}")?;
         }
         write!(f, "{Data}")
@@ -259,7 +366,7 @@ impl std::fmt::Display for Pipelined<'_> {
 
 /// A message's content as DATA sends it (RFC 5321 4.5.2): a `.` that starts a line is
 /// doubled, and `CRLF . CRLF` ends it (after a CRLF of its own, as lettre writes it).
-struct Content<'a>(&'a str);
+struct Content<'a>(&'a str, Option<&'a Commands>);
 
 impl std::fmt::Display for Content<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -281,13 +388,24 @@ impl std::fmt::Display for Content<'_> {
             from = at + 1;
         }
         f.write_str(&text[written..])?;
-        f.write_str("\r\n.\r\n")
+        f.write_str("\r\n.\r\n")?;
+        match self.1 {
+            Some(commands) => write!(f, "{}", Pipelined(commands)),
+            None => Ok(()),
+        }
     }
+}
+
+/// Closes a connection whose state is not known to be clean (after a refusal, or
+/// waiting in DATA for content that will not come) without QUIT, whose answer might
+/// never come: the server drops an unfinished transaction when the connection closes.
+fn discard(connection: Connection) {
+    drop(connection);
 }
 
 /// A 5xx is permanent; everything else (4xx, network, TLS, timeouts) temporary.
 fn classify(error: &lettre::transport::smtp::Error) -> SendError {
-    let reason = super::outlet::one_line(error);
+    let reason = one_line(error);
     if error.is_permanent() {
         SendError::Permanent(reason)
     } else {
@@ -311,7 +429,7 @@ mod tests {
             (".a\r\n\r\n.", "..a\r\n\r\n..\r\n.\r\n"),
         ];
         for (message, wire) in cases {
-            assert_eq!(Content(message).to_string(), wire, "{message:?}");
+            assert_eq!(Content(message, None).to_string(), wire, "{message:?}");
         }
     }
 }

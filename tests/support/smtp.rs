@@ -235,6 +235,9 @@ pub struct Script {
     pub delay: Option<Duration>,
     /// Offer PIPELINING (RFC 2920).
     pub pipelining: bool,
+    /// Recipient → the reply to the end of its message's content (e.g. "554 5.6.0
+    /// content rejected"); the message is then not accepted.
+    pub data_reply: HashMap<String, String>,
 }
 
 /// A scriptable SMTP server on 127.0.0.1; counts what it accepts.
@@ -247,6 +250,10 @@ pub struct FaultServer {
     pub connections: Arc<Mutex<usize>>,
     /// Transactions whose RCPT arrived together with MAIL (pipelined).
     pub pipelined: Arc<Mutex<usize>>,
+    /// Transactions whose MAIL arrived together with the end of the message before.
+    pub ahead: Arc<Mutex<usize>>,
+    /// Every message accepted: (recipient, Message-ID).
+    pub received: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl FaultServer {
@@ -257,15 +264,23 @@ impl FaultServer {
         let accepted = Arc::new(Mutex::new(HashMap::new()));
         let connections = Arc::new(Mutex::new(0));
         let pipelined = Arc::new(Mutex::new(0));
+        let ahead = Arc::new(Mutex::new(0));
+        let received = Arc::new(Mutex::new(Vec::new()));
         let dropped = Arc::new(Mutex::new(Vec::<String>::new()));
-        let (a, c, p) = (accepted.clone(), connections.clone(), pipelined.clone());
+        let counters = Counters {
+            accepted: accepted.clone(),
+            dropped,
+            pipelined: pipelined.clone(),
+            ahead: ahead.clone(),
+            received: received.clone(),
+        };
+        let c = connections.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 *c.lock().unwrap() += 1;
-                let (script, accepted, dropped) = (script.clone(), a.clone(), dropped.clone());
-                let pipelined = p.clone();
+                let (script, counters) = (script.clone(), counters.clone());
                 tokio::spawn(async move {
-                    let _ = session(socket, &script, &accepted, &dropped, &pipelined).await;
+                    let _ = session(socket, &script, &counters).await;
                 });
             }
         });
@@ -274,6 +289,8 @@ impl FaultServer {
             accepted,
             connections,
             pipelined,
+            ahead,
+            received,
         }
     }
 
@@ -288,13 +305,28 @@ impl FaultServer {
     }
 }
 
+/// What a fault server's sessions record.
+#[derive(Clone)]
+struct Counters {
+    accepted: Arc<Mutex<HashMap<String, usize>>>,
+    dropped: Arc<Mutex<Vec<String>>>,
+    pipelined: Arc<Mutex<usize>>,
+    ahead: Arc<Mutex<usize>>,
+    received: Arc<Mutex<Vec<(String, String)>>>,
+}
+
 async fn session(
     socket: tokio::net::TcpStream,
     script: &Script,
-    accepted: &Mutex<HashMap<String, usize>>,
-    dropped: &Mutex<Vec<String>>,
-    pipelined: &Mutex<usize>,
+    counters: &Counters,
 ) -> std::io::Result<()> {
+    let Counters {
+        accepted,
+        dropped,
+        pipelined,
+        ahead,
+        received,
+    } = counters;
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     if script.stall {
@@ -354,16 +386,37 @@ async fn session(
                 let _ = lines.next_line().await?;
                 return Ok(()); // hang up mid-DATA
             }
-            while let Some(data) = lines.next_line().await? {
+            let mut message_id = String::new();
+            loop {
+                let Some(data) = lines.next_line().await? else {
+                    return Ok(()); // closed before the end of the content: dropped
+                };
                 if data == "." {
+                    if lines.get_ref().buffer().starts_with(b"MAIL FROM") {
+                        *ahead.lock().unwrap() += 1;
+                    }
                     break;
+                }
+                if message_id.is_empty()
+                    && let Some(id) = data.strip_prefix("Message-ID: ")
+                {
+                    message_id = id.trim().to_owned();
                 }
             }
             if let Some(delay) = script.delay {
                 tokio::time::sleep(delay).await;
             }
+            if let Some(reply) = rcpt.iter().find_map(|r| script.data_reply.get(r)) {
+                rcpt.clear();
+                write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+                continue;
+            }
             let mut map = accepted.lock().unwrap();
             for r in rcpt.drain(..) {
+                received
+                    .lock()
+                    .unwrap()
+                    .push((r.clone(), message_id.clone()));
                 *map.entry(r).or_default() += 1;
             }
             "250 2.0.0 queued".to_owned()
