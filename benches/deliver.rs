@@ -16,18 +16,22 @@
 //! messages) and `PRESSROOM_BENCH_WRAP`, a command put in front of the publishing
 //! binary, e.g. `perf record -g --`.
 
-// These live in benches/deliver/ (and the feed generator in benches/fetch/) so that
-// cargo does not take them for benches of their own.
+// These live in benches/deliver/ (the feed generator in benches/fetch/, the shared
+// helpers in benches/common/) so that cargo does not take them for benches of their
+// own.
 #[path = "fetch/feeds.rs"]
 mod feeds;
 #[path = "deliver/postfix.rs"]
 mod postfix;
 #[path = "deliver/project.rs"]
 mod project;
+#[path = "common/stats.rs"]
+mod stats;
 
 use std::{path::Path, process::Command, time::Instant};
 
 use chrono::{DateTime, Utc};
+use stats::{knob, load_average, median};
 
 /// The instant every run pretends it is (`--now`).
 const NOW: &str = "2026-11-27T06:00:00Z";
@@ -266,27 +270,4 @@ fn print_table(
             "MISSED"
         }
     );
-}
-
-fn median(values: impl Iterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = values.collect();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }

@@ -12,12 +12,15 @@
 //! `PRESSROOM_BENCH_ITEMS` (50), `PRESSROOM_BENCH_RUNS` (3), and `PRESSROOM_BENCH_WRAP`,
 //! a command put in front of the binary, e.g. `valgrind --tool=massif`.
 
-// The crate root's modules resolve beside it; these live in benches/fetch/ so that
-// cargo does not take them for benches of their own.
+// The crate root's modules resolve beside it; these live in benches/fetch/ (and the
+// helpers shared with the deliver bench in benches/common/) so that cargo does not
+// take them for benches of their own.
 #[path = "fetch/feeds.rs"]
 mod feeds;
 #[path = "fetch/server.rs"]
 mod server;
+#[path = "common/stats.rs"]
+mod stats;
 
 use std::{
     path::Path,
@@ -26,6 +29,7 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
+use stats::{knob, load_average, median};
 
 /// The instant every run pretends it is (`--now`).
 const NOW: &str = "2026-11-27T06:00:00Z";
@@ -214,27 +218,4 @@ fn row(name: &str, feeds: usize, runs: &[Measure], target: Duration) {
         target.as_secs_f64(),
         if met { "met" } else { "MISSED" }
     );
-}
-
-fn median(values: impl Iterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = values.collect();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
