@@ -18,8 +18,9 @@
 //! which `email.rs` enforces); a connection comes back only after a message went
 //! through, one idle for a while is probed with NOOP first, as lettre's pool does.
 
+mod transaction;
+
 use std::{
-    fmt::Write as _,
     sync::Mutex,
     time::{Duration, Instant},
 };
@@ -29,11 +30,12 @@ use lettre::{
     transport::smtp::{
         authentication::{Credentials, DEFAULT_MECHANISMS},
         client::{AsyncSmtpConnection, TlsParameters},
-        commands::{Data, Ehlo, Mail, Rcpt},
+        commands::Ehlo,
         extension::ClientId,
     },
 };
 
+use self::transaction::{plain, transaction};
 use super::outlet::{SendError, one_line};
 use crate::config::Tls;
 
@@ -249,153 +251,6 @@ impl Smtp {
     }
 }
 
-/// One message's transaction: MAIL, RCPT, DATA with lettre's commands, then the
-/// content through [`Content`]. lettre's own `send` does the same, but makes the
-/// content transparent a byte at a time into a second copy, which was the largest
-/// single cost of a message (13 % of the delivery bench's profile), and waits for each
-/// command's answer before the next: where the server offers PIPELINING (RFC 2920),
-/// MAIL, RCPT and DATA go out together and their answers are read in order, one round
-/// trip instead of three.
-///
-/// `primed`: the commands already went out behind the previous message (see
-/// [`Smtp::send`]) and were accepted; only the content is left. `next`: the envelope
-/// of the message to come on this connection, whose commands then follow this content
-/// in the same write (RFC 2920 allows content to open a group); their answers are
-/// returned beside this message's.
-///
-/// A message that is not plain ASCII, or an envelope that needs SMTPUTF8, takes
-/// lettre's path, which checks the server's extensions for them (never primed).
-async fn transaction(
-    connection: &mut Connection,
-    envelope: &Envelope,
-    message: &[u8],
-    primed: bool,
-    next: Option<&Envelope>,
-) -> Result<Option<Result<(), SmtpError>>, SmtpError> {
-    let pipelining = connection.pipelining;
-    let connection = &mut connection.smtp;
-    // A primed connection comes only with a plain message (see `Smtp::send`).
-    let text = match std::str::from_utf8(message) {
-        Ok(text) if primed || plain(text, envelope) => text,
-        _ => return connection.send(envelope, message).await.map(|_| None),
-    };
-    if !primed {
-        if pipelining {
-            let commands = Commands::new(envelope);
-            let mail = connection.command(Pipelined(&commands)).await.map(|_| ());
-            answers(connection, mail, &commands).await?;
-        } else {
-            connection
-                .command(Mail::new(envelope.from().cloned(), Vec::new()))
-                .await?;
-            for to in envelope.to() {
-                connection
-                    .command(Rcpt::new(to.clone(), Vec::new()))
-                    .await?;
-            }
-            connection.command(Data).await?;
-        }
-    }
-    let next = next
-        .filter(|next| pipelining && plain("", next))
-        .map(Commands::new);
-    let Some(commands) = next else {
-        return connection.command(Content(text, None)).await.map(|_| None);
-    };
-    // `command` reads the content's answer; the next MAIL's is the first to read here.
-    connection.command(Content(text, Some(&commands))).await?;
-    let mail = connection.read_response().await.map(|_| ());
-    Ok(Some(answers(connection, mail, &commands).await))
-}
-
-/// Whether `text` and the addresses of `envelope` are plain ASCII.
-fn plain(text: &str, envelope: &Envelope) -> bool {
-    let ascii = |address: &lettre::Address| AsRef::<str>::as_ref(address).is_ascii();
-    text.is_ascii() && envelope.from().is_none_or(ascii) && envelope.to().iter().all(ascii)
-}
-
-type SmtpError = lettre::transport::smtp::Error;
-
-/// MAIL, every RCPT and DATA of one envelope.
-struct Commands {
-    mail: Mail,
-    rcpts: Vec<Rcpt>,
-}
-
-impl Commands {
-    fn new(envelope: &Envelope) -> Commands {
-        Commands {
-            mail: Mail::new(envelope.from().cloned(), Vec::new()),
-            rcpts: (envelope.to().iter())
-                .map(|to| Rcpt::new(to.clone(), Vec::new()))
-                .collect(),
-        }
-    }
-}
-
-/// Reads the answers to pipelined `commands` after MAIL's, already read as `mail`:
-/// one per RCPT, then DATA's. Every answer is read, so that the first refusal is the
-/// one reported (a 550 at RCPT, not the 554 that DATA then gets); after a refusal the
-/// connection is not reused.
-async fn answers(
-    connection: &mut AsyncSmtpConnection,
-    mail: Result<(), SmtpError>,
-    commands: &Commands,
-) -> Result<(), SmtpError> {
-    let mut first_error = mail.err();
-    for _ in 0..commands.rcpts.len() + 1 {
-        if let Err(error) = connection.read_response().await {
-            first_error.get_or_insert(error);
-        }
-    }
-    first_error.map_or(Ok(()), Err)
-}
-
-/// MAIL, every RCPT and DATA written at once; `command` reads MAIL's answer.
-struct Pipelined<'a>(&'a Commands);
-
-impl std::fmt::Display for Pipelined<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.mail)?;
-        for rcpt in &self.0.rcpts {
-            write!(f, "{rcpt}")?;
-        }
-        write!(f, "{Data}")
-    }
-}
-
-/// A message's content as DATA sends it (RFC 5321 4.5.2): a `.` that starts a line is
-/// doubled, and `CRLF . CRLF` ends it (after a CRLF of its own, as lettre writes it).
-struct Content<'a>(&'a str, Option<&'a Commands>);
-
-impl std::fmt::Display for Content<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = self.0;
-        let bytes = text.as_bytes();
-        if text.starts_with('.') {
-            f.write_char('.')?;
-        }
-        // From line end to line end (a one-byte search), not for "\r\n." (a slower
-        // substring search: 7 % of a run's time).
-        let (mut written, mut from) = (0, 0);
-        while let Some(i) = text[from..].find('\n') {
-            let at = from + i;
-            if at > 0 && bytes[at - 1] == b'\r' && bytes.get(at + 1) == Some(&b'.') {
-                f.write_str(&text[written..=at])?;
-                f.write_char('.')?;
-                written = at + 1;
-            }
-            from = at + 1;
-        }
-        f.write_str(&text[written..])?;
-        f.write_str("\r\n.\r\n")?;
-        match self.1 {
-            Some(commands) => write!(f, "{}", Pipelined(commands)),
-            None => Ok(()),
-        }
-    }
-}
-
 /// Closes a connection whose state is not known to be clean (after a refusal, or
 /// waiting in DATA for content that will not come) without QUIT, whose answer might
 /// never come: the server drops an unfinished transaction when the connection closes.
@@ -410,26 +265,5 @@ fn classify(error: &lettre::transport::smtp::Error) -> SendError {
         SendError::Permanent(reason)
     } else {
         SendError::Temporary(reason)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Content;
-
-    #[test]
-    fn content_doubles_leading_dots_and_ends_with_a_lone_dot() {
-        let cases = [
-            ("", "\r\n.\r\n"),
-            (".", "..\r\n.\r\n"),
-            ("a\r\n.b\r\n", "a\r\n..b\r\n\r\n.\r\n"),
-            ("a\r\n..\r\n.\r\n", "a\r\n...\r\n..\r\n\r\n.\r\n"),
-            // Only a dot after CRLF starts a line; a bare LF or CR does not.
-            ("a\n.b\r.c. d", "a\n.b\r.c. d\r\n.\r\n"),
-            (".a\r\n\r\n.", "..a\r\n\r\n..\r\n.\r\n"),
-        ];
-        for (message, wire) in cases {
-            assert_eq!(Content(message, None).to_string(), wire, "{message:?}");
-        }
     }
 }
