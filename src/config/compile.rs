@@ -90,7 +90,7 @@ pub fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
     // The subscribers file is checked only once the configuration it refers to is sound.
     let subscribers = match &email {
         Some(email) => {
-            super::email::subscribers(&email.subscribers_file, &sections, &editions, &site)?
+            super::subscribers::subscribers(&email.subscribers_file, &sections, &editions, &site)?
         }
         None => Vec::new(),
     };

@@ -1,9 +1,7 @@
-//! `[email]` and the subscribers file, compiled: transport, limits, unsubscribe
-//! settings, and every subscriber checked (address, sections, editions, format, time
-//! zone, duplicates), each problem with its line in the subscribers file.
+//! `[email]` compiled: transport, limits, unsubscribe settings (the subscribers file
+//! it names is read by `config::subscribers`).
 
 use std::{
-    collections::HashSet,
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -11,12 +9,10 @@ use std::{
 use toml::Spanned;
 
 use super::{
-    Address, ConfigErrors, Dkim, EditionPlan, EmailPlan, Format, Mailbox, Problems, Secret,
-    Section, Site, Subscriber, Tls, Transport,
-    compile::{count, duration, section, slug},
-    raw::{RawEmail, RawSubscriber},
+    Address, Dkim, EmailPlan, Mailbox, Problems, Secret, Site, Tls, Transport,
+    compile::{count, duration},
+    raw::RawEmail,
 };
-use crate::model::{EditionId, SectionId};
 
 /// Default subject template.
 pub const DEFAULT_SUBJECT: &str = "{{issue.title}}: {{issue.date}}";
@@ -228,185 +224,4 @@ fn is_loopback(host: &str) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// Subscribers in one part of the file, when it is read in parts.
-const SUBSCRIBERS_PER_PART: usize = 1_000;
-
-/// Reads and checks the subscribers file.
-///
-/// A long file is read a thousand `[[subscribers]]` tables at a time: toml's document
-/// of 100,000 subscribers at once took 330 MB, more than the rest of a run to all of
-/// them. Cutting the text before a `[[subscribers]]` line changes nothing in what it
-/// means, unless the line is inside a multi-line string; then the part before the cut
-/// has an unterminated string and fails to parse, and the file is read again as one,
-/// so that its problems are reported exactly as they are.
-pub(super) fn subscribers(
-    file: &Path,
-    sections: &[Section],
-    editions: &[EditionPlan],
-    site: &Site,
-) -> Result<Vec<Subscriber>, ConfigErrors> {
-    let text = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) => {
-            let mut p = Problems::new(file, "");
-            p.general("", format!("cannot read the subscribers file: {e}"));
-            return Err(p.into_errors());
-        }
-    };
-    let known = Known {
-        sections: sections.iter().map(|s| s.id.clone()).collect(),
-        editions: editions.iter().map(|e| &e.id).collect(),
-        site,
-    };
-    let parts = parts(&text, SUBSCRIBERS_PER_PART);
-    let mut p = Problems::new(file, &text);
-    let mut list = read(&mut p, &parts, &known);
-    if list.is_none() && parts.len() > 1 {
-        p = Problems::new(file, &text);
-        let whole = 0..text.len();
-        list = read(&mut p, std::slice::from_ref(&whole), &known);
-    }
-    match list {
-        Some(list) if p.is_empty() => Ok(list),
-        _ => Err(p.into_errors()),
-    }
-}
-
-/// What subscribers may choose from.
-struct Known<'a> {
-    sections: HashSet<SectionId>,
-    editions: HashSet<&'a EditionId>,
-    site: &'a Site,
-}
-
-/// The byte ranges of `text` to parse one by one: cut before every `per_part`-th
-/// `[[subscribers]]` line after the first.
-fn parts(text: &str, per_part: usize) -> Vec<std::ops::Range<usize>> {
-    let mut cuts = vec![0];
-    let mut tables = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let header = line.trim();
-        let header = header.split_once('#').map_or(header, |(h, _)| h.trim_end());
-        if header == "[[subscribers]]" {
-            if tables > 0 && tables % per_part == 0 {
-                cuts.push(offset);
-            }
-            tables += 1;
-        }
-        offset += line.len();
-    }
-    cuts.push(text.len());
-    cuts.windows(2).map(|w| w[0]..w[1]).collect()
-}
-
-/// Reads the subscribers in `parts` of the text; `None` if a part fails to parse.
-fn read(
-    p: &mut Problems<'_>,
-    parts: &[std::ops::Range<usize>],
-    known: &Known<'_>,
-) -> Option<Vec<Subscriber>> {
-    let mut seen = HashSet::new();
-    let mut list = Vec::new();
-    let mut first = 0;
-    for part in parts {
-        let doc = p.parse_part(part.clone())?;
-        for (key, value) in doc.get_ref().iter() {
-            let name: &str = key.get_ref();
-            match name {
-                "subscribers" => {
-                    let raw = p.deserialize_each_from::<RawSubscriber>(name, value, first);
-                    first += value.get_ref().as_array().map_or(0, |a| a.len());
-                    for (i, s) in raw {
-                        list.extend(subscriber(p, i, s, known, &mut seen));
-                    }
-                }
-                _ => p.at(
-                    key.span(),
-                    name,
-                    "unknown key; expected [[subscribers]] tables",
-                ),
-            }
-        }
-    }
-    Some(list)
-}
-
-/// Checks subscriber `i`; `None` when its address is unusable (the problem is recorded).
-fn subscriber(
-    p: &mut Problems<'_>,
-    i: usize,
-    s: RawSubscriber,
-    known: &Known<'_>,
-    seen: &mut HashSet<Address>,
-) -> Option<Subscriber> {
-    let key = format!("subscribers[{i}]");
-    let address = Address::parse(s.email.get_ref())
-        .map_err(|e| p.on(&s.email, format!("{key}.email"), e))
-        .ok();
-    if let Some(address) = &address
-        && !seen.insert(address.clone())
-    {
-        p.on(
-            &s.email,
-            format!("{key}.email"),
-            format!("{address} is listed twice"),
-        );
-    }
-    let chosen = s.sections.as_ref().map(|list| {
-        list.iter()
-            .filter_map(|v| section(p, &format!("{key}.sections"), v, &known.sections))
-            .collect::<Vec<_>>()
-    });
-    let editions_chosen = s.editions.as_ref().map(|list| {
-        list.iter()
-            .filter_map(|v| {
-                let id = slug(p, &format!("{key}.editions"), v, EditionId::parse)?;
-                if known.editions.contains(&id) {
-                    Some(id)
-                } else {
-                    p.on(
-                        v,
-                        format!("{key}.editions"),
-                        format!("no edition \"{id}\" is configured"),
-                    );
-                    None
-                }
-            })
-            .collect::<Vec<_>>()
-    });
-    let format = match s.format.as_ref().map(|f| f.get_ref().as_str()) {
-        None | Some("html") => Format::Html,
-        Some("text") => Format::Text,
-        Some(other) => {
-            let at = s.format.as_ref().expect("present");
-            p.on(
-                at,
-                format!("{key}.format"),
-                format!("unknown {other:?}; expected \"html\" or \"text\""),
-            );
-            Format::Html
-        }
-    };
-    let time_zone = match &s.time_zone {
-        None => known.site.time_zone,
-        Some(v) => v.get_ref().parse().unwrap_or_else(|_| {
-            p.on(
-                v,
-                format!("{key}.time_zone"),
-                format!("unknown time zone {:?}", v.get_ref()),
-            );
-            known.site.time_zone
-        }),
-    };
-    Some(Subscriber {
-        address: address?,
-        name: s.name.filter(|n| !n.trim().is_empty()),
-        sections: chosen,
-        editions: editions_chosen,
-        format,
-        time_zone,
-    })
 }

@@ -13,6 +13,7 @@ pub mod email;
 pub mod opml;
 mod problems;
 pub mod raw;
+mod subscribers;
 
 use std::{
     collections::BTreeMap,
