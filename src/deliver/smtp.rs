@@ -35,7 +35,7 @@ use lettre::{
     },
 };
 
-use self::transaction::{plain, transaction};
+use self::transaction::{plain_text, transaction};
 use super::outlet::{SendError, one_line};
 use crate::config::Tls;
 
@@ -98,9 +98,9 @@ impl Smtp {
         message: &[u8],
         next: Option<&Envelope>,
     ) -> Result<(), SendError> {
-        let plain_message = std::str::from_utf8(message).is_ok_and(|t| plain(t, envelope));
+        let text = plain_text(message, envelope);
         let claimed = match self.claim(envelope) {
-            Some(connection) if plain_message => Some(connection),
+            Some(connection) if text.is_some() => Some(connection),
             // Its MAIL went out without 8BITMIME: the message starts afresh.
             Some(connection) => {
                 discard(connection);
@@ -115,7 +115,7 @@ impl Smtp {
                 None => (self.connect().await?, false),
             },
         };
-        match transaction(&mut connection, envelope, message, primed, next).await {
+        match transaction(&mut connection, envelope, message, text, primed, next).await {
             Ok(None) => {
                 self.lock().push((connection, Instant::now()));
                 Ok(())

@@ -30,19 +30,21 @@ use super::Connection;
 ///
 /// A message that is not plain ASCII, or an envelope that needs SMTPUTF8, takes
 /// lettre's path, which checks the server's extensions for them (never primed).
+///
+/// `text`: the message as [`plain_text`] found it (`None` for lettre's path).
 pub(super) async fn transaction(
     connection: &mut Connection,
     envelope: &Envelope,
     message: &[u8],
+    text: Option<&str>,
     primed: bool,
     next: Option<&Envelope>,
 ) -> Result<Option<Result<(), SmtpError>>, SmtpError> {
     let pipelining = connection.pipelining;
     let connection = &mut connection.smtp;
-    // A primed connection comes only with a plain message (see `Smtp::send`).
-    let text = match std::str::from_utf8(message) {
-        Ok(text) if primed || plain(text, envelope) => text,
-        _ => return connection.send(envelope, message).await.map(|_| None),
+    // A primed connection comes only with plain text (see `Smtp::send`).
+    let Some(text) = text else {
+        return connection.send(envelope, message).await.map(|_| None);
     };
     if !primed {
         if pipelining {
@@ -73,8 +75,14 @@ pub(super) async fn transaction(
     Ok(Some(answers(connection, mail, &commands).await))
 }
 
+/// `message` as text, if it and the addresses of `envelope` are plain ASCII.
+pub(super) fn plain_text<'m>(message: &'m [u8], envelope: &Envelope) -> Option<&'m str> {
+    let text = std::str::from_utf8(message).ok()?;
+    plain(text, envelope).then_some(text)
+}
+
 /// Whether `text` and the addresses of `envelope` are plain ASCII.
-pub(super) fn plain(text: &str, envelope: &Envelope) -> bool {
+fn plain(text: &str, envelope: &Envelope) -> bool {
     let ascii = |address: &lettre::Address| AsRef::<str>::as_ref(address).is_ascii();
     text.is_ascii() && envelope.from().is_none_or(ascii) && envelope.to().iter().all(ascii)
 }
