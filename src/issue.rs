@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::{
     config::{EditionPlan, Plan},
-    model::{Edition, EditionId, IssueId},
+    model::{EditionId, Issue, IssueId},
     rank,
     store::{Store, StoreError},
 };
@@ -63,7 +63,7 @@ pub fn assemble(
     store: &Store,
     id: IssueId,
     now: DateTime<Utc>,
-) -> Result<Edition, StoreError> {
+) -> Result<Issue, StoreError> {
     let window = Duration::from_std(edition.window).unwrap_or(Duration::days(1));
     let stories = store.stories_since(now - window)?;
     let snapshots = store.snapshots_between(now - window, now)?;

@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md): [`ingest`] (feeds and
 //! most-read signals → stories and snapshots) → [`store`] (SQLite) → [`rank`]
-//! (cluster, score, select: an [`model::Edition`]) → [`render`] (Handlebars) →
+//! (cluster, score, select: an [`model::Issue`]) → [`render`] (Handlebars) →
 //! [`deliver`] (email through the outbox, feeds, archive). [`publish`] runs them for
 //! one issue; [`daemon`] runs them on [`schedule`]s. [`config`] compiles
 //! `pressroom.toml` into a typed [`config::Plan`]; [`time`] is the one door through

@@ -23,7 +23,7 @@ use crate::{
     config::{Format, Plan},
     ingest::normalise::canonical_url,
     issue,
-    model::{Edition, Override, OverrideAction},
+    model::{Issue, Override, OverrideAction},
     rank::explain,
     render::{Renderer, view},
     store::Store,
@@ -83,7 +83,7 @@ impl<E: std::fmt::Display> From<E> for Failed {
 /// Everything a page shows, built on a blocking thread (SQLite, rendering).
 struct Built {
     plan: Plan,
-    edition: Edition,
+    edition: Issue,
     renderer: Renderer,
     store: Store,
 }
@@ -250,7 +250,7 @@ async fn set_override(
     Ok(Redirect::to(&back))
 }
 
-fn explain_table(edition: &Edition, slug: &str) -> String {
+fn explain_table(edition: &Issue, slug: &str) -> String {
     let mut html = String::from(
         "<h2>Ranking</h2><table id=\"explain\"><thead><tr><th>position</th><th>title</th><th>outlet</th><th>score</th><th>recency</th><th>most read</th><th>outlets</th><th>note</th><th></th></tr></thead><tbody>",
     );
@@ -277,7 +277,7 @@ fn explain_table(edition: &Edition, slug: &str) -> String {
     html
 }
 
-fn buttons(edition: &Edition, slug: &str, url: &str) -> String {
+fn buttons(edition: &Issue, slug: &str, url: &str) -> String {
     let form = |action: &str, label: &str| {
         format!(
             "<form method=\"post\" action=\"/override\"><input type=\"hidden\" name=\"edition\" value=\"{e}\"><input type=\"hidden\" name=\"audience\" value=\"{a}\"><input type=\"hidden\" name=\"url\" value=\"{u}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><button type=\"submit\" class=\"{action}\">{label}</button></form>",

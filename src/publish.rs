@@ -17,7 +17,7 @@ use crate::{
     },
     ingest::{self, IngestError, IngestReport},
     issue,
-    model::{Edition, IssueId},
+    model::{Issue, IssueId},
     render::{RenderError, Renderer},
     store::{Store, StoreError},
     time::Clock,
@@ -164,7 +164,7 @@ fn build(
     edition_plan: &crate::config::EditionPlan,
     clock: &Clock,
     date: Option<chrono::NaiveDate>,
-) -> Result<(Edition, bool), StoreError> {
+) -> Result<(Issue, bool), StoreError> {
     let now = clock.now();
     let mut id = issue::issue_at(plan, edition_plan, now);
     if let Some(date) = date {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use pressroom::{
     deliver::{archive, feeds, files::TEMP_MARK, web},
     issue,
-    model::{Edition, Pick},
+    model::{Issue, Pick},
     render::{Renderer, view},
 };
 
@@ -24,7 +24,7 @@ pub(crate) const INSTANTS: [&str; 3] = ["2026-11-26T15:00:00Z", NOW, "2026-11-28
 
 /// The demo, fetched at the test clock, with the issues of `morning` at `instants`
 /// frozen in its store (oldest first).
-pub(crate) fn demo_with_issues(project: Project, instants: &[&str]) -> (Project, Vec<Edition>) {
+pub(crate) fn demo_with_issues(project: Project, instants: &[&str]) -> (Project, Vec<Issue>) {
     let output = project.run(&["fetch"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let issues = instants.iter().map(|at| freeze_at(&project, at)).collect();
@@ -32,7 +32,7 @@ pub(crate) fn demo_with_issues(project: Project, instants: &[&str]) -> (Project,
 }
 
 /// Builds and freezes the `morning` issue at `at`, as `publish` does.
-fn freeze_at(project: &Project, at: &str) -> Edition {
+fn freeze_at(project: &Project, at: &str) -> Issue {
     let plan = project.plan();
     let mut store = project.store();
     let edition = &plan.editions[0];
@@ -46,7 +46,7 @@ fn freeze_at(project: &Project, at: &str) -> Edition {
 }
 
 /// Writes the web outlets after each issue, as each `publish` would; returns the files.
-pub(crate) fn deliver_each(project: &Project, issues: &[Edition]) -> Vec<PathBuf> {
+pub(crate) fn deliver_each(project: &Project, issues: &[Issue]) -> Vec<PathBuf> {
     let plan = project.plan();
     let renderer = Renderer::new(plan.site.templates.as_deref()).expect("templates");
     let store = project.store();
@@ -93,7 +93,7 @@ fn the_digest_feeds_carry_one_entry_per_issue_with_stable_ids() {
     let (project, issues) = demo_with_issues(Project::demo(), &INSTANTS);
     let written = deliver_each(&project, &issues);
     let base = project.plan().site.base_url.to_string();
-    let newest_first: Vec<&Edition> = issues.iter().rev().collect();
+    let newest_first: Vec<&Issue> = issues.iter().rev().collect();
     let [rss, atom, json] = feed_files(&project, "morning");
     assert!(written.contains(&rss) && written.contains(&atom) && written.contains(&json));
     for path in [&rss, &atom, &json] {

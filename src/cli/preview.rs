@@ -12,7 +12,7 @@ use crate::{
     config::{Address, EditionPlan, Plan, Subscriber},
     deliver::feeds,
     issue,
-    model::{Edition, IssueSummary},
+    model::{Issue, IssueSummary},
     rank::explain,
     render::{self, Audience, Renderer, view},
     store::Store,
@@ -176,7 +176,7 @@ fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
 /// Renders every template against the sample issue, for `check`; returns a summary.
 pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
-    let sample: Edition = render::sample::edition();
+    let sample: Issue = render::sample::edition();
     let site = site(plan);
     let everything = Audience {
         sections: None,

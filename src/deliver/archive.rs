@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::{DeliverError, feeds, files};
 use crate::{
     config::Plan,
-    model::{Edition, IssueId, IssueSummary},
+    model::{Issue, IssueId, IssueSummary},
     render::{
         Audience, Renderer,
         view::{self, IndexedEdition, Site},
@@ -35,7 +35,7 @@ pub fn index_path(output: &Path) -> PathBuf {
 pub fn write(
     plan: &Plan,
     renderer: &Renderer,
-    issue: &Edition,
+    issue: &Issue,
     all: &[IssueSummary],
 ) -> Result<Vec<PathBuf>, DeliverError> {
     let page = write_page(plan, renderer, issue)?;
@@ -53,7 +53,7 @@ pub fn write(
 pub fn write_page(
     plan: &Plan,
     renderer: &Renderer,
-    issue: &Edition,
+    issue: &Issue,
 ) -> Result<PathBuf, DeliverError> {
     let audience = Audience {
         sections: None,

@@ -25,7 +25,7 @@ use super::{
 use crate::{
     audience,
     config::{EditionPlan, EmailPlan, Format, Plan, Subscriber},
-    model::Edition,
+    model::Issue,
     render::{RenderError, Renderer, view},
     store::{State, Store, StoreError},
     time::Clock,
@@ -79,7 +79,7 @@ pub struct Run<'a> {
     /// The edition.
     pub edition_plan: &'a EditionPlan,
     /// The frozen issue.
-    pub edition: &'a Edition,
+    pub edition: &'a Issue,
     /// The templates.
     pub renderer: &'a Renderer,
     /// The clock.

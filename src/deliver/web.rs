@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::{DeliverError, archive, feeds};
 use crate::{
     config::Plan,
-    model::{Edition, IssueSummary},
+    model::{Issue, IssueSummary},
     render::Renderer,
     store::Store,
 };
@@ -20,7 +20,7 @@ pub fn write(
     plan: &Plan,
     renderer: &Renderer,
     store: &Store,
-    issue: &Edition,
+    issue: &Issue,
 ) -> Result<Vec<PathBuf>, DeliverError> {
     let summaries = store.issue_summaries()?;
     let mut files = archive::write(plan, renderer, issue, &summaries)?;

@@ -4,10 +4,10 @@
 //! These are pressroom's own types. Foreign types (feed-rs entries, SQL rows, lettre
 //! messages) are converted at the border of the stage that owns them and never
 //! appear here. Identifiers are "parsed, not validated": once a [`SectionId`] or
-//! [`SourceId`] exists, it is a well-formed slug. [`Edition`] (in `edition.rs`) is one
+//! [`SourceId`] exists, it is a well-formed slug. [`Issue`] (in `issue.rs`) is one
 //! issue of the digest as the rank stage built it.
 
-mod edition;
+mod issue;
 
 use std::fmt;
 
@@ -92,8 +92,8 @@ slug_id!(
     "signal"
 );
 
-pub use edition::{
-    AlsoIn, Edition, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
+pub use issue::{
+    AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
     SectionBlock,
 };
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Edition, Pick, Placed};
+use crate::model::{Issue, Pick, Placed};
 
 /// One line of the table.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -37,7 +37,7 @@ pub struct Row {
 }
 
 /// The rows of `edition`: picks in reading order, then what was left out.
-pub fn rows(edition: &Edition) -> Vec<Row> {
+pub fn rows(edition: &Issue) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut push = |block: &str, picks: &[Pick]| {
         for (i, pick) in picks.iter().enumerate() {

@@ -1,4 +1,4 @@
-//! Rank: the stories of an issue's window → an [`Edition`].
+//! Rank: the stories of an issue's window → an [`Issue`].
 //!
 //! Pure: data in, data out, no I/O and no clock reads (the caller passes `now`, the
 //! stories, the snapshots, what earlier issues sent and the editor's overrides).
@@ -22,7 +22,7 @@ use self::{
 };
 use crate::{
     config::{EditionPlan, Plan},
-    model::{Edition, IssueId, LeftOut, Override, SignalSnapshot, Story},
+    model::{Issue, IssueId, LeftOut, Override, SignalSnapshot, Story},
     store::Sent,
 };
 
@@ -47,7 +47,7 @@ pub struct Input<'a> {
 }
 
 /// Builds the issue described by `input`.
-pub fn build(input: &Input<'_>) -> Edition {
+pub fn build(input: &Input<'_>) -> Issue {
     let window_start =
         input.now - chrono::Duration::from_std(input.edition.window).unwrap_or_default();
     let mut left_out = Vec::new();

@@ -17,7 +17,7 @@ use super::{
     group::{Group, Ranked},
     left,
 };
-use crate::model::{Edition, IssueId, LeftOut, OverrideAction, Pick, Placed, SectionBlock};
+use crate::model::{Issue, IssueId, LeftOut, OverrideAction, Pick, Placed, SectionBlock};
 
 /// Near misses kept per section.
 const NEAR_MISSES: usize = 3;
@@ -33,11 +33,7 @@ struct Pool<'r> {
     taken: Vec<bool>,
 }
 
-pub(super) fn select(
-    input: &Input<'_>,
-    ranked: &Ranked<'_>,
-    left_out: &mut Vec<LeftOut>,
-) -> Edition {
+pub(super) fn select(input: &Input<'_>, ranked: &Ranked<'_>, left_out: &mut Vec<LeftOut>) -> Issue {
     let mut pool = pool(input, ranked, left_out);
     let lead = block(
         input,
@@ -80,7 +76,7 @@ pub(super) fn select(
         });
     }
     let most_read = most_read_block(input, ranked, &mut pool, input.edition.most_read);
-    Edition {
+    Issue {
         id: input.issue.clone(),
         title: input.edition.title.clone(),
         built_at: input.now,

@@ -8,7 +8,7 @@ use super::{Input, build};
 use crate::{
     config::{self, EditionPlan, Plan},
     model::{
-        Edition, EditionId, IssueId, Measure, Override, OverrideAction, SectionId, SignalEntry,
+        EditionId, Issue, IssueId, Measure, Override, OverrideAction, SectionId, SignalEntry,
         SignalId, SignalSnapshot, SourceId, Story, StoryId,
     },
     store::Sent,
@@ -109,7 +109,7 @@ fn run(
     snapshots: &[SignalSnapshot],
     sent: &Sent,
     overrides: &[Override],
-) -> Edition {
+) -> Issue {
     build(&Input {
         plan,
         edition,
@@ -131,7 +131,7 @@ fn everything(plan: &Plan) -> EditionPlan {
     edition
 }
 
-fn position(edition: &Edition, id: &str) -> usize {
+fn position(edition: &Issue, id: &str) -> usize {
     edition.sections[0]
         .picks
         .iter()

@@ -1,4 +1,4 @@
-//! Render: an [`Edition`](crate::model::Edition) → HTML and text, through Handlebars.
+//! Render: an [`Issue`](crate::model::Issue) → HTML and text, through Handlebars.
 //!
 //! Pure: no I/O once built, no clock reads (dates come from the view). The built-in
 //! templates in `templates/` are embedded in the binary; a configured folder overrides

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::model::{
-    AlsoIn, Edition, EditionId, Image, IssueId, Pick, Placed, Score, SectionBlock, SectionId,
+    AlsoIn, EditionId, Image, Issue, IssueId, Pick, Placed, Score, SectionBlock, SectionId,
     SourceId, Story, StoryId,
 };
 
@@ -67,13 +67,13 @@ fn story(n: u32, section: &str, with_everything: bool) -> Pick {
 }
 
 /// The sample issue (sections "politics" and "sport").
-pub fn edition() -> Edition {
+pub fn edition() -> Issue {
     let block = |id: &str, title: &str, base: u32| SectionBlock {
         id: SectionId::parse(id).expect("valid"),
         title: title.to_owned(),
         picks: vec![story(base, id, true), story(base + 1, id, false)],
     };
-    Edition {
+    Issue {
         id: IssueId {
             edition: EditionId::parse("sample").expect("valid"),
             date: NaiveDate::from_ymd_opt(2026, 11, 27).expect("valid"),

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use super::{Audience, Email, GMAIL_CLIP, Renderer, Site, TEXT_WIDTH, sample, view, wrap};
-use crate::model::{Edition, IssueSummary, Pick};
+use crate::model::{Issue, IssueSummary, Pick};
 
 mod hostile;
 
@@ -27,7 +27,7 @@ fn site() -> Site {
 }
 
 /// Renders `edition` for readers of every section in Moscow time.
-fn render(edition: &Edition) -> Rendered {
+fn render(edition: &Issue) -> Rendered {
     let audience = Audience {
         sections: None,
         time_zone: chrono_tz::Europe::Moscow,
@@ -44,7 +44,7 @@ fn render(edition: &Edition) -> Rendered {
 }
 
 /// Every pick of the issue, all blocks together.
-fn picks_mut(edition: &mut Edition) -> impl Iterator<Item = &mut Pick> {
+fn picks_mut(edition: &mut Issue) -> impl Iterator<Item = &mut Pick> {
     let sections = edition.sections.iter_mut().flat_map(|s| s.picks.iter_mut());
     edition
         .lead
@@ -55,7 +55,7 @@ fn picks_mut(edition: &mut Edition) -> impl Iterator<Item = &mut Pick> {
 
 /// The links the text part must carry whole: every story's, and "also in" links
 /// outside the "Most read" list (which names only the stories).
-fn text_urls(edition: &Edition) -> Vec<String> {
+fn text_urls(edition: &Issue) -> Vec<String> {
     let sections = edition.sections.iter().flat_map(|s| s.picks.iter());
     let blocks = edition.lead.iter().chain(sections);
     let also = blocks
@@ -109,7 +109,7 @@ fn the_sample_issue_matches_its_golden_files() {
 /// The sample issue scaled to the demo: three lead stories, seven sections of five,
 /// five most read; every story with an image, three topics, two other outlets, a
 /// long headline, a full excerpt and a long URL.
-fn full() -> Edition {
+fn full() -> Issue {
     let mut edition = sample::edition();
     let model = edition.lead[0].clone();
     let excerpt = "The council approved the plan after a long night of talks; ".repeat(5);

@@ -1,11 +1,11 @@
-//! View models: what templates see. Built from an [`Edition`] for one audience;
+//! View models: what templates see. Built from an [`Issue`] for one audience;
 //! templates never see domain types, so renaming a field of `Story` cannot silently
 //! break a template, and every string a template prints is prepared here.
 
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::model::{Edition, IssueId, Pick, SectionId};
+use crate::model::{Issue, IssueId, Pick, SectionId};
 
 mod archive;
 pub use archive::{
@@ -181,7 +181,7 @@ pub struct Site {
 pub const IMAGE_WIDTH: u32 = 560;
 
 /// The view of `edition` for `audience`.
-pub fn issue(edition: &Edition, audience: &Audience, site: &Site) -> IssueView {
+pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
     let wanted = |id: &SectionId| audience.sections.as_ref().is_none_or(|s| s.contains(id));
     let lead: Vec<StoryView> = edition
         .lead
@@ -255,7 +255,7 @@ pub fn permalink(base_url: &str, id: &IssueId) -> String {
     format!("{base_url}{id}/")
 }
 
-fn story(pick: &Pick, edition: &Edition, position: usize) -> StoryView {
+fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
     let s = &pick.story;
     let section = edition
         .sections

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, Writer};
 use crate::{
-    model::{Edition, EditionId, IssueId, IssueSummary, Override, OverrideAction, StoryId},
+    model::{EditionId, Issue, IssueId, IssueSummary, Override, OverrideAction, StoryId},
     time::{from_unix, to_unix},
 };
 
@@ -23,7 +23,7 @@ pub struct Sent {
 
 impl Store {
     /// The frozen issue `id`, if it was built.
-    pub fn issue(&self, id: &IssueId) -> Result<Option<Edition>, StoreError> {
+    pub fn issue(&self, id: &IssueId) -> Result<Option<Issue>, StoreError> {
         let body: Option<String> = self
             .conn
             .query_row(
@@ -58,7 +58,7 @@ impl Store {
     }
 
     /// The last `n` issues of `edition`, newest first (what its feeds carry).
-    pub fn recent_issues(&self, edition: &EditionId, n: usize) -> Result<Vec<Edition>, StoreError> {
+    pub fn recent_issues(&self, edition: &EditionId, n: usize) -> Result<Vec<Issue>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT body FROM issues WHERE edition = ?1 ORDER BY date DESC, built_at DESC LIMIT ?2",
         )?;
@@ -174,7 +174,7 @@ impl Store {
 impl Writer<'_> {
     /// Freezes `edition` unless an issue with its id exists; returns the issue as
     /// stored (the existing one wins: an issue is built once).
-    pub fn freeze(&mut self, edition: &Edition) -> Result<Edition, StoreError> {
+    pub fn freeze(&mut self, edition: &Issue) -> Result<Issue, StoreError> {
         let id = edition.id.to_string();
         let existing: Option<String> = self
             .tx

@@ -74,7 +74,7 @@ const MIGRATIONS: &[&str] = &[
         edition   TEXT NOT NULL,
         date      TEXT NOT NULL,             -- local date, YYYY-MM-DD
         built_at  INTEGER NOT NULL,
-        body      TEXT NOT NULL              -- the Edition, as JSON
+        body      TEXT NOT NULL              -- the Issue, as JSON
     ) WITHOUT ROWID;
     CREATE INDEX issues_by_edition ON issues(edition, date);
 

@@ -21,7 +21,7 @@ use chrono_tz::Tz;
 use super::{DeliverError, files};
 use crate::{
     config::{EditionPlan, Plan},
-    model::{Edition, EditionId, Pick, SectionId},
+    model::{EditionId, Issue, Pick, SectionId},
     render::{
         Audience, Renderer,
         view::{self, FeedLinks, Site},
@@ -67,9 +67,9 @@ pub fn write(
     plan: &Plan,
     renderer: &Renderer,
     edition: &EditionPlan,
-    recent: &[Edition],
+    recent: &[Issue],
 ) -> Result<Vec<PathBuf>, DeliverError> {
-    let mut issues: Vec<&Edition> = recent
+    let mut issues: Vec<&Issue> = recent
         .iter()
         .filter(|e| e.id.edition == edition.id)
         .collect();
@@ -139,7 +139,7 @@ struct Entry {
     categories: Vec<String>,
 }
 
-/// "Site: Edition", or just one of them when they are the same.
+/// "Site: Issue", or just one of them when they are the same.
 fn feed_title(site: &str, part: &str) -> String {
     if site == part {
         site.to_owned()
@@ -153,7 +153,7 @@ fn digest(
     site: &Site,
     renderer: &Renderer,
     edition: &EditionPlan,
-    issues: &[&Edition],
+    issues: &[&Issue],
     updated: DateTime<Utc>,
 ) -> Result<Feed, DeliverError> {
     let audience = everyone(plan.site.time_zone);
@@ -192,7 +192,7 @@ fn section_feed(
     site: &Site,
     edition: &EditionPlan,
     section: &SectionId,
-    issues: &[&Edition],
+    issues: &[&Issue],
     updated: DateTime<Utc>,
 ) -> Feed {
     let heading = plan
@@ -226,7 +226,7 @@ fn section_feed(
 /// that lead the issue, the section's own, and those of it in "Most read" (as a
 /// reader of that section alone gets them by email). Never the "also in" versions.
 pub fn section_picks<'e>(
-    issue: &'e Edition,
+    issue: &'e Issue,
     section: &'e SectionId,
 ) -> impl Iterator<Item = &'e Pick> {
     let of_section = move |p: &&Pick| p.story.section.as_ref() == Some(section);

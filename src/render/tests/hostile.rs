@@ -5,7 +5,7 @@
 use scraper::{Html, Selector};
 
 use super::{picks_mut, render, sample, view};
-use crate::model::Edition;
+use crate::model::Issue;
 
 /// Feed text that tries to become markup, script, a link or a template.
 const MARKUP: &[&str] = &[
@@ -23,7 +23,7 @@ const PLACEHOLDERS: &str = "[[pressroom:unsubscribe]] [[pressroom:name]]";
 /// The sample issue with a payload in every string that came from a feed, and
 /// markup in those from the configuration. Stories without a link, and one "also
 /// in" without one, are titled "Unlinked" so that tests can find them.
-pub(super) fn edition() -> Edition {
+pub(super) fn edition() -> Issue {
     let markup = MARKUP.join(" ");
     let payload = format!("{markup} {PLACEHOLDERS}");
     let mut edition = sample::edition();

@@ -133,7 +133,7 @@ pub struct LeftOut {
 
 /// An issue of the digest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Edition {
+pub struct Issue {
     /// Which issue.
     pub id: IssueId,
     /// The edition's title, e.g. "Morning Review".
@@ -152,7 +152,7 @@ pub struct Edition {
     pub left_out: Vec<LeftOut>,
 }
 
-impl Edition {
+impl Issue {
     /// Every pick in reading order: lead, sections, most read.
     pub fn picks(&self) -> impl Iterator<Item = &Pick> {
         self.lead
@@ -185,7 +185,7 @@ pub struct IssueSummary {
 
 impl IssueSummary {
     /// The summary of `edition` (what the store computes in SQL, for a loaded issue).
-    pub fn of(edition: &Edition) -> Self {
+    pub fn of(edition: &Issue) -> Self {
         IssueSummary {
             id: edition.id.clone(),
             title: edition.title.clone(),
