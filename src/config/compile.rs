@@ -16,11 +16,13 @@ use super::{
     ranking::{self, Ranking, RawRanking},
     retention::{self, RawRetention},
     sections::{self, RawSection},
-    signals::{self, RawSignal},
+    signals,
     site::{self, RawSite},
     sources::{self, RawSource},
     subscribers,
 };
+use toml::{Spanned, de::DeValue};
+
 use crate::model::SectionId;
 
 const TOP_KEYS: &str =
@@ -28,13 +30,14 @@ const TOP_KEYS: &str =
 
 /// The file as deserialized, before values are checked.
 #[derive(Default)]
-struct RawDoc {
+struct RawDoc<'t> {
     site: Option<RawSite>,
     fetch: Option<RawFetch>,
     retention: Option<RawRetention>,
     sections: Vec<(usize, RawSection)>,
     sources: Vec<(usize, RawSource)>,
-    signals: Vec<(usize, RawSignal)>,
+    /// Kept as TOML: a signal's keys depend on its kind.
+    signals: Option<Spanned<DeValue<'t>>>,
     ranking: Option<RawRanking>,
     editions: Vec<(usize, RawEdition)>,
     email: Option<RawEmail>,
@@ -56,7 +59,7 @@ pub(super) fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
             "retention" => raw.retention = p.deserialize(name, value),
             "sections" => raw.sections = p.deserialize_each(name, value),
             "sources" => raw.sources = p.deserialize_each(name, value),
-            "signals" => raw.signals = p.deserialize_each(name, value),
+            "signals" => raw.signals = Some(value.clone()),
             "ranking" => raw.ranking = p.deserialize(name, value),
             "editions" => raw.editions = p.deserialize_each(name, value),
             "email" => raw.email = p.deserialize(name, value),
@@ -75,7 +78,7 @@ pub(super) fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
     let sections = sections::compile(&mut p, raw.sections);
     let known: HashSet<SectionId> = sections.iter().map(|s| s.id.clone()).collect();
     let sources = sources::compile(&mut p, raw.sources, &known, &fetch, &root);
-    let signals = signals::compile(&mut p, raw.signals, &fetch, &root);
+    let signals = signals::compile(&mut p, raw.signals.as_ref(), &fetch, &root);
     let ranking = ranking::compile(&mut p, "ranking", raw.ranking.as_ref(), &Ranking::default());
     let editions = editions::compile(&mut p, raw.editions, &sections, &ranking, &site);
     let email = raw

@@ -46,7 +46,7 @@ pub use self::{
     ranking::Ranking,
     retention::Retention,
     sections::Section,
-    signals::{Signal, SignalKind},
+    signals::Signal,
     site::Site,
     sources::{BasicAuth, Placement, Source},
     subscribers::{Format, Subscriber},

@@ -1,19 +1,26 @@
-//! `[[signals]]`: the most-read lists to read, each of one kind.
+//! `[[signals]]`: the most-read lists to read. The keys every signal has are here;
+//! the rest of a table are the options of its kind, which the kind itself (in
+//! `ingest::signals`) declares and checks. An option of another kind, or a key no kind
+//! takes, is a problem at its line.
 
 use std::{collections::HashSet, path::Path, time::Duration};
 
-use serde::Deserialize;
-use toml::Spanned;
+use serde::{Deserialize, de::DeserializeOwned};
+use toml::{Spanned, de::DeValue};
 
 use super::{
-    check::{duration, location, slug},
+    check::{alternatives, duration, location, slug},
     fetch::FetchLimits,
     problems::Problems,
     values::Location,
 };
-use crate::model::SignalId;
+use crate::{
+    ingest::signals::{ReadOptions, SignalKind, keys},
+    model::SignalId,
+};
 
-/// `[[signals]]`: one "most read" source.
+/// `[[signals]]`: one "most read" source. Besides these keys, a table holds the
+/// options of its kind (see `ingest/signals/<kind>.rs`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSignal {
@@ -25,45 +32,8 @@ pub struct RawSignal {
     pub kind: Spanned<String>,
     /// Where to read it: "https://…", "http://…" or "file://PATH".
     pub url: Spanned<String>,
-    /// CSS selector of the most-read links, most read first (kind "html").
-    pub selector: Option<Spanned<String>>,
-    /// JSON pointer to the array of entries, e.g. "/data/rows" (kind "json").
-    /// Default: the document itself.
-    pub pointer: Option<String>,
-    /// Field or column holding the URL (kinds "json" and "csv"). Default "url".
-    pub url_field: Option<String>,
-    /// Field or column holding the view count (kinds "json" and "csv"). Default "views".
-    pub views_field: Option<String>,
     /// Read this signal at most this often, e.g. "30m". Default: `fetch.interval`.
     pub interval: Option<Spanned<String>>,
-}
-
-/// What a most-read signal's URL serves.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SignalKind {
-    /// A most-read feed: its order is the rank.
-    Feed,
-    /// An HTML page: `selector` picks the most-read links, most read first.
-    Html {
-        /// The CSS selector (checked to parse when the plan was compiled).
-        selector: String,
-    },
-    /// A JSON analytics export: URL and views per entry.
-    Json {
-        /// JSON pointer to the array of entries ("" for the document itself).
-        pointer: String,
-        /// Field with the URL.
-        url_field: String,
-        /// Field with the view count.
-        views_field: String,
-    },
-    /// A CSV analytics export with a header row.
-    Csv {
-        /// Column with the URL.
-        url_field: String,
-        /// Column with the view count.
-        views_field: String,
-    },
 }
 
 /// One most-read source.
@@ -71,7 +41,7 @@ pub enum SignalKind {
 pub struct Signal {
     /// The identifier its snapshots are kept under.
     pub id: SignalId,
-    /// What it serves.
+    /// What it serves, with the kind's options.
     pub kind: SignalKind,
     /// Where it is read from.
     pub location: Location,
@@ -79,35 +49,40 @@ pub struct Signal {
     pub interval: Duration,
 }
 
-/// Checks the `[[signals]]` tables.
-pub(super) fn compile(
-    p: &mut Problems<'_>,
-    raw: Vec<(usize, RawSignal)>,
+/// Checks the `[[signals]]` array, `value` as written.
+pub(super) fn compile<'t>(
+    p: &mut Problems<'t>,
+    value: Option<&Spanned<DeValue<'t>>>,
     fetch: &FetchLimits,
     root: &Path,
 ) -> Vec<Signal> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let Some(items) = value.get_ref().as_array() else {
+        p.on(value, "signals", "expected an array of tables ([[...]])");
+        return Vec::new();
+    };
     let mut seen = HashSet::new();
     let mut signals = Vec::new();
-    for (i, signal) in raw {
+    for (i, item) in items.iter().enumerate() {
         let key = format!("signals[{i}]");
-        let id = slug(p, &format!("{key}.id"), &signal.id, SignalId::parse);
+        let common = keys::<RawSignal>();
+        let raw: Option<RawSignal> = p.deserialize(&key, &only(item, |k| common.contains(&k)));
+        let kind = kind(p, &key, item, raw.as_ref().map(|r| &r.kind));
+        let Some(raw) = raw else { continue };
+        let id = slug(p, &format!("{key}.id"), &raw.id, SignalId::parse);
         if let Some(id) = &id
             && !seen.insert(id.clone())
         {
             p.on(
-                &signal.id,
+                &raw.id,
                 format!("{key}.id"),
                 format!("signal \"{id}\" is defined twice"),
             );
         }
-        let location = location(p, &format!("{key}.url"), &signal.url, root);
-        let kind = signal_kind(p, &key, &signal);
-        let interval = duration(
-            p,
-            &format!("{key}.interval"),
-            &signal.interval,
-            fetch.interval,
-        );
+        let location = location(p, &format!("{key}.url"), &raw.url, root);
+        let interval = duration(p, &format!("{key}.interval"), &raw.interval, fetch.interval);
         if let (Some(id), Some(location), Some(kind)) = (id, location, kind) {
             signals.push(Signal {
                 id,
@@ -120,63 +95,123 @@ pub(super) fn compile(
     signals
 }
 
-fn signal_kind(p: &mut Problems<'_>, key: &str, signal: &RawSignal) -> Option<SignalKind> {
-    let url_field = || signal.url_field.clone().unwrap_or_else(|| "url".to_owned());
-    let views_field = || {
-        signal
-            .views_field
-            .clone()
-            .unwrap_or_else(|| "views".to_owned())
-    };
-    let kind = match signal.kind.get_ref().as_str() {
-        "feed" => SignalKind::Feed,
-        "html" => {
-            let Some(selector) = &signal.selector else {
-                p.on(
-                    &signal.kind,
-                    format!("{key}.selector"),
-                    "kind \"html\" needs a `selector`",
-                );
-                return None;
-            };
-            if let Err(e) = scraper::Selector::parse(selector.get_ref()) {
-                p.on(
-                    selector,
-                    format!("{key}.selector"),
-                    format!("not a CSS selector: {e}"),
-                );
-                return None;
-            }
-            SignalKind::Html {
-                selector: selector.get_ref().clone(),
-            }
-        }
-        "json" => SignalKind::Json {
-            pointer: signal.pointer.clone().unwrap_or_default(),
-            url_field: url_field(),
-            views_field: views_field(),
-        },
-        "csv" => SignalKind::Csv {
-            url_field: url_field(),
-            views_field: views_field(),
-        },
-        other => {
-            p.on(
-                &signal.kind,
-                format!("{key}.kind"),
-                format!("unknown kind {other:?}; expected \"feed\", \"html\", \"json\" or \"csv\""),
-            );
-            return None;
+/// The kind of the signal table `item`, its options checked: every key that is not
+/// one of [`RawSignal`]'s must be an option of this kind. `written` is the kind as
+/// read with the common keys; when those could not be read, the options are still
+/// checked against the kind in the table, if it is a string.
+fn kind<'t>(
+    p: &mut Problems<'t>,
+    key: &str,
+    item: &Spanned<DeValue<'t>>,
+    written: Option<&Spanned<String>>,
+) -> Option<SignalKind> {
+    let table = item.get_ref().as_table()?;
+    let common = keys::<RawSignal>();
+    let (name, at) = match written {
+        Some(kind) => (kind.get_ref().as_str(), kind.span()),
+        None => {
+            let kind = table.get("kind")?;
+            (kind.get_ref().as_str()?, kind.span())
         }
     };
-    if let Some(selector) = &signal.selector
-        && !matches!(kind, SignalKind::Html { .. })
-    {
-        p.on(
-            selector,
-            format!("{key}.selector"),
-            "only kind \"html\" takes a `selector`",
-        );
+    let takes = SignalKind::options(name);
+    let mut bad = Vec::new();
+    for (option, value) in table.iter() {
+        let option: &str = option.get_ref();
+        if common.contains(&option) || takes.is_some_and(|t| t.contains(&option)) {
+            continue;
+        }
+        bad.push(option.to_owned());
+        let owners: Vec<&str> = SignalKind::NAMES
+            .iter()
+            .copied()
+            .filter(|k| SignalKind::options(k).is_some_and(|t| t.contains(&option)))
+            .collect();
+        let message = match (owners.is_empty(), takes) {
+            (false, Some(_)) => format!(
+                "`{option}` is an option of kind {}, not of {name:?}",
+                alternatives(&owners)
+            ),
+            // With an unknown kind, only a key no kind takes is worth a word.
+            (false, None) => continue,
+            (true, takes) => {
+                let expected: Vec<&str> =
+                    common.iter().chain(takes.unwrap_or(&[])).copied().collect();
+                unknown_field(option, &expected)
+            }
+        };
+        let span = table
+            .get_key_value(option)
+            .map_or(value.span(), |(k, _)| k.span());
+        p.at(span, format!("{key}.{option}"), message);
     }
-    Some(kind)
+    if takes.is_none() {
+        p.at(
+            at.clone(),
+            format!("{key}.kind"),
+            format!(
+                "unknown kind {name:?}; expected {}",
+                alternatives(SignalKind::NAMES)
+            ),
+        );
+        return None;
+    }
+    let options = only(item, |k| {
+        !common.contains(&k) && !bad.iter().any(|b| b == k)
+    });
+    let read = Options {
+        p,
+        key,
+        options: &options,
+    };
+    match SignalKind::compile(name, read)? {
+        Ok(kind) => Some(kind),
+        Err(problem) => {
+            let at = table.get(problem.option).map_or(at, |v| v.span());
+            p.at(at, format!("{key}.{}", problem.option), problem.message);
+            None
+        }
+    }
+}
+
+/// serde's words for a key a table does not take.
+fn unknown_field(field: &str, expected: &[&str]) -> String {
+    let quoted: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.as_slice() {
+        [] => format!("unknown field `{field}`, there are no fields"),
+        [one] => format!("unknown field `{field}`, expected {one}"),
+        many => format!(
+            "unknown field `{field}`, expected one of {}",
+            many.join(", ")
+        ),
+    }
+}
+
+/// The table `item` with only the keys that `keep` keeps (spans untouched).
+fn only<'t>(item: &Spanned<DeValue<'t>>, keep: impl Fn(&str) -> bool) -> Spanned<DeValue<'t>> {
+    let mut view = item.clone();
+    if let DeValue::Table(table) = view.get_mut() {
+        let doomed: Vec<String> = table
+            .iter()
+            .map(|(k, _)| k.get_ref().to_string())
+            .filter(|k| !keep(k))
+            .collect();
+        for k in doomed {
+            table.remove(k.as_str());
+        }
+    }
+    view
+}
+
+/// A kind's options, read from the table through the usual problem machinery.
+struct Options<'a, 't> {
+    p: &'a mut Problems<'t>,
+    key: &'a str,
+    options: &'a Spanned<DeValue<'t>>,
+}
+
+impl ReadOptions for Options<'_, '_> {
+    fn read<T: DeserializeOwned>(self) -> Option<T> {
+        self.p.deserialize(self.key, self.options)
+    }
 }
