@@ -75,8 +75,9 @@ pub struct RawEmail {
     pub timeout: Option<Spanned<String>>,
     /// Permanent failures (hard bounces) after which an address is suppressed. Default 2.
     pub bounce_limit: Option<Spanned<i64>>,
-    /// Name of the environment variable holding the secret that signs unsubscribe links.
-    /// Default "PRESSROOM_UNSUBSCRIBE_SECRET".
+    /// Name of the environment variable holding the secret that signs unsubscribe links;
+    /// when named here it must be set. Default "PRESSROOM_UNSUBSCRIBE_SECRET", which may
+    /// be unset: the store then generates and keeps a secret.
     pub unsubscribe_secret_env: Option<Spanned<String>>,
     /// Address for mailto: unsubscribe requests (List-Unsubscribe). Default: `from`.
     pub unsubscribe_mailto: Option<Spanned<String>>,
@@ -134,8 +135,9 @@ pub struct EmailPlan {
     pub timeout: Duration,
     /// Hard bounces before an address is suppressed.
     pub bounce_limit: u32,
-    /// The secret of unsubscribe tokens, if set in the environment (otherwise the
-    /// store generates and keeps one).
+    /// The secret of unsubscribe tokens, from the environment; `None` only when no
+    /// variable is named and the default one is unset (the store then generates and
+    /// keeps one).
     pub unsubscribe_secret: Option<Secret>,
     /// mailto: address of List-Unsubscribe.
     pub unsubscribe_mailto: Address,
@@ -261,15 +263,16 @@ fn list_id(p: &mut Problems<'_>, raw: &RawEmail, from: Option<&Mailbox>, site: &
     }
 }
 
-/// The secret that signs unsubscribe links, from the default variable if it is set
-/// (the store keeps a generated one otherwise).
-fn unsubscribe_secret(_p: &mut Problems<'_>, raw: &RawEmail) -> Option<Secret> {
-    let secret_env = raw
-        .unsubscribe_secret_env
-        .as_ref()
-        .map_or(DEFAULT_SECRET_ENV, |v| v.get_ref());
-    std::env::var(secret_env)
-        .ok()
-        .filter(|s| !s.is_empty())
-        .map(Secret::new)
+/// The secret that signs unsubscribe links. A variable named by
+/// `unsubscribe_secret_env` must be set: without it, `publish` would sign with the
+/// store's own secret and the links would fail on a server started with the variable.
+/// Only the default variable may be unset (the store then keeps a generated secret).
+fn unsubscribe_secret(p: &mut Problems<'_>, raw: &RawEmail) -> Option<Secret> {
+    match &raw.unsubscribe_secret_env {
+        Some(var) => check::secret(p, "email.unsubscribe_secret_env", var),
+        None => std::env::var(DEFAULT_SECRET_ENV)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .map(Secret::new),
+    }
 }
