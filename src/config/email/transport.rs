@@ -11,17 +11,17 @@ use super::super::{
     values::Secret,
 };
 
-/// The keys of `[email]` that choose and configure the transport, as written (their
-/// documentation is on `RawEmail`).
+/// The keys of `[email]` that choose and configure the transport, as written; each
+/// field is the key of the same name, documented on `RawEmail`.
 pub(super) struct RawTransport<'a> {
-    pub transport: Option<&'a Spanned<String>>,
-    pub folder: Option<&'a str>,
-    pub host: Option<&'a Spanned<String>>,
-    pub port: &'a Option<Spanned<i64>>,
-    pub tls: Option<&'a Spanned<String>>,
-    pub user: Option<&'a str>,
-    pub password_env: Option<&'a Spanned<String>>,
-    pub sendmail: Option<&'a str>,
+    pub(super) transport: Option<&'a Spanned<String>>,
+    pub(super) folder: Option<&'a str>,
+    pub(super) host: Option<&'a Spanned<String>>,
+    pub(super) port: &'a Option<Spanned<i64>>,
+    pub(super) tls: Option<&'a Spanned<String>>,
+    pub(super) user: Option<&'a str>,
+    pub(super) password_env: Option<&'a Spanned<String>>,
+    pub(super) sendmail: Option<&'a str>,
 }
 
 /// How messages leave.
