@@ -39,6 +39,9 @@ pub struct RawEdition {
     pub lead: Option<Spanned<i64>>,
     /// Stories in the "Most read" block; 0 leaves it out. Default 5.
     pub most_read: Option<Spanned<i64>>,
+    /// The fewest stories (lead and sections) worth sending: a thinner issue is held,
+    /// not sent (`publish --force` sends it anyway). Default 1.
+    pub min_stories: Option<Spanned<i64>>,
     /// Sections this edition carries (always in the sections' order). Default: all.
     pub sections: Option<Vec<Spanned<String>>>,
     /// Stories per section for this edition, overriding the sections' `stories`,
@@ -74,6 +77,8 @@ pub struct EditionPlan {
     pub lead: usize,
     /// Stories in the most-read block.
     pub most_read: usize,
+    /// The fewest stories (lead and sections) an issue must carry to be sent.
+    pub min_stories: usize,
     /// The sections it carries, in reading order, with the stories each carries.
     pub sections: Vec<(SectionId, usize)>,
     /// The ranking weights its issues are built with.
@@ -106,6 +111,7 @@ fn daily(sections: &[Section], base: &Ranking, site: &Site) -> EditionPlan {
         window: Duration::from_secs(24 * 3600),
         lead: 3,
         most_read: 5,
+        min_stories: 1,
         sections: sections.iter().map(|s| (s.id.clone(), s.stories)).collect(),
         ranking: base.clone(),
         schedule: None,
@@ -155,6 +161,13 @@ pub(super) fn compile(
                 &edition.most_read,
                 0..=50,
                 5,
+            ) as usize,
+            min_stories: count(
+                p,
+                &format!("{key}.min_stories"),
+                &edition.min_stories,
+                0..=1000,
+                1,
             ) as usize,
             sections: carried(p, &key, &edition, sections, &known),
             ranking: ranking::compile(p, &format!("{key}.ranking"), edition.ranking.as_ref(), base),
