@@ -1,9 +1,14 @@
 //! Most-read signals of each kind, read over HTTP into timestamped snapshots whose URLs
-//! join the stories'.
+//! join the stories'; each kind's options checked as its own.
 
 use pressroom::model::{Measure, SignalSnapshot};
 
-use crate::support::{Canned, FeedServer, Project, clock, config_with, fixture, rss, source};
+use crate::{
+    config_check::place,
+    support::{
+        Canned, FeedServer, Project, clock, config_with, fixture, rss, source, stderr, stdout,
+    },
+};
 
 /// Serves `name` from tests/fixtures/feeds/signals at `path` and reads it as a signal
 /// declared by `table` (a `[[signals]]` body without `url`). Returns the snapshot and
@@ -153,4 +158,105 @@ async fn signal_urls_join_story_urls() {
             .any(|s| s.url.as_deref() == Some(entry.as_str())),
         "{entry} joins no story"
     );
+}
+
+#[test]
+fn an_option_of_another_signal_kind_is_a_problem_at_its_line() {
+    // Each signal carries a key its kind does not take (or lacks one it needs): every
+    // one is reported at once, at the key, naming the kind it belongs to.
+    let signals = r#"
+[[signals]]
+id = "wire"
+kind = "feed"
+url = "https://wire.example/most-read.xml"
+pointer = "/data/rows"
+
+[[signals]]
+id = "stats"
+kind = "json"
+url = "https://stats.example/top.json"
+selector = "ol a"
+
+[[signals]]
+id = "paper"
+kind = "html"
+url = "https://paper.example/"
+selector = "ol.most-read a"
+views_field = "views"
+
+[[signals]]
+id = "export"
+kind = "csv"
+url = "https://stats.example/top.csv"
+colour = "red"
+
+[[signals]]
+id = "box"
+kind = "html"
+url = "https://box.example/"
+
+[[signals]]
+id = "rows"
+kind = "json"
+url = "https://stats.example/rows.json"
+pointer = "data/rows"
+"#;
+    let config = config_with(signals);
+    let project = Project::new(&config);
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(78), "{}", stdout(&output));
+    let err = stderr(&output);
+    let file = project.config().display().to_string();
+    let at = |needle: &str| {
+        let (line, column) = place(&config, needle);
+        format!("{file}:{line}:{column}: ")
+    };
+    for expected in [
+        format!(
+            "{}signals[0].pointer: `pointer` is an option of kind \"json\", not of \"feed\"",
+            at("pointer = \"/data/rows\"")
+        ),
+        format!(
+            "{}signals[1].selector: `selector` is an option of kind \"html\", not of \"json\"",
+            at("selector = \"ol a\"")
+        ),
+        format!(
+            "{}signals[2].views_field: `views_field` is an option of kind \"json\" or \"csv\", not of \"html\"",
+            at("views_field = \"views\"")
+        ),
+        format!(
+            "{}signals[3].colour: unknown field `colour`, expected one of `id`, `kind`, `url`, `interval`, `url_field`, `views_field`",
+            at("colour = \"red\"")
+        ),
+        format!(
+            "{}signals[4].selector: kind \"html\" needs a `selector`",
+            at("\"html\"\nurl = \"https://box.example/\"")
+        ),
+        format!(
+            "{}signals[5].pointer: a JSON pointer is empty or starts with '/'",
+            at("\"data/rows\"")
+        ),
+    ] {
+        assert!(
+            err.lines().any(|l| l.starts_with(&expected)),
+            "missing {expected:?} in:\n{err}"
+        );
+    }
+    assert!(err.contains("error: 6 configuration problems"), "{err}");
+
+    // Without the stray keys, and with what was missing, the same signals check clean.
+    let fixed = config
+        .replace("pointer = \"/data/rows\"\n", "")
+        .replace("selector = \"ol a\"\n", "")
+        .replace("views_field = \"views\"\n", "")
+        .replace("colour = \"red\"\n", "")
+        .replace(
+            "url = \"https://box.example/\"\n",
+            "url = \"https://box.example/\"\nselector = \"#box a\"\n",
+        )
+        .replace("\"data/rows\"", "\"/data/rows\"");
+    let project = Project::new(&fixed);
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("6 signals"), "{}", stdout(&output));
 }
