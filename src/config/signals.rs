@@ -6,7 +6,10 @@
 use std::{collections::HashSet, path::Path, time::Duration};
 
 use serde::{Deserialize, de::DeserializeOwned};
-use toml::{Spanned, de::DeValue};
+use toml::{
+    Spanned,
+    de::{DeTable, DeValue},
+};
 
 use super::{
     check::{alternatives, duration, location, slug},
@@ -115,36 +118,7 @@ fn kind<'t>(
         }
     };
     let takes = SignalKind::options(name);
-    let mut bad = Vec::new();
-    for (option, value) in table.iter() {
-        let option: &str = option.get_ref();
-        if common.contains(&option) || takes.is_some_and(|t| t.contains(&option)) {
-            continue;
-        }
-        bad.push(option.to_owned());
-        let owners: Vec<&str> = SignalKind::NAMES
-            .iter()
-            .copied()
-            .filter(|k| SignalKind::options(k).is_some_and(|t| t.contains(&option)))
-            .collect();
-        let message = match (owners.is_empty(), takes) {
-            (false, Some(_)) => format!(
-                "`{option}` is an option of kind {}, not of {name:?}",
-                alternatives(&owners)
-            ),
-            // With an unknown kind, only a key no kind takes is worth a word.
-            (false, None) => continue,
-            (true, takes) => {
-                let expected: Vec<&str> =
-                    common.iter().chain(takes.unwrap_or(&[])).copied().collect();
-                unknown_field(option, &expected)
-            }
-        };
-        let span = table
-            .get_key_value(option)
-            .map_or(value.span(), |(k, _)| k.span());
-        p.at(span, format!("{key}.{option}"), message);
-    }
+    let stray = stray_keys(p, key, table, name, takes);
     if takes.is_none() {
         p.at(
             at.clone(),
@@ -157,7 +131,7 @@ fn kind<'t>(
         return None;
     }
     let options = only(item, |k| {
-        !common.contains(&k) && !bad.iter().any(|b| b == k)
+        !common.contains(&k) && !stray.iter().any(|s| s == k)
     });
     let read = Options {
         p,
@@ -172,6 +146,47 @@ fn kind<'t>(
             None
         }
     }
+}
+
+/// Reports each key of the signal `table` that is neither common nor an option of
+/// its kind `name` (which `takes` these options; `None`: no such kind), at the key,
+/// naming the kinds it belongs to. Returns them.
+fn stray_keys(
+    p: &mut Problems<'_>,
+    key: &str,
+    table: &DeTable<'_>,
+    name: &str,
+    takes: Option<&[&str]>,
+) -> Vec<String> {
+    let common = keys::<RawSignal>();
+    let mut stray = Vec::new();
+    for (option, _) in table.iter() {
+        let written: &str = option.get_ref();
+        if common.contains(&written) || takes.is_some_and(|t| t.contains(&written)) {
+            continue;
+        }
+        stray.push(written.to_owned());
+        let owners: Vec<&str> = SignalKind::NAMES
+            .iter()
+            .copied()
+            .filter(|k| SignalKind::options(k).is_some_and(|t| t.contains(&written)))
+            .collect();
+        let message = match (owners.is_empty(), takes) {
+            (false, Some(_)) => format!(
+                "`{written}` is an option of kind {}, not of {name:?}",
+                alternatives(&owners)
+            ),
+            // With an unknown kind, only a key no kind takes is worth a word.
+            (false, None) => continue,
+            (true, takes) => {
+                let expected: Vec<&str> =
+                    common.iter().chain(takes.unwrap_or(&[])).copied().collect();
+                unknown_field(written, &expected)
+            }
+        };
+        p.at(option.span(), format!("{key}.{written}"), message);
+    }
+    stray
 }
 
 /// serde's words for a key a table does not take.
