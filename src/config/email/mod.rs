@@ -1,5 +1,5 @@
 //! `[email]`: the sender, subject, list, limits and unsubscribe settings; how
-//! messages leave is in [`transport`]. The subscribers file it names is read by
+//! messages leave is in `transport.rs`. The subscribers file it names is read by
 //! `config::subscribers`.
 
 mod transport;
