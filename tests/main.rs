@@ -5,6 +5,7 @@ mod support;
 
 mod clustering;
 mod config_check;
+mod config_secrets;
 mod daemon;
 mod deliver;
 mod fetch_faults;
