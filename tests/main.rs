@@ -15,3 +15,4 @@ mod opml;
 mod outputs;
 mod preview;
 mod signals;
+mod templates;
