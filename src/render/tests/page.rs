@@ -154,8 +154,9 @@ fn the_wording_reads_naturally_for_any_reader_and_zone() {
     let out = render(&sample::edition());
     for part in [&out.email.html, &out.email.text] {
         // The footer names the address it was sent to, not a name that may be missing.
+        let words = part.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
-            part.contains("sent to [[pressroom:address]] because you subscribed to"),
+            words.contains("sent to [[pressroom:address]] because you subscribed to"),
             "{part}"
         );
         assert!(!part.contains(" as [[pressroom:name]]"));
