@@ -16,3 +16,4 @@ mod opml;
 mod outputs;
 mod preview;
 mod signals;
+mod templates;
