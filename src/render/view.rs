@@ -117,6 +117,8 @@ pub struct StoryView {
     pub also_in: Vec<AlsoInView>,
     /// 1-based position in its block (for numbered lists such as "Most read").
     pub position: usize,
+    /// Its anchor in the page, for "In this issue": `top-1`, `politics-2`.
+    pub anchor: String,
     /// Its place in the issue's first most-read ranking, or null: "#2 most read now".
     pub most_read_rank: Option<u32>,
     /// That ranking's span in words ("now", "today", "this week"), with the rank.
@@ -209,7 +211,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
         .enumerate()
-        .map(|(i, p)| story(p, edition, i + 1))
+        .map(|(i, p)| story(p, edition, "top", i + 1))
         .collect();
     let sections: Vec<SectionView> = edition
         .sections
@@ -222,7 +224,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
                 .picks
                 .iter()
                 .enumerate()
-                .map(|(i, p)| story(p, edition, i + 1))
+                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1))
                 .collect(),
         })
         .collect();
@@ -291,7 +293,7 @@ pub fn permalink(base_url: &str, id: &IssueId) -> String {
     format!("{base_url}{}/", id.path())
 }
 
-fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
+fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) -> StoryView {
     let s = &pick.story;
     let section = edition
         .sections
@@ -306,6 +308,7 @@ fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
         excerpt: safe(&s.excerpt),
         summary_html: safe(&s.summary_html),
         position,
+        anchor: format!("{block}-{position}"),
         image: s
             .image
             .as_ref()
