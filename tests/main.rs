@@ -6,6 +6,7 @@ mod support;
 mod clustering;
 mod config_check;
 mod daemon;
+mod daemon_jobs;
 mod deliver;
 mod fetch_faults;
 mod fetch_feeds;
