@@ -232,3 +232,37 @@ async fn every_source_failing_is_degraded_on_healthz_and_metrics() {
     }
     drop(daemon);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_of_one_edition_take_turns() {
+    // Sending takes about 2 s (30 readers, 250 ms a message, 4 connections); the
+    // edition fires every second.
+    let server = crate::support::smtp::FaultServer::start(crate::support::smtp::Script {
+        delay: Some(Duration::from_millis(250)),
+        ..Default::default()
+    })
+    .await;
+    let port = free_port();
+    let project = daemon_demo(server.port, port, 1);
+    crate::support::smtp::write_subscribers(&project.path("subscribers.toml"), 30);
+    let daemon = start(&project);
+    let received = server.received.clone();
+    until(Duration::from_secs(60), || {
+        received.lock().unwrap().len() >= 30
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    signal(&daemon, "TERM");
+    let output = finish(daemon, Duration::from_secs(40));
+    let log = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{log}");
+    let received = received.lock().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for message in received.iter() {
+        assert!(seen.insert(message.clone()), "sent twice: {message:?}");
+    }
+    assert!(
+        log.contains("waiting for the previous run of this edition"),
+        "{log}"
+    );
+}
