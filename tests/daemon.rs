@@ -20,7 +20,7 @@ pub(crate) fn daemon_demo(smtp: u16, listen: u16, every: u32) -> Project {
     let project = Project::demo();
     let config = std::fs::read_to_string(project.config())
         .unwrap()
-        .replace("schedule = \"0 0 7 * * *\"", &format!("schedule = \"*/{every} * * * * *\""))
+        .replace("schedule = \"0 0 9 * * *\"", &format!("schedule = \"*/{every} * * * * *\""))
         .replace(
             "transport = \"file\"",
             &format!("transport = \"smtp\"\nhost = \"127.0.0.1\"\nport = {smtp}\ntls = \"none\"\ntimeout = \"5s\"\nattempts = 1"),
@@ -110,7 +110,10 @@ async fn a_short_real_run_delivers_an_issue_and_reports_it_in_metrics() {
     assert_eq!(health.status(), 200);
     let health: serde_json::Value = serde_json::from_str(&health.text().await.unwrap()).unwrap();
     assert_eq!(health["status"], "ok", "{health}");
-    assert_eq!(health["last_issue"]["id"], "morning/2026-11-27", "{health}");
+    assert_eq!(
+        health["last_issue"]["id"], "morning/2026-11-27T09:00",
+        "{health}"
+    );
     assert_eq!(health["last_issue"]["ok"], true, "{health}");
     assert_eq!(health["sources_failing"], 0, "{health}");
     assert!(health["last_fetch"].is_string(), "{health}");
@@ -124,7 +127,8 @@ async fn a_short_real_run_delivers_an_issue_and_reports_it_in_metrics() {
         "{metrics}"
     );
     // The archive page the emails link to is served.
-    let page = reqwest::get(format!("{site}/morning/2026-11-27/"))
+    // An edition that fires every few seconds names its issues to the minute (site time: Moscow).
+    let page = reqwest::get(format!("{site}/morning/2026-11-27-0900/"))
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
@@ -235,7 +239,7 @@ async fn sigterm_during_a_send_loses_nothing() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     // Nothing is left in flight: what the server accepted is recorded sent.
     let store = project.store();
-    let issue = pressroom::model::IssueId::parse("morning/2026-11-27").unwrap();
+    let issue = pressroom::model::IssueId::parse("morning/2026-11-27T09:00").unwrap();
     let counts = store.outbox_counts(&issue).unwrap();
     assert_eq!(counts.sending, 0, "a transaction was left unrecorded");
     let sent_by_server: usize = accepted.lock().unwrap().values().sum();

@@ -5,6 +5,9 @@
 //! Two rules keep it safe: one fetch at a time (a fetch fire while one is running is
 //! skipped, and logged: the running one fetches what is due), and one run at a time per
 //! publish job (a fire of an edition whose previous run is still sending waits for it).
+//! A publish wants fresh data: it waits for the fetch in flight, or starts one, for at
+//! most [`FRESH_WAIT`]; a fetch slower than that (an outlet that does not answer) goes
+//! on beside the publish, and what it writes later goes in the next issue.
 //! A fire that starts more than a second after its time is logged with its delay, at
 //! WARN beyond [`LATE_WARN`].
 //!
@@ -36,16 +39,27 @@ use crate::{deliver::email::EmailReport, ingest, publish, store::Store};
 /// A fire this late is logged at WARN.
 pub const LATE_WARN: Duration = Duration::from_secs(5);
 
+/// How long a publish waits for the fetch before it builds the issue.
+pub const FRESH_WAIT: Duration = Duration::from_secs(15);
+
 /// The fires in flight.
 pub(super) struct Jobs {
     daemon: Arc<Daemon>,
     stop: watch::Receiver<bool>,
-    /// Held by the fetch in flight.
-    fetching: Arc<AsyncMutex<()>>,
+    fetches: Fetches,
     /// One lane per publish job: its runs go one after the other.
     lanes: HashMap<String, Arc<AsyncMutex<()>>>,
-    fetches: JoinSet<()>,
     publishes: JoinSet<()>,
+}
+
+/// The one fetch at a time, started by a fetch fire or by a publish that wants fresh
+/// data. Its task ends at a stop (the fetch is dropped).
+#[derive(Clone)]
+struct Fetches {
+    /// Held by the fetch in flight.
+    gate: Arc<AsyncMutex<()>>,
+    /// Counts the fetches that ended.
+    ended: Arc<watch::Sender<u64>>,
 }
 
 impl Jobs {
@@ -53,9 +67,11 @@ impl Jobs {
         Jobs {
             daemon,
             stop,
-            fetching: Arc::new(AsyncMutex::new(())),
+            fetches: Fetches {
+                gate: Arc::new(AsyncMutex::new(())),
+                ended: Arc::new(watch::Sender::new(0)),
+            },
             lanes: HashMap::new(),
-            fetches: JoinSet::new(),
             publishes: JoinSet::new(),
         }
     }
@@ -64,21 +80,19 @@ impl Jobs {
     pub(super) fn start(&mut self, fire: Fire, catching_up: bool) {
         let daemon = self.daemon.clone();
         if matches!(fire.job, Job::Fetch) {
-            let Ok(turn) = self.fetching.clone().try_lock_owned() else {
-                tracing::info!(scheduled = %fire.at, "fetch fire skipped: the previous fetch is still running and fetches what is due");
-                return;
-            };
-            self.fetches.spawn(async move {
-                let _turn = turn;
-                daemon.started(&fire, catching_up);
-                daemon.fetch().await;
-                daemon.record(&fire);
-            });
+            let at = fire.at;
+            if !self
+                .fetches
+                .start(daemon, Some((fire, catching_up)), self.stop.clone())
+            {
+                tracing::info!(scheduled = %at, "fetch fire skipped: the previous fetch is still running and fetches what is due");
+            }
             return;
         }
         let key = fire.job.key();
         let lane = self.lanes.entry(key.clone()).or_default().clone();
         let stop = self.stop.clone();
+        let fetches = self.fetches.clone();
         // On the loop's thread (the daemon runs in a `LocalSet`): a publish holds the
         // state file's handles across awaits, which are not `Send`.
         self.publishes.spawn_local(async move {
@@ -94,6 +108,11 @@ impl Jobs {
                 return; // unrecorded: the catch-up at the next start runs it
             }
             daemon.started(&fire, catching_up);
+            // Fresh data first; a stop while waiting leaves the fire for the next start.
+            fetches.fresh(daemon.clone(), stop.clone()).await;
+            if *stop.borrow() {
+                return;
+            }
             if daemon.publish(&fire, stop).await {
                 daemon.record(&fire);
             }
@@ -102,13 +121,11 @@ impl Jobs {
 
     /// Collects finished tasks (a task that panicked is logged, not fatal).
     pub(super) fn reap(&mut self) {
-        for set in [&mut self.fetches, &mut self.publishes] {
-            while let Some(joined) = set.try_join_next() {
-                if let Err(e) = joined
-                    && e.is_panic()
-                {
-                    tracing::error!("a scheduled job crashed: {e}");
-                }
+        while let Some(joined) = self.publishes.try_join_next() {
+            if let Err(e) = joined
+                && e.is_panic()
+            {
+                tracing::error!("a scheduled job crashed: {e}");
             }
         }
     }
@@ -117,11 +134,8 @@ impl Jobs {
     /// `grace`, then cuts them.
     pub(super) async fn stop(mut self, grace: Duration) {
         let deadline = tokio::time::Instant::now() + grace;
-        if !self.fetches.is_empty() {
-            tracing::info!("fetch cancelled at shutdown");
-            self.fetches.abort_all();
-            while self.fetches.join_next().await.is_some() {}
-        }
+        // The stop has been sent: a fetch in flight ends at once.
+        self.fetches.idle().await;
         loop {
             match tokio::time::timeout_at(deadline, self.publishes.join_next()).await {
                 Ok(Some(_)) => {}
@@ -137,6 +151,65 @@ impl Jobs {
                 }
             }
         }
+    }
+}
+
+impl Fetches {
+    /// Starts a fetch in a task of its own, for a fetch `fire` (with whether it is
+    /// known to be late) or for a publish; false if one is in flight already.
+    fn start(
+        &self,
+        daemon: Arc<Daemon>,
+        fire: Option<(Fire, bool)>,
+        stop: watch::Receiver<bool>,
+    ) -> bool {
+        let Ok(turn) = self.gate.clone().try_lock_owned() else {
+            return false;
+        };
+        let ended = self.ended.clone();
+        tokio::spawn(async move {
+            if let Some((fire, catching_up)) = &fire {
+                daemon.started(fire, *catching_up);
+            }
+            tokio::select! {
+                () = daemon.fetch() => {
+                    if let Some((fire, _)) = &fire {
+                        daemon.record(fire);
+                    }
+                }
+                () = super::stopped(stop) => tracing::info!("fetch cancelled at shutdown"),
+            }
+            // The gate first: whoever then sees the count move finds it open.
+            drop(turn);
+            ended.send_modify(|n| *n += 1);
+        });
+        true
+    }
+
+    /// Fresh data for a publish: waits for the fetch in flight, or starts one and waits
+    /// for it, at most [`FRESH_WAIT`]; what a slower fetch has not written by then goes
+    /// in the next issue.
+    async fn fresh(&self, daemon: Arc<Daemon>, stop: watch::Receiver<bool>) {
+        let mut ended = self.ended.subscribe();
+        let started = Instant::now();
+        if !self.start(daemon, None, stop) {
+            tracing::info!("waiting for the fetch in flight before building the issue");
+        }
+        match tokio::time::timeout(FRESH_WAIT, ended.changed()).await {
+            Ok(_) => tracing::debug!(
+                seconds = started.elapsed().as_secs_f64(),
+                "fetched before building the issue"
+            ),
+            Err(_) => tracing::warn!(
+                waited_seconds = FRESH_WAIT.as_secs(),
+                "building the issue without waiting longer for the fetch in flight; what it has written so far is in"
+            ),
+        }
+    }
+
+    /// Resolves when no fetch is in flight.
+    async fn idle(&self) {
+        let _gate = self.gate.lock().await;
     }
 }
 
@@ -237,16 +310,17 @@ impl Daemon {
     }
 }
 
-/// What `publish` is asked to do for a publish job.
+/// What `publish` is asked to do for a publish job (the daemon has fetched already).
 fn options(job: &Job) -> Option<publish::Options> {
-    let Job::Publish { edition, date } = job else {
+    let Job::Publish(due) = job else {
         return None;
     };
     Some(publish::Options {
-        edition: Some(edition.to_string()),
+        edition: Some(due.id.edition.to_string()),
         fetch: false,
         progress: false,
-        date: Some(*date),
+        due: Some(due.clone()),
+        force: false,
     })
 }
 
