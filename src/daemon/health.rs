@@ -47,6 +47,8 @@ pub struct IssueOutcome {
     pub at: DateTime<Utc>,
     /// Why it failed, if it did.
     pub failure: Option<String>,
+    /// Why it was held (too thin, stale data), if it was: not a failure.
+    pub held: Option<String>,
 }
 
 /// What the state file says about fetching and the outbox, read when asked.
@@ -204,6 +206,7 @@ impl Report {
                 "at": i.at.to_rfc3339(),
                 "ok": i.failure.is_none(),
                 "error": i.failure,
+                "held": i.held,
             })
         });
         let body = serde_json::json!({
@@ -338,6 +341,7 @@ mod tests {
             id: "morning/2026-11-27".to_owned(),
             at: at("2026-11-27T06:00:05Z"),
             failure: Some("state file: disk full".to_owned()),
+            held: None,
         });
         let report = health.report(fine());
         assert_eq!(report.status, Status::Degraded, "{:?}", report.problems);
@@ -347,6 +351,7 @@ mod tests {
             id: "morning/2026-11-28".to_owned(),
             at: at("2026-11-28T06:00:05Z"),
             failure: None,
+            held: None,
         });
         let report = health.report(fine());
         assert_eq!(report.status, Status::Ok);

@@ -260,6 +260,18 @@ impl Daemon {
         let result = publish::publish(&plan, &self.clock, &options, stop).await;
         let now = self.clock.now();
         match result {
+            Ok(report) if report.held.is_some() => {
+                let reason = report.held.map(|h| h.reason).unwrap_or_default();
+                tracing::warn!(issue = %report.issue, "issue held, nothing sent: {reason}");
+                self.metrics.held(report.issue.edition.as_str());
+                self.health.issue(IssueOutcome {
+                    id: report.issue.to_string(),
+                    at: now,
+                    failure: None,
+                    held: Some(reason),
+                });
+                true
+            }
             Ok(report) => {
                 for (stage, took) in &report.timings {
                     tracing::info!(issue = %report.issue, stage, seconds = took.as_secs_f64(), "stage done");
@@ -281,6 +293,7 @@ impl Daemon {
                     id: report.issue.to_string(),
                     at: now,
                     failure: email.and_then(undelivered),
+                    held: None,
                 });
                 email.is_none_or(|e| e.stopped == 0)
             }
@@ -290,6 +303,7 @@ impl Daemon {
                     id: fire.job.key(),
                     at: now,
                     failure: Some(e.to_string()),
+                    held: None,
                 });
                 true
             }

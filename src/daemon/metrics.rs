@@ -21,6 +21,7 @@ pub struct Metrics {
     fetch_failures: Mutex<BTreeMap<String, u64>>,
     fetch_runs: AtomicU64,
     issues: Mutex<BTreeMap<String, u64>>,
+    held: Mutex<BTreeMap<String, u64>>,
     last_issue: Mutex<BTreeMap<String, i64>>,
     sent: AtomicU64,
     failed: AtomicU64,
@@ -77,6 +78,16 @@ impl Metrics {
         }
     }
 
+    /// Counts an issue held back (too thin, or stale data).
+    pub fn held(&self, edition: &str) {
+        *self
+            .held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(edition.to_owned())
+            .or_default() += 1;
+    }
+
     /// The text of `/metrics`; `health` is read (from the loop and the store) at
     /// scrape time.
     pub fn render(&self, health: &Report) -> String {
@@ -115,6 +126,17 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "pressroom_issues_published_total{{edition=\"{}\"}} {n}",
+                label(edition)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP pressroom_issues_held_total Issues held back, nothing sent (too thin, or stale data), per edition.\n# TYPE pressroom_issues_held_total counter"
+        );
+        for (edition, n) in self.held.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            let _ = writeln!(
+                out,
+                "pressroom_issues_held_total{{edition=\"{}\"}} {n}",
                 label(edition)
             );
         }
