@@ -314,3 +314,41 @@ async fn a_first_start_fetches_before_the_issue_it_catches_up_on() {
         "an empty issue went out: {issue:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_a_stalled_smtp_transaction_exits_within_the_grace() {
+    let server = crate::support::smtp::FaultServer::start(crate::support::smtp::Script {
+        stall: true,
+        ..Default::default()
+    })
+    .await;
+    let port = free_port();
+    let project = daemon_demo(server.port, port, 59);
+    let config = std::fs::read_to_string(project.config())
+        .unwrap()
+        .replace("timeout = \"5s\"", "timeout = \"60s\"")
+        .replace("shutdown_grace = \"20s\"", "shutdown_grace = \"2s\"");
+    std::fs::write(project.config(), config).unwrap();
+    let daemon = start(&project);
+    let connections = server.connections.clone();
+    until(Duration::from_secs(30), || {
+        *connections.lock().unwrap() >= 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let asked = Instant::now();
+    signal(&daemon, "TERM");
+    let output = finish(daemon, Duration::from_secs(60));
+    let took = asked.elapsed();
+    let log = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{log}");
+    assert!(took < Duration::from_secs(5), "{took:?}: {log}");
+    assert!(log.contains("publish cut short"), "{log}");
+    // Left for resume: nobody is recorded sent, nobody failed.
+    let store = project.store();
+    let morning = pressroom::model::EditionId::parse("morning").unwrap();
+    let issue = store.issues_of(&morning).unwrap().remove(0);
+    let counts = store.outbox_counts(&issue).unwrap();
+    assert_eq!((counts.sent, counts.failed), (0, 0), "{counts:?}");
+    assert_eq!(counts.pending + counts.sending, 6, "{counts:?}");
+}
