@@ -1,6 +1,6 @@
-//! Running fires as tasks of their own, so that no job waits behind another: a publish
-//! starts on time while a slow fetch is still reading. The state file decides what
-//! must wait (SQLite's lock, for the few milliseconds of a write).
+//! Running fires as tasks of their own, so that no job queues behind another: the loop
+//! only starts them, and a publish waits for a slow fetch only so long. The state file
+//! decides what must wait (SQLite's lock, for the few milliseconds of a write).
 //!
 //! Two rules keep it safe: one fetch at a time (a fetch fire while one is running is
 //! skipped, and logged: the running one fetches what is due), and one run at a time per
