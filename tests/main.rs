@@ -5,6 +5,7 @@ mod support;
 
 mod clustering;
 mod config_check;
+mod config_secrets;
 mod daemon;
 mod daemon_jobs;
 mod deliver;
@@ -16,3 +17,4 @@ mod opml;
 mod outputs;
 mod preview;
 mod signals;
+mod templates;

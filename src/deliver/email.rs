@@ -93,7 +93,7 @@ pub struct Run<'a> {
 
 /// One audience's rendering, cut at its per-subscriber parts.
 pub(super) struct Rendered {
-    pub(super) subject: String,
+    pub(super) subject: Template,
     pub(super) html: Option<Template>,
     pub(super) text: Template,
 }
@@ -246,7 +246,7 @@ fn render(
     for group in groups {
         let view = view::issue(run.edition, &group.audience, &site);
         let email = run.renderer.email(&view)?;
-        let subject = run.renderer.subject(&run.email.subject, &view)?;
+        let subject = Template::new(&run.renderer.subject(&run.email.subject, &view)?);
         let html = (group.format == Format::Html).then(|| Template::new(&email.html));
         rendered.insert(
             group.slug.clone(),

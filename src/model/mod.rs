@@ -8,6 +8,7 @@
 //! issue of the digest as the rank stage built it.
 
 mod issue;
+mod most_read;
 
 use std::fmt;
 
@@ -96,6 +97,7 @@ pub use issue::{
     AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
     SectionBlock,
 };
+pub use most_read::{MostReadEntry, MostReadList, ReadWindow};
 
 /// A story's stable identifier: derived once from its source and first identity key,
 /// never recomputed, so that an updated entry keeps its id.

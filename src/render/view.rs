@@ -8,14 +8,18 @@ use serde::Serialize;
 use crate::model::{Issue, IssueId, Pick, SectionId};
 
 mod archive;
+mod most_read;
 pub use archive::{
     ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, archive_index,
 };
+pub use most_read::{MostReadItemView, MostReadView};
 
 /// Placeholders filled per subscriber after rendering (render once per audience).
 pub mod token {
-    /// The subscriber's name.
+    /// The subscriber's name ("reader" when unknown).
     pub const NAME: &str = "[[pressroom:name]]";
+    /// The subscriber's address.
+    pub const ADDRESS: &str = "[[pressroom:address]]";
     /// The subscriber's one-click unsubscribe page.
     pub const UNSUBSCRIBE: &str = "[[pressroom:unsubscribe]]";
 }
@@ -31,14 +35,17 @@ pub struct IssueView {
     pub lead: Vec<StoryView>,
     /// The sections this audience chose, in order (empty ones left out).
     pub sections: Vec<SectionView>,
-    /// "Most read".
-    pub most_read: Vec<StoryView>,
+    /// The "Most read" rankings (now, today, this week), whatever the reader's sections.
+    pub most_read: Vec<MostReadView>,
     /// Stories in this rendering, all blocks together.
     pub story_count: usize,
     /// Who reads it.
     pub reader: ReaderView,
     /// Links of the footer.
     pub links: LinksView,
+    /// The edition's digest feeds, for the archive page's `<link rel="alternate">`
+    /// (null in emails, and for an edition no longer configured).
+    pub feeds: Option<FeedLinks>,
     /// Unix time the issue was built for: `{{ago ts}}` counts from here.
     pub now: i64,
     /// IANA name of the time zone dates are shown in: `{{date ts "%H:%M"}}` uses it.
@@ -107,8 +114,10 @@ pub struct StoryView {
     pub also_in: Vec<AlsoInView>,
     /// 1-based position in its block (for numbered lists such as "Most read").
     pub position: usize,
-    /// Best position in a most-read list, or null.
+    /// Its place in the issue's first most-read ranking, or null: "#2 most read now".
     pub most_read_rank: Option<u32>,
+    /// That ranking's span in words ("now", "today", "this week"), with the rank.
+    pub most_read_span: Option<String>,
     /// The section's heading.
     pub section: String,
 }
@@ -140,8 +149,11 @@ pub struct AlsoInView {
 /// The reader.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReaderView {
-    /// Their name (a placeholder until delivery fills it in).
+    /// Their name, "reader" when the subscribers file gives none (a placeholder until
+    /// delivery fills it in).
     pub name: String,
+    /// Their address (a placeholder until delivery fills it in).
+    pub address: String,
     /// Their time zone.
     pub time_zone: String,
 }
@@ -205,15 +217,8 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
                 .collect(),
         })
         .collect();
-    let most_read: Vec<StoryView> = edition
-        .most_read
-        .iter()
-        .filter(|p| p.story.section.as_ref().is_none_or(wanted))
-        .enumerate()
-        .map(|(i, p)| story(p, edition, i + 1))
-        .collect();
-    let story_count =
-        lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>() + most_read.len();
+    let most_read = most_read::views(&edition.most_read);
+    let story_count = lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>();
     let issue_url = permalink(&site.base_url, &edition.id);
     let preheader = preheader(&lead, &sections);
     IssueView {
@@ -236,6 +241,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         story_count,
         reader: ReaderView {
             name: token::NAME.to_owned(),
+            address: token::ADDRESS.to_owned(),
             time_zone: audience.time_zone.name().to_owned(),
         },
         links: LinksView {
@@ -243,6 +249,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
             view_online: issue_url,
             unsubscribe: token::UNSUBSCRIBE.to_owned(),
         },
+        feeds: None,
         now: edition.built_at.timestamp(),
         tz: audience.time_zone.name().to_owned(),
     }
@@ -309,6 +316,10 @@ fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
             })
             .collect(),
         most_read_rank: pick.most_read_rank,
+        most_read_span: pick
+            .most_read_rank
+            .and(edition.most_read.first())
+            .map(|l| most_read::span(l.window).to_owned()),
         section,
     }
 }
