@@ -191,9 +191,11 @@ async fn email(
         base_url: built.plan.site.base_url.to_string(),
         language: built.plan.site.language.clone(),
     };
-    let rendered = built
+    // As the subscriber gets it: within the size budget.
+    let mut view = view::issue(&built.edition, &group.audience, &site);
+    let (rendered, _) = built
         .renderer
-        .email(&view::issue(&built.edition, &group.audience, &site))?;
+        .email_within(&mut view, crate::render::budget::HTML_BUDGET)?;
     let fill = |s: &str, html: bool| fill(s, &PreviewReader::default(), html);
     let text = which.format.as_deref() == Some("txt") || group.format == Format::Text;
     Ok(if text {

@@ -247,3 +247,98 @@ fn explain_lists_the_three_most_read_rankings_numbered_from_one() {
     ranks.dedup();
     assert_eq!(ranks.len(), badges.len(), "a rank badged twice: {badges:?}");
 }
+
+/// The demo at a scale that passes Gmail's clipping: ten stories a section, five
+/// lead stories, ten per most-read list, two days of news.
+fn large_demo() -> Project {
+    let project = Project::demo();
+    let config = std::fs::read_to_string(project.config()).unwrap();
+    let config = config
+        .replace("stories = 5\n", "stories = 10\n")
+        .replace("stories = 4\n", "stories = 10\n")
+        .replace(
+            "stories = { sport = 3 }",
+            "stories = { sport = 10 }\nmost_read = 10",
+        )
+        .replace("lead = 3\n", "lead = 5\n")
+        .replace("window = \"24h\"", "window = \"48h\"");
+    std::fs::write(project.config(), config).unwrap();
+    project
+}
+
+/// The HTML part of an `.eml` file as sent: its quoted-printable body.
+fn encoded_html_part(eml: &str) -> &str {
+    let start = eml.find("Content-Type: text/html").expect("an HTML part");
+    let body = start + eml[start..].find("\r\n\r\n").expect("part headers end") + 4;
+    let end = body + eml[body..].find("\r\n--").expect("the part ends");
+    &eml[body..end]
+}
+
+#[test]
+fn a_large_issue_stays_under_the_size_budget_and_says_what_it_left_out() {
+    let project = large_demo();
+    let fetched = project.run_at(DAY1, &["fetch"]);
+    assert_eq!(fetched.status.code(), Some(0), "{}", stderr(&fetched));
+    // The editor sees what would be left out of the email of a reader of everything.
+    let explain = explain_json(&project, DAY1);
+    let trimmed = explain["left_out_for_size"].as_array().unwrap();
+    assert!(
+        !trimmed.is_empty(),
+        "this configuration no longer needs the budget"
+    );
+    let lead: Vec<&str> = (explain["rows"].as_array().unwrap().iter())
+        .filter(|r| r["position"].as_str().unwrap().starts_with("lead "))
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(lead.len(), 5);
+    for story in trimmed {
+        assert!(
+            !lead.contains(&story["title"].as_str().unwrap()),
+            "a lead story left out"
+        );
+    }
+
+    let published = project.run_at(DAY1, &["publish"]);
+    assert_eq!(published.status.code(), Some(0), "{}", stderr(&published));
+    let eml =
+        std::fs::read_to_string(project.path("state/outbox/anna.petrova@readers.example.eml"))
+            .unwrap();
+    let html = encoded_html_part(&eml);
+    assert!(html.len() < 100 * 1024, "{} bytes encoded", html.len());
+    let decoded = String::from_utf8(
+        quoted_printable::decode(html.as_bytes(), quoted_printable::ParseMode::Robust).unwrap(),
+    )
+    .unwrap();
+    let more = format!("{} more stories in the archive", trimmed.len());
+    assert!(decoded.contains(&more), "no {more:?} line");
+    assert!(
+        decoded.contains("href=\"http://127.0.0.1:8080/morning/2026-11-27/\""),
+        "the line links to the issue's page"
+    );
+    for title in lead {
+        assert!(
+            decoded.contains(&escaped(title)),
+            "lead story {title:?} missing"
+        );
+    }
+    // The issue's page still carries every story.
+    let page = std::fs::read_to_string(project.path("out/morning/2026-11-27/index.html")).unwrap();
+    for story in trimmed {
+        let title = story["title"].as_str().unwrap();
+        assert!(
+            page.contains(&escaped(title)),
+            "{title:?} is not on the issue's page"
+        );
+    }
+}
+
+/// `text` as Handlebars escapes it in HTML.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('`', "&#x60;")
+        .replace('=', "&#x3D;")
+}

@@ -39,6 +39,9 @@ pub struct IssueView {
     pub most_read: Vec<MostReadView>,
     /// Stories in this rendering, all blocks together.
     pub story_count: usize,
+    /// The section stories the size budget left out of this email, if any: "N more
+    /// stories in the archive", linking to the issue's page.
+    pub more: Option<MoreView>,
     /// Who reads it.
     pub reader: ReaderView,
     /// Links of the footer.
@@ -120,6 +123,12 @@ pub struct StoryView {
     pub most_read_span: Option<String>,
     /// The section's heading.
     pub section: String,
+    /// Its score: what the size budget leaves out first is the lowest (not shown).
+    #[serde(skip)]
+    pub score: f64,
+    /// Whether an editor placed it: never left out for size (not shown).
+    #[serde(skip)]
+    pub pinned: bool,
 }
 
 /// An image with the size a layout needs.
@@ -239,6 +248,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         sections,
         most_read,
         story_count,
+        more: None,
         reader: ReaderView {
             name: token::NAME.to_owned(),
             address: token::ADDRESS.to_owned(),
@@ -253,6 +263,15 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         now: edition.built_at.timestamp(),
         tz: audience.time_zone.name().to_owned(),
     }
+}
+
+/// What an email left out to stay under its size budget.
+#[derive(Clone, Debug, Serialize)]
+pub struct MoreView {
+    /// How many section stories.
+    pub count: usize,
+    /// The issue's page, where they all are.
+    pub url: String,
 }
 
 /// The day an issue is for, in words, with its time for an edition that fires more
@@ -320,6 +339,8 @@ fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
             .most_read_rank
             .and(edition.most_read.first())
             .map(|l| most_read::span(l.window).to_owned()),
+        score: pick.score.total,
+        pinned: pick.placed == crate::model::Placed::Pinned,
         section,
     }
 }
