@@ -277,6 +277,12 @@ async fn runs_of_one_edition_take_turns() {
         log.contains("waiting for the previous run of this edition"),
         "{log}"
     );
+    // A fire that waited its turn says how late it started.
+    assert!(
+        log.lines()
+            .any(|l| l.contains("fire started late") && l.contains("late_seconds")),
+        "{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
