@@ -31,13 +31,15 @@ pub struct Shared {
     pub clock: Clock,
     /// Extra routes' text for `/metrics` (set by the daemon).
     pub metrics: Option<Box<dyn Fn() -> String + Send + Sync>>,
+    /// The daemon's liveness, for `/healthz` (`serve` has none and answers "ok").
+    pub health: Option<Arc<crate::daemon::health::Health>>,
 }
 
 /// The router of the public listener.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe_now))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(crate::daemon::health::healthz))
         .route("/metrics", get(metrics))
         .fallback(get(archive_file))
         .with_state(shared)

@@ -1,5 +1,6 @@
-//! The daemon: a short real run that delivers over SMTP and reports in /metrics, one
-//! instance per state file, SIGHUP with a broken configuration, SIGTERM mid-send.
+//! The daemon: a short real run that delivers over SMTP and reports in /metrics and
+//! /healthz, one instance per state file, SIGHUP with a broken configuration or a new
+//! address, SIGTERM mid-send.
 
 use std::{
     process::{Child, Command, Stdio},
@@ -15,7 +16,7 @@ use crate::support::{
 
 /// The demo as a daemon: SMTP at `smtp`, listening on `listen`, publishing every
 /// `every` seconds, fetching hourly.
-fn daemon_demo(smtp: u16, listen: u16, every: u32) -> Project {
+pub(crate) fn daemon_demo(smtp: u16, listen: u16, every: u32) -> Project {
     let project = Project::demo();
     let config = std::fs::read_to_string(project.config())
         .unwrap()
@@ -31,7 +32,7 @@ fn daemon_demo(smtp: u16, listen: u16, every: u32) -> Project {
     project
 }
 
-fn start(project: &Project) -> Child {
+pub(crate) fn start(project: &Project) -> Child {
     Command::new(env!("CARGO_BIN_EXE_pressroom"))
         .args([
             "--config",
@@ -46,7 +47,7 @@ fn start(project: &Project) -> Child {
         .expect("start the daemon")
 }
 
-fn signal(child: &Child, name: &str) {
+pub(crate) fn signal(child: &Child, name: &str) {
     let status = Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
         .status()
@@ -55,7 +56,7 @@ fn signal(child: &Child, name: &str) {
 }
 
 /// Waits for the child to exit (up to `limit`) and returns its output.
-fn finish(mut child: Child, limit: Duration) -> std::process::Output {
+pub(crate) fn finish(mut child: Child, limit: Duration) -> std::process::Output {
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > limit {
@@ -67,7 +68,7 @@ fn finish(mut child: Child, limit: Duration) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
-async fn until(limit: Duration, mut done: impl FnMut() -> bool) {
+pub(crate) async fn until(limit: Duration, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
         assert!(started.elapsed() < limit, "timed out");
@@ -93,10 +94,29 @@ async fn a_short_real_run_delivers_an_issue_and_reports_it_in_metrics() {
         .text()
         .await
         .unwrap();
+    // One issue, however many fires resumed it.
     assert!(
-        metrics.contains("pressroom_issues_published_total{edition=\"morning\"}"),
+        metrics
+            .lines()
+            .any(|l| l == "pressroom_issues_published_total{edition=\"morning\"} 1"),
         "{metrics}"
     );
+    assert!(metrics.lines().any(|l| l == "pressroom_up 1"), "{metrics}");
+    assert!(
+        metrics.lines().any(|l| l == "pressroom_degraded 0"),
+        "{metrics}"
+    );
+    let health = reqwest::get(format!("{site}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let health: serde_json::Value = serde_json::from_str(&health.text().await.unwrap()).unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(
+        health["last_issue"]["id"], "morning/2026-11-27T09:00",
+        "{health}"
+    );
+    assert_eq!(health["last_issue"]["ok"], true, "{health}");
+    assert_eq!(health["sources_failing"], 0, "{health}");
+    assert!(health["last_fetch"].is_string(), "{health}");
     assert!(
         metrics.contains("pressroom_messages_total{result=\"sent\"} 6"),
         "{metrics}"
@@ -169,6 +189,16 @@ async fn sighup_with_a_broken_configuration_keeps_the_old_one() {
     std::fs::write(project.config(), &good).unwrap();
     signal(&daemon, "HUP");
     tokio::time::sleep(Duration::from_secs(1)).await;
+    // A new address needs a restart: said, and the old one still serves.
+    let elsewhere = free_port();
+    std::fs::write(
+        project.config(),
+        good.replace(&format!(":{port}\""), &format!(":{elsewhere}\"")),
+    )
+    .unwrap();
+    signal(&daemon, "HUP");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(reqwest::get(&health).await.unwrap().status(), 200);
     signal(&daemon, "TERM");
     let output = finish(daemon, Duration::from_secs(30));
     assert_eq!(output.status.code(), Some(0));
@@ -179,6 +209,12 @@ async fn sighup_with_a_broken_configuration_keeps_the_old_one() {
     );
     assert!(log.contains("still running on the previous one"), "{log}");
     assert!(log.contains("configuration reloaded"), "{log}");
+    assert!(
+        log.contains(&format!(
+            "changed from 127.0.0.1:{port} to 127.0.0.1:{elsewhere}"
+        )) && log.contains("restart the daemon"),
+        "{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,7 @@ mod clustering;
 mod config_check;
 mod config_secrets;
 mod daemon;
+mod daemon_jobs;
 mod deliver;
 mod fetch_faults;
 mod fetch_feeds;

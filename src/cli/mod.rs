@@ -201,6 +201,9 @@ pub fn main() -> ExitCode {
         }
     };
     let code = runtime.block_on(run(&cli, &clock));
+    // A blocking task still running (a DNS lookup of a cancelled fetch) must not hold
+    // the exit past the daemon's shutdown_grace.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     ExitCode::from(code)
 }
 

@@ -120,6 +120,7 @@ pub(super) async fn serve(
         plan: std::sync::RwLock::new(plan),
         clock: clock.clone(),
         metrics: None,
+        health: None,
     });
     tokio::select! {
         served = serve::serve(shared, listen) => served.with_context(|| format!("cannot serve on {listen}"))?,

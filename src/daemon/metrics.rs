@@ -1,4 +1,5 @@
-//! Counters the daemon keeps, served at `/metrics` in Prometheus' text format.
+//! Counters the daemon keeps, served at `/metrics` in Prometheus' text format, with
+//! the gauges of [`super::health`] (up, degraded, sources failing) read at scrape time.
 
 use std::{
     collections::BTreeMap,
@@ -11,6 +12,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 
+use super::health::{Report, Status};
 use crate::{deliver::email::EmailReport, ingest::IngestReport, store::StateKey};
 
 /// What the daemon has done since it started.
@@ -19,6 +21,7 @@ pub struct Metrics {
     fetch_failures: Mutex<BTreeMap<String, u64>>,
     fetch_runs: AtomicU64,
     issues: Mutex<BTreeMap<String, u64>>,
+    held: Mutex<BTreeMap<String, u64>>,
     last_issue: Mutex<BTreeMap<String, i64>>,
     sent: AtomicU64,
     failed: AtomicU64,
@@ -45,14 +48,23 @@ impl Metrics {
         }
     }
 
-    /// Counts a published issue and its delivery.
-    pub fn published(&self, edition: &str, at: DateTime<Utc>, email: Option<&EmailReport>) {
-        *self
-            .issues
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(edition.to_owned())
-            .or_default() += 1;
+    /// Counts a publish run's delivery, and its issue if this run built it: a run that
+    /// resumes an issue built earlier does not count it again.
+    pub fn published(
+        &self,
+        edition: &str,
+        built: bool,
+        at: DateTime<Utc>,
+        email: Option<&EmailReport>,
+    ) {
+        if built {
+            *self
+                .issues
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(edition.to_owned())
+                .or_default() += 1;
+        }
         self.last_issue
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -66,9 +78,21 @@ impl Metrics {
         }
     }
 
-    /// The text of `/metrics`; `outbox_depth` is read from the store at scrape time.
-    pub fn render(&self, outbox_depth: Option<u64>) -> String {
+    /// Counts an issue held back (too thin, or stale data).
+    pub fn held(&self, edition: &str) {
+        *self
+            .held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(edition.to_owned())
+            .or_default() += 1;
+    }
+
+    /// The text of `/metrics`; `health` is read (from the loop and the store) at
+    /// scrape time.
+    pub fn render(&self, health: &Report) -> String {
         let mut out = String::new();
+        gauges(&mut out, health);
         let _ = writeln!(
             out,
             "# HELP pressroom_fetch_runs_total Fetch runs.\n# TYPE pressroom_fetch_runs_total counter"
@@ -96,12 +120,23 @@ impl Metrics {
         }
         let _ = writeln!(
             out,
-            "# HELP pressroom_issues_published_total Issues published per edition.\n# TYPE pressroom_issues_published_total counter"
+            "# HELP pressroom_issues_published_total Issues built per edition (once each, however many runs resume it).\n# TYPE pressroom_issues_published_total counter"
         );
         for (edition, n) in self.issues.lock().unwrap_or_else(|e| e.into_inner()).iter() {
             let _ = writeln!(
                 out,
                 "pressroom_issues_published_total{{edition=\"{}\"}} {n}",
+                label(edition)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP pressroom_issues_held_total Issues held back, nothing sent (too thin, or stale data), per edition.\n# TYPE pressroom_issues_held_total counter"
+        );
+        for (edition, n) in self.held.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            let _ = writeln!(
+                out,
+                "pressroom_issues_held_total{{edition=\"{}\"}} {n}",
                 label(edition)
             );
         }
@@ -120,7 +155,7 @@ impl Metrics {
                 counter.load(Ordering::Relaxed)
             );
         }
-        if let Some(depth) = outbox_depth {
+        if let Some(depth) = health.fetching.as_ref().map(|f| f.outbox_depth) {
             let _ = writeln!(
                 out,
                 "# HELP pressroom_outbox_depth Messages waiting in the outbox.\n# TYPE pressroom_outbox_depth gauge\npressroom_outbox_depth {depth}"
@@ -143,6 +178,46 @@ impl Metrics {
             );
         }
         out
+    }
+}
+
+/// `pressroom_up`, `pressroom_degraded`, the sources failing and the loop's age.
+fn gauges(out: &mut String, health: &Report) {
+    let flag = |b: bool| u8::from(b);
+    let _ = writeln!(
+        out,
+        "# HELP pressroom_up 1 while the scheduler loop ticks and the state file opens.\n# TYPE pressroom_up gauge\npressroom_up {}",
+        flag(health.status != Status::Unhealthy)
+    );
+    let _ = writeln!(
+        out,
+        "# HELP pressroom_degraded 1 when every source fails or the last issue failed.\n# TYPE pressroom_degraded gauge\npressroom_degraded {}",
+        flag(health.status == Status::Degraded)
+    );
+    if let Some(f) = &health.fetching {
+        let _ = writeln!(
+            out,
+            "# HELP pressroom_sources Sources configured.\n# TYPE pressroom_sources gauge\npressroom_sources {}",
+            f.sources
+        );
+        let _ = writeln!(
+            out,
+            "# HELP pressroom_sources_failing Sources whose last fetch failed.\n# TYPE pressroom_sources_failing gauge\npressroom_sources_failing {}",
+            f.failing
+        );
+    }
+    if let Some(age) = health.tick_age {
+        let _ = writeln!(
+            out,
+            "# HELP pressroom_loop_tick_age_seconds Seconds since the scheduler loop last ticked.\n# TYPE pressroom_loop_tick_age_seconds gauge\npressroom_loop_tick_age_seconds {age:.3}"
+        );
+    }
+    if let Some(at) = health.last_fetch {
+        let _ = writeln!(
+            out,
+            "# HELP pressroom_last_fetch_timestamp_seconds The latest fetch of any source.\n# TYPE pressroom_last_fetch_timestamp_seconds gauge\npressroom_last_fetch_timestamp_seconds {}",
+            at.timestamp()
+        );
     }
 }
 

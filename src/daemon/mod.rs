@@ -1,31 +1,39 @@
 //! `pressroom daemon`: a thin loop around the same one-shot code `fetch` and `publish`
 //! run, on the schedules of the configuration.
 //!
-//! Start: take the single-instance lock, catch up on issues missed while down (per
-//! edition: send late within the grace, or skip), open the HTTP listener. Loop: sleep
-//! until the next fire ([`timetable`]), run it, record it. SIGHUP reloads the
-//! configuration and subscribers (a broken one is reported and the old one kept);
-//! SIGTERM or SIGINT stops new work, lets in-flight SMTP transactions finish within
-//! `daemon.shutdown_grace`, and exits.
+//! Start: take the single-instance lock, open the HTTP listener, catch up on issues
+//! missed while down (per edition: send late within the grace, or skip). Loop: tick
+//! at least every second (the liveness `/healthz` reports, [`health`]), and start each
+//! fire when its time comes ([`timetable`]) as a task of its own ([`jobs`]): a publish
+//! never waits behind a slow fetch. SIGHUP reloads the configuration and subscribers (a
+//! broken one is reported and the old one kept; a new `listen` needs a restart, and
+//! says so); SIGTERM or SIGINT stops new work, cancels fetches, lets in-flight SMTP
+//! transactions finish within `daemon.shutdown_grace`, and exits.
 
+pub mod health;
+mod jobs;
 mod lock;
 pub mod metrics;
 pub mod timetable;
 
 use std::{
+    collections::BTreeMap,
     path::PathBuf,
     sync::{Arc, RwLock},
     time::Duration,
 };
 
+use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use self::{
+    health::Health,
+    jobs::Jobs,
     lock::InstanceLock,
     metrics::Metrics,
     timetable::{CatchUpDecision, Fire, Job},
 };
-use crate::{config, config::Plan, ingest, publish, serve, store::Store, time::Clock};
+use crate::{config, config::Plan, serve, store::Store, time::Clock};
 
 /// What can stop the daemon from starting.
 #[derive(Debug, thiserror::Error)]
@@ -46,12 +54,12 @@ pub enum DaemonError {
     Store(#[from] crate::store::StoreError),
 }
 
-/// What the loop shares with signal handlers and the listener.
+/// What the loop, its jobs, the signal handler and the listener share.
 struct Daemon {
-    config: PathBuf,
     plan: Arc<serve::Shared>,
     clock: Clock,
     metrics: Arc<Metrics>,
+    health: Arc<Health>,
 }
 
 /// Runs the daemon until SIGTERM/SIGINT.
@@ -60,18 +68,26 @@ pub async fn run(config: PathBuf, plan: Plan, clock: Clock) -> Result<(), Daemon
     tracing::info!("holding {} for this state file", lock.path().display());
     Store::open(&plan.site.state)?; // create or migrate before anything reads it
     let metrics = Arc::new(Metrics::default());
-    let state = plan.site.state.clone();
-    let scrape = metrics.clone();
+    let health = Arc::new(Health::new(health::STALE_AFTER));
+    health.tick(clock.now());
     let listen = plan.daemon.listen;
-    let shared = Arc::new(serve::Shared {
-        plan: RwLock::new(plan),
-        clock: clock.clone(),
-        metrics: Some(Box::new(move || {
-            let depth = Store::open_read_only(&state)
-                .and_then(|s| s.outbox_depth())
-                .ok();
-            scrape.render(depth)
-        })),
+    let shared = Arc::new_cyclic(|me: &std::sync::Weak<serve::Shared>| {
+        let (me, scrape, probe) = (me.clone(), metrics.clone(), health.clone());
+        serve::Shared {
+            plan: RwLock::new(plan),
+            clock: clock.clone(),
+            metrics: Some(Box::new(move || {
+                let store = me.upgrade().map_or_else(
+                    || Err("stopping".to_owned()),
+                    |shared| {
+                        let plan = shared.plan.read().unwrap_or_else(|e| e.into_inner());
+                        health::read_store(&plan)
+                    },
+                );
+                scrape.render(&probe.report(store))
+            })),
+            health: Some(health.clone()),
+        }
     });
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -91,16 +107,22 @@ pub async fn run(config: PathBuf, plan: Plan, clock: Clock) -> Result<(), Daemon
     let router = serve::router(shared.clone());
     tokio::spawn(async move { axum::serve(listener, router).await });
 
-    let daemon = Daemon {
-        config,
+    let daemon = Arc::new(Daemon {
         plan: shared,
         clock,
         metrics,
-    };
+        health,
+    });
     let (stop, stopped) = watch::channel(false);
-    tokio::spawn(signals(stop, daemon.config.clone(), daemon.plan.clone()));
-    daemon.catch_up(stopped.clone()).await;
-    daemon.run(stopped).await;
+    tokio::spawn(signals(stop, config, daemon.plan.clone()));
+    let mut jobs = Jobs::new(daemon.clone(), stopped.clone());
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            daemon.catch_up(&mut jobs);
+            daemon.run(jobs, stopped).await;
+        })
+        .await;
     tracing::info!("daemon stopped");
     Ok(())
 }
@@ -114,8 +136,8 @@ impl Daemon {
             .clone()
     }
 
-    /// Issues missed while down: sent late or skipped, per edition.
-    async fn catch_up(&self, stop: watch::Receiver<bool>) {
+    /// Issues missed while down: started late, or skipped, per edition.
+    fn catch_up(&self, jobs: &mut Jobs) {
         let plan = self.plan();
         let Ok(store) = Store::open(&plan.site.state) else {
             return;
@@ -129,7 +151,7 @@ impl Daemon {
             match decision {
                 CatchUpDecision::SendLate(fire) => {
                     tracing::warn!(job = ?fire.job, scheduled = %fire.at, "catching up on a missed issue");
-                    self.fire(&fire, stop.clone()).await;
+                    jobs.start(fire, true);
                 }
                 CatchUpDecision::Skip(fire, why) => {
                     tracing::warn!(job = ?fire.job, scheduled = %fire.at, "skipping a missed issue: {why}");
@@ -139,131 +161,89 @@ impl Daemon {
         }
     }
 
-    /// The loop: sleep until the next fire, run it, until stopped.
-    async fn run(&self, mut stop: watch::Receiver<bool>) {
+    /// The loop: tick at least every [`health::TICK`], start each fire when its time
+    /// comes (without waiting for the jobs it starts), until stopped; then stop the
+    /// jobs within the grace.
+    async fn run(&self, mut jobs: Jobs, stop: watch::Receiver<bool>) {
         let mut after = self.clock.now();
+        let mut idle_said = false;
         loop {
+            self.health.tick(self.clock.now());
+            jobs.reap();
             let plan = self.plan();
             let fires = timetable::next(&plan, &plan.daemon.fetch, after);
-            let Some(at) = fires.first().map(|f| f.at) else {
+            let next = fires.first().map(|f| f.at);
+            if next.is_none() && !idle_said {
                 tracing::warn!("nothing is scheduled; waiting for a reload or a stop");
-                let _ = stop.changed().await;
-                return;
-            };
-            let wait = (at - self.clock.now()).to_std().unwrap_or(Duration::ZERO);
+            }
+            idle_said = next.is_none();
+            let wait = next.map_or(health::TICK, |at| {
+                (at - self.clock.now())
+                    .to_std()
+                    .unwrap_or(Duration::ZERO)
+                    .min(health::TICK)
+            });
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = stop.changed() => {}
+                _ = stopped(stop.clone()) => {}
             }
             if *stop.borrow() {
-                return;
+                break;
             }
+            let Some(at) = next.filter(|at| *at <= self.clock.now()) else {
+                continue;
+            };
             // A reload while asleep may have changed the schedule: recompute from here.
-            if self.plan().daemon != plan.daemon || self.plan().editions != plan.editions {
+            let now = self.plan();
+            if now.daemon != plan.daemon || now.editions != plan.editions {
                 continue;
             }
-            for fire in &fires {
-                self.fire(fire, stop.clone()).await;
-                if *stop.borrow() {
-                    return;
-                }
+            let (fires, last) = due(&plan, fires, at, self.clock.now());
+            for fire in fires {
+                jobs.start(fire, false);
             }
-            after = at;
+            after = last;
         }
-    }
-
-    /// Runs one job with the same code the one-shot commands use.
-    async fn fire(&self, fire: &Fire, stop: watch::Receiver<bool>) {
-        let plan = self.plan();
-        match &fire.job {
-            Job::Fetch => {
-                let result = async {
-                    let mut store = Store::open(&plan.site.state)?;
-                    ingest::ingest(&plan, &mut store, &self.clock, &ingest::Options::default())
-                        .await
-                }
-                .await;
-                match result {
-                    Ok(report) => {
-                        tracing::info!("{}", report.summary());
-                        self.metrics.fetched(&report);
-                    }
-                    Err(e) => tracing::error!("fetch failed: {e}"),
-                }
-            }
-            Job::Publish(due) => {
-                let edition = &due.id.edition;
-                // Fresh data first: what is due is fetched before the issue is built.
-                let options = publish::Options {
-                    edition: Some(edition.to_string()),
-                    fetch: true,
-                    progress: false,
-                    due: Some(due.clone()),
-                    force: false,
-                };
-                let grace = plan.daemon.shutdown_grace;
-                match publish_within(&plan, &self.clock, &options, stop, grace).await {
-                    Some(Ok(report)) if report.held.is_some() => {
-                        let held = report.held.as_ref().expect("matched");
-                        tracing::warn!(issue = %report.issue, stories = held.stories, "issue held, not sent: {}", held.reason);
-                    }
-                    Some(Ok(report)) => {
-                        for (stage, took) in &report.timings {
-                            tracing::info!(issue = %report.issue, stage, seconds = took.as_secs_f64(), "stage done");
-                        }
-                        let email = report.email.as_ref();
-                        tracing::info!(
-                            issue = %report.issue,
-                            built = report.built,
-                            sent = email.map_or(0, |e| e.sent),
-                            failed = email.map_or(0, |e| e.failed),
-                            deferred = email.map_or(0, |e| e.deferred),
-                            waiting = email.map_or(0, |e| e.waiting),
-                            "issue delivered"
-                        );
-                        self.metrics
-                            .published(edition.as_str(), self.clock.now(), email);
-                    }
-                    Some(Err(e)) => tracing::error!(%edition, "publish failed: {e}"),
-                    None => {
-                        tracing::warn!(%edition, "publish cut short at shutdown; the outbox resumes it")
-                    }
-                }
-            }
-        }
-        self.record(fire);
-    }
-
-    fn record(&self, fire: &Fire) {
-        let plan = self.plan();
-        let recorded = Store::open(&plan.site.state).and_then(|mut store| {
-            let mut writer = store.writer()?;
-            writer.set_last_fire(&fire.job.key(), fire.at)?;
-            writer.commit()
-        });
-        if let Err(e) = recorded {
-            tracing::error!("cannot record the fire of {}: {e}", fire.job.key());
-        }
+        jobs.stop(self.plan().daemon.shutdown_grace).await;
     }
 }
 
-/// Runs `publish`; once a stop is asked, waits at most `grace` for it to finish its
-/// in-flight transactions (`None` if it had to be cut).
-async fn publish_within(
+/// The fires due by `now`, from the batch `fires` (due at `at`) on. After a stall (a
+/// suspended machine, a clock stepped forward) each job runs once, for its latest due
+/// instant, and the fires passed over are logged. Returns them and the instant to go
+/// on from.
+fn due(
     plan: &Plan,
-    clock: &Clock,
-    options: &publish::Options,
-    stop: watch::Receiver<bool>,
-    grace: Duration,
-) -> Option<Result<publish::Report, publish::PublishError>> {
-    let watcher = stop.clone();
-    let work = publish::publish(plan, clock, options, stop);
-    tokio::pin!(work);
-    tokio::select! {
-        result = &mut work => return Some(result),
-        _ = stopped(watcher) => {}
+    fires: Vec<Fire>,
+    mut at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (Vec<Fire>, DateTime<Utc>) {
+    let mut latest: BTreeMap<String, Fire> = BTreeMap::new();
+    let mut passed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut take = |batch: Vec<Fire>| {
+        for fire in batch {
+            let key = fire.job.key();
+            if latest.insert(key.clone(), fire).is_some() {
+                *passed.entry(key).or_default() += 1;
+            }
+        }
+    };
+    take(fires);
+    // A fetch every second and a week suspended is 604,800 fires: bounded, and rare.
+    for _ in 0..1_000_000 {
+        let batch = timetable::next(plan, &plan.daemon.fetch, at);
+        match batch.first() {
+            Some(fire) if fire.at <= now => at = fire.at,
+            _ => break,
+        }
+        take(batch);
     }
-    tokio::time::timeout(grace, work).await.ok()
+    for (job, missed) in passed {
+        tracing::warn!(%job, missed, "fires passed over while the loop was held up (a suspended machine, a clock step?): running the latest once");
+    }
+    let mut fires: Vec<Fire> = latest.into_values().collect();
+    fires.sort();
+    (fires, at)
 }
 
 /// Resolves once `stop` turns true (never, if its sender is gone).
@@ -291,7 +271,14 @@ async fn signals(stop: watch::Sender<bool>, config_path: PathBuf, shared: Arc<se
             _ = tokio::signal::ctrl_c() => break,
             _ = hup.recv() => match config::load(&config_path) {
                 Ok(plan) => {
-                    *shared.plan.write().unwrap_or_else(|e| e.into_inner()) = plan;
+                    let mut current = shared.plan.write().unwrap_or_else(|e| e.into_inner());
+                    if plan.daemon.listen != current.daemon.listen {
+                        tracing::warn!(
+                            "daemon.listen changed from {} to {}: restart the daemon to listen there; still listening on {}",
+                            current.daemon.listen, plan.daemon.listen, current.daemon.listen
+                        );
+                    }
+                    *current = plan;
                     tracing::info!("configuration reloaded from {}", config_path.display());
                 }
                 Err(errors) => {
@@ -305,4 +292,91 @@ async fn signals(stop: watch::Sender<bool>, config_path: PathBuf, shared: Arc<se
     }
     tracing::info!("stopping: no new work; in-flight messages finish");
     let _ = stop.send(true);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn after_a_stall_each_job_runs_once_for_its_latest_fire() {
+        let text = "[site]\ntime_zone = \"UTC\"\n[[sections]]\nid = \"world\"\ntitle = \"World\"\n[[editions]]\nid = \"morning\"\nschedule = \"*/30 * * * * *\"\n[daemon]\nfetch = \"*/5 * * * * *\"\n";
+        let plan = config::parse(text, std::path::Path::new("/tmp/pressroom.toml")).unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let from = at("2026-11-27T06:00:00Z");
+        let first = timetable::next(&plan, &plan.daemon.fetch, from);
+        let start = first[0].at;
+        assert_eq!(start, at("2026-11-27T06:00:05Z"));
+        // On time: just that fire.
+        let (fires, next) = due(&plan, first.clone(), start, at("2026-11-27T06:00:05Z"));
+        assert_eq!(fires, first);
+        assert_eq!(next, start);
+        // 95 s late: one fetch (the latest) and one publish (06:01:30), not 19 + 3.
+        let (fires, next) = due(&plan, first, start, at("2026-11-27T06:01:40Z"));
+        let seen: Vec<(String, DateTime<Utc>)> =
+            fires.iter().map(|f| (f.job.key(), f.at)).collect();
+        assert_eq!(
+            seen,
+            [
+                ("publish/morning".to_owned(), at("2026-11-27T06:01:30Z")),
+                ("fetch".to_owned(), at("2026-11-27T06:01:40Z")),
+            ]
+        );
+        assert_eq!(next, at("2026-11-27T06:01:40Z"));
+    }
+
+    /// The real loop and the real `/healthz`: 200 while the loop ticks (with nothing
+    /// due for a year), 503 once it stalls.
+    #[test]
+    fn healthz_answers_503_once_the_loop_stops_ticking() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[site]\ntime_zone = \"UTC\"\n[[sections]]\nid = \"world\"\ntitle = \"World\"\n[daemon]\nfetch = \"0 0 0 1 1 *\"\n";
+        let plan = config::parse(text, &dir.path().join("pressroom.toml")).unwrap();
+        Store::open(&plan.site.state).unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let local = tokio::task::LocalSet::new();
+        local.block_on(&runtime, async move {
+            let clock = Clock::system();
+            let health = Arc::new(Health::new(Duration::from_millis(2500)));
+            let shared = Arc::new(serve::Shared {
+                plan: RwLock::new(plan),
+                clock: clock.clone(),
+                metrics: None,
+                health: Some(health.clone()),
+            });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}/healthz", listener.local_addr().unwrap());
+            let router = serve::router(shared.clone());
+            tokio::spawn(async move { axum::serve(listener, router).await });
+            let daemon = Arc::new(Daemon {
+                plan: shared,
+                clock,
+                metrics: Arc::default(),
+                health: health.clone(),
+            });
+            let (_stop, stopped) = watch::channel(false);
+            let jobs = Jobs::new(daemon.clone(), stopped.clone());
+            let looping = tokio::task::spawn_local(async move { daemon.run(jobs, stopped).await });
+            let get = || async {
+                let answer = reqwest::get(&url).await.unwrap();
+                (answer.status().as_u16(), answer.text().await.unwrap())
+            };
+            // Longer than the grace: only ticking keeps it healthy.
+            tokio::time::sleep(Duration::from_millis(3500)).await;
+            let (status, body) = get().await;
+            assert_eq!(status, 200, "{body}");
+            assert!(body.contains("\"status\":\"ok\""), "{body}");
+            looping.abort(); // the loop stalls
+            tokio::time::sleep(Duration::from_millis(3500)).await;
+            let (status, body) = get().await;
+            assert_eq!(status, 503, "{body}");
+            assert!(body.contains("\"status\":\"unhealthy\""), "{body}");
+            assert!(body.contains("last ticked"), "{body}");
+        });
+    }
 }
