@@ -116,10 +116,13 @@ async fn a_short_real_run_delivers_an_issue_and_reports_it_in_metrics() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let log = stderr(&output);
     assert!(log.contains("issue delivered"), "{log}");
+    // Each stage of the publish run is logged, email among them, and the stop.
     assert!(
-        log.contains("stage done") || log.contains("daemon stopped"),
+        log.lines()
+            .any(|l| l.contains("stage done") && l.contains("stage=\"email\"")),
         "{log}"
     );
+    assert!(log.contains("daemon stopped"), "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

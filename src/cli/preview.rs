@@ -110,6 +110,13 @@ pub(super) fn audiences(
     let everyone: Vec<&Subscriber> = plan.subscribers.iter().collect();
     let Some(wanted) = subscriber else {
         let groups = audience::groups(plan, edition, &everyone);
+        if !everyone.is_empty() && groups.iter().all(|g| g.members.is_empty()) {
+            eprintln!(
+                "none of the {} subscribers receives the {} edition: previewing the whole issue as no reader gets it",
+                everyone.len(),
+                edition.id
+            );
+        }
         return Ok(groups
             .into_iter()
             .map(|g| (g.slug, g.audience, PREVIEW_NAME.to_owned()))
