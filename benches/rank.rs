@@ -195,7 +195,7 @@ fn main() {
     let renderer = Renderer::new(None).expect("templates");
     let site = view::Site {
         title: "Bench".into(),
-        base_url: "http://127.0.0.1:8080/".into(),
+        url: "http://127.0.0.1:8080/".into(),
         language: "en".into(),
     };
     let audience = Audience {

@@ -205,15 +205,7 @@ fn archive_pages_sit_at_their_permalinks_and_the_index_links_everything() {
     let mut last_seen = 0;
     for issue in issues.iter().rev() {
         // The email's "view in browser" link, the feed's link and the file agree.
-        let view = view::issue(
-            issue,
-            &everyone(&plan),
-            &view::Site {
-                title: plan.site.title.clone(),
-                base_url: base.clone(),
-                language: plan.site.language.clone(),
-            },
-        );
+        let view = view::issue(issue, &everyone(&plan), &view::Site::from(&plan.site));
         let url = view.links.view_online.clone();
         assert_eq!(url, format!("{base}{}/", issue.id));
         let page = archive::page_path(&output, &issue.id);

@@ -63,7 +63,7 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
         .unwrap_or_else(|| config_dir(cli).join("preview"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     for (slug, audience, name) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
-        let view = view::issue(&edition, &audience, &site(&plan));
+        let view = view::issue(&edition, &audience, &view::Site::from(&plan.site));
         let email = renderer.email(&view)?;
         let base = format!("{}/{}-{slug}", out.display(), edition.id.edition);
         write(
@@ -145,15 +145,6 @@ pub(super) fn audiences(
     )])
 }
 
-/// The site as templates see it.
-pub(super) fn site(plan: &Plan) -> view::Site {
-    view::Site {
-        title: plan.site.title.clone(),
-        base_url: plan.site.base_url.to_string(),
-        language: plan.site.language.clone(),
-    }
-}
-
 /// Fills the per-subscriber placeholders with preview values.
 pub(super) fn fill(rendered: &str, name: &str) -> String {
     rendered
@@ -184,7 +175,7 @@ fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
 pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
     let sample: Issue = render::sample::edition();
-    let site = site(plan);
+    let site = view::Site::from(&plan.site);
     let everything = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
@@ -205,7 +196,7 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
     let listed = [view::IndexedEdition {
         id: sample.id.edition.clone(),
         title: sample.title.clone(),
-        feeds: Some(feeds::links(&site.base_url, sample.id.edition.as_str())),
+        feeds: Some(feeds::links(&site.url, sample.id.edition.as_str())),
     }];
     for issues in [vec![IssueSummary::of(&sample)], Vec::new()] {
         let index = view::archive_index(&site, plan.site.time_zone, &listed, &issues);

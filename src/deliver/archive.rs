@@ -59,7 +59,7 @@ pub fn write_page(
         sections: None,
         time_zone: plan.site.time_zone,
     };
-    let view = view::issue(issue, &audience, &site(plan));
+    let view = view::issue(issue, &audience, &Site::from(&plan.site));
     let html = renderer.archive_page(&view)?;
     let path = page_path(&plan.site.output, &issue.id);
     files::save(&path, html.as_bytes())?;
@@ -73,7 +73,7 @@ pub fn write_index(
     renderer: &Renderer,
     issues: &[IssueSummary],
 ) -> Result<PathBuf, DeliverError> {
-    let site = site(plan);
+    let site = Site::from(&plan.site);
     let editions: Vec<IndexedEdition> = plan
         .editions
         .iter()
@@ -83,7 +83,7 @@ pub fn write_index(
             feeds: issues
                 .iter()
                 .any(|s| s.id.edition == e.id)
-                .then(|| feeds::links(&site.base_url, &feeds::digest_name(&e.id))),
+                .then(|| feeds::links(&site.url, &feeds::digest_name(&e.id))),
         })
         .collect();
     let view = view::archive_index(&site, plan.site.time_zone, &editions, issues);
@@ -91,13 +91,4 @@ pub fn write_index(
     let path = index_path(&plan.site.output);
     files::save(&path, html.as_bytes())?;
     Ok(path)
-}
-
-/// The site as templates see it.
-pub(super) fn site(plan: &Plan) -> Site {
-    Site {
-        title: plan.site.title.clone(),
-        base_url: plan.site.base_url.to_string(),
-        language: plan.site.language.clone(),
-    }
 }

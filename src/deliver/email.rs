@@ -237,11 +237,7 @@ fn render(
     run: &Run<'_>,
     groups: &[audience::Group<'_>],
 ) -> Result<HashMap<String, Rendered>, EmailError> {
-    let site = view::Site {
-        title: run.plan.site.title.clone(),
-        base_url: run.plan.site.base_url.to_string(),
-        language: run.plan.site.language.clone(),
-    };
+    let site = view::Site::from(&run.plan.site);
     let mut rendered = HashMap::new();
     for group in groups {
         let view = view::issue(run.edition, &group.audience, &site);
