@@ -7,20 +7,18 @@
 //! count as bounces and suppress the address past `email.bounce_limit`. A run that is
 //! stopped (SIGTERM) starts no new transaction and leaves the rest pending.
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use std::collections::HashMap;
 
 use tokio::sync::watch;
 
 use super::{
     journal::Journal,
+    mailer::Mailer,
     message,
-    outlet::Outlet,
-    personal::Template,
+    pace::Pace,
+    personal::{Rendered, Template},
     sending::{Context, Outcome},
+    signer::signer,
 };
 use crate::{
     audience,
@@ -40,9 +38,9 @@ pub enum EmailError {
     /// A template.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// The outlet could not be opened, or the journal failed.
+    /// The transport or the DKIM key could not be opened, or the journal failed.
     #[error("{0}")]
-    Outlet(String),
+    Transport(String),
 }
 
 /// The delivery report of one run.
@@ -89,13 +87,6 @@ pub struct Run<'a> {
     /// For an edition delivered at each reader's local time: the issue's date and
     /// that time. Only subscribers whose moment has come are sent to.
     pub release: Option<(chrono::NaiveDate, chrono::NaiveTime)>,
-}
-
-/// One audience's rendering, cut at its per-subscriber parts.
-pub(super) struct Rendered {
-    pub(super) subject: String,
-    pub(super) html: Option<Template>,
-    pub(super) text: Template,
 }
 
 /// Sends the issue to every subscriber who has not had it yet.
@@ -161,9 +152,9 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     }
     drop(store);
 
-    let signer = signer(run.email)?;
+    let signer = signer(run.email).map_err(EmailError::Transport)?;
     let journal = Journal::start(&plan.site.state, run.edition.id.clone())?;
-    let outlet = Outlet::open(run.email).map_err(EmailError::Outlet)?;
+    let mailer = Mailer::open(run.email).map_err(EmailError::Transport)?;
     let pace = Pace::new(run.email.rate);
     let audience_of: HashMap<&str, &str> = groups
         .iter()
@@ -174,9 +165,12 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         })
         .collect();
     let context = Context {
-        run: &run,
+        plan,
+        email: run.email,
+        clock: run.clock,
+        stop: &run.stop,
         journal: &journal,
-        outlet: &outlet,
+        mailer: &mailer,
         rendered: &rendered,
         audience_of: &audience_of,
         signer: signer.as_ref(),
@@ -184,7 +178,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         pace: &pace,
     };
     let outcomes = context.deliver_all(work, run.email.concurrency).await;
-    outlet.close().await;
+    mailer.close().await;
     journal.close();
     for outcome in outcomes {
         match outcome {
@@ -254,60 +248,4 @@ fn render(
         );
     }
     Ok(rendered)
-}
-
-#[cfg(feature = "dkim")]
-pub(super) use super::dkim::Signer;
-
-/// Without the `dkim` feature there is nothing to sign with.
-#[cfg(not(feature = "dkim"))]
-pub struct Signer;
-
-#[cfg(not(feature = "dkim"))]
-impl Signer {
-    pub(super) fn sign(&self, _: &mut lettre::Message) {}
-}
-
-/// The DKIM signer of `email`, if it signs.
-fn signer(email: &EmailPlan) -> Result<Option<Signer>, EmailError> {
-    match &email.dkim {
-        None => Ok(None),
-        #[cfg(feature = "dkim")]
-        Some(settings) => Signer::load(settings).map(Some).map_err(EmailError::Outlet),
-        #[cfg(not(feature = "dkim"))]
-        Some(_) => Err(EmailError::Outlet(
-            "DKIM is configured but this pressroom was built without the `dkim` feature".into(),
-        )),
-    }
-}
-
-/// At most `rate` messages a second over the whole run (0: no limit).
-pub(super) struct Pace {
-    every: Option<Duration>,
-    next: Mutex<Instant>,
-}
-
-impl Pace {
-    fn new(rate: f64) -> Pace {
-        Pace {
-            every: (rate > 0.0).then(|| Duration::from_secs_f64(1.0 / rate)),
-            next: Mutex::new(Instant::now()),
-        }
-    }
-
-    /// Whether no rate is set.
-    pub(super) fn unlimited(&self) -> bool {
-        self.every.is_none()
-    }
-
-    pub(super) async fn wait(&self) {
-        let Some(every) = self.every else { return };
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let slot = (*next).max(Instant::now());
-            *next = slot + every;
-            slot
-        };
-        tokio::time::sleep_until(slot.into()).await;
-    }
 }

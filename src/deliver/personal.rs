@@ -17,6 +17,16 @@ pub struct Template {
     encoded: Vec<String>,
 }
 
+/// One audience's rendering, cut at its per-subscriber parts.
+pub struct Rendered {
+    /// The subject line.
+    pub subject: String,
+    /// The HTML part, unless the audience reads text only.
+    pub html: Option<Template>,
+    /// The text part.
+    pub text: Template,
+}
+
 #[derive(Clone, Debug)]
 enum Piece {
     Literal(Range<usize>),
