@@ -9,12 +9,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pressroom::{
     config,
     model::{
-        IssueId, Measure, SectionId, SignalEntry, SignalId, SignalSnapshot, SourceId, Story,
+        IssueId, Measure, SectionId, Sent, SignalEntry, SignalId, SignalSnapshot, SourceId, Story,
         StoryId,
     },
     rank,
     render::{Audience, Renderer, view},
-    store::Sent,
 };
 
 /// Stories in the window; `PRESSROOM_BENCH_STORIES` changes it (e.g. a day's 5,000).

@@ -206,7 +206,9 @@ async fn sigterm_during_a_send_loses_nothing() {
     // Nothing is left in flight: what the server accepted is recorded sent.
     let store = project.store();
     let issue = pressroom::model::IssueId::parse("morning/2026-11-27").unwrap();
-    let counts = store.outbox_counts(&issue).unwrap();
+    let counts = store
+        .ledger_counts(&issue, pressroom::deliver::email::CHANNEL)
+        .unwrap();
     assert_eq!(counts.sending, 0, "a transaction was left unrecorded");
     let sent_by_server: usize = accepted.lock().unwrap().values().sum();
     assert_eq!(counts.sent, sent_by_server);

@@ -25,9 +25,12 @@ use crate::{
     config::{EditionPlan, EmailPlan, Format, Plan, Subscriber},
     model::Issue,
     render::{RenderError, Renderer, view},
-    store::{State, Store, StoreError},
+    store::{DeliveryState, Entry, Store, StoreError},
     time::Clock,
 };
+
+/// The email channel's name in the delivery ledger: its rows are the outbox.
+pub const CHANNEL: &str = "email";
 
 /// What stopped a delivery run as a whole (a recipient failing does not).
 #[derive(Debug, thiserror::Error)]
@@ -124,36 +127,39 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         .next()
         .unwrap_or("pressroom.invalid")
         .to_owned();
-    let rows: Vec<(String, String, String)> = groups
+    let rows: Vec<Entry> = groups
         .iter()
         .flat_map(|g| g.members.iter().map(move |s| (s, &g.slug)))
-        .map(|(s, slug)| {
-            let id = message::message_id(&run.edition.id, s.address.as_str(), &domain);
-            (s.address.to_string(), slug.clone(), id)
+        .map(|(s, slug)| Entry {
+            message_id: message::message_id(&run.edition.id, s.address.as_str(), &domain),
+            recipient: s.address.to_string(),
+            audience: slug.clone(),
         })
         .collect();
     let mut writer = store.writer()?;
-    writer.enqueue(&run.edition.id, &rows, run.clock.now())?;
+    writer.enqueue(&run.edition.id, CHANNEL, &rows, run.clock.now())?;
     writer.commit()?;
     // 17 MB for 100,000 subscribers, and never read again: gone before the send loop.
     drop(rows);
     let by_address: HashMap<&str, &Subscriber> =
         members.iter().map(|s| (s.address.as_str(), *s)).collect();
     let mut work = Vec::new();
-    for delivery in store.deliveries(&run.edition.id)? {
-        match (delivery.state, by_address.get(delivery.address.as_str())) {
-            (State::Sent, _) => report.already_sent += 1,
-            (State::Pending | State::Sending, Some(subscriber)) if due(&run, subscriber) => {
+    for delivery in store.deliveries(&run.edition.id, CHANNEL)? {
+        match (delivery.state, by_address.get(delivery.recipient.as_str())) {
+            (DeliveryState::Sent, _) => report.already_sent += 1,
+            (DeliveryState::Pending | DeliveryState::Sending, Some(subscriber))
+                if due(&run, subscriber) =>
+            {
                 work.push((delivery, *subscriber))
             }
-            (State::Pending | State::Sending, Some(_)) => report.waiting += 1,
+            (DeliveryState::Pending | DeliveryState::Sending, Some(_)) => report.waiting += 1,
             _ => {}
         }
     }
     drop(store);
 
     let signer = signer(run.email).map_err(EmailError::Transport)?;
-    let journal = Journal::start(&plan.site.state, run.edition.id.clone())?;
+    let journal = Journal::start(&plan.site.state, run.edition.id.clone(), CHANNEL)?;
     let mailer = Mailer::open(run.email).map_err(EmailError::Transport)?;
     let pace = Pace::new(run.email.rate);
     let audience_of: HashMap<&str, &str> = groups

@@ -27,7 +27,7 @@ use super::{
 use crate::{
     config::{EmailPlan, Plan, Subscriber},
     ingest::fetch::backoff,
-    store::{Delivery, State},
+    store::{Delivery, DeliveryState},
     time::Clock,
 };
 
@@ -103,8 +103,8 @@ impl Context<'_> {
         let mut changes = Vec::with_capacity(2);
         if let Some((address, at)) = unrecorded.take() {
             let sent = Change::Move {
-                address,
-                state: State::Sent,
+                recipient: address,
+                state: DeliveryState::Sent,
                 error: None,
             };
             changes.push((sent, at));
@@ -120,7 +120,7 @@ impl Context<'_> {
         ahead: Option<&Envelope>,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
-        let resent = delivery.state == State::Sending;
+        let resent = delivery.state == DeliveryState::Sending;
         let audience = self
             .audience_of
             .get(subscriber.address.as_str())
@@ -165,8 +165,8 @@ impl Context<'_> {
             }
             self.pace.wait().await;
             let change = Change::Move {
-                address: address.to_owned(),
-                state: State::Sending,
+                recipient: address.to_owned(),
+                state: DeliveryState::Sending,
                 error: None,
             };
             if self.record(unrecorded, Some(change)).await.is_err() {
@@ -192,8 +192,8 @@ impl Context<'_> {
             };
             tracing::debug!(%address, attempt, %error, "temporary failure");
             let change = Change::Move {
-                address: address.to_owned(),
-                state: State::Pending,
+                recipient: address.to_owned(),
+                state: DeliveryState::Pending,
                 error: Some(error),
             };
             let _ = self.record(unrecorded, Some(change)).await;

@@ -1,7 +1,7 @@
 //! An issue of the digest as the rank stage built it: what every later stage
 //! (render, deliver, the archive, `explain`) reads, and what the store freezes.
 
-use std::fmt;
+use std::{collections::HashMap, fmt};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -219,4 +219,14 @@ pub enum OverrideAction {
     },
     /// Leave it out of the issue.
     Drop,
+}
+
+/// What earlier issues of an edition carried, so that no story repeats: read from
+/// the store, handed to rank.
+#[derive(Clone, Debug, Default)]
+pub struct Sent {
+    /// Story → the issue that carried it.
+    pub stories: HashMap<StoryId, IssueId>,
+    /// Canonical URL → the issue that carried it.
+    pub urls: HashMap<String, IssueId>,
 }

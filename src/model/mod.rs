@@ -94,7 +94,7 @@ slug_id!(
 
 pub use issue::{
     AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
-    SectionBlock,
+    SectionBlock, Sent,
 };
 
 /// A story's stable identifier: derived once from its source and first identity key,

@@ -1,25 +1,14 @@
 //! Issues: frozen editions, the stories each carried (so that no story repeats across
 //! issues of an edition), and editors' pins and drops.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, Writer};
 use crate::{
-    model::{EditionId, Issue, IssueId, IssueSummary, Override, OverrideAction, StoryId},
+    model::{EditionId, Issue, IssueId, IssueSummary, Override, OverrideAction, Sent, StoryId},
     time::{from_unix, to_unix},
 };
-
-/// What earlier issues of an edition carried.
-#[derive(Clone, Debug, Default)]
-pub struct Sent {
-    /// Story → the issue that carried it.
-    pub stories: HashMap<StoryId, IssueId>,
-    /// Canonical URL → the issue that carried it.
-    pub urls: HashMap<String, IssueId>,
-}
 
 impl Store {
     /// The frozen issue `id`, if it was built.
