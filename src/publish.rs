@@ -1,5 +1,6 @@
 //! `publish`: one issue, from feeds to inboxes. It reads as the pipeline does:
-//! ingest → build (rank, freeze) → deliver (feeds and archive, then email).
+//! ingest → build (rank, freeze) → deliver (each channel of [`deliver::channels`]
+//! in turn: archive, feeds, then email).
 //!
 //! Running it again for the same issue resumes: the frozen issue is reused, never
 //! rebuilt, and the outbox sends only what has not been sent.
@@ -10,11 +11,7 @@ use tokio::sync::watch;
 
 use crate::{
     config::Plan,
-    deliver::{
-        DeliverError,
-        email::{self, EmailError, EmailReport},
-        web,
-    },
+    deliver::{self, ChannelError, Job, email::EmailReport},
     ingest::{self, IngestError, IngestReport},
     issue,
     model::{Issue, IssueId},
@@ -52,12 +49,9 @@ pub enum PublishError {
     /// A template.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// Email delivery could not run.
+    /// A delivery channel could not run (email, or writing the archive or feeds).
     #[error(transparent)]
-    Email(#[from] EmailError),
-    /// Feeds or archive could not be written.
-    #[error(transparent)]
-    Web(#[from] DeliverError),
+    Deliver(#[from] ChannelError),
 }
 
 /// What a publish run did, stage by stage.
@@ -122,30 +116,28 @@ pub async fn publish(
     let (edition, built) = build(plan, &mut store, edition_plan, clock, options.date)?;
     timings.push(("rank", started.elapsed()));
 
-    // Feeds and archive first: the email's "view in browser" link points there.
-    let started = Instant::now();
-    let written = web::write(plan, &renderer, &store, &edition)?;
     drop(store);
-    timings.push(("feeds and archive", started.elapsed()));
 
-    let started = Instant::now();
-    let email = match &plan.email {
-        Some(email_plan) => {
-            let run = email::Run {
-                plan,
-                email: email_plan,
-                edition_plan,
-                edition: &edition,
-                renderer: &renderer,
-                clock,
-                stop,
-                release: edition_plan.local_time.map(|t| (edition.id.date, t)),
-            };
-            Some(email::send(run).await?)
-        }
-        None => None,
+    // Each channel in turn; the archive comes first: email links there.
+    let job = Job {
+        plan,
+        edition: edition_plan,
+        issue: &edition,
+        renderer: &renderer,
+        clock,
+        stop,
     };
-    timings.push(("email", started.elapsed()));
+    let mut written = Vec::new();
+    let mut email = None;
+    for channel in deliver::channels(plan) {
+        let started = Instant::now();
+        let delivered = channel.deliver(&job).await?;
+        timings.push((channel.name(), started.elapsed()));
+        written.extend(delivered.files);
+        if channel.name() == deliver::email::CHANNEL {
+            email = delivered.messages;
+        }
+    }
 
     Ok(Report {
         issue: edition.id.clone(),

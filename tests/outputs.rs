@@ -10,7 +10,7 @@ mod hostile;
 use std::path::{Path, PathBuf};
 
 use pressroom::{
-    deliver::{archive, feeds, files::TEMP_MARK, web},
+    deliver::{archive, feeds, files::TEMP_MARK, output},
     issue,
     model::{Issue, Pick},
     render::{Renderer, view},
@@ -52,7 +52,7 @@ pub(crate) fn deliver_each(project: &Project, issues: &[Issue]) -> Vec<PathBuf> 
     let store = project.store();
     let mut written = Vec::new();
     for issue in issues {
-        written = web::write(&plan, &renderer, &store, issue).expect("write the outlets");
+        written = output::write(&plan, &renderer, &store, issue).expect("write the outlets");
     }
     written
 }
@@ -132,7 +132,7 @@ fn the_digest_feeds_carry_one_entry_per_issue_with_stable_ids() {
         .collect();
     let plan = project.plan();
     let renderer = Renderer::new(None).unwrap();
-    web::write_all(&plan, &renderer, &project.store()).unwrap();
+    output::write_all(&plan, &renderer, &project.store()).unwrap();
     for (path, bytes) in before {
         assert!(
             std::fs::read(&path).unwrap() == bytes,

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{DeliverError, feeds, files};
+use super::{OutputError, feeds, files};
 use crate::{
     config::Plan,
     model::{Issue, IssueId, IssueSummary},
@@ -37,7 +37,7 @@ pub fn write(
     renderer: &Renderer,
     issue: &Issue,
     all: &[IssueSummary],
-) -> Result<Vec<PathBuf>, DeliverError> {
+) -> Result<Vec<PathBuf>, OutputError> {
     let page = write_page(plan, renderer, issue)?;
     let index = if all.iter().any(|s| s.id == issue.id) {
         write_index(plan, renderer, all)?
@@ -50,11 +50,7 @@ pub fn write(
 }
 
 /// Writes the page of `issue`, with every section, in the site's time zone.
-pub fn write_page(
-    plan: &Plan,
-    renderer: &Renderer,
-    issue: &Issue,
-) -> Result<PathBuf, DeliverError> {
+pub fn write_page(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<PathBuf, OutputError> {
     let audience = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
@@ -72,7 +68,7 @@ pub fn write_index(
     plan: &Plan,
     renderer: &Renderer,
     issues: &[IssueSummary],
-) -> Result<PathBuf, DeliverError> {
+) -> Result<PathBuf, OutputError> {
     let site = Site::from(&plan.site);
     let editions: Vec<IndexedEdition> = plan
         .editions

@@ -9,9 +9,11 @@
 
 use std::collections::HashMap;
 
+use futures_util::future::BoxFuture;
 use tokio::sync::watch;
 
 use super::{
+    Channel, ChannelError, Delivered, Job,
     journal::Journal,
     mailer::Mailer,
     message,
@@ -71,6 +73,39 @@ pub struct EmailReport {
     pub waiting: usize,
 }
 
+/// Email as a channel: the issue to every subscriber who receives its edition and
+/// has not had it yet.
+pub struct Email;
+
+impl Channel for Email {
+    fn name(&self) -> &'static str {
+        CHANNEL
+    }
+
+    fn deliver<'a>(&'a self, job: &'a Job<'a>) -> BoxFuture<'a, Result<Delivered, ChannelError>> {
+        Box::pin(async move {
+            let Some(email) = &job.plan.email else {
+                return Ok(Delivered::default());
+            };
+            let run = Run {
+                plan: job.plan,
+                email,
+                edition: job.edition,
+                issue: job.issue,
+                renderer: job.renderer,
+                clock: job.clock,
+                stop: job.stop.clone(),
+                release: job.edition.local_time.map(|t| (job.issue.id.date, t)),
+            };
+            let report = send(run).await.map_err(|e| ChannelError::new(CHANNEL, e))?;
+            Ok(Delivered {
+                files: Vec::new(),
+                messages: Some(report),
+            })
+        })
+    }
+}
+
 /// One delivery run.
 pub struct Run<'a> {
     /// The configuration.
@@ -78,9 +113,9 @@ pub struct Run<'a> {
     /// `[email]`.
     pub email: &'a EmailPlan,
     /// The edition.
-    pub edition_plan: &'a EditionPlan,
+    pub edition: &'a EditionPlan,
     /// The frozen issue.
-    pub edition: &'a Issue,
+    pub issue: &'a Issue,
     /// The templates.
     pub renderer: &'a Renderer,
     /// The clock.
@@ -104,7 +139,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     let (members, skipped): (Vec<&Subscriber>, Vec<&Subscriber>) = plan
         .subscribers
         .iter()
-        .filter(|s| s.receives(&run.edition.id.edition))
+        .filter(|s| s.receives(&run.issue.id.edition))
         .partition(|s| !suppressed.contains(s.address.as_str()));
     let mut report = EmailReport {
         recipients: members.len(),
@@ -114,7 +149,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     if members.is_empty() {
         return Ok(report);
     }
-    let groups = audience::groups(plan, run.edition_plan, &members);
+    let groups = audience::groups(plan, run.edition, &members);
     let rendered = render(&run, &groups)?;
     report.audiences = rendered.len();
 
@@ -131,20 +166,22 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         .iter()
         .flat_map(|g| g.members.iter().map(move |s| (s, &g.slug)))
         .map(|(s, slug)| Entry {
-            message_id: message::message_id(&run.edition.id, s.address.as_str(), &domain),
+            message_id: message::message_id(&run.issue.id, s.address.as_str(), &domain),
             recipient: s.address.to_string(),
             audience: slug.clone(),
         })
         .collect();
-    let mut writer = store.writer()?;
-    writer.enqueue(&run.edition.id, CHANNEL, &rows, run.clock.now())?;
-    writer.commit()?;
+    {
+        let mut writer = store.writer()?;
+        writer.enqueue(&run.issue.id, CHANNEL, &rows, run.clock.now())?;
+        writer.commit()?;
+    }
     // 17 MB for 100,000 subscribers, and never read again: gone before the send loop.
     drop(rows);
     let by_address: HashMap<&str, &Subscriber> =
         members.iter().map(|s| (s.address.as_str(), *s)).collect();
     let mut work = Vec::new();
-    for delivery in store.deliveries(&run.edition.id, CHANNEL)? {
+    for delivery in store.deliveries(&run.issue.id, CHANNEL)? {
         match (delivery.state, by_address.get(delivery.recipient.as_str())) {
             (DeliveryState::Sent, _) => report.already_sent += 1,
             (DeliveryState::Pending | DeliveryState::Sending, Some(subscriber))
@@ -159,7 +196,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     drop(store);
 
     let signer = signer(run.email).map_err(EmailError::Transport)?;
-    let journal = Journal::start(&plan.site.state, run.edition.id.clone(), CHANNEL)?;
+    let journal = Journal::start(&plan.site.state, run.issue.id.clone(), CHANNEL)?;
     let mailer = Mailer::open(run.email).map_err(EmailError::Transport)?;
     let pace = Pace::new(run.email.rate);
     let audience_of: HashMap<&str, &str> = groups
@@ -240,7 +277,7 @@ fn render(
     let site = view::Site::from(&run.plan.site);
     let mut rendered = HashMap::new();
     for group in groups {
-        let view = view::issue(run.edition, &group.audience, &site);
+        let view = view::issue(run.issue, &group.audience, &site);
         let email = run.renderer.email(&view)?;
         let subject = run.renderer.subject(&run.email.subject, &view)?;
         let html = (group.format == Format::Html).then(|| Template::new(&email.html));

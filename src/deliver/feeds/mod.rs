@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{DeliverError, files};
+use super::{OutputError, files};
 use crate::{
     config::{EditionPlan, Plan},
     model::{EditionId, Issue, Pick, SectionId},
@@ -68,7 +68,7 @@ pub fn write(
     renderer: &Renderer,
     edition: &EditionPlan,
     recent: &[Issue],
-) -> Result<Vec<PathBuf>, DeliverError> {
+) -> Result<Vec<PathBuf>, OutputError> {
     let mut issues: Vec<&Issue> = recent
         .iter()
         .filter(|e| e.id.edition == edition.id)
@@ -155,7 +155,7 @@ fn digest(
     edition: &EditionPlan,
     issues: &[&Issue],
     updated: DateTime<Utc>,
-) -> Result<Feed, DeliverError> {
+) -> Result<Feed, OutputError> {
     let audience = everyone(plan.site.time_zone);
     let mut entries = Vec::with_capacity(issues.len());
     for issue in issues {
