@@ -21,7 +21,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::{config::Plan, deliver::unsubscribe, store::Store, time::Clock};
+use crate::{config::Plan, deliver::unsubscribe, model::html::escape, store::Store, time::Clock};
 
 /// What the handlers need.
 pub struct Shared {
@@ -196,13 +196,6 @@ fn page(title: &str, body: &str) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{t}</title></head><body style=\"font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem\"><h1>{t}</h1>{body}</body></html>",
         t = escape(title)
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

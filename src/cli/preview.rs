@@ -148,15 +148,8 @@ pub(super) fn audiences(
 /// Fills the per-subscriber placeholders with preview values.
 pub(super) fn fill(rendered: &str, name: &str) -> String {
     rendered
-        .replace(view::token::NAME, &html_escape(name))
+        .replace(view::token::NAME, &crate::model::html::escape(name))
         .replace(view::token::UNSUBSCRIBE, PREVIEW_UNSUBSCRIBE)
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn config_dir(cli: &Cli) -> PathBuf {

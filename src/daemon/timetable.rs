@@ -7,9 +7,9 @@ use chrono_tz::Tz;
 
 use crate::{
     config::{CatchUp, EditionPlan, Plan},
-    deliver::email::release_instant,
     model::EditionId,
     schedule::Cadence,
+    time::release_instant,
 };
 
 /// Something the daemon does on a schedule.

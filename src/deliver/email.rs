@@ -28,7 +28,7 @@ use crate::{
     model::Issue,
     render::{RenderError, Renderer, view},
     store::{DeliveryState, Entry, Store, StoreError},
-    time::Clock,
+    time::{Clock, release_instant},
 };
 
 /// The email channel's name in the delivery ledger: its rows are the outbox.
@@ -247,26 +247,6 @@ fn due(run: &Run<'_>, subscriber: &Subscriber) -> bool {
         return true;
     };
     release_instant(date, time, subscriber.time_zone) <= run.clock.now()
-}
-
-/// `date` at `time` in `zone` (the earlier instant when clocks go back; the first valid
-/// one after a gap when they go forward).
-pub fn release_instant(
-    date: chrono::NaiveDate,
-    time: chrono::NaiveTime,
-    zone: chrono_tz::Tz,
-) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    let local = date.and_time(time);
-    match zone.from_local_datetime(&local) {
-        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.to_utc(),
-        chrono::LocalResult::None => {
-            let later = local + chrono::Duration::hours(1);
-            zone.from_local_datetime(&later)
-                .earliest()
-                .map_or_else(|| later.and_utc(), |t| t.to_utc())
-        }
-    }
 }
 
 /// Renders each audience once: subject, HTML (unless text-only) and text.

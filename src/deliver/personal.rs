@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::render::view::token;
+use crate::{model::html, render::view::token};
 
 /// One audience's rendered part (HTML or text), with CRLF line ends, cut at its
 /// placeholders.
@@ -77,7 +77,7 @@ impl Template {
     /// placeholders, escaped for HTML when `html`.
     pub fn fill(&self, name: &str, unsubscribe_url: &str, html: bool) -> String {
         let (name, url) = if html {
-            (escape_html(name), escape_html(unsubscribe_url))
+            (html::escape(name), html::escape(unsubscribe_url))
         } else {
             (name.to_owned(), unsubscribe_url.to_owned())
         };
@@ -98,7 +98,7 @@ impl Template {
     /// pieces were encoded once; only the name and the link are encoded here.
     pub fn fill_quoted_printable(&self, name: &str, unsubscribe_url: &str, html: bool) -> String {
         let (name, url) = if html {
-            (escape_html(name), escape_html(unsubscribe_url))
+            (html::escape(name), html::escape(unsubscribe_url))
         } else {
             (name.to_owned(), unsubscribe_url.to_owned())
         };
@@ -148,13 +148,6 @@ fn crlf(text: &str) -> String {
         }
     }
     out
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

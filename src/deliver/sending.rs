@@ -26,9 +26,8 @@ use super::{
 };
 use crate::{
     config::{EmailPlan, Plan, Subscriber},
-    ingest::fetch::backoff,
     store::{Delivery, DeliveryState},
-    time::Clock,
+    time::{Clock, backoff},
 };
 
 /// What happened to one message.

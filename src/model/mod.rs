@@ -7,6 +7,7 @@
 //! [`SourceId`] exists, it is a well-formed slug. [`Issue`] (in `issue.rs`) is one
 //! issue of the digest as the rank stage built it.
 
+pub mod html;
 mod issue;
 
 use std::fmt;
