@@ -43,10 +43,19 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// Serves `router` on `addr` until the process stops.
+/// Serves the public site on `addr` until the process stops.
 pub async fn serve(shared: Arc<Shared>, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}/", listener.local_addr()?);
+    serve_on(shared, listener).await
+}
+
+/// Serves the public site on a listener bound already (the daemon binds first, so
+/// that a taken address stops it at once) until the process stops.
+pub async fn serve_on(
+    shared: Arc<Shared>,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     axum::serve(listener, router(shared)).await
 }
 
