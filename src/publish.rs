@@ -43,10 +43,10 @@ pub enum PublishError {
     /// Ingest could not run.
     #[error(transparent)]
     Ingest(#[from] IngestError),
-    /// The state file.
+    /// The state file could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A template.
+    /// The templates could not be loaded.
     #[error(transparent)]
     Render(#[from] RenderError),
     /// A delivery channel could not run (email, or writing the archive or feeds).
@@ -57,7 +57,7 @@ pub enum PublishError {
 /// What a publish run did, stage by stage.
 #[derive(Debug)]
 pub struct Report {
-    /// The issue.
+    /// The issue published.
     pub issue: IssueId,
     /// Whether this run built it (false: it was frozen by an earlier run).
     pub built: bool,

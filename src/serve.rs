@@ -27,7 +27,7 @@ use crate::{config::Plan, deliver::unsubscribe, model::html::escape, store::Stor
 pub struct Shared {
     /// The configuration (the daemon swaps it on reload).
     pub plan: std::sync::RwLock<Plan>,
-    /// The clock.
+    /// "Now" for unsubscribe times.
     pub clock: Clock,
     /// Extra routes' text for `/metrics` (set by the daemon).
     pub metrics: Option<Box<dyn Fn() -> String + Send + Sync>>,

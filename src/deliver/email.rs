@@ -37,10 +37,10 @@ pub const CHANNEL: &str = "email";
 /// What stopped a delivery run as a whole (a recipient failing does not).
 #[derive(Debug, thiserror::Error)]
 pub enum EmailError {
-    /// The state file.
+    /// The state file could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A template.
+    /// An audience's rendering or the subject failed.
     #[error(transparent)]
     Render(#[from] RenderError),
     /// The transport or the DKIM key could not be opened, or the journal failed.
@@ -108,17 +108,17 @@ impl Channel for Email {
 
 /// One delivery run.
 pub struct Run<'a> {
-    /// The configuration.
+    /// The whole configuration (site, subscribers).
     pub plan: &'a Plan,
-    /// `[email]`.
+    /// `[email]`: sender, transport, limits.
     pub email: &'a EmailPlan,
-    /// The edition.
+    /// The edition the issue belongs to (its sections, its delivery time).
     pub edition: &'a EditionPlan,
     /// The frozen issue.
     pub issue: &'a Issue,
-    /// The templates.
+    /// The templates each audience is rendered with.
     pub renderer: &'a Renderer,
-    /// The clock.
+    /// "Now" for the outbox's timestamps, the Date header and local-time releases.
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new messages.
     pub stop: watch::Receiver<bool>,

@@ -39,7 +39,7 @@ pub enum Change {
 /// What recording a change found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
-    /// Done.
+    /// Committed; nothing else changed.
     Done,
     /// Done, and the address is now suppressed.
     Suppressed,

@@ -30,7 +30,7 @@ pub fn parse_address(raw: &str) -> Result<String, String> {
 
 /// Everything one message needs.
 pub struct Letter<'a> {
-    /// The sender.
+    /// The From header: `email.from`.
     pub from: &'a Mailbox,
     /// Where replies go.
     pub reply_to: Option<&'a Mailbox>,

@@ -58,15 +58,15 @@ pub trait Channel: Send + Sync {
 
 /// What every channel is handed.
 pub struct Job<'a> {
-    /// The configuration.
+    /// The whole configuration (a channel reads its own table from it).
     pub plan: &'a Plan,
     /// The edition the issue belongs to.
     pub edition: &'a EditionPlan,
     /// The frozen issue.
     pub issue: &'a Issue,
-    /// The templates.
+    /// The templates every rendering goes through.
     pub renderer: &'a Renderer,
-    /// The clock.
+    /// "Now" for the ledger's timestamps and the messages' dates.
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new deliveries.
     pub stop: watch::Receiver<bool>,
@@ -85,9 +85,9 @@ pub struct Delivered {
 #[derive(Debug, thiserror::Error)]
 #[error("{source}")]
 pub struct ChannelError {
-    /// The channel.
+    /// The name of the channel that stopped.
     pub channel: &'static str,
-    /// Why.
+    /// What stopped it (shown as the error's text).
     pub source: Box<dyn std::error::Error + Send + Sync>,
 }
 
@@ -121,9 +121,9 @@ pub enum OutputError {
     /// An output file could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
-        /// The file.
+        /// The file that could not be written.
         path: PathBuf,
-        /// Why.
+        /// The system's error.
         source: std::io::Error,
     },
     /// A template failed.

@@ -11,7 +11,7 @@ use super::{EditionId, SectionId, SourceId, Story, StoryId};
 /// Identifies one issue: an edition and the local date it is for (`morning/2026-11-27`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct IssueId {
-    /// The edition.
+    /// The edition it is an issue of.
     pub edition: EditionId,
     /// The date in the site's time zone.
     pub date: NaiveDate,
@@ -64,7 +64,7 @@ pub struct Score {
 pub struct AlsoIn {
     /// The outlet's name.
     pub outlet: String,
-    /// Its source.
+    /// The source that carried that version.
     pub source: SourceId,
     /// Its story id.
     pub story: StoryId,
@@ -104,9 +104,9 @@ pub struct Pick {
 /// One section of an issue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectionBlock {
-    /// The section.
+    /// The configured section it fills.
     pub id: SectionId,
-    /// Its heading.
+    /// The section's heading as readers see it, frozen with the issue.
     pub title: String,
     /// Its stories, best first.
     pub picks: Vec<Pick>,
@@ -115,13 +115,13 @@ pub struct SectionBlock {
 /// A story that was considered and left out, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LeftOut {
-    /// The story.
+    /// The story left out.
     pub story: StoryId,
-    /// Its headline.
+    /// Its headline, for the explain table.
     pub title: String,
-    /// Its link.
+    /// Its canonical URL, if it has one (pins and drops name stories by it).
     pub url: Option<String>,
-    /// Its outlet.
+    /// The name of the outlet that published it.
     pub outlet: String,
     /// Its section, if it had one.
     pub section: Option<SectionId>,

@@ -237,7 +237,7 @@ pub struct Item {
     pub image: Option<Image>,
     /// Author names.
     pub authors: Vec<String>,
-    /// Topics.
+    /// Topics: the entry's categories, cleaned, without duplicates.
     pub topics: Vec<String>,
     /// Section chosen by the source's placement rules.
     pub section: Option<SectionId>,

@@ -34,7 +34,7 @@ pub enum StoreError {
     Open {
         /// The state file.
         path: PathBuf,
-        /// Why.
+        /// SQLite's error.
         source: rusqlite::Error,
     },
     /// The file was written by a newer pressroom.

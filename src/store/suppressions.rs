@@ -12,7 +12,7 @@ use crate::time::{from_unix, to_unix};
 /// A suppressed address and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppression {
-    /// The address.
+    /// The suppressed address, lower-cased.
     pub address: String,
     /// "unsubscribed" or the bounce that suppressed it.
     pub reason: String,
