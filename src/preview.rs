@@ -84,6 +84,8 @@ impl<E: std::fmt::Display> From<E> for Failed {
 struct Built {
     plan: Plan,
     edition: Issue,
+    /// Why `publish` would hold it rather than send it, if it would.
+    held: Option<String>,
     renderer: Renderer,
     store: Store,
 }
@@ -95,11 +97,13 @@ async fn build(context: Arc<Context>, edition: Option<String>) -> Result<Built, 
         let store = Store::open_read_only(&plan.site.state)?;
         let edition_plan = issue::edition(&plan, edition.as_deref()).map_err(Failed)?;
         let now = context.clock.now();
-        let id = issue::next_issue(&plan, edition_plan, &store, now)?;
-        let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+        let due = issue::next(&plan, edition_plan, &store, now)?;
+        let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
+        let held = issue::hold_reason(edition_plan, &store, &due, &edition)?;
         Ok(Built {
             plan,
             edition,
+            held,
             renderer,
             store,
         })
@@ -152,6 +156,13 @@ async fn issue_page(
         escape(&built.edition.title),
         built.edition.id
     );
+    if let Some(reason) = &built.held {
+        let _ = write!(
+            body,
+            "<p class=\"held\" role=\"status\"><strong>Would be held, not sent:</strong> {}</p>",
+            escape(reason)
+        );
+    }
     body.push_str(&explain_table(&built.edition, &slug));
     body.push_str(&health_table(&built.store)?);
     body.push_str("</div></div>");
@@ -216,7 +227,7 @@ async fn set_override(
             .ok_or_else(|| Failed(format!("not a URL: {}", form.url)))?;
         let mut store = Store::open(&plan.site.state)?;
         let edition_plan = issue::edition(&plan, Some(&form.edition)).map_err(Failed)?;
-        let id = issue::next_issue(&plan, edition_plan, &store, context.clock.now())?;
+        let id = issue::next(&plan, edition_plan, &store, context.clock.now())?.id;
         let mut writer = store.writer()?;
         let action = match form.action.as_str() {
             "drop" => Some(OverrideAction::Drop),

@@ -1,9 +1,12 @@
 //! `publish`: one issue, from feeds to inboxes. It reads as the pipeline does:
-//! ingest → build (rank, freeze) → deliver (each channel of [`deliver::channels`]
-//! in turn: archive, feeds, then email).
+//! ingest → build (rank, hold or freeze) → deliver (each channel of
+//! [`deliver::channels`] in turn: archive, feeds, then email).
 //!
-//! Running it again for the same issue resumes: the frozen issue is reused, never
-//! rebuilt, and the outbox sends only what has not been sent.
+//! The issue is the one due at the clock (the edition's last fire), or the one the
+//! daemon's fire names. Running it again for the same issue resumes: the frozen issue
+//! is reused, never rebuilt, and the outbox sends only what has not been sent. An issue
+//! too thin to send (or built from data no fetch refreshed in its window) is held:
+//! recorded with its reason, nothing written or sent, unless forced.
 
 use std::time::{Duration, Instant};
 
@@ -13,10 +16,10 @@ use crate::{
     config::Plan,
     deliver::{self, ChannelError, Job, email::EmailReport},
     ingest::{self, IngestError, IngestReport},
-    issue,
+    issue::{self, Due},
     model::{Issue, IssueId},
     render::{RenderError, Renderer},
-    store::{Store, StoreError},
+    store::{Held, Store, StoreError},
     time::Clock,
 };
 
@@ -29,9 +32,11 @@ pub struct Options {
     pub fetch: bool,
     /// Show progress bars (on a terminal).
     pub progress: bool,
-    /// The date of the issue (default: today in the site's zone). The daemon passes the
-    /// date of the fire it is serving, so a late run publishes the issue it missed.
-    pub date: Option<chrono::NaiveDate>,
+    /// The issue and its instant (default: the one due at the clock). The daemon passes
+    /// the fire it is serving, so a late run publishes the issue it missed.
+    pub due: Option<Due>,
+    /// Send the issue even if it is too thin (`min_stories`) or its data is stale.
+    pub force: bool,
 }
 
 /// What can stop a publish run as a whole.
@@ -40,6 +45,16 @@ pub enum PublishError {
     /// The edition does not exist.
     #[error("{0}")]
     Edition(String),
+    /// No issue of the edition is due yet.
+    #[error("no issue of {edition} is due yet: the first is {first} at {at}")]
+    NotDue {
+        /// The edition.
+        edition: String,
+        /// Its first issue.
+        first: IssueId,
+        /// That issue's instant.
+        at: chrono::DateTime<chrono::Utc>,
+    },
     /// Ingest could not run.
     #[error(transparent)]
     Ingest(#[from] IngestError),
@@ -61,6 +76,8 @@ pub struct Report {
     pub issue: IssueId,
     /// Whether this run built it (false: it was frozen by an earlier run).
     pub built: bool,
+    /// Why it was held instead of sent, if it was (nothing was written or sent).
+    pub held: Option<Held>,
     /// Ingest, if it ran.
     pub ingest: Option<IngestReport>,
     /// Email, if configured.
@@ -113,8 +130,33 @@ pub async fn publish(
 
     let started = Instant::now();
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
-    let (edition, built) = build(plan, &mut store, edition_plan, clock, options.date)?;
+    let due = match &options.due {
+        Some(due) => due.clone(),
+        None => issue::when::due(plan, edition_plan, clock.now()).ok_or_else(|| {
+            let first = issue::when::following(plan, edition_plan, clock.now());
+            PublishError::NotDue {
+                edition: edition_plan.id.to_string(),
+                first: first.id,
+                at: first.at,
+            }
+        })?,
+    };
+    let built = build(&mut store, plan, edition_plan, &due, clock, options.force)?;
     timings.push(("rank", started.elapsed()));
+    let (edition, built) = match built {
+        Built::Frozen(edition, built) => (edition, built),
+        Built::Held(held) => {
+            return Ok(Report {
+                issue: due.id,
+                built: false,
+                held: Some(held),
+                ingest,
+                email: None,
+                written: Vec::new(),
+                timings,
+            });
+        }
+    };
 
     drop(store);
 
@@ -142,6 +184,7 @@ pub async fn publish(
     Ok(Report {
         issue: edition.id.clone(),
         built,
+        held: None,
         ingest,
         email,
         written,
@@ -149,25 +192,46 @@ pub async fn publish(
     })
 }
 
-/// Today's issue: the frozen one if an earlier run built it, else built and frozen now.
+/// What building an issue came to.
+enum Built {
+    /// The issue, and whether this run froze it (false: an earlier run did).
+    Frozen(Issue, bool),
+    /// Held instead of sent: too thin, or stale.
+    Held(Held),
+}
+
+/// Issue `due`: the frozen one if an earlier run built it; else assembled now, and
+/// held (recorded, nothing frozen) if too thin or stale unless `force`, else frozen.
 fn build(
-    plan: &Plan,
     store: &mut Store,
+    plan: &Plan,
     edition_plan: &crate::config::EditionPlan,
+    due: &Due,
     clock: &Clock,
-    date: Option<chrono::NaiveDate>,
-) -> Result<(Issue, bool), StoreError> {
-    let now = clock.now();
-    let mut id = issue::issue_at(plan, edition_plan, now);
-    if let Some(date) = date {
-        id.date = date;
+    force: bool,
+) -> Result<Built, StoreError> {
+    if let Some(frozen) = store.issue(&due.id)? {
+        return Ok(Built::Frozen(frozen, false));
     }
-    if let Some(frozen) = store.issue(&id)? {
-        return Ok((frozen, false));
-    }
-    let edition = issue::assemble(plan, edition_plan, store, id, now)?;
+    let edition = issue::assemble(plan, edition_plan, store, due)?;
+    let reason = match force {
+        true => None,
+        false => issue::hold_reason(edition_plan, store, due, &edition)?,
+    };
     let mut writer = store.writer()?;
-    let frozen = writer.freeze(&edition)?;
+    if let Some(reason) = reason {
+        let held = Held {
+            id: due.id.clone(),
+            instant: due.at,
+            stories: edition.story_count(),
+            reason,
+            at: clock.now(),
+        };
+        writer.hold(&held)?;
+        writer.commit()?;
+        return Ok(Built::Held(held));
+    }
+    let frozen = writer.freeze(&edition, clock.now())?;
     writer.commit()?;
-    Ok((frozen, true))
+    Ok(Built::Frozen(frozen, true))
 }

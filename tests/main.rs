@@ -11,6 +11,7 @@ mod deliver;
 mod fetch_faults;
 mod fetch_feeds;
 mod fetch_identity;
+mod issues;
 mod opml;
 mod outputs;
 mod preview;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use pressroom::{
     deliver::{archive, feeds, files::TEMP_MARK, output},
     issue,
-    model::{Issue, Pick},
+    model::{Issue, IssueId, Pick},
     render::{Renderer, view},
 };
 
@@ -37,10 +37,17 @@ fn freeze_at(project: &Project, at: &str) -> Issue {
     let mut store = project.store();
     let edition = &plan.editions[0];
     let now = instant(at);
-    let id = issue::issue_at(&plan, edition, now);
-    let built = issue::assemble(&plan, edition, &store, id, now).expect("assemble");
+    let due = issue::Due {
+        id: IssueId {
+            edition: edition.id.clone(),
+            date: now.with_timezone(&plan.site.time_zone).date_naive(),
+            time: None,
+        },
+        at: now,
+    };
+    let built = issue::assemble(&plan, edition, &store, &due).expect("assemble");
     let mut writer = store.writer().expect("writer");
-    let frozen = writer.freeze(&built).expect("freeze");
+    let frozen = writer.freeze(&built, now).expect("freeze");
     writer.commit().expect("commit");
     frozen
 }

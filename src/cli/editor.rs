@@ -22,19 +22,31 @@ pub(super) fn explain(
     let store = open_state(&plan)?;
     let edition_plan = issue::edition(&plan, edition).map_err(anyhow::Error::msg)?;
     let now = clock.now();
-    let id = issue::next_issue(&plan, edition_plan, &store, now)?;
-    let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+    let due = issue::next(&plan, edition_plan, &store, now)?;
+    let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
+    let held = issue::hold_reason(edition_plan, &store, &due, &edition)?;
     let rows = explain::rows(&edition);
     if json {
-        let doc = serde_json::json!({ "issue": edition.id.to_string(), "built_at": edition.built_at, "rows": rows });
+        let doc = serde_json::json!({
+            "issue": edition.id.to_string(),
+            "built_at": edition.built_at,
+            "window": { "start": edition.window_start, "end": edition.built_at },
+            "held": held,
+            "rows": rows,
+        });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
+        let zone = plan.site.time_zone;
         println!(
-            "{} ({}), built for {}",
+            "{} ({}), for {}: stories published from {} to then",
             edition.id,
             edition.title,
-            edition.built_at.with_timezone(&plan.site.time_zone)
+            edition.built_at.with_timezone(&zone),
+            edition.window_start.with_timezone(&zone)
         );
+        if let Some(reason) = &held {
+            println!("would be held, not sent: {reason}");
+        }
         print!("{}", explain::text(&rows));
     }
     Ok(EXIT_OK)
@@ -114,5 +126,5 @@ fn next(
     edition: Option<&str>,
 ) -> Result<crate::model::IssueId, Failure> {
     let edition_plan = issue::edition(plan, edition).map_err(anyhow::Error::msg)?;
-    Ok(issue::next_issue(plan, edition_plan, store, clock.now())?)
+    Ok(issue::next(plan, edition_plan, store, clock.now())?.id)
 }

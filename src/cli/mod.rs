@@ -93,6 +93,10 @@ pub enum Command {
         /// Do not fetch first: publish from what the store holds.
         #[arg(long)]
         no_fetch: bool,
+        /// Send the issue even if it is held: fewer stories than `min_stories`, or no
+        /// fetch since its window opened.
+        #[arg(long)]
+        force: bool,
     },
     /// Run the schedules: fetch, publish each edition on its cron (DST-correct), serve
     /// unsubscribe, the archive, /healthz and /metrics. SIGHUP reloads; SIGTERM stops.
@@ -205,9 +209,11 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
         Command::Check => check(cli),
         Command::Fetch { force } => fetch(cli, clock, *force).await,
         Command::Status => status::run(cli, clock),
-        Command::Publish { edition, no_fetch } => {
-            publish::run(cli, clock, edition.clone(), !*no_fetch).await
-        }
+        Command::Publish {
+            edition,
+            no_fetch,
+            force,
+        } => publish::run(cli, clock, edition.clone(), !*no_fetch, *force).await,
         Command::Serve { listen } => publish::serve(cli, clock, *listen).await,
         Command::Daemon => publish::daemon(cli).await,
         Command::Schedule { count } => publish::schedule(cli, clock, *count),

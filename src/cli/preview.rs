@@ -55,8 +55,11 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
     let edition_plan =
         issue::edition(&plan, args.edition.as_deref()).map_err(anyhow::Error::msg)?;
     let now = clock.now();
-    let id = issue::next_issue(&plan, edition_plan, &store, now)?;
-    let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+    let due = issue::next(&plan, edition_plan, &store, now)?;
+    let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
+    if let Some(reason) = issue::hold_reason(edition_plan, &store, &due, &edition)? {
+        println!("{}: would be held, not sent: {reason}", edition.id);
+    }
     let out = args
         .out
         .clone()

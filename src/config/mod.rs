@@ -375,6 +375,8 @@ pub struct EditionPlan {
     pub lead: usize,
     /// Stories in the most-read block.
     pub most_read: usize,
+    /// The fewest stories (lead and sections) an issue must carry to be sent.
+    pub min_stories: usize,
     /// The sections it carries, in reading order, with the stories each carries.
     pub sections: Vec<(SectionId, usize)>,
     /// Its ranking weights.

@@ -168,6 +168,9 @@ pub struct RawEdition {
     pub lead: Option<Spanned<i64>>,
     /// Stories in the "Most read" block; 0 leaves it out. Default 5.
     pub most_read: Option<Spanned<i64>>,
+    /// The fewest stories (lead and sections) worth sending: a thinner issue is held,
+    /// not sent (`publish --force` sends it anyway). Default 1.
+    pub min_stories: Option<Spanned<i64>>,
     /// Sections this edition carries (always in the sections' order). Default: all.
     pub sections: Option<Vec<Spanned<String>>>,
     /// Stories per section for this edition, overriding the sections' `stories`,

@@ -190,12 +190,15 @@ impl Daemon {
                     Err(e) => tracing::error!("fetch failed: {e}"),
                 }
             }
-            Job::Publish { edition, date } => {
+            Job::Publish(due) => {
+                let edition = &due.id.edition;
+                // Fresh data first: what is due is fetched before the issue is built.
                 let options = publish::Options {
                     edition: Some(edition.to_string()),
-                    fetch: false,
+                    fetch: true,
                     progress: false,
-                    date: Some(*date),
+                    due: Some(due.clone()),
+                    force: false,
                 };
                 let grace = plan.daemon.shutdown_grace;
                 match publish_within(&plan, &self.clock, &options, stop, grace).await {

@@ -19,10 +19,7 @@ use crate::{
 
 /// The file of issue `id`'s page under `output`.
 pub fn page_path(output: &Path, id: &IssueId) -> PathBuf {
-    output
-        .join(id.edition.as_str())
-        .join(id.date.format("%Y-%m-%d").to_string())
-        .join("index.html")
+    output.join(id.path()).join("index.html")
 }
 
 /// The file of the archive's index under `output`.

@@ -63,11 +63,7 @@ pub fn message_id(issue: &IssueId, address: &str, domain: &str) -> String {
     hasher.update([0]);
     hasher.update(address.as_bytes());
     let digest = hex(&hasher.finalize()[..12]);
-    format!(
-        "{}.{}.{digest}@{domain}",
-        issue.edition,
-        issue.date.format("%Y%m%d")
-    )
+    format!("{}.{}.{digest}@{domain}", issue.edition, issue.compact())
 }
 
 /// Text fit for one header line: control characters (CR, LF, …) become spaces, so

@@ -125,6 +125,13 @@ fn pool<'r>(input: &Input<'_>, ranked: &'r Ranked<'_>, left_out: &mut Vec<LeftOu
         if sent.is_none() && !sent_stories.is_empty() {
             sent = sent_stories.get(rep.id.as_str()).copied();
         }
+        let fresh = (ranked.members(group).iter())
+            .any(|&m| input.window.holds(ranked.candidates.stories[m as usize]));
+        if !fresh {
+            // Every report of it came before this window: an earlier issue's
+            // to carry (or to have left out).
+            continue;
+        }
         if !dropped.is_empty() && ranked.urls(group).any(|u| dropped.contains(u)) {
             let reason = "dropped by the editor".to_owned();
             left_out.push(left(input.plan, rep, Some(group.total), reason));

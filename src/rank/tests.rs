@@ -98,6 +98,7 @@ fn issue(edition: &EditionPlan) -> IssueId {
     IssueId {
         edition: edition.id.clone(),
         date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        time: None,
     }
 }
 
@@ -114,6 +115,7 @@ fn run(
         edition,
         issue: issue(edition),
         now: at(NOW),
+        window: crate::rank::Window::first(at(NOW), edition.window),
         stories,
         snapshots,
         sent,
@@ -259,6 +261,7 @@ fn stories_already_sent_unrankable_or_dropped_are_reported_not_lost() {
     let yesterday = IssueId {
         edition: EditionId::parse("morning").unwrap(),
         date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        time: None,
     };
     let mut sent = Sent::default();
     sent.stories

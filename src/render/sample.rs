@@ -77,6 +77,7 @@ pub fn edition() -> Issue {
         id: IssueId {
             edition: EditionId::parse("sample").expect("valid"),
             date: NaiveDate::from_ymd_opt(2026, 11, 27).expect("valid"),
+            time: None,
         },
         title: "Sample Review".to_owned(),
         built_at: at("2026-11-27T06:00:00Z"),

@@ -228,7 +228,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
             id: edition.id.to_string(),
             edition: edition.id.edition.to_string(),
             title: safe(&edition.title),
-            date: edition.id.date.format("%A, %-d %B %Y").to_string(),
+            date: issue_date(&edition.id),
             url: issue_url.clone(),
             preheader,
         },
@@ -250,11 +250,21 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
     }
 }
 
+/// The day an issue is for, in words, with its time for an edition that fires more
+/// than once a day: "Friday, 27 November 2026" or "Friday, 27 November 2026, 19:00".
+pub fn issue_date(id: &IssueId) -> String {
+    let day = id.date.format("%A, %-d %B %Y");
+    match id.time {
+        Some(time) => format!("{day}, {}", time.format("%H:%M")),
+        None => day.to_string(),
+    }
+}
+
 /// The permanent address of issue `id` in the archive: `{base_url}{edition}/{date}/`.
 /// The archive writes the page there; the email's "view in browser" link and the
 /// digest feed's entries point there.
 pub fn permalink(base_url: &str, id: &IssueId) -> String {
-    format!("{base_url}{id}/")
+    format!("{base_url}{}/", id.path())
 }
 
 fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {

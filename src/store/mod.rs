@@ -10,6 +10,7 @@
 //! `schema.rs` rebuild it.
 
 mod fetch_state;
+mod held;
 mod issues;
 mod ledger;
 mod meta;
@@ -21,6 +22,8 @@ mod suppressions;
 use std::path::{Path, PathBuf};
 
 pub use fetch_state::{FetchRecord, FetchState, Health, StateKey, Validators};
+pub use held::Held;
+pub use issues::Frozen;
 pub use ledger::{Delivery, DeliveryState, Entry, LedgerCounts};
 use rusqlite::Connection;
 pub use stories::{PruneReport, SaveReport};

@@ -131,7 +131,23 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
-    // 4: the outbox becomes the email channel's part of one delivery ledger, keyed on
+    // 4: issues keep when they were frozen (a story first seen later goes in the next
+    // issue) and are ordered by their instant; issues held for being too thin.
+    r#"
+    ALTER TABLE issues ADD COLUMN frozen_at INTEGER;
+    UPDATE issues SET frozen_at = built_at;
+    CREATE INDEX issues_by_instant ON issues(edition, built_at);
+
+    CREATE TABLE held_issues (
+        id       TEXT PRIMARY KEY,           -- 'morning/2026-11-28'
+        edition  TEXT NOT NULL,
+        instant  INTEGER NOT NULL,
+        stories  INTEGER NOT NULL,
+        reason   TEXT NOT NULL,
+        at       INTEGER NOT NULL            -- when it was last held
+    ) WITHOUT ROWID;
+    "#,
+    // 5: the outbox becomes the email channel's part of one delivery ledger, keyed on
     // (issue, channel, recipient), that any channel delivering once-only shares.
     r#"
     CREATE TABLE ledger (
@@ -187,18 +203,18 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
 mod tests {
     use super::*;
 
-    /// A state file as the pressroom before the ledger left it (schema 3: the email
+    /// A state file as the pressroom before the ledger left it (schema 4: the email
     /// outbox in a table of its own, mid-run) opens, upgraded, with every row kept.
     #[test]
-    fn an_outbox_of_schema_3_becomes_the_email_ledger() {
+    fn an_outbox_of_schema_4_becomes_the_email_ledger() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pressroom.db");
         {
             let conn = Connection::open(&path).unwrap();
-            for sql in &MIGRATIONS[..3] {
+            for sql in &MIGRATIONS[..4] {
                 conn.execute_batch(sql).unwrap();
             }
-            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.pragma_update(None, "user_version", 4).unwrap();
             conn.execute_batch(
                 "INSERT INTO outbox VALUES
                    ('morning/2026-11-27', 'a@x.example', 'all.html.utc', '<1@x>', 'sent', 1, NULL, 100, 100),

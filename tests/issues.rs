@@ -1,0 +1,194 @@
+//! Issues over several days, as a user meets them: the demo published three mornings
+//! in a row, thin issues held, the preview describing exactly the next issue, and a
+//! late feed's story carried by the next issue rather than lost.
+
+use std::path::Path;
+
+use crate::support::{Project, stderr, stdout};
+
+const DAY1: &str = "2026-11-27T06:00:00Z";
+const DAY2: &str = "2026-11-28T06:00:00Z";
+const DAY3: &str = "2026-11-29T06:00:00Z";
+
+/// The `.eml` files the demo has written, by name.
+fn outbox(project: &Project) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(project.path("state/outbox"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Adds an item to the top of a demo RSS feed.
+fn add_story(project: &Project, feed: &str, guid: &str, title: &str, published: &str) {
+    let path = project.path(&format!("feeds/{feed}"));
+    let xml = std::fs::read_to_string(&path).unwrap();
+    let item = format!(
+        "<item><title>{title}</title><link>https://meridian.example/world/{guid}/</link>\
+         <guid isPermaLink=\"false\">{guid}</guid><pubDate>{published}</pubDate>\
+         <description>{title}.</description></item>\n    <item>"
+    );
+    std::fs::write(&path, xml.replacen("<item>", &item, 1)).unwrap();
+}
+
+fn explain_json(project: &Project, now: &str) -> serde_json::Value {
+    let out = project.run_at(now, &["explain", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The stories an `explain --json` carries in the lead and sections, as (position,
+/// url) in order.
+fn selected(explain: &serde_json::Value) -> Vec<(String, String)> {
+    explain["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["position"] != "-" && !r["position"].as_str().unwrap().starts_with("most-read")
+        })
+        .map(|r| {
+            (
+                r["position"].as_str().unwrap_or_default().to_owned(),
+                r["url"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn three_mornings_of_the_demo_send_one_issue_and_hold_the_empty_ones() {
+    let project = Project::demo();
+    let first = project.run_at(DAY1, &["publish"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("issue morning/2026-11-27: built and frozen"),
+        "{}",
+        stdout(&first)
+    );
+    let sent = outbox(&project);
+    assert_eq!(sent.len(), 6, "{sent:?}");
+    let stamps: Vec<_> = sent
+        .iter()
+        .map(|n| {
+            std::fs::metadata(project.path(&format!("state/outbox/{n}")))
+                .unwrap()
+                .modified()
+                .unwrap()
+        })
+        .collect();
+
+    // The feeds bring nothing new: the next two mornings are held, not sent.
+    for day in [DAY2, DAY3] {
+        let run = project.run_at(day, &["publish"]);
+        assert_eq!(run.status.code(), Some(0), "{day}: {}", stderr(&run));
+        let out = stdout(&run);
+        let date = &day[..10];
+        assert!(
+            out.contains(&format!(
+                "issue morning/{date}: held, not sent: no story in its window"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains("email:"), "{out}");
+        assert!(
+            !project.path(&format!("out/morning/{date}")).exists(),
+            "an archive page for the held issue {date}"
+        );
+    }
+    // Nobody got a second message, and the feed has one entry: the first issue.
+    assert_eq!(outbox(&project), sent);
+    for (name, stamp) in sent.iter().zip(&stamps) {
+        let now = std::fs::metadata(project.path(&format!("state/outbox/{name}")))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(&now, stamp, "{name} was written again");
+    }
+    let feed = std::fs::read_to_string(project.path("out/feeds/morning.json")).unwrap();
+    let feed: serde_json::Value = serde_json::from_str(&feed).unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 1, "{feed}");
+
+    // The editor sees why, and can send it anyway.
+    let preview = explain_json(&project, "2026-11-29T07:00:00Z");
+    assert_eq!(preview["issue"], "morning/2026-11-30");
+    assert!(
+        preview["held"].as_str().unwrap().contains("no story"),
+        "{preview}"
+    );
+    let forced = project.run_at(DAY3, &["publish", "--force"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+    assert!(
+        stdout(&forced).contains("built and frozen"),
+        "{}",
+        stdout(&forced)
+    );
+    assert!(project.path("out/morning/2026-11-29/index.html").exists());
+}
+
+#[test]
+fn explain_between_issues_selects_what_the_next_issue_carries() {
+    let project = Project::demo();
+    let first = project.run_at(DAY1, &["publish"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    // During the day, two stories arrive: one published after the first issue, and
+    // one published before it but first seen after it was built (a late feed).
+    add_story(
+        &project,
+        "meridian-world.xml",
+        "late-1",
+        "Harbour strike ends after three days of talks",
+        "Fri, 27 Nov 2026 05:50:00 +0000",
+    );
+    add_story(
+        &project,
+        "meridian-world.xml",
+        "new-1",
+        "Northern rail link reopens after storm repairs",
+        "Fri, 27 Nov 2026 12:00:00 +0000",
+    );
+    let fetched = project.run_at("2026-11-27T13:00:00Z", &["fetch"]);
+    assert_eq!(fetched.status.code(), Some(0), "{}", stderr(&fetched));
+
+    // At any moment before the next issue, explain describes it as it will be.
+    let afternoon = explain_json(&project, "2026-11-27T14:00:00Z");
+    let evening = explain_json(&project, "2026-11-27T21:30:00Z");
+    let at_its_time = explain_json(&project, DAY2);
+    assert_eq!(afternoon["issue"], "morning/2026-11-28");
+    assert_eq!(afternoon["held"], serde_json::Value::Null, "{afternoon}");
+    let picks = selected(&afternoon);
+    assert_eq!(picks, selected(&evening));
+    assert_eq!(picks, selected(&at_its_time));
+    assert_eq!(afternoon["rows"], at_its_time["rows"]);
+    let urls: Vec<&str> = picks.iter().map(|(_, u)| u.as_str()).collect();
+    assert!(
+        urls.contains(&"https://meridian.example/world/late-1/"),
+        "the late story is carried by the next issue: {urls:?}"
+    );
+    assert!(
+        urls.contains(&"https://meridian.example/world/new-1/"),
+        "{urls:?}"
+    );
+    assert_eq!(
+        urls.len(),
+        2,
+        "nothing of the first issue's window comes back: {urls:?}"
+    );
+
+    // And publishing it at its time carries exactly those.
+    let second = project.run_at(DAY2, &["publish"]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(
+        stdout(&second).contains("built and frozen"),
+        "{}",
+        stdout(&second)
+    );
+    let page = std::fs::read_to_string(project.path("out/morning/2026-11-28/index.html")).unwrap();
+    assert!(page.contains("Harbour strike ends"), "late story missing");
+    assert!(page.contains("Northern rail link reopens"));
+    assert!(Path::new(&project.path("out/morning/2026-11-27/index.html")).exists());
+}
