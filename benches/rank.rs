@@ -170,6 +170,10 @@ fn main() {
         window: rank::Window::first(now, edition.window),
         stories: &stories,
         snapshots: &snapshots,
+        readings: rank::Readings {
+            snapshots: &snapshots,
+            stories: &[],
+        },
         sent: &sent,
         overrides: &[],
     };

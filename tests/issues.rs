@@ -192,3 +192,58 @@ fn explain_between_issues_selects_what_the_next_issue_carries() {
     assert!(page.contains("Northern rail link reopens"));
     assert!(Path::new(&project.path("out/morning/2026-11-27/index.html")).exists());
 }
+
+#[test]
+fn explain_lists_the_three_most_read_rankings_numbered_from_one() {
+    let project = Project::demo();
+    let fetched = project.run_at(DAY1, &["fetch"]);
+    assert_eq!(fetched.status.code(), Some(0), "{}", stderr(&fetched));
+    let explain = explain_json(&project, DAY1);
+    let lists = explain["most_read"].as_object().unwrap();
+    let names: Vec<&str> = lists.keys().map(String::as_str).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for window in ["now", "today", "week"] {
+        let list = lists[window].as_array().unwrap();
+        let ranks: Vec<u64> = list.iter().map(|e| e["rank"].as_u64().unwrap()).collect();
+        assert_eq!(ranks, (1..=7).collect::<Vec<u64>>(), "{window}");
+        let urls: std::collections::HashSet<&str> =
+            list.iter().map(|e| e["url"].as_str().unwrap()).collect();
+        assert_eq!(urls.len(), 7, "{window}: a story listed twice");
+    }
+    // The agency's own tabs are the rankings: its "This week" list leads with the
+    // prime minister story, which no other list has first.
+    assert!(
+        lists["week"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Ilie Varga"),
+        "{}",
+        lists["week"][0]
+    );
+    assert!(
+        lists["today"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Central bank"),
+        "{}",
+        lists["today"][0]
+    );
+    // Every badge refers to the first ranking ("now"), and each rank at most once.
+    let rows = explain["rows"].as_array().unwrap();
+    let mut badges: Vec<(u64, &str)> = rows
+        .iter()
+        .filter(|r| {
+            r["position"] != "-" && !r["position"].as_str().unwrap().starts_with("most-read")
+        })
+        .filter_map(|r| Some((r["most_read_rank"].as_u64()?, r["url"].as_str()?)))
+        .collect();
+    badges.sort();
+    assert!(!badges.is_empty());
+    for (rank, url) in &badges {
+        let listed = &lists["now"][(*rank - 1) as usize];
+        assert_eq!(listed["url"].as_str(), Some(*url), "badge #{rank}");
+    }
+    let mut ranks: Vec<u64> = badges.iter().map(|b| b.0).collect();
+    ranks.dedup();
+    assert_eq!(ranks.len(), badges.len(), "a rank badged twice: {badges:?}");
+}

@@ -32,6 +32,7 @@ pub(super) fn explain(
             "built_at": edition.built_at,
             "window": { "start": edition.window_start, "end": edition.built_at },
             "held": held,
+            "most_read": most_read_json(&edition),
             "rows": rows,
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -50,6 +51,20 @@ pub(super) fn explain(
         print!("{}", explain::text(&rows));
     }
     Ok(EXIT_OK)
+}
+
+/// `{"now": [{"rank", "url", "title"}, …], "today": …}`: each ranking the issue shows.
+fn most_read_json(edition: &crate::model::Issue) -> serde_json::Value {
+    let lists = edition.most_read.iter().map(|list| {
+        let entries = list.entries.iter().map(|e| {
+            serde_json::json!({ "rank": e.rank, "url": e.url, "title": e.title, "outlet": e.outlet })
+        });
+        (
+            list.window.name().to_owned(),
+            serde_json::Value::Array(entries.collect()),
+        )
+    });
+    serde_json::Value::Object(lists.collect())
 }
 
 pub(super) fn set(

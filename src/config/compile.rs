@@ -393,12 +393,18 @@ fn compile_signals(
             &signal.interval,
             fetch.interval,
         );
+        let window = signal.window.as_ref().and_then(|w| {
+            crate::model::ReadWindow::parse(w.get_ref())
+                .map_err(|e| p.on(w, format!("{key}.window"), e))
+                .ok()
+        });
         if let (Some(id), Some(location), Some(kind)) = (id, location, kind) {
             signals.push(Signal {
                 id,
                 kind,
                 location,
                 interval,
+                window,
             });
         }
     }

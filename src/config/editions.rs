@@ -9,7 +9,7 @@ use super::{
     raw::{RawDaemon, RawEdition, RawRanking},
 };
 use crate::{
-    model::{EditionId, SectionId},
+    model::{EditionId, ReadWindow, SectionId},
     schedule::Cadence,
 };
 
@@ -74,6 +74,30 @@ fn catch_up(p: &mut Problems<'_>, key: &str, edition: &RawEdition) -> CatchUp {
     }
 }
 
+/// `most_read_windows`: each named once, in the given order; all three by default.
+fn read_windows(
+    p: &mut Problems<'_>,
+    key: &str,
+    raw: Option<&[toml::Spanned<String>]>,
+) -> Vec<ReadWindow> {
+    let Some(raw) = raw else {
+        return ReadWindow::ALL.to_vec();
+    };
+    let mut windows = Vec::new();
+    for name in raw {
+        match ReadWindow::parse(name.get_ref()) {
+            Ok(w) if windows.contains(&w) => p.on(
+                name,
+                format!("{key}.most_read_windows"),
+                format!("{:?} is listed twice", w.name()),
+            ),
+            Ok(w) => windows.push(w),
+            Err(e) => p.on(name, format!("{key}.most_read_windows"), e),
+        }
+    }
+    windows
+}
+
 /// `[daemon]`, with its defaults.
 pub(super) fn daemon(p: &mut Problems<'_>, raw: RawDaemon, site: &Site) -> DaemonPlan {
     let listen = match &raw.listen {
@@ -120,7 +144,8 @@ pub(super) fn compile(
             title: site.title.clone(),
             window: std::time::Duration::from_secs(24 * 3600),
             lead: 3,
-            most_read: 5,
+            most_read: 7,
+            most_read_windows: ReadWindow::ALL.to_vec(),
             min_stories: 1,
             sections: sections.iter().map(|s| (s.id.clone(), s.stories)).collect(),
             ranking: base.clone(),
@@ -183,8 +208,9 @@ pub(super) fn compile(
                 &format!("{key}.most_read"),
                 &edition.most_read,
                 0..=50,
-                5,
+                7,
             ) as usize,
+            most_read_windows: read_windows(p, &key, edition.most_read_windows.as_deref()),
             min_stories: count(
                 p,
                 &format!("{key}.min_stories"),

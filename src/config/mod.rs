@@ -336,6 +336,8 @@ pub struct Signal {
     pub location: Location,
     /// Least time between two readings.
     pub interval: Duration,
+    /// The span its list already ranks, if it is one tab of a site's box.
+    pub window: Option<crate::model::ReadWindow>,
 }
 
 /// The ranking model's weights.
@@ -373,8 +375,10 @@ pub struct EditionPlan {
     pub window: Duration,
     /// Stories in the lead block.
     pub lead: usize,
-    /// Stories in the most-read block.
+    /// Stories in each most-read list.
     pub most_read: usize,
+    /// The most-read rankings shown, in order.
+    pub most_read_windows: Vec<crate::model::ReadWindow>,
     /// The fewest stories (lead and sections) an issue must carry to be sent.
     pub min_stories: usize,
     /// The sections it carries, in reading order, with the stories each carries.

@@ -138,6 +138,11 @@ pub struct RawSignal {
     pub views_field: Option<String>,
     /// Read this signal at most this often, e.g. "30m". Default: `fetch.interval`.
     pub interval: Option<Spanned<String>>,
+    /// The span this list already ranks, when the site publishes one list per span
+    /// (the tabs of a "Most read" box): "now", "today" or "week". Its latest reading
+    /// then counts for that ranking alone. Default: none (its readings are pooled
+    /// over each ranking's span).
+    pub window: Option<Spanned<String>>,
 }
 
 /// `[ranking]`: the ranking model's weights; an edition may override any of them.
@@ -166,8 +171,11 @@ pub struct RawEdition {
     pub window: Option<Spanned<String>>,
     /// Stories in the lead block ("Top stories"). Default 3.
     pub lead: Option<Spanned<i64>>,
-    /// Stories in the "Most read" block; 0 leaves it out. Default 5.
+    /// Stories in each "Most read" list; 0 leaves them out. Default 7.
     pub most_read: Option<Spanned<i64>>,
+    /// Which most-read rankings to show, in order: any of "now" (the last 3 hours),
+    /// "today" (24 hours) and "week" (7 days). Default all three.
+    pub most_read_windows: Option<Vec<Spanned<String>>>,
     /// The fewest stories (lead and sections) worth sending: a thinner issue is held,
     /// not sent (`publish --force` sends it anyway). Default 1.
     pub min_stories: Option<Spanned<i64>>,

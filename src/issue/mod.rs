@@ -88,6 +88,15 @@ pub fn assemble(
     let stories = store.stories_since(window.cap)?;
     let span = chrono::Duration::from_std(edition.window).unwrap_or_default();
     let snapshots = store.snapshots_between(due.at - span, due.at)?;
+    let longest = (edition.most_read_windows.iter()).map(|w| w.span()).max();
+    let readings = match (edition.most_read, longest) {
+        (1.., Some(longest)) => store.snapshots_between(due.at - longest, due.at)?,
+        _ => Vec::new(),
+    };
+    let named: std::collections::BTreeSet<&str> = (readings.iter())
+        .flat_map(|s| s.entries.iter().map(|e| e.url.as_str()))
+        .collect();
+    let read_stories = store.stories_by_urls(named)?;
     let sent = store.sent_before(&edition.id, due.at)?;
     let overrides = store.overrides(&due.id)?;
     let input = rank::Input {
@@ -98,6 +107,10 @@ pub fn assemble(
         window,
         stories: &stories,
         snapshots: &snapshots,
+        readings: rank::Readings {
+            snapshots: &readings,
+            stories: &read_stories,
+        },
         sent: &sent,
         overrides: &overrides,
     };

@@ -6,7 +6,7 @@ use std::{collections::HashMap, fmt};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{EditionId, SectionId, SourceId, Story, StoryId};
+use super::{EditionId, MostReadList, SectionId, SourceId, Story, StoryId};
 
 /// Identifies one issue: an edition, the local date it is for, and, for an edition
 /// that fires more than once a day, the local time of its fire
@@ -145,7 +145,8 @@ pub struct Pick {
     pub score: Score,
     /// The same story in other outlets.
     pub also_in: Vec<AlsoIn>,
-    /// Its best position in a most-read list in the window, if any.
+    /// Its place in the issue's first most-read ranking, where it is listed there: the
+    /// badge "#k most read now" (each k at most once in an issue).
     pub most_read_rank: Option<u32>,
     /// Whether the score or an editor put it here.
     pub placed: Placed,
@@ -196,8 +197,9 @@ pub struct Issue {
     pub lead: Vec<Pick>,
     /// The sections, in reading order.
     pub sections: Vec<SectionBlock>,
-    /// The "Most read" block.
-    pub most_read: Vec<Pick>,
+    /// The "Most read" rankings (now, today, this week, as the edition shows them).
+    #[serde(deserialize_with = "super::most_read::lists_or_picks")]
+    pub most_read: Vec<MostReadList>,
     /// The near misses and every story that could not be ranked, with the reason.
     pub left_out: Vec<LeftOut>,
 }
@@ -209,12 +211,11 @@ impl Issue {
         self.lead.len() + self.sections.iter().map(|s| s.picks.len()).sum::<usize>()
     }
 
-    /// Every pick in reading order: lead, sections, most read.
+    /// Every pick in reading order: lead, then sections.
     pub fn picks(&self) -> impl Iterator<Item = &Pick> {
         self.lead
             .iter()
             .chain(self.sections.iter().flat_map(|s| s.picks.iter()))
-            .chain(self.most_read.iter())
     }
 
     /// Every story the issue carries, the "also in" versions included.
@@ -233,7 +234,7 @@ pub struct IssueSummary {
     pub title: String,
     /// The instant it was built for.
     pub built_at: DateTime<Utc>,
-    /// Stories it carries: lead, sections and most read together.
+    /// Stories it carries in the lead and the sections.
     pub story_count: usize,
     /// The headlines of its lead block, in order.
     pub lead: Vec<String>,

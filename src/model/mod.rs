@@ -9,6 +9,7 @@
 
 pub mod html;
 mod issue;
+mod most_read;
 
 use std::fmt;
 
@@ -97,6 +98,7 @@ pub use issue::{
     AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
     SectionBlock, Sent,
 };
+pub use most_read::{MostReadEntry, MostReadList, ReadWindow};
 
 /// A story's stable identifier: derived once from its source and first identity key,
 /// never recomputed, so that an updated entry keeps its id.

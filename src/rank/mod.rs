@@ -10,6 +10,7 @@
 pub mod cluster;
 pub mod explain;
 mod group;
+mod most_read;
 pub mod score;
 mod select;
 pub mod text;
@@ -40,12 +41,24 @@ pub struct Input<'a> {
     /// The stories published from the window's cap on (older ones still group with
     /// new reports of the same story, so that a story sent before is not sent again).
     pub stories: &'a [Story],
-    /// The most-read snapshots taken in the window.
+    /// The most-read snapshots taken in the window (for the score).
     pub snapshots: &'a [SignalSnapshot],
+    /// What the most-read rankings are made of.
+    pub readings: Readings<'a>,
     /// What earlier issues of the edition carried.
     pub sent: &'a Sent,
     /// The editor's pins and drops for this issue.
     pub overrides: &'a [Override],
+}
+
+/// The readings of the most-read rankings: every snapshot over the longest span the
+/// edition shows (up to the issue's instant), and the stored stories their URLs name.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Readings<'a> {
+    /// The snapshots, oldest first.
+    pub snapshots: &'a [SignalSnapshot],
+    /// The stories their entries point at (any age).
+    pub stories: &'a [Story],
 }
 
 /// Where an issue's stories come from: after the previous issue's instant (capped at
@@ -97,6 +110,13 @@ pub fn build(input: &Input<'_>) -> Issue {
     let candidates = candidates(input, &most_read, &mut left_out);
     let ranked = Ranked::new(input, candidates);
     let mut edition = select::select(input, &ranked, &mut left_out);
+    edition.most_read = most_read::lists(input, &ranked);
+    let badges = most_read::badges(&edition.most_read);
+    let picks =
+        (edition.lead.iter_mut()).chain(edition.sections.iter_mut().flat_map(|s| &mut s.picks));
+    for pick in picks {
+        pick.most_read_rank = badges.get(&pick.story.id).copied();
+    }
     edition.window_start = input.window.start;
     edition.left_out = left_out;
     edition

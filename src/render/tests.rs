@@ -43,14 +43,10 @@ fn render(edition: &Issue) -> Rendered {
     }
 }
 
-/// Every pick of the issue, all blocks together.
+/// Every pick of the issue, lead and sections.
 fn picks_mut(edition: &mut Issue) -> impl Iterator<Item = &mut Pick> {
     let sections = edition.sections.iter_mut().flat_map(|s| s.picks.iter_mut());
-    edition
-        .lead
-        .iter_mut()
-        .chain(sections)
-        .chain(edition.most_read.iter_mut())
+    edition.lead.iter_mut().chain(sections)
 }
 
 /// The links the text part must carry whole: every story's, and "also in" links
@@ -61,9 +57,11 @@ fn text_urls(edition: &Issue) -> Vec<String> {
     let also = blocks
         .clone()
         .flat_map(|p| p.also_in.iter().filter_map(|a| a.url.clone()));
+    let read =
+        (edition.most_read.iter()).flat_map(|l| l.entries.iter().filter_map(|e| e.url.clone()));
     blocks
-        .chain(&edition.most_read)
         .filter_map(|p| p.story.url.clone())
+        .chain(read)
         .chain(also)
         .collect()
 }
@@ -107,7 +105,7 @@ fn the_sample_issue_matches_its_golden_files() {
 }
 
 /// The sample issue scaled to the demo: three lead stories, seven sections of five,
-/// five most read; every story with an image, three topics, two other outlets, a
+/// three most-read rankings of seven; every story with an image, three topics, two other outlets, a
 /// long headline, a full excerpt and a long URL.
 fn full() -> Issue {
     let mut edition = sample::edition();
@@ -135,7 +133,20 @@ fn full() -> Issue {
             section
         })
         .collect();
-    edition.most_read = (90..95).map(pick).collect();
+    for list in &mut edition.most_read {
+        list.entries = (90..97)
+            .map(|n| {
+                let p = pick(n);
+                crate::model::MostReadEntry {
+                    rank: n as u32 - 89,
+                    story: p.story.id,
+                    title: p.story.title,
+                    url: p.story.url,
+                    outlet: p.outlet,
+                }
+            })
+            .collect();
+    }
     edition
 }
 
@@ -148,8 +159,10 @@ fn a_full_issue_stays_far_below_gmails_clipping() {
         html < GMAIL_CLIP,
         "{html} bytes: Gmail clips beyond {GMAIL_CLIP}"
     );
+    // Three rankings of seven add about 11 KB; the size budget (render/budget.rs)
+    // keeps any larger issue under the clip, but one of the demo's scale needs none.
     assert!(
-        html < 80 * 1024,
+        html < 90 * 1024,
         "{html} bytes: too close to Gmail's clipping"
     );
     let sample = render(&sample::edition()).email.html.len();

@@ -8,9 +8,11 @@ use serde::Serialize;
 use crate::model::{Issue, IssueId, Pick, SectionId};
 
 mod archive;
+mod most_read;
 pub use archive::{
     ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, archive_index,
 };
+pub use most_read::{MostReadItemView, MostReadView};
 
 /// Placeholders filled per subscriber after rendering (render once per audience).
 pub mod token {
@@ -31,8 +33,8 @@ pub struct IssueView {
     pub lead: Vec<StoryView>,
     /// The sections this audience chose, in order (empty ones left out).
     pub sections: Vec<SectionView>,
-    /// "Most read".
-    pub most_read: Vec<StoryView>,
+    /// The "Most read" rankings (now, today, this week), whatever the reader's sections.
+    pub most_read: Vec<MostReadView>,
     /// Stories in this rendering, all blocks together.
     pub story_count: usize,
     /// Who reads it.
@@ -121,8 +123,10 @@ pub struct StoryView {
     pub also_in: Vec<AlsoInView>,
     /// 1-based position in its block (for numbered lists such as "Most read").
     pub position: usize,
-    /// Best position in a most-read list, or null.
+    /// Its place in the issue's first most-read ranking, or null: "#2 most read now".
     pub most_read_rank: Option<u32>,
+    /// That ranking's span in words ("now", "today", "this week"), with the rank.
+    pub most_read_span: Option<String>,
     /// The section's heading.
     pub section: String,
 }
@@ -208,15 +212,8 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
                 .collect(),
         })
         .collect();
-    let most_read: Vec<StoryView> = edition
-        .most_read
-        .iter()
-        .filter(|p| p.story.section.as_ref().is_none_or(wanted))
-        .enumerate()
-        .map(|(i, p)| story(p, edition, i + 1))
-        .collect();
-    let story_count =
-        lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>() + most_read.len();
+    let most_read = most_read::views(&edition.most_read);
+    let story_count = lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>();
     let issue_url = permalink(&site.url, &edition.id);
     let preheader = preheader(&lead, &sections);
     IssueView {
@@ -311,6 +308,10 @@ fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
             })
             .collect(),
         most_read_rank: pick.most_read_rank,
+        most_read_span: pick
+            .most_read_rank
+            .and(edition.most_read.first())
+            .map(|l| most_read::span(l.window).to_owned()),
         section,
     }
 }

@@ -80,7 +80,7 @@ impl Store {
     pub fn issue_summaries(&self) -> Result<Vec<IssueSummary>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, built_at, json_extract(body, '$.title'),
-                    json_array_length(body, '$.lead') + json_array_length(body, '$.most_read')
+                    json_array_length(body, '$.lead')
                     + COALESCE((SELECT SUM(json_array_length(s.value, '$.picks'))
                                 FROM json_each(body, '$.sections') AS s), 0),
                     (SELECT json_group_array(json_extract(l.value, '$.story.title') ORDER BY l.key)
@@ -318,7 +318,7 @@ mod tests {
             summaries,
             [IssueSummary::of(&second), IssueSummary::of(&first)]
         );
-        assert_eq!(summaries[1].story_count, 2 + 4 + 1);
+        assert_eq!(summaries[1].story_count, 2 + 4);
         let recent = store.recent_issues(&first.id.edition, 1).unwrap();
         assert_eq!(recent, [second.clone()]);
         assert_eq!(store.recent_issues(&first.id.edition, 5).unwrap().len(), 2);

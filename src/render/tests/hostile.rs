@@ -59,6 +59,12 @@ pub(super) fn edition() -> Issue {
             pick.also_in.push(unlinked);
         }
     }
+    for list in &mut edition.most_read {
+        for (n, entry) in list.entries.iter_mut().enumerate() {
+            entry.title = format!("Linked read {n} {payload}");
+            entry.outlet = format!("Outlet {payload}");
+        }
+    }
     edition
 }
 
