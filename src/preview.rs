@@ -190,19 +190,16 @@ async fn email(
     let rendered = built
         .renderer
         .email(&view::issue(&built.edition, &group.audience, &site))?;
-    let fill = |s: &str| {
-        s.replace(view::token::NAME, "Reader")
-            .replace(view::token::UNSUBSCRIBE, "#unsubscribe-preview")
-    };
+    let fill = |s: &str, html: bool| fill(s, &PreviewReader::default(), html);
     let text = which.format.as_deref() == Some("txt") || group.format == Format::Text;
     Ok(if text {
         (
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            fill(&rendered.text),
+            fill(&rendered.text, false),
         )
             .into_response()
     } else {
-        Html(fill(&rendered.html)).into_response()
+        Html(fill(&rendered.html, true)).into_response()
     })
 }
 
@@ -345,4 +342,39 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// What a preview shows the reader in place of per-subscriber values.
+pub const PREVIEW_NAME: &str = "Reader";
+/// The address a preview shows the reader in place of theirs.
+pub const PREVIEW_ADDRESS: &str = "reader@example.com";
+/// The unsubscribe link of a preview (goes nowhere).
+pub const PREVIEW_UNSUBSCRIBE: &str = "#unsubscribe-preview";
+
+/// The reader a preview is filled in for: a subscriber, or stand-ins for an audience.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviewReader {
+    /// The name in place of `{{reader.name}}`.
+    pub name: String,
+    /// The address in place of `{{reader.address}}`.
+    pub address: String,
+}
+
+impl Default for PreviewReader {
+    fn default() -> Self {
+        PreviewReader {
+            name: PREVIEW_NAME.to_owned(),
+            address: PREVIEW_ADDRESS.to_owned(),
+        }
+    }
+}
+
+/// Fills the per-subscriber placeholders with `reader`'s name and address (escaped
+/// when `html`) and the preview's unsubscribe link.
+pub fn fill(rendered: &str, reader: &PreviewReader, html: bool) -> String {
+    let value = |v: &str| if html { escape(v) } else { v.to_owned() };
+    rendered
+        .replace(view::token::NAME, &value(&reader.name))
+        .replace(view::token::ADDRESS, &value(&reader.address))
+        .replace(view::token::UNSUBSCRIBE, PREVIEW_UNSUBSCRIBE)
 }

@@ -14,11 +14,11 @@ use tokio::sync::watch;
 
 use crate::{
     config::Plan,
-    deliver::{self, ChannelError, Job, email::EmailReport},
+    deliver::{self, ChannelError, Job, email::EmailReport, feeds},
     ingest::{self, IngestError, IngestReport},
     issue::{self, Due},
     model::{Issue, IssueId},
-    render::{RenderError, Renderer},
+    render::{Audience, RenderError, Renderer, view},
     store::{Held, Store, StoreError},
     time::Clock,
 };
@@ -88,6 +88,18 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+impl PublishError {
+    /// The template that failed, if that is what stopped the run: a configuration
+    /// problem (exit 78), not a failure of the run.
+    pub fn template(&self) -> Option<&RenderError> {
+        match self {
+            PublishError::Render(e) => Some(e),
+            PublishError::Deliver(e) => e.template(),
+            _ => None,
+        }
+    }
+}
+
 impl Report {
     /// Whether anything failed while the rest went through (exit code 2).
     pub fn partial(&self) -> bool {
@@ -141,7 +153,15 @@ pub async fn publish(
             }
         })?,
     };
-    let built = build(&mut store, plan, edition_plan, &due, clock, options.force)?;
+    let built = build(
+        &mut store,
+        plan,
+        &renderer,
+        edition_plan,
+        &due,
+        clock,
+        options.force,
+    )?;
     timings.push(("rank", started.elapsed()));
     let (edition, built) = match built {
         Built::Frozen(edition, built) => (edition, built),
@@ -201,15 +221,17 @@ enum Built {
 }
 
 /// Issue `due`: the frozen one if an earlier run built it; else assembled now, and
-/// held (recorded, nothing frozen) if too thin or stale unless `force`, else frozen.
+/// held (recorded, nothing frozen) if too thin or stale unless `force`, else rendered
+/// once (a template that fails stops the run before anything is frozen) and frozen.
 fn build(
     store: &mut Store,
     plan: &Plan,
+    renderer: &Renderer,
     edition_plan: &crate::config::EditionPlan,
     due: &Due,
     clock: &Clock,
     force: bool,
-) -> Result<Built, StoreError> {
+) -> Result<Built, PublishError> {
     if let Some(frozen) = store.issue(&due.id)? {
         return Ok(Built::Frozen(frozen, false));
     }
@@ -218,7 +240,6 @@ fn build(
         true => None,
         false => issue::hold_reason(edition_plan, store, due, &edition)?,
     };
-    let mut writer = store.writer()?;
     if let Some(reason) = reason {
         let held = Held {
             id: due.id.clone(),
@@ -227,11 +248,37 @@ fn build(
             reason,
             at: clock.now(),
         };
+        let mut writer = store.writer()?;
         writer.hold(&held)?;
         writer.commit()?;
         return Ok(Built::Held(held));
     }
+    rehearse(plan, renderer, &edition)?;
+    let mut writer = store.writer()?;
     let frozen = writer.freeze(&edition, clock.now())?;
     writer.commit()?;
     Ok(Built::Frozen(frozen, true))
+}
+
+/// Renders `issue` once as every outlet will (its archive page, its feed entry, the
+/// email and subject of the whole-issue audience), so that a template that fails on
+/// real data stops the run before the issue is frozen or anything is written.
+fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), RenderError> {
+    let site = view::Site::from(&plan.site);
+    let audience = Audience {
+        sections: None,
+        time_zone: plan.site.time_zone,
+    };
+    let mut view = view::issue(issue, &audience, &site);
+    renderer.feed_entry(&view)?;
+    if let Some(email) = &plan.email {
+        renderer.email(&view)?;
+        renderer.subject(&email.subject, &view)?;
+    }
+    view.feeds = Some(feeds::links(
+        &site.url,
+        &feeds::digest_name(&issue.id.edition),
+    ));
+    renderer.archive_page(&view)?;
+    Ok(())
 }

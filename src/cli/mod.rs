@@ -285,7 +285,7 @@ pub(crate) fn load_plan(cli: &Cli) -> Result<Plan, Failure> {
 fn check(cli: &Cli) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let rendered =
-        preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, e)))?;
+        preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, &e)))?;
     #[cfg(feature = "dkim")]
     if let Some(dkim) = plan.email.as_ref().and_then(|e| e.dkim.as_ref()) {
         crate::deliver::dkim::Signer::load(dkim)
@@ -308,8 +308,11 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
 }
 
 /// A template problem, reported like a configuration problem (it is one).
-fn template_problem(cli: &Cli, error: crate::render::RenderError) -> config::ConfigErrors {
-    problem(cli, "templates", error.to_string())
+pub(crate) fn template_problem(
+    cli: &Cli,
+    error: &crate::render::RenderError,
+) -> config::ConfigErrors {
+    problem(cli, error.key(), error.to_string())
 }
 
 /// A problem found after the configuration compiled (templates, keys).

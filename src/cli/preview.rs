@@ -10,9 +10,10 @@ use super::{Cli, EXIT_OK, Failure, load_plan};
 use crate::{
     audience,
     config::{Address, EditionPlan, Plan, Subscriber},
-    deliver::feeds,
+    deliver::{feeds, personal},
     issue,
     model::{Issue, IssueSummary},
+    preview::{PreviewReader, fill},
     rank::explain,
     render::{self, Audience, Renderer, view},
     store::Store,
@@ -35,11 +36,6 @@ pub struct PreviewArgs {
     #[arg(long, value_name = "ADDR")]
     pub serve: Option<std::net::SocketAddr>,
 }
-
-/// What a preview shows the reader in place of per-subscriber values.
-pub const PREVIEW_NAME: &str = "Reader";
-/// The unsubscribe link of a preview (goes nowhere).
-pub const PREVIEW_UNSUBSCRIBE: &str = "#unsubscribe-preview";
 
 pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
@@ -65,15 +61,18 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
         .clone()
         .unwrap_or_else(|| config_dir(cli).join("preview"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (slug, audience, name) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
+    for (slug, audience, reader) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
         let view = view::issue(&edition, &audience, &view::Site::from(&plan.site));
         let email = renderer.email(&view)?;
         let base = format!("{}/{}-{slug}", out.display(), edition.id.edition);
         write(
             Path::new(&format!("{base}.html")),
-            &fill(&email.html, &name),
+            &fill(&email.html, &reader, true),
         )?;
-        write(Path::new(&format!("{base}.txt")), &fill(&email.text, &name))?;
+        write(
+            Path::new(&format!("{base}.txt")),
+            &fill(&email.text, &reader, false),
+        )?;
         println!(
             "{}: {} stories, {} KB HTML, {} KB text: {}.html",
             edition.id,
@@ -104,12 +103,12 @@ pub(super) fn open_state(plan: &Plan) -> Result<Store, Failure> {
 }
 
 /// The audiences to render (or the one of `subscriber`): a file-name slug, the
-/// audience, and the name to greet.
+/// audience, and the reader to fill in (stand-ins for an audience).
 pub(super) fn audiences(
     plan: &Plan,
     edition: &EditionPlan,
     subscriber: Option<&str>,
-) -> Result<Vec<(String, Audience, String)>, Failure> {
+) -> Result<Vec<(String, Audience, PreviewReader)>, Failure> {
     let everyone: Vec<&Subscriber> = plan.subscribers.iter().collect();
     let Some(wanted) = subscriber else {
         let groups = audience::groups(plan, edition, &everyone);
@@ -122,7 +121,7 @@ pub(super) fn audiences(
         }
         return Ok(groups
             .into_iter()
-            .map(|g| (g.slug, g.audience, PREVIEW_NAME.to_owned()))
+            .map(|g| (g.slug, g.audience, PreviewReader::default()))
             .collect());
     };
     let address = Address::parse(wanted).map_err(anyhow::Error::msg)?;
@@ -137,22 +136,16 @@ pub(super) fn audiences(
         );
     }
     let group = audience::groups(plan, edition, &[found]).remove(0);
-    let name = found
-        .name
-        .clone()
-        .unwrap_or_else(|| PREVIEW_NAME.to_owned());
+    // As delivery fills it in: "reader" when the file gives no name.
+    let reader = PreviewReader {
+        name: (found.name.clone()).unwrap_or_else(|| personal::NO_NAME.to_owned()),
+        address: address.to_string(),
+    };
     Ok(vec![(
         format!("{}.{}", address, group.slug),
         group.audience,
-        name,
+        reader,
     )])
-}
-
-/// Fills the per-subscriber placeholders with preview values.
-pub(super) fn fill(rendered: &str, name: &str) -> String {
-    rendered
-        .replace(view::token::NAME, &crate::model::html::escape(name))
-        .replace(view::token::UNSUBSCRIBE, PREVIEW_UNSUBSCRIBE)
 }
 
 fn config_dir(cli: &Cli) -> PathBuf {
@@ -184,7 +177,12 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
     for audience in [&everything, &sport] {
         let view = view::issue(&sample, audience, &site);
         let email = renderer.email(&view)?;
-        renderer.archive_page(&view)?;
+        if let Some(email) = &plan.email {
+            renderer.subject(&email.subject, &view)?;
+        }
+        let mut page = view.clone();
+        page.feeds = Some(feeds::links(&site.url, sample.id.edition.as_str()));
+        renderer.archive_page(&page)?;
         renderer.feed_entry(&view)?;
         sizes = sizes.max((email.html.len(), email.text.len()));
     }
@@ -204,8 +202,13 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
         .filter(|o| *o != "built in")
         .count();
     Ok(format!(
-        "templates: {} ({overridden} overridden), all render in strict mode; sample email {} KB HTML, {} KB text",
+        "templates: {} ({overridden} overridden){}, all render in strict mode; sample email {} KB HTML, {} KB text",
         renderer.templates().len(),
+        if plan.email.is_some() {
+            " and the subject"
+        } else {
+            ""
+        },
         sizes.0.div_ceil(1024),
         sizes.1.div_ceil(1024)
     ))

@@ -29,7 +29,13 @@ pub(super) async fn run(
         tracing::warn!("stopping: no new messages will be started");
         let _ = stop.send(true);
     });
-    let report = publish::publish(&plan, clock, &options, stopped).await?;
+    let report = match publish::publish(&plan, clock, &options, stopped).await {
+        Ok(report) => report,
+        Err(e) => match e.template() {
+            Some(template) => return Err(Failure::Config(super::template_problem(cli, template))),
+            None => return Err(e.into()),
+        },
+    };
     if let Some(ingest) = &report.ingest {
         println!("{}", ingest.summary());
     }

@@ -46,13 +46,17 @@ pub fn write(
     Ok(vec![page, index])
 }
 
-/// Writes the page of `issue`, with every section, in the site's time zone.
+/// Writes the page of `issue`, with every section, in the site's time zone, and
+/// links to its edition's feeds (if the edition is still configured).
 pub fn write_page(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<PathBuf, OutputError> {
     let audience = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
     };
-    let view = view::issue(issue, &audience, &Site::from(&plan.site));
+    let site = Site::from(&plan.site);
+    let mut view = view::issue(issue, &audience, &site);
+    view.feeds = (plan.edition(&issue.id.edition))
+        .map(|e| feeds::links(&site.url, &feeds::digest_name(&e.id)));
     let html = renderer.archive_page(&view)?;
     let path = page_path(&plan.site.output, &issue.id);
     files::save(&path, html.as_bytes())?;

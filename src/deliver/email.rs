@@ -259,7 +259,7 @@ fn render(
     for group in groups {
         let view = view::issue(run.issue, &group.audience, &site);
         let email = run.renderer.email(&view)?;
-        let subject = run.renderer.subject(&run.email.subject, &view)?;
+        let subject = Template::new(&run.renderer.subject(&run.email.subject, &view)?);
         let html = (group.format == Format::Html).then(|| Template::new(&email.html));
         rendered.insert(
             group.slug.clone(),

@@ -92,6 +92,18 @@ pub struct ChannelError {
 }
 
 impl ChannelError {
+    /// The template that failed, if that is what stopped the channel (a
+    /// configuration problem, not a failure of the run).
+    pub fn template(&self) -> Option<&RenderError> {
+        if let Some(OutputError::Render(e)) = self.source.downcast_ref::<OutputError>() {
+            return Some(e);
+        }
+        match self.source.downcast_ref::<email::EmailError>() {
+            Some(email::EmailError::Render(e)) => Some(e),
+            _ => None,
+        }
+    }
+
     /// `source` stopped `channel`.
     pub fn new(
         channel: &'static str,

@@ -10,6 +10,7 @@ use super::{Audience, Email, GMAIL_CLIP, Renderer, Site, TEXT_WIDTH, sample, vie
 use crate::model::{Issue, IssueSummary, Pick};
 
 mod hostile;
+mod page;
 
 /// Everything the built-in templates make of one issue.
 struct Rendered {
@@ -34,12 +35,24 @@ fn render(edition: &Issue) -> Rendered {
     };
     let view = view::issue(edition, &audience, &site());
     let renderer = Renderer::new(None).expect("the built-in templates parse");
+    // The archive writes the page with its edition's feeds.
+    let mut page = view.clone();
+    page.feeds = Some(feed_links());
     Rendered {
         email: renderer.email(&view).expect("the email renders"),
         archive: renderer
-            .archive_page(&view)
+            .archive_page(&page)
             .expect("the archive page renders"),
         feed: renderer.feed_entry(&view).expect("the feed entry renders"),
+    }
+}
+
+/// The sample edition's digest feeds.
+fn feed_links() -> view::FeedLinks {
+    view::FeedLinks {
+        rss: "https://review.example/feeds/sample.xml".to_owned(),
+        atom: "https://review.example/feeds/sample.atom".to_owned(),
+        json: "https://review.example/feeds/sample.json".to_owned(),
     }
 }
 
@@ -225,11 +238,7 @@ fn the_archive_index_lists_newest_first_and_matches_its_golden_file() {
     let listed = [view::IndexedEdition {
         id: today.id.edition.clone(),
         title: today.title.clone(),
-        feeds: Some(view::FeedLinks {
-            rss: "https://review.example/feeds/sample.xml".to_owned(),
-            atom: "https://review.example/feeds/sample.atom".to_owned(),
-            json: "https://review.example/feeds/sample.json".to_owned(),
-        }),
+        feeds: Some(feed_links()),
     }];
     let summaries: Vec<IssueSummary> = [&yesterday, &retired, &today]
         .into_iter()

@@ -16,8 +16,10 @@ pub use most_read::{MostReadItemView, MostReadView};
 
 /// Placeholders filled per subscriber after rendering (render once per audience).
 pub mod token {
-    /// The subscriber's name.
+    /// The subscriber's name ("reader" when unknown).
     pub const NAME: &str = "[[pressroom:name]]";
+    /// The subscriber's address.
+    pub const ADDRESS: &str = "[[pressroom:address]]";
     /// The subscriber's one-click unsubscribe page.
     pub const UNSUBSCRIBE: &str = "[[pressroom:unsubscribe]]";
 }
@@ -41,6 +43,9 @@ pub struct IssueView {
     pub reader: ReaderView,
     /// Links of the footer.
     pub links: LinksView,
+    /// The edition's digest feeds, for the archive page's `<link rel="alternate">`
+    /// (null in emails, and for an edition no longer configured).
+    pub feeds: Option<FeedLinks>,
     /// Unix time the issue was built for: `{{ago ts}}` counts from here.
     pub now: i64,
     /// IANA name of the time zone dates are shown in: `{{date ts "%H:%M"}}` uses it.
@@ -158,8 +163,11 @@ pub struct AlsoInView {
 /// The reader.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReaderView {
-    /// Their name (a placeholder until delivery fills it in).
+    /// Their name, "reader" when the subscribers file gives none (a placeholder until
+    /// delivery fills it in).
     pub name: String,
+    /// Their address (a placeholder until delivery fills it in).
+    pub address: String,
     /// Their time zone.
     pub time_zone: String,
 }
@@ -235,6 +243,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         story_count,
         reader: ReaderView {
             name: token::NAME.to_owned(),
+            address: token::ADDRESS.to_owned(),
             time_zone: audience.time_zone.name().to_owned(),
         },
         links: LinksView {
@@ -242,6 +251,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
             view_online: issue_url,
             unsubscribe: token::UNSUBSCRIBE.to_owned(),
         },
+        feeds: None,
         now: edition.built_at.timestamp(),
         tz: audience.time_zone.name().to_owned(),
     }
