@@ -145,3 +145,37 @@ pub enum OutputError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(plan: &Plan) -> Vec<&'static str> {
+        channels(plan).iter().map(|c| c.name()).collect()
+    }
+
+    /// The archive goes before email (the email links to its page); email only when
+    /// configured, under the name its ledger rows carry.
+    #[test]
+    fn channels_follow_the_plan_archive_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = "[[sections]]\nid = \"news\"\ntitle = \"News\"\n[[sources]]\nid = \"wire\"\nurl = \"https://wire.example/rss\"\n";
+        let config = dir.path().join("pressroom.toml");
+        std::fs::write(&config, sources).unwrap();
+        assert_eq!(
+            names(&crate::config::load(&config).unwrap()),
+            ["archive", "feeds"]
+        );
+        std::fs::write(
+            dir.path().join("subscribers.toml"),
+            "[[subscribers]]\nemail = \"a@readers.example\"\n",
+        )
+        .unwrap();
+        let email = "[email]\nfrom = \"R <r@news.example>\"\nsubscribers = \"subscribers.toml\"\ntransport = \"file\"\n";
+        std::fs::write(&config, format!("{sources}{email}")).unwrap();
+        assert_eq!(
+            names(&crate::config::load(&config).unwrap()),
+            ["archive", "feeds", email::CHANNEL]
+        );
+    }
+}
