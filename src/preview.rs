@@ -187,9 +187,11 @@ async fn email(
         .find(|g| g.slug == wanted)
         .unwrap_or(&groups[0]);
     let site = view::Site::from(&built.plan.site);
-    let rendered = built
+    // As the subscriber gets it: within the size budget.
+    let mut view = view::issue(&built.edition, &group.audience, &site);
+    let (rendered, _) = built
         .renderer
-        .email(&view::issue(&built.edition, &group.audience, &site))?;
+        .email_within(&mut view, crate::render::budget::HTML_BUDGET)?;
     let fill = |s: &str, html: bool| fill(s, &PreviewReader::default(), html);
     let text = which.format.as_deref() == Some("txt") || group.format == Format::Text;
     Ok(if text {
@@ -256,7 +258,7 @@ async fn set_override(
 
 fn explain_table(edition: &Issue, slug: &str) -> String {
     let mut html = String::from(
-        "<h2>Ranking</h2><table id=\"explain\"><thead><tr><th>position</th><th>title</th><th>outlet</th><th>score</th><th>recency</th><th>most read</th><th>outlets</th><th>note</th><th></th></tr></thead><tbody>",
+        "<h2>Ranking</h2><div class=\"wide\"><table id=\"explain\"><thead><tr><th>position</th><th>title</th><th>outlet</th><th>score</th><th>recency</th><th>most read</th><th>outlets</th><th>note</th><th></th></tr></thead><tbody>",
     );
     for row in explain::rows(edition) {
         let number = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}"));
@@ -277,7 +279,7 @@ fn explain_table(edition: &Issue, slug: &str) -> String {
             note = escape(&row.note),
         );
     }
-    html.push_str("</tbody></table>");
+    html.push_str("</tbody></table></div>");
     html
 }
 
@@ -330,10 +332,12 @@ fn page(title: &str, body: &str) -> String {
 }
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:1rem 2rem;color:#222}\
-.split{display:grid;grid-template-columns:660px 1fr;gap:1.5rem;align-items:start}\
-iframe{width:660px;height:85vh;border:1px solid #ccc}table{border-collapse:collapse;width:100%}\
+.split{display:grid;grid-template-columns:660px minmax(0,1fr);gap:1.5rem;align-items:start}\
+@media (max-width:1100px){.split{grid-template-columns:minmax(0,1fr)}iframe{width:100%}}\
+iframe{width:660px;max-width:100%;height:85vh;border:1px solid #ccc}.wide{overflow-x:auto}\
+table{border-collapse:collapse;width:100%}td.title{min-width:12rem}\
 td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}\
-td form{display:inline}button{font-size:12px;margin-right:2px}\
+td form{display:block;margin:0 0 2px}button{font-size:12px;white-space:nowrap}\
 .error{background:#fdecea;border:1px solid #d93025;padding:1rem;border-radius:6px}\
 pre{white-space:pre-wrap}small{color:#777;font-weight:normal}";
 

@@ -247,3 +247,220 @@ fn explain_lists_the_three_most_read_rankings_numbered_from_one() {
     ranks.dedup();
     assert_eq!(ranks.len(), badges.len(), "a rank badged twice: {badges:?}");
 }
+
+/// The demo at a scale that passes Gmail's clipping: ten stories a section, five
+/// lead stories, ten per most-read list, two days of news.
+fn large_demo() -> Project {
+    let project = Project::demo();
+    let config = std::fs::read_to_string(project.config()).unwrap();
+    let config = config
+        .replace("stories = 5\n", "stories = 10\n")
+        .replace("stories = 4\n", "stories = 10\n")
+        .replace(
+            "stories = { sport = 3 }",
+            "stories = { sport = 10 }\nmost_read = 10",
+        )
+        .replace("lead = 3\n", "lead = 5\n")
+        .replace("window = \"24h\"", "window = \"48h\"");
+    std::fs::write(project.config(), config).unwrap();
+    project
+}
+
+/// The HTML part of an `.eml` file as sent: its quoted-printable body.
+fn encoded_html_part(eml: &str) -> &str {
+    let start = eml.find("Content-Type: text/html").expect("an HTML part");
+    let body = start + eml[start..].find("\r\n\r\n").expect("part headers end") + 4;
+    let end = body + eml[body..].find("\r\n--").expect("the part ends");
+    &eml[body..end]
+}
+
+#[test]
+fn a_large_issue_stays_under_the_size_budget_and_says_what_it_left_out() {
+    let project = large_demo();
+    let fetched = project.run_at(DAY1, &["fetch"]);
+    assert_eq!(fetched.status.code(), Some(0), "{}", stderr(&fetched));
+    // The editor sees what would be left out of the email of a reader of everything.
+    let explain = explain_json(&project, DAY1);
+    let trimmed = explain["left_out_for_size"].as_array().unwrap();
+    assert!(
+        !trimmed.is_empty(),
+        "this configuration no longer needs the budget"
+    );
+    let lead: Vec<&str> = (explain["rows"].as_array().unwrap().iter())
+        .filter(|r| r["position"].as_str().unwrap().starts_with("lead "))
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(lead.len(), 5);
+    for story in trimmed {
+        assert!(
+            !lead.contains(&story["title"].as_str().unwrap()),
+            "a lead story left out"
+        );
+    }
+
+    let published = project.run_at(DAY1, &["publish"]);
+    assert_eq!(published.status.code(), Some(0), "{}", stderr(&published));
+    let eml =
+        std::fs::read_to_string(project.path("state/outbox/anna.petrova@readers.example.eml"))
+            .unwrap();
+    let html = encoded_html_part(&eml);
+    assert!(html.len() < 100 * 1024, "{} bytes encoded", html.len());
+    let decoded = String::from_utf8(
+        quoted_printable::decode(html.as_bytes(), quoted_printable::ParseMode::Robust).unwrap(),
+    )
+    .unwrap();
+    let more = format!("{} more stories in the archive", trimmed.len());
+    assert!(decoded.contains(&more), "no {more:?} line");
+    assert!(
+        decoded.contains("href=\"http://127.0.0.1:8080/morning/2026-11-27/\""),
+        "the line links to the issue's page"
+    );
+    for title in lead {
+        assert!(
+            decoded.contains(&escaped(title)),
+            "lead story {title:?} missing"
+        );
+    }
+    // The issue's page still carries every story.
+    let page = std::fs::read_to_string(project.path("out/morning/2026-11-27/index.html")).unwrap();
+    for story in trimmed {
+        let title = story["title"].as_str().unwrap();
+        assert!(
+            page.contains(&escaped(title)),
+            "{title:?} is not on the issue's page"
+        );
+    }
+}
+
+/// `text` as Handlebars escapes it in HTML.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('`', "&#x60;")
+        .replace('=', "&#x3D;")
+}
+
+#[test]
+fn an_edition_that_fires_twice_a_day_publishes_two_issues() {
+    let project = Project::demo();
+    let config = std::fs::read_to_string(project.config()).unwrap();
+    assert!(config.contains("schedule = \"0 0 9 * * *\""));
+    std::fs::write(
+        project.config(),
+        config.replace(
+            "schedule = \"0 0 9 * * *\"",
+            "schedule = \"0 0 9,19 * * *\"",
+        ),
+    )
+    .unwrap();
+    let morning = project.run_at(DAY1, &["publish"]);
+    assert_eq!(morning.status.code(), Some(0), "{}", stderr(&morning));
+    assert!(
+        stdout(&morning).contains("issue morning/2026-11-27T09:00: built and frozen"),
+        "{}",
+        stdout(&morning)
+    );
+    add_story(
+        &project,
+        "meridian-world.xml",
+        "noon-1",
+        "Harbour cranes restart after the strike",
+        "Fri, 27 Nov 2026 12:00:00 +0000",
+    );
+    // The schedule shows the issue each fire publishes.
+    let schedule = project.run_at("2026-11-27T13:00:00Z", &["schedule", "-n", "2"]);
+    let listed = stdout(&schedule);
+    assert!(
+        listed.contains("publish morning/2026-11-27T19:00"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("publish morning/2026-11-28T09:00"),
+        "{listed}"
+    );
+
+    // 19:00 in Velgrad: the evening's own issue, with what came since the morning.
+    let evening = project.run_at("2026-11-27T16:00:00Z", &["publish"]);
+    assert_eq!(evening.status.code(), Some(0), "{}", stderr(&evening));
+    assert!(
+        stdout(&evening).contains("issue morning/2026-11-27T19:00: built and frozen"),
+        "{}",
+        stdout(&evening)
+    );
+    let page =
+        std::fs::read_to_string(project.path("out/morning/2026-11-27-1900/index.html")).unwrap();
+    assert!(page.contains("Harbour cranes restart"), "the new story");
+    // It carries that one story alone (the morning's are in the most-read lists only).
+    assert!(
+        page.contains("· 1 story ·"),
+        "the evening issue carries more than the new story"
+    );
+    assert!(
+        project
+            .path("out/morning/2026-11-27-0900/index.html")
+            .exists()
+    );
+    let eml =
+        std::fs::read_to_string(project.path("state/outbox/anna.petrova@readers.example.eml"))
+            .unwrap();
+    assert!(
+        eml.contains("Message-ID: <morning.202611271900."),
+        "{}",
+        &eml[..800]
+    );
+}
+
+#[test]
+fn the_daemons_first_start_fetches_before_it_builds_the_issue() {
+    // A fresh copy of the demo, never fetched: the daemon catches up on the morning's
+    // issue at once, and must fetch first (it used to send six "0 stories" emails).
+    let project = Project::demo();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut config = std::fs::read_to_string(project.config()).unwrap();
+    config.push_str(&format!(
+        "\n[daemon]\nlisten = \"127.0.0.1:{port}\"\nfetch = \"0 0 * * * *\"\nshutdown_grace = \"5s\"\n"
+    ));
+    std::fs::write(project.config(), config).unwrap();
+    let log = std::fs::File::create(project.path("daemon.log")).unwrap();
+    let mut daemon = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .args([
+            "--config",
+            project.config().to_str().unwrap(),
+            "--now",
+            DAY1,
+            "daemon",
+        ])
+        .env_remove("PRESSROOM_CONFIG")
+        .env_remove("PRESSROOM_NOW")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while outbox(&project).len() < 6 && started.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &daemon.id().to_string()])
+        .status();
+    let status = daemon.wait().unwrap();
+    let log = std::fs::read_to_string(project.path("daemon.log")).unwrap();
+    assert_eq!(status.code(), Some(0), "{log}");
+    assert_eq!(outbox(&project).len(), 6, "{log}");
+    let eml =
+        std::fs::read_to_string(project.path("state/outbox/anna.petrova@readers.example.eml"))
+            .unwrap();
+    let text = String::from_utf8(
+        quoted_printable::decode(eml.as_bytes(), quoted_printable::ParseMode::Robust).unwrap(),
+    )
+    .unwrap();
+    assert!(text.contains("32 stories"), "{log}");
+    assert!(text.contains("Magnitude 6.4 earthquake"), "{log}");
+}

@@ -168,6 +168,18 @@ async fn the_preview_site_in_a_headless_browser() {
     let first = browser.wait_until(lead_title, "").await;
     assert!(!first.is_empty(), "no lead story in the table");
     browser.wait_until(email, &first).await;
+    // At 1280 px, nothing runs off the side: the ranking table fits or scrolls inside
+    // its own box.
+    browser.resize(1280, 900).await;
+    let overflow = browser
+        .eval("return [document.documentElement.scrollWidth, window.innerWidth]")
+        .await;
+    let (page, window) = (overflow[0].as_u64().unwrap(), overflow[1].as_u64().unwrap());
+    assert!(window <= 1280, "the window is {window} px wide");
+    assert!(
+        page <= window,
+        "the page is {page} px wide in a {window} px window"
+    );
 
     // Press "Pin to lead" on the third politics story: it becomes the lead, in the
     // table and in the email.

@@ -8,6 +8,11 @@ use crate::{
     issue,
     model::{Override, OverrideAction},
     rank::explain,
+    render::{
+        Audience, Renderer,
+        budget::{HTML_BUDGET, Trimmed},
+        view,
+    },
     store::Store,
     time::Clock,
 };
@@ -25,6 +30,7 @@ pub(super) fn explain(
     let due = issue::next(&plan, edition_plan, &store, now)?;
     let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
     let held = issue::hold_reason(edition_plan, &store, &due, &edition)?;
+    let trimmed = trimmed_for_size(&plan, &edition)?;
     let rows = explain::rows(&edition);
     if json {
         let doc = serde_json::json!({
@@ -33,6 +39,7 @@ pub(super) fn explain(
             "window": { "start": edition.window_start, "end": edition.built_at },
             "held": held,
             "most_read": most_read_json(&edition),
+            "left_out_for_size": trimmed,
             "rows": rows,
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -48,9 +55,27 @@ pub(super) fn explain(
         if let Some(reason) = &held {
             println!("would be held, not sent: {reason}");
         }
+        if !trimmed.is_empty() {
+            println!(
+                "left out of the email of every section to stay under {} KB: {} stories (they link to the archive)",
+                HTML_BUDGET / 1024,
+                trimmed.len()
+            );
+        }
         print!("{}", explain::text(&rows));
     }
     Ok(EXIT_OK)
+}
+
+/// What the size budget leaves out of the email of a reader of every section.
+fn trimmed_for_size(plan: &Plan, edition: &crate::model::Issue) -> Result<Vec<Trimmed>, Failure> {
+    let renderer = Renderer::new(plan.site.templates.as_deref())?;
+    let everyone = Audience {
+        sections: None,
+        time_zone: plan.site.time_zone,
+    };
+    let mut view = view::issue(edition, &everyone, &view::Site::from(&plan.site));
+    Ok(renderer.email_within(&mut view, HTML_BUDGET)?.1)
 }
 
 /// `{"now": [{"rank", "url", "title"}, …], "today": …}`: each ranking the issue shows.

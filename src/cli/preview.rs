@@ -15,7 +15,11 @@ use crate::{
     model::{Issue, IssueSummary},
     preview::{PreviewReader, fill},
     rank::explain,
-    render::{self, Audience, Renderer, view},
+    render::{
+        self, Audience, Renderer,
+        budget::{HTML_BUDGET, encoded_len},
+        view,
+    },
     store::Store,
     time::Clock,
 };
@@ -62,8 +66,8 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
         .unwrap_or_else(|| config_dir(cli).join("preview"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     for (slug, audience, reader) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
-        let view = view::issue(&edition, &audience, &view::Site::from(&plan.site));
-        let email = renderer.email(&view)?;
+        let mut view = view::issue(&edition, &audience, &view::Site::from(&plan.site));
+        let (email, trimmed) = renderer.email_within(&mut view, HTML_BUDGET)?;
         let base = format!("{}/{}-{slug}", out.display(), edition.id.edition);
         write(
             Path::new(&format!("{base}.html")),
@@ -81,6 +85,17 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
             email.text.len().div_ceil(1024),
             base
         );
+        if !trimmed.is_empty() {
+            println!(
+                "  left out to stay under {} KB encoded ({} KB): {} stories, linked as \"more in the archive\"",
+                HTML_BUDGET / 1024,
+                encoded_len(&email.html).div_ceil(1024),
+                trimmed.len()
+            );
+            for story in &trimmed {
+                println!("  - {}: {}", story.section, story.title);
+            }
+        }
     }
     let table = explain::text(&explain::rows(&edition));
     write(

@@ -202,6 +202,10 @@ impl Daemon {
                 };
                 let grace = plan.daemon.shutdown_grace;
                 match publish_within(&plan, &self.clock, &options, stop, grace).await {
+                    Some(Ok(report)) if report.held.is_some() => {
+                        let held = report.held.as_ref().expect("matched");
+                        tracing::warn!(issue = %report.issue, stories = held.stories, "issue held, not sent: {}", held.reason);
+                    }
                     Some(Ok(report)) => {
                         for (stage, took) in &report.timings {
                             tracing::info!(issue = %report.issue, stage, seconds = took.as_secs_f64(), "stage done");

@@ -26,7 +26,7 @@ use crate::{
     audience,
     config::{EditionPlan, EmailPlan, Format, Plan, Subscriber},
     model::Issue,
-    render::{RenderError, Renderer, view},
+    render::{RenderError, Renderer, budget::HTML_BUDGET, view},
     store::{DeliveryState, Entry, Store, StoreError},
     time::{Clock, release_instant},
 };
@@ -257,8 +257,15 @@ fn render(
     let site = view::Site::from(&run.plan.site);
     let mut rendered = HashMap::new();
     for group in groups {
-        let view = view::issue(run.issue, &group.audience, &site);
-        let email = run.renderer.email(&view)?;
+        let mut view = view::issue(run.issue, &group.audience, &site);
+        let (email, trimmed) = run.renderer.email_within(&mut view, HTML_BUDGET)?;
+        if !trimmed.is_empty() {
+            tracing::info!(
+                audience = %group.slug,
+                left_out = trimmed.len(),
+                "the email would pass its size budget: its lowest-scored section stories link to the archive instead"
+            );
+        }
         let subject = Template::new(&run.renderer.subject(&run.email.subject, &view)?);
         let html = (group.format == Format::Html).then(|| Template::new(&email.html));
         rendered.insert(

@@ -7,6 +7,7 @@
 //! escaping is on for HTML templates and off for text ones (two registries). The
 //! email's CSS is inlined with css-inline; its text part is wrapped at 78 columns.
 
+pub mod budget;
 mod helpers;
 pub mod sample;
 pub mod view;

@@ -39,6 +39,9 @@ pub struct IssueView {
     pub most_read: Vec<MostReadView>,
     /// Stories in this rendering, all blocks together.
     pub story_count: usize,
+    /// The section stories the size budget left out of this email, if any: "N more
+    /// stories in the archive", linking to the issue's page.
+    pub more: Option<MoreView>,
     /// Who reads it.
     pub reader: ReaderView,
     /// Links of the footer.
@@ -128,12 +131,20 @@ pub struct StoryView {
     pub also_in: Vec<AlsoInView>,
     /// 1-based position in its block (for numbered lists such as "Most read").
     pub position: usize,
+    /// Its anchor in the page, for "In this issue": `top-1`, `politics-2`.
+    pub anchor: String,
     /// Its place in the issue's first most-read ranking, or null: "#2 most read now".
     pub most_read_rank: Option<u32>,
     /// That ranking's span in words ("now", "today", "this week"), with the rank.
     pub most_read_span: Option<String>,
     /// The section's heading.
     pub section: String,
+    /// Its score: what the size budget leaves out first is the lowest (not shown).
+    #[serde(skip)]
+    pub score: f64,
+    /// Whether an editor placed it: never left out for size (not shown).
+    #[serde(skip)]
+    pub pinned: bool,
 }
 
 /// An image with the size a layout needs.
@@ -203,7 +214,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
         .enumerate()
-        .map(|(i, p)| story(p, edition, i + 1))
+        .map(|(i, p)| story(p, edition, "top", i + 1))
         .collect();
     let sections: Vec<SectionView> = edition
         .sections
@@ -216,7 +227,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
                 .picks
                 .iter()
                 .enumerate()
-                .map(|(i, p)| story(p, edition, i + 1))
+                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1))
                 .collect(),
         })
         .collect();
@@ -241,6 +252,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         sections,
         most_read,
         story_count,
+        more: None,
         reader: ReaderView {
             name: token::NAME.to_owned(),
             address: token::ADDRESS.to_owned(),
@@ -255,6 +267,15 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         now: edition.built_at.timestamp(),
         tz: audience.time_zone.name().to_owned(),
     }
+}
+
+/// What an email left out to stay under its size budget.
+#[derive(Clone, Debug, Serialize)]
+pub struct MoreView {
+    /// How many section stories.
+    pub count: usize,
+    /// The issue's page, where they all are.
+    pub url: String,
 }
 
 /// The day an issue is for, in words, with its time for an edition that fires more
@@ -274,7 +295,7 @@ pub fn permalink(base_url: &str, id: &IssueId) -> String {
     format!("{base_url}{}/", id.path())
 }
 
-fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
+fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) -> StoryView {
     let s = &pick.story;
     let section = edition
         .sections
@@ -289,6 +310,7 @@ fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
         excerpt: safe(&s.excerpt),
         summary_html: safe(&s.summary_html),
         position,
+        anchor: format!("{block}-{position}"),
         image: s
             .image
             .as_ref()
@@ -322,6 +344,8 @@ fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
             .most_read_rank
             .and(edition.most_read.first())
             .map(|l| most_read::span(l.window).to_owned()),
+        score: pick.score.total,
+        pinned: pick.placed == crate::model::Placed::Pinned,
         section,
     }
 }

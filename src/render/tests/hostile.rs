@@ -203,11 +203,13 @@ fn stories_without_a_link_get_no_anchor() {
         );
         for a in document.select(&anchors) {
             let label: String = a.text().collect();
+            let href = a.value().attr("href").unwrap_or_default();
+            assert!(!href.is_empty(), "{name}");
+            // "In this issue" links every story to its place in the page.
+            if href.starts_with('#') {
+                continue;
+            }
             assert!(!label.contains("Unlinked"), "{name}: <a> around {label:?}");
-            assert!(
-                a.value().attr("href").is_some_and(|h| !h.is_empty()),
-                "{name}"
-            );
         }
     }
 }
