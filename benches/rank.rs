@@ -9,12 +9,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pressroom::{
     config,
     model::{
-        IssueId, Measure, SectionId, SignalEntry, SignalId, SignalSnapshot, SourceId, Story,
+        IssueId, Measure, SectionId, Sent, SignalEntry, SignalId, SignalSnapshot, SourceId, Story,
         StoryId,
     },
     rank,
     render::{Audience, Renderer, view},
-    store::Sent,
 };
 
 /// Stories in the window; `PRESSROOM_BENCH_STORIES` changes it (e.g. a day's 5,000).
@@ -201,7 +200,7 @@ fn main() {
     let renderer = Renderer::new(None).expect("templates");
     let site = view::Site {
         title: "Bench".into(),
-        base_url: "http://127.0.0.1:8080/".into(),
+        url: "http://127.0.0.1:8080/".into(),
         language: "en".into(),
     };
     let audience = Audience {

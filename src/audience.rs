@@ -24,24 +24,14 @@ pub struct Group<'p> {
 }
 
 /// The audiences of `edition` among `subscribers` (those who receive it), in a
-/// deterministic order. With no subscribers at all: one audience of every section in
-/// the site's zone, so that a preview shows the whole issue.
+/// deterministic order; never empty. When none of `subscribers` receives the edition
+/// (or there are none): one audience of every section in the site's zone, with no
+/// members, so that a preview shows the whole issue.
 pub fn groups<'p>(
     plan: &Plan,
     edition: &EditionPlan,
     subscribers: &[&'p Subscriber],
 ) -> Vec<Group<'p>> {
-    if subscribers.is_empty() {
-        return vec![Group {
-            slug: "all".to_owned(),
-            audience: Audience {
-                sections: None,
-                time_zone: plan.site.time_zone,
-            },
-            format: Format::Html,
-            members: Vec::new(),
-        }];
-    }
     let mut by_key: BTreeMap<(Option<Vec<SectionId>>, Format, String), Group<'p>> = BTreeMap::new();
     for subscriber in subscribers
         .iter()
@@ -68,8 +58,22 @@ pub fn groups<'p>(
             .members
             .push(subscriber);
     }
+    if by_key.is_empty() {
+        return vec![Group {
+            slug: EVERYONE.to_owned(),
+            audience: Audience {
+                sections: None,
+                time_zone: plan.site.time_zone,
+            },
+            format: Format::Html,
+            members: Vec::new(),
+        }];
+    }
     by_key.into_values().collect()
 }
+
+/// The slug of the audience [`groups`] gives when nobody receives the edition.
+pub const EVERYONE: &str = "all";
 
 /// The subscriber's sections in the edition's order; `None` when they read all of them.
 fn sections_in_order(edition: &EditionPlan, subscriber: &Subscriber) -> Option<Vec<SectionId>> {

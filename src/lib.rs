@@ -9,6 +9,7 @@
 //! which the wall clock enters; [`cli`] is the command line; [`preview`] and [`serve`]
 //! are the editor's and the public HTTP sides.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod audience;
 pub mod cli;

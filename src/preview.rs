@@ -186,11 +186,7 @@ async fn email(
         .iter()
         .find(|g| g.slug == wanted)
         .unwrap_or(&groups[0]);
-    let site = view::Site {
-        title: built.plan.site.title.clone(),
-        base_url: built.plan.site.base_url.to_string(),
-        language: built.plan.site.language.clone(),
-    };
+    let site = view::Site::from(&built.plan.site);
     // As the subscriber gets it: within the size budget.
     let mut view = view::issue(&built.edition, &group.audience, &site);
     let (rendered, _) = built

@@ -1,5 +1,6 @@
 //! `publish`: one issue, from feeds to inboxes. It reads as the pipeline does:
-//! ingest → build (rank, hold or freeze) → deliver (feeds and archive, then email).
+//! ingest → build (rank, hold or freeze) → deliver (each channel of
+//! [`deliver::channels`] in turn: archive, feeds, then email).
 //!
 //! The issue is the one due at the clock (the edition's last fire), or the one the
 //! daemon's fire names. Running it again for the same issue resumes: the frozen issue
@@ -13,11 +14,7 @@ use tokio::sync::watch;
 
 use crate::{
     config::Plan,
-    deliver::{
-        DeliverError,
-        email::{self, EmailError, EmailReport},
-        feeds, web,
-    },
+    deliver::{self, ChannelError, Job, email::EmailReport, feeds},
     ingest::{self, IngestError, IngestReport},
     issue::{self, Due},
     model::{Issue, IssueId},
@@ -61,24 +58,21 @@ pub enum PublishError {
     /// Ingest could not run.
     #[error(transparent)]
     Ingest(#[from] IngestError),
-    /// The state file.
+    /// The state file could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A template.
+    /// The templates could not be loaded.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// Email delivery could not run.
+    /// A delivery channel could not run (email, or writing the archive or feeds).
     #[error(transparent)]
-    Email(#[from] EmailError),
-    /// Feeds or archive could not be written.
-    #[error(transparent)]
-    Web(#[from] DeliverError),
+    Deliver(#[from] ChannelError),
 }
 
 /// What a publish run did, stage by stage.
 #[derive(Debug)]
 pub struct Report {
-    /// The issue.
+    /// The issue published.
     pub issue: IssueId,
     /// Whether this run built it (false: it was frozen by an earlier run).
     pub built: bool,
@@ -99,9 +93,8 @@ impl PublishError {
     /// problem (exit 78), not a failure of the run.
     pub fn template(&self) -> Option<&RenderError> {
         match self {
-            PublishError::Render(e)
-            | PublishError::Email(EmailError::Render(e))
-            | PublishError::Web(DeliverError::Render(e)) => Some(e),
+            PublishError::Render(e) => Some(e),
+            PublishError::Deliver(e) => e.template(),
             _ => None,
         }
     }
@@ -185,30 +178,28 @@ pub async fn publish(
         }
     };
 
-    // Feeds and archive first: the email's "view in browser" link points there.
-    let started = Instant::now();
-    let written = web::write(plan, &renderer, &store, &edition)?;
     drop(store);
-    timings.push(("feeds and archive", started.elapsed()));
 
-    let started = Instant::now();
-    let email = match &plan.email {
-        Some(email_plan) => {
-            let run = email::Run {
-                plan,
-                email: email_plan,
-                edition_plan,
-                edition: &edition,
-                renderer: &renderer,
-                clock,
-                stop,
-                release: edition_plan.local_time.map(|t| (edition.id.date, t)),
-            };
-            Some(email::send(run).await?)
-        }
-        None => None,
+    // Each channel in turn; the archive comes first: email links there.
+    let job = Job {
+        plan,
+        edition: edition_plan,
+        issue: &edition,
+        renderer: &renderer,
+        clock,
+        stop,
     };
-    timings.push(("email", started.elapsed()));
+    let mut written = Vec::new();
+    let mut email = None;
+    for channel in deliver::channels(plan) {
+        let started = Instant::now();
+        let delivered = channel.deliver(&job).await?;
+        timings.push((channel.name(), started.elapsed()));
+        written.extend(delivered.files);
+        if channel.name() == deliver::email::CHANNEL {
+            email = delivered.messages;
+        }
+    }
 
     Ok(Report {
         issue: edition.id.clone(),
@@ -273,11 +264,7 @@ fn build(
 /// email and subject of the whole-issue audience), so that a template that fails on
 /// real data stops the run before the issue is frozen or anything is written.
 fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), RenderError> {
-    let site = view::Site {
-        title: plan.site.title.clone(),
-        base_url: plan.site.base_url.to_string(),
-        language: plan.site.language.clone(),
-    };
+    let site = view::Site::from(&plan.site);
     let audience = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
@@ -289,7 +276,7 @@ fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), Rende
         renderer.subject(&email.subject, &view)?;
     }
     view.feeds = Some(feeds::links(
-        &site.base_url,
+        &site.url,
         &feeds::digest_name(&issue.id.edition),
     ));
     renderer.archive_page(&view)?;

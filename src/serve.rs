@@ -21,13 +21,13 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::{config::Plan, deliver::unsubscribe, store::Store, time::Clock};
+use crate::{config::Plan, deliver::unsubscribe, model::html::escape, store::Store, time::Clock};
 
 /// What the handlers need.
 pub struct Shared {
     /// The configuration (the daemon swaps it on reload).
     pub plan: std::sync::RwLock<Plan>,
-    /// The clock.
+    /// "Now" for unsubscribe times.
     pub clock: Clock,
     /// Extra routes' text for `/metrics` (set by the daemon).
     pub metrics: Option<Box<dyn Fn() -> String + Send + Sync>>,
@@ -45,10 +45,19 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// Serves `router` on `addr` until the process stops.
+/// Serves the public site on `addr` until the process stops.
 pub async fn serve(shared: Arc<Shared>, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}/", listener.local_addr()?);
+    serve_on(shared, listener).await
+}
+
+/// Serves the public site on a listener bound already (the daemon binds first, so
+/// that a taken address stops it at once) until the process stops.
+pub async fn serve_on(
+    shared: Arc<Shared>,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     axum::serve(listener, router(shared)).await
 }
 
@@ -198,13 +207,6 @@ fn page(title: &str, body: &str) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{t}</title></head><body style=\"font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem\"><h1>{t}</h1>{body}</body></html>",
         t = escape(title)
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -83,9 +83,50 @@ pub fn from_unix(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// The delay before retry number `attempt` (0-based): `base × 2^attempt`, scaled by a
+/// random factor in [0.5, 1.5) so that many failing together do not retry in step.
+/// Fetching and sending both back off with it.
+pub fn backoff(base: std::time::Duration, attempt: u32) -> std::time::Duration {
+    let exponential = base.saturating_mul(1 << attempt.min(16));
+    exponential.mul_f64(0.5 + fastrand::f64())
+}
+
+/// `date` at `time` in `zone` (the earlier instant when clocks go back; the first valid
+/// one after a gap when they go forward).
+pub fn release_instant(
+    date: chrono::NaiveDate,
+    time: chrono::NaiveTime,
+    zone: chrono_tz::Tz,
+) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let local = date.and_time(time);
+    match zone.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.to_utc(),
+        chrono::LocalResult::None => {
+            let later = local + chrono::Duration::hours(1);
+            zone.from_local_datetime(&later)
+                .earliest()
+                .map_or_else(|| later.and_utc(), |t| t.to_utc())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backoff_doubles_with_bounded_jitter() {
+        let base = std::time::Duration::from_millis(100);
+        for attempt in 0..5 {
+            let wait = backoff(base, attempt);
+            let nominal = base * (1 << attempt);
+            assert!(
+                wait >= nominal / 2 && wait < nominal * 3 / 2,
+                "{attempt}: {wait:?}"
+            );
+        }
+    }
 
     #[test]
     fn fixed_clock_stands_still_and_moves_only_when_told() {

@@ -137,10 +137,13 @@ async fn a_short_real_run_delivers_an_issue_and_reports_it_in_metrics() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let log = stderr(&output);
     assert!(log.contains("issue delivered"), "{log}");
+    // Each stage of the publish run is logged, email among them, and the stop.
     assert!(
-        log.contains("stage done") || log.contains("daemon stopped"),
+        log.lines()
+            .any(|l| l.contains("stage done") && l.contains("stage=\"email\"")),
         "{log}"
     );
+    assert!(log.contains("daemon stopped"), "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -240,7 +243,9 @@ async fn sigterm_during_a_send_loses_nothing() {
     // Nothing is left in flight: what the server accepted is recorded sent.
     let store = project.store();
     let issue = pressroom::model::IssueId::parse("morning/2026-11-27T09:00").unwrap();
-    let counts = store.outbox_counts(&issue).unwrap();
+    let counts = store
+        .ledger_counts(&issue, pressroom::deliver::email::CHANNEL)
+        .unwrap();
     assert_eq!(counts.sending, 0, "a transaction was left unrecorded");
     let sent_by_server: usize = accepted.lock().unwrap().values().sum();
     assert_eq!(counts.sent, sent_by_server);

@@ -182,10 +182,13 @@ async fn each_answer_goes_to_its_own_message_when_commands_go_ahead() {
     );
     let store = project.store();
     let issue = pressroom::model::IssueId::parse("morning/2026-11-27").unwrap();
-    let c = (store.deliveries(&issue).unwrap().into_iter())
-        .find(|d| d.address == "c@readers.example")
-        .unwrap();
-    assert_eq!(c.state, pressroom::store::State::Failed);
+    let c = (store
+        .deliveries(&issue, pressroom::deliver::email::CHANNEL)
+        .unwrap()
+        .into_iter())
+    .find(|d| d.recipient == "c@readers.example")
+    .unwrap();
+    assert_eq!(c.state, pressroom::store::DeliveryState::Failed);
     assert!(c.last_error.as_deref().unwrap().contains("554"), "{c:?}");
     // b, c and d went behind the content of a, b and c; c's refusal closed that
     // connection with d's transaction open (dropped by the server, as the counts
@@ -251,14 +254,14 @@ async fn faults_end_as_the_rules_say_with(pipelining: bool) {
     let store = project.store();
     let issue = pressroom::model::IssueId::parse("morning/2026-11-27").unwrap();
     let rows: HashMap<String, pressroom::store::Delivery> = store
-        .deliveries(&issue)
+        .deliveries(&issue, pressroom::deliver::email::CHANNEL)
         .unwrap()
         .into_iter()
-        .map(|d| (d.address.clone(), d))
+        .map(|d| (d.recipient.clone(), d))
         .collect();
     assert_eq!(
         rows["b@readers.example"].state,
-        pressroom::store::State::Pending
+        pressroom::store::DeliveryState::Pending
     );
     assert_eq!(
         rows["b@readers.example"].attempts, 2,
@@ -273,7 +276,7 @@ async fn faults_end_as_the_rules_say_with(pipelining: bool) {
     );
     assert_eq!(
         rows["c@readers.example"].state,
-        pressroom::store::State::Failed
+        pressroom::store::DeliveryState::Failed
     );
     assert!(
         rows["c@readers.example"]
@@ -350,7 +353,10 @@ async fn a_server_that_refuses_or_stalls_defers_everyone_in_bounded_time() {
         );
         let counts = project
             .store()
-            .outbox_counts(&pressroom::model::IssueId::parse("morning/2026-11-27").unwrap())
+            .ledger_counts(
+                &pressroom::model::IssueId::parse("morning/2026-11-27").unwrap(),
+                pressroom::deliver::email::CHANNEL,
+            )
             .unwrap();
         assert_eq!((counts.pending, counts.deferred, counts.sent), (5, 5, 0));
     }

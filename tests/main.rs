@@ -3,6 +3,7 @@
 
 mod support;
 
+mod boundaries;
 mod clustering;
 mod config_check;
 mod config_secrets;

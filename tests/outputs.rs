@@ -10,7 +10,7 @@ mod hostile;
 use std::path::{Path, PathBuf};
 
 use pressroom::{
-    deliver::{archive, feeds, files::TEMP_MARK, web},
+    deliver::{archive, feeds, files::TEMP_MARK, output},
     issue,
     model::{Issue, IssueId, Pick},
     render::{Renderer, view},
@@ -59,7 +59,7 @@ pub(crate) fn deliver_each(project: &Project, issues: &[Issue]) -> Vec<PathBuf> 
     let store = project.store();
     let mut written = Vec::new();
     for issue in issues {
-        written = web::write(&plan, &renderer, &store, issue).expect("write the outlets");
+        written = output::write(&plan, &renderer, &store, issue).expect("write the outlets");
     }
     written
 }
@@ -139,7 +139,7 @@ fn the_digest_feeds_carry_one_entry_per_issue_with_stable_ids() {
         .collect();
     let plan = project.plan();
     let renderer = Renderer::new(None).unwrap();
-    web::write_all(&plan, &renderer, &project.store()).unwrap();
+    output::write_all(&plan, &renderer, &project.store()).unwrap();
     for (path, bytes) in before {
         assert!(
             std::fs::read(&path).unwrap() == bytes,
@@ -211,15 +211,7 @@ fn archive_pages_sit_at_their_permalinks_and_the_index_links_everything() {
     let mut last_seen = 0;
     for issue in issues.iter().rev() {
         // The email's "view in browser" link, the feed's link and the file agree.
-        let view = view::issue(
-            issue,
-            &everyone(&plan),
-            &view::Site {
-                title: plan.site.title.clone(),
-                base_url: base.clone(),
-                language: plan.site.language.clone(),
-            },
-        );
+        let view = view::issue(issue, &everyone(&plan), &view::Site::from(&plan.site));
         let url = view.links.view_online.clone();
         assert_eq!(url, format!("{base}{}/", issue.id));
         let page = archive::page_path(&output, &issue.id);

@@ -267,3 +267,54 @@ fn the_demo_email_matches_its_golden_files() {
         }
     }
 }
+
+/// Subscribers exist but none takes the edition: the preview renders the whole issue
+/// (the web preview used to panic on an empty list of audiences) and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edition_nobody_receives_is_previewed_whole() {
+    let project = fetched_demo();
+    let config = std::fs::read_to_string(project.config()).unwrap().replace(
+        "# Email: the demo writes",
+        "[[editions]]\nid = \"evening\"\ntitle = \"Evening\"\nwindow = \"24h\"\n\n# Email: the demo writes",
+    );
+    std::fs::write(project.config(), config).unwrap();
+    let subscribers = std::fs::read_to_string(project.path("subscribers.toml"))
+        .unwrap()
+        .replace(
+            "[[subscribers]]\n",
+            "[[subscribers]]\neditions = [\"morning\"]\n",
+        );
+    project.write("subscribers.toml", subscribers);
+    let out = project.path("preview-evening");
+    let output = project.run(&[
+        "preview",
+        "--edition",
+        "evening",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("none of the 6 subscribers receives the evening edition"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(out.join("evening-all.html").exists(), "{}", stdout(&output));
+    // The preview site's email page for that edition answers instead of panicking.
+    let port = free_port();
+    let server = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .args(["--config", project.config().to_str().unwrap()])
+        .args(["--now", crate::support::NOW])
+        .args(["preview", "--serve", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the preview server");
+    let _server = Running(server);
+    let site = format!("http://127.0.0.1:{port}");
+    wait_for(&site, Duration::from_secs(20)).await;
+    let email = reqwest::get(format!("{site}/email?edition=evening&audience=all"))
+        .await
+        .unwrap();
+    assert_eq!(email.status(), 200);
+    assert!(email.text().await.unwrap().contains("Evening"));
+}

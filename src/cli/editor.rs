@@ -74,7 +74,7 @@ fn trimmed_for_size(plan: &Plan, edition: &crate::model::Issue) -> Result<Vec<Tr
         sections: None,
         time_zone: plan.site.time_zone,
     };
-    let mut view = view::issue(edition, &everyone, &super::preview::site(plan));
+    let mut view = view::issue(edition, &everyone, &view::Site::from(&plan.site));
     Ok(renderer.email_within(&mut view, HTML_BUDGET)?.1)
 }
 

@@ -66,7 +66,7 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
         .unwrap_or_else(|| config_dir(cli).join("preview"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     for (slug, audience, reader) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
-        let mut view = view::issue(&edition, &audience, &site(&plan));
+        let mut view = view::issue(&edition, &audience, &view::Site::from(&plan.site));
         let (email, trimmed) = renderer.email_within(&mut view, HTML_BUDGET)?;
         let base = format!("{}/{}-{slug}", out.display(), edition.id.edition);
         write(
@@ -127,6 +127,13 @@ pub(super) fn audiences(
     let everyone: Vec<&Subscriber> = plan.subscribers.iter().collect();
     let Some(wanted) = subscriber else {
         let groups = audience::groups(plan, edition, &everyone);
+        if !everyone.is_empty() && groups.iter().all(|g| g.members.is_empty()) {
+            eprintln!(
+                "none of the {} subscribers receives the {} edition: previewing the whole issue as no reader gets it",
+                everyone.len(),
+                edition.id
+            );
+        }
         return Ok(groups
             .into_iter()
             .map(|g| (g.slug, g.audience, PreviewReader::default()))
@@ -156,15 +163,6 @@ pub(super) fn audiences(
     )])
 }
 
-/// The site as templates see it.
-pub(super) fn site(plan: &Plan) -> view::Site {
-    view::Site {
-        title: plan.site.title.clone(),
-        base_url: plan.site.base_url.to_string(),
-        language: plan.site.language.clone(),
-    }
-}
-
 fn config_dir(cli: &Cli) -> PathBuf {
     cli.config
         .parent()
@@ -181,7 +179,7 @@ fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
 pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
     let sample: Issue = render::sample::edition();
-    let site = site(plan);
+    let site = view::Site::from(&plan.site);
     let everything = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
@@ -198,7 +196,7 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
             renderer.subject(&email.subject, &view)?;
         }
         let mut page = view.clone();
-        page.feeds = Some(feeds::links(&site.base_url, sample.id.edition.as_str()));
+        page.feeds = Some(feeds::links(&site.url, sample.id.edition.as_str()));
         renderer.archive_page(&page)?;
         renderer.feed_entry(&view)?;
         sizes = sizes.max((email.html.len(), email.text.len()));
@@ -207,7 +205,7 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
     let listed = [view::IndexedEdition {
         id: sample.id.edition.clone(),
         title: sample.title.clone(),
-        feeds: Some(feeds::links(&site.base_url, sample.id.edition.as_str())),
+        feeds: Some(feeds::links(&site.url, sample.id.edition.as_str())),
     }];
     for issues in [vec![IssueSummary::of(&sample)], Vec::new()] {
         let index = view::archive_index(&site, plan.site.time_zone, &listed, &issues);

@@ -74,7 +74,7 @@ pub(super) fn run(cli: &Cli, clock: &Clock) -> Result<u8, Failure> {
 fn issues(plan: &crate::config::Plan, store: &Store) -> Result<(), Failure> {
     for edition in &plan.editions {
         for id in store.issues_of(&edition.id)?.into_iter().take(3) {
-            let c = store.outbox_counts(&id)?;
+            let c = store.ledger_counts(&id, crate::deliver::email::CHANNEL)?;
             println!(
                 "issue {id}: {} sent, {} failed, {} pending ({} deferred), {} interrupted",
                 c.sent, c.failed, c.pending, c.deferred, c.sending

@@ -79,11 +79,7 @@ impl Address {
     /// Parses an address (RFC 5321 syntax, as lettre accepts it), lower-cased: mail
     /// systems treat addresses without regard to case, and so do duplicates here.
     pub fn parse(raw: &str) -> Result<Address, String> {
-        let raw = raw.trim();
-        let parsed: lettre::Address = raw
-            .parse()
-            .map_err(|e| format!("{raw:?} is not an email address: {e}"))?;
-        Ok(Address(parsed.to_string().to_lowercase()))
+        crate::deliver::message::parse_address(raw).map(Address)
     }
 
     /// The address as text.

@@ -104,8 +104,7 @@ pub async fn run(config: PathBuf, plan: Plan, clock: Clock) -> Result<(), Daemon
                 source
             })?
     );
-    let router = serve::router(shared.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(serve::serve_on(shared.clone(), listener));
 
     let daemon = Arc::new(Daemon {
         plan: shared,

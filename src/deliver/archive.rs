@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{DeliverError, feeds, files};
+use super::{OutputError, feeds, files};
 use crate::{
     config::Plan,
     model::{Issue, IssueId, IssueSummary},
@@ -34,7 +34,7 @@ pub fn write(
     renderer: &Renderer,
     issue: &Issue,
     all: &[IssueSummary],
-) -> Result<Vec<PathBuf>, DeliverError> {
+) -> Result<Vec<PathBuf>, OutputError> {
     let page = write_page(plan, renderer, issue)?;
     let index = if all.iter().any(|s| s.id == issue.id) {
         write_index(plan, renderer, all)?
@@ -48,19 +48,15 @@ pub fn write(
 
 /// Writes the page of `issue`, with every section, in the site's time zone, and
 /// links to its edition's feeds (if the edition is still configured).
-pub fn write_page(
-    plan: &Plan,
-    renderer: &Renderer,
-    issue: &Issue,
-) -> Result<PathBuf, DeliverError> {
+pub fn write_page(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<PathBuf, OutputError> {
     let audience = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
     };
-    let site = site(plan);
+    let site = Site::from(&plan.site);
     let mut view = view::issue(issue, &audience, &site);
     view.feeds = (plan.edition(&issue.id.edition))
-        .map(|e| feeds::links(&site.base_url, &feeds::digest_name(&e.id)));
+        .map(|e| feeds::links(&site.url, &feeds::digest_name(&e.id)));
     let html = renderer.archive_page(&view)?;
     let path = page_path(&plan.site.output, &issue.id);
     files::save(&path, html.as_bytes())?;
@@ -73,8 +69,8 @@ pub fn write_index(
     plan: &Plan,
     renderer: &Renderer,
     issues: &[IssueSummary],
-) -> Result<PathBuf, DeliverError> {
-    let site = site(plan);
+) -> Result<PathBuf, OutputError> {
+    let site = Site::from(&plan.site);
     let editions: Vec<IndexedEdition> = plan
         .editions
         .iter()
@@ -84,7 +80,7 @@ pub fn write_index(
             feeds: issues
                 .iter()
                 .any(|s| s.id.edition == e.id)
-                .then(|| feeds::links(&site.base_url, &feeds::digest_name(&e.id))),
+                .then(|| feeds::links(&site.url, &feeds::digest_name(&e.id))),
         })
         .collect();
     let view = view::archive_index(&site, plan.site.time_zone, &editions, issues);
@@ -92,13 +88,4 @@ pub fn write_index(
     let path = index_path(&plan.site.output);
     files::save(&path, html.as_bytes())?;
     Ok(path)
-}
-
-/// The site as templates see it.
-pub(super) fn site(plan: &Plan) -> Site {
-    Site {
-        title: plan.site.title.clone(),
-        base_url: plan.site.base_url.to_string(),
-        language: plan.site.language.clone(),
-    }
 }

@@ -7,42 +7,45 @@
 //! count as bounces and suppress the address past `email.bounce_limit`. A run that is
 //! stopped (SIGTERM) starts no new transaction and leaves the rest pending.
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use std::collections::HashMap;
 
+use futures_util::future::BoxFuture;
 use tokio::sync::watch;
 
 use super::{
+    Channel, ChannelError, Delivered, Job,
     journal::Journal,
+    mailer::Mailer,
     message,
-    outlet::Outlet,
-    personal::Template,
+    pace::Pace,
+    personal::{Rendered, Template},
     sending::{Context, Outcome},
+    signer::signer,
 };
 use crate::{
     audience,
     config::{EditionPlan, EmailPlan, Format, Plan, Subscriber},
     model::Issue,
     render::{RenderError, Renderer, budget::HTML_BUDGET, view},
-    store::{State, Store, StoreError},
-    time::Clock,
+    store::{DeliveryState, Entry, Store, StoreError},
+    time::{Clock, release_instant},
 };
+
+/// The email channel's name in the delivery ledger: its rows are the outbox.
+pub const CHANNEL: &str = "email";
 
 /// What stopped a delivery run as a whole (a recipient failing does not).
 #[derive(Debug, thiserror::Error)]
 pub enum EmailError {
-    /// The state file.
+    /// The state file could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A template.
+    /// An audience's rendering or the subject failed.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// The outlet could not be opened, or the journal failed.
+    /// The transport or the DKIM key could not be opened, or the journal failed.
     #[error("{0}")]
-    Outlet(String),
+    Transport(String),
 }
 
 /// The delivery report of one run.
@@ -70,32 +73,58 @@ pub struct EmailReport {
     pub waiting: usize,
 }
 
+/// Email as a channel: the issue to every subscriber who receives its edition and
+/// has not had it yet.
+pub struct Email;
+
+impl Channel for Email {
+    fn name(&self) -> &'static str {
+        CHANNEL
+    }
+
+    fn deliver<'a>(&'a self, job: &'a Job<'a>) -> BoxFuture<'a, Result<Delivered, ChannelError>> {
+        Box::pin(async move {
+            let Some(email) = &job.plan.email else {
+                return Ok(Delivered::default());
+            };
+            let run = Run {
+                plan: job.plan,
+                email,
+                edition: job.edition,
+                issue: job.issue,
+                renderer: job.renderer,
+                clock: job.clock,
+                stop: job.stop.clone(),
+                release: job.edition.local_time.map(|t| (job.issue.id.date, t)),
+            };
+            let report = send(run).await.map_err(|e| ChannelError::new(CHANNEL, e))?;
+            Ok(Delivered {
+                files: Vec::new(),
+                messages: Some(report),
+            })
+        })
+    }
+}
+
 /// One delivery run.
 pub struct Run<'a> {
-    /// The configuration.
+    /// The whole configuration (site, subscribers).
     pub plan: &'a Plan,
-    /// `[email]`.
+    /// `[email]`: sender, transport, limits.
     pub email: &'a EmailPlan,
-    /// The edition.
-    pub edition_plan: &'a EditionPlan,
+    /// The edition the issue belongs to (its sections, its delivery time).
+    pub edition: &'a EditionPlan,
     /// The frozen issue.
-    pub edition: &'a Issue,
-    /// The templates.
+    pub issue: &'a Issue,
+    /// The templates each audience is rendered with.
     pub renderer: &'a Renderer,
-    /// The clock.
+    /// "Now" for the outbox's timestamps, the Date header and local-time releases.
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new messages.
     pub stop: watch::Receiver<bool>,
     /// For an edition delivered at each reader's local time: the issue's date and
     /// that time. Only subscribers whose moment has come are sent to.
     pub release: Option<(chrono::NaiveDate, chrono::NaiveTime)>,
-}
-
-/// One audience's rendering, cut at its per-subscriber parts.
-pub(super) struct Rendered {
-    pub(super) subject: Template,
-    pub(super) html: Option<Template>,
-    pub(super) text: Template,
 }
 
 /// Sends the issue to every subscriber who has not had it yet.
@@ -110,7 +139,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     let (members, skipped): (Vec<&Subscriber>, Vec<&Subscriber>) = plan
         .subscribers
         .iter()
-        .filter(|s| s.receives(&run.edition.id.edition))
+        .filter(|s| s.receives(&run.issue.id.edition))
         .partition(|s| !suppressed.contains(s.address.as_str()));
     let mut report = EmailReport {
         recipients: members.len(),
@@ -120,7 +149,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     if members.is_empty() {
         return Ok(report);
     }
-    let groups = audience::groups(plan, run.edition_plan, &members);
+    let groups = audience::groups(plan, run.edition, &members);
     let rendered = render(&run, &groups)?;
     report.audiences = rendered.len();
 
@@ -133,37 +162,42 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         .next()
         .unwrap_or("pressroom.invalid")
         .to_owned();
-    let rows: Vec<(String, String, String)> = groups
+    let rows: Vec<Entry> = groups
         .iter()
         .flat_map(|g| g.members.iter().map(move |s| (s, &g.slug)))
-        .map(|(s, slug)| {
-            let id = message::message_id(&run.edition.id, s.address.as_str(), &domain);
-            (s.address.to_string(), slug.clone(), id)
+        .map(|(s, slug)| Entry {
+            message_id: message::message_id(&run.issue.id, s.address.as_str(), &domain),
+            recipient: s.address.to_string(),
+            audience: slug.clone(),
         })
         .collect();
-    let mut writer = store.writer()?;
-    writer.enqueue(&run.edition.id, &rows, run.clock.now())?;
-    writer.commit()?;
+    {
+        let mut writer = store.writer()?;
+        writer.enqueue(&run.issue.id, CHANNEL, &rows, run.clock.now())?;
+        writer.commit()?;
+    }
     // 17 MB for 100,000 subscribers, and never read again: gone before the send loop.
     drop(rows);
     let by_address: HashMap<&str, &Subscriber> =
         members.iter().map(|s| (s.address.as_str(), *s)).collect();
     let mut work = Vec::new();
-    for delivery in store.deliveries(&run.edition.id)? {
-        match (delivery.state, by_address.get(delivery.address.as_str())) {
-            (State::Sent, _) => report.already_sent += 1,
-            (State::Pending | State::Sending, Some(subscriber)) if due(&run, subscriber) => {
+    for delivery in store.deliveries(&run.issue.id, CHANNEL)? {
+        match (delivery.state, by_address.get(delivery.recipient.as_str())) {
+            (DeliveryState::Sent, _) => report.already_sent += 1,
+            (DeliveryState::Pending | DeliveryState::Sending, Some(subscriber))
+                if due(&run, subscriber) =>
+            {
                 work.push((delivery, *subscriber))
             }
-            (State::Pending | State::Sending, Some(_)) => report.waiting += 1,
+            (DeliveryState::Pending | DeliveryState::Sending, Some(_)) => report.waiting += 1,
             _ => {}
         }
     }
     drop(store);
 
-    let signer = signer(run.email)?;
-    let journal = Journal::start(&plan.site.state, run.edition.id.clone())?;
-    let outlet = Outlet::open(run.email).map_err(EmailError::Outlet)?;
+    let signer = signer(run.email).map_err(EmailError::Transport)?;
+    let journal = Journal::start(&plan.site.state, run.issue.id.clone(), CHANNEL)?;
+    let mailer = Mailer::open(run.email).map_err(EmailError::Transport)?;
     let pace = Pace::new(run.email.rate);
     let audience_of: HashMap<&str, &str> = groups
         .iter()
@@ -174,9 +208,12 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         })
         .collect();
     let context = Context {
-        run: &run,
+        plan,
+        email: run.email,
+        clock: run.clock,
+        stop: &run.stop,
         journal: &journal,
-        outlet: &outlet,
+        mailer: &mailer,
         rendered: &rendered,
         audience_of: &audience_of,
         signer: signer.as_ref(),
@@ -184,7 +221,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         pace: &pace,
     };
     let outcomes = context.deliver_all(work, run.email.concurrency).await;
-    outlet.close().await;
+    mailer.close().await;
     journal.close();
     for outcome in outcomes {
         match outcome {
@@ -212,39 +249,15 @@ fn due(run: &Run<'_>, subscriber: &Subscriber) -> bool {
     release_instant(date, time, subscriber.time_zone) <= run.clock.now()
 }
 
-/// `date` at `time` in `zone` (the earlier instant when clocks go back; the first valid
-/// one after a gap when they go forward).
-pub fn release_instant(
-    date: chrono::NaiveDate,
-    time: chrono::NaiveTime,
-    zone: chrono_tz::Tz,
-) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    let local = date.and_time(time);
-    match zone.from_local_datetime(&local) {
-        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.to_utc(),
-        chrono::LocalResult::None => {
-            let later = local + chrono::Duration::hours(1);
-            zone.from_local_datetime(&later)
-                .earliest()
-                .map_or_else(|| later.and_utc(), |t| t.to_utc())
-        }
-    }
-}
-
 /// Renders each audience once: subject, HTML (unless text-only) and text.
 fn render(
     run: &Run<'_>,
     groups: &[audience::Group<'_>],
 ) -> Result<HashMap<String, Rendered>, EmailError> {
-    let site = view::Site {
-        title: run.plan.site.title.clone(),
-        base_url: run.plan.site.base_url.to_string(),
-        language: run.plan.site.language.clone(),
-    };
+    let site = view::Site::from(&run.plan.site);
     let mut rendered = HashMap::new();
     for group in groups {
-        let mut view = view::issue(run.edition, &group.audience, &site);
+        let mut view = view::issue(run.issue, &group.audience, &site);
         let (email, trimmed) = run.renderer.email_within(&mut view, HTML_BUDGET)?;
         if !trimmed.is_empty() {
             tracing::info!(
@@ -265,60 +278,4 @@ fn render(
         );
     }
     Ok(rendered)
-}
-
-#[cfg(feature = "dkim")]
-pub(super) use super::dkim::Signer;
-
-/// Without the `dkim` feature there is nothing to sign with.
-#[cfg(not(feature = "dkim"))]
-pub struct Signer;
-
-#[cfg(not(feature = "dkim"))]
-impl Signer {
-    pub(super) fn sign(&self, _: &mut lettre::Message) {}
-}
-
-/// The DKIM signer of `email`, if it signs.
-fn signer(email: &EmailPlan) -> Result<Option<Signer>, EmailError> {
-    match &email.dkim {
-        None => Ok(None),
-        #[cfg(feature = "dkim")]
-        Some(settings) => Signer::load(settings).map(Some).map_err(EmailError::Outlet),
-        #[cfg(not(feature = "dkim"))]
-        Some(_) => Err(EmailError::Outlet(
-            "DKIM is configured but this pressroom was built without the `dkim` feature".into(),
-        )),
-    }
-}
-
-/// At most `rate` messages a second over the whole run (0: no limit).
-pub(super) struct Pace {
-    every: Option<Duration>,
-    next: Mutex<Instant>,
-}
-
-impl Pace {
-    fn new(rate: f64) -> Pace {
-        Pace {
-            every: (rate > 0.0).then(|| Duration::from_secs_f64(1.0 / rate)),
-            next: Mutex::new(Instant::now()),
-        }
-    }
-
-    /// Whether no rate is set.
-    pub(super) fn unlimited(&self) -> bool {
-        self.every.is_none()
-    }
-
-    pub(super) async fn wait(&self) {
-        let Some(every) = self.every else { return };
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let slot = (*next).max(Instant::now());
-            *next = slot + every;
-            slot
-        };
-        tokio::time::sleep_until(slot.into()).await;
-    }
 }

@@ -9,7 +9,7 @@ use std::{
     sync::atomic::{AtomicU64, Ordering},
 };
 
-use super::DeliverError;
+use super::OutputError;
 
 /// Marks the temporary files this module creates: `.{name}.pressroom-tmp-…`.
 pub const TEMP_MARK: &str = ".pressroom-tmp-";
@@ -35,8 +35,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// [`update`] for the outlets: a failure names the file.
-pub(super) fn save(path: &Path, bytes: &[u8]) -> Result<bool, DeliverError> {
-    update(path, bytes).map_err(|source| DeliverError::Write {
+pub(super) fn save(path: &Path, bytes: &[u8]) -> Result<bool, OutputError> {
+    update(path, bytes).map_err(|source| OutputError::Write {
         path: path.to_owned(),
         source,
     })

@@ -1,4 +1,4 @@
-//! The outbox journal: every state change of a delivery is committed before the run
+//! The ledger's journal: every state change of a delivery is committed before the run
 //! moves on, from one writer thread that commits whatever has queued up in one
 //! transaction (group commit). Twenty concurrent SMTP transactions cost one commit
 //! per round, not twenty, and no message is on the wire unrecorded.
@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::{
     model::IssueId,
-    store::{State, Store, StoreError},
+    store::{DeliveryState, Store, StoreError},
 };
 
 /// One change to record.
@@ -18,16 +18,16 @@ use crate::{
 pub enum Change {
     /// A delivery moves to a state, with the error that moved it.
     Move {
-        /// The subscriber.
-        address: String,
+        /// Who it goes to.
+        recipient: String,
         /// The new state.
-        state: State,
+        state: DeliveryState,
         /// The error, if one.
         error: Option<String>,
     },
     /// A permanent failure: count the bounce and suppress past `limit`.
     Bounce {
-        /// The subscriber.
+        /// The address that bounced.
         address: String,
         /// The server's answer.
         error: String,
@@ -39,7 +39,7 @@ pub enum Change {
 /// What recording a change found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
-    /// Done.
+    /// Committed; nothing else changed.
     Done,
     /// Done, and the address is now suppressed.
     Suppressed,
@@ -58,8 +58,13 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Starts the writer on its own connection to the state file.
-    pub fn start(state: &Path, issue: IssueId) -> Result<Journal, StoreError> {
+    /// Starts the writer of `channel`'s ledger for `issue` on its own connection to
+    /// the state file.
+    pub fn start(
+        state: &Path,
+        issue: IssueId,
+        channel: &'static str,
+    ) -> Result<Journal, StoreError> {
         let mut store = Store::open(state)?;
         let (queue, mut requests) = mpsc::unbounded_channel::<Request>();
         let thread = std::thread::Builder::new()
@@ -70,7 +75,7 @@ impl Journal {
                     while let Ok(more) = requests.try_recv() {
                         batch.push(more);
                     }
-                    let results = commit(&mut store, &issue, &batch);
+                    let results = commit(&mut store, &issue, channel, &batch);
                     for (request, result) in batch.into_iter().zip(results) {
                         let _ = request.reply.send(result);
                     }
@@ -124,14 +129,19 @@ impl Drop for Journal {
 }
 
 /// Applies a batch in one transaction; one result per request.
-fn commit(store: &mut Store, issue: &IssueId, batch: &[Request]) -> Vec<Result<Recorded, String>> {
+fn commit(
+    store: &mut Store,
+    issue: &IssueId,
+    channel: &str,
+    batch: &[Request],
+) -> Vec<Result<Recorded, String>> {
     let mut apply_all = || -> Result<Vec<Recorded>, StoreError> {
         let mut writer = store.writer()?;
         let mut results = Vec::with_capacity(batch.len());
         for request in batch {
             let mut last = Recorded::Done;
             for (change, at) in &request.changes {
-                last = apply(&mut writer, issue, change, *at)?;
+                last = apply(&mut writer, issue, channel, change, *at)?;
             }
             results.push(last);
         }
@@ -147,16 +157,17 @@ fn commit(store: &mut Store, issue: &IssueId, batch: &[Request]) -> Vec<Result<R
 fn apply(
     writer: &mut crate::store::Writer<'_>,
     issue: &IssueId,
+    channel: &str,
     change: &Change,
     at: DateTime<Utc>,
 ) -> Result<Recorded, StoreError> {
     Ok(match change {
         Change::Move {
-            address,
+            recipient,
             state,
             error,
         } => {
-            writer.transition(issue, address, *state, error.as_deref(), at)?;
+            writer.transition(issue, channel, recipient, *state, error.as_deref(), at)?;
             Recorded::Done
         }
         Change::Bounce {
@@ -164,7 +175,14 @@ fn apply(
             error,
             limit,
         } => {
-            writer.transition(issue, address, State::Failed, Some(error), at)?;
+            writer.transition(
+                issue,
+                channel,
+                address,
+                DeliveryState::Failed,
+                Some(error),
+                at,
+            )?;
             let count = writer.bounce(address, error, at)?;
             if count >= *limit {
                 let reason = format!("{count} hard bounces; last: {error}");

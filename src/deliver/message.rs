@@ -17,9 +17,20 @@ use crate::{
     model::{IssueId, hex},
 };
 
+/// Parses an email address (RFC 5321 syntax, as lettre accepts it) and lower-cases
+/// it: mail systems treat addresses without regard to case. `config` validates every
+/// address with it, so that only this module sees lettre's `Address`.
+pub fn parse_address(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    let parsed: lettre::Address = raw
+        .parse()
+        .map_err(|e| format!("{raw:?} is not an email address: {e}"))?;
+    Ok(parsed.to_string().to_lowercase())
+}
+
 /// Everything one message needs.
 pub struct Letter<'a> {
-    /// The sender.
+    /// The From header: `email.from`.
     pub from: &'a Mailbox,
     /// Where replies go.
     pub reply_to: Option<&'a Mailbox>,

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::render::view::token;
+use crate::{model::html, render::view::token};
 
 /// One audience's rendered part (HTML or text), with CRLF line ends, cut at its
 /// placeholders.
@@ -16,6 +16,16 @@ pub struct Template {
     pieces: Vec<Piece>,
     /// Each literal piece in quoted-printable, in order.
     encoded: Vec<String>,
+}
+
+/// One audience's rendering, cut at its per-subscriber parts.
+pub struct Rendered {
+    /// The subject line (it may greet the reader).
+    pub subject: Template,
+    /// The HTML part, unless the audience reads text only.
+    pub html: Option<Template>,
+    /// The text part.
+    pub text: Template,
 }
 
 #[derive(Clone, Debug)]
@@ -44,7 +54,7 @@ impl Personal<'_> {
     /// The three values, escaped for HTML when `html`.
     fn values(&self, html: bool) -> [String; 3] {
         let values = [self.name, self.address, self.unsubscribe_url];
-        values.map(|v| if html { escape_html(v) } else { v.to_owned() })
+        values.map(|v| if html { html::escape(v) } else { v.to_owned() })
     }
 }
 
@@ -165,13 +175,6 @@ fn crlf(text: &str) -> String {
         }
     }
     out
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

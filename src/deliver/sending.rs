@@ -12,17 +12,22 @@ use std::{collections::HashMap, sync::Mutex};
 use chrono::{DateTime, Utc};
 use lettre::address::Envelope;
 
+use tokio::sync::watch;
+
 use super::{
-    email::{Pace, Rendered, Run, Signer},
     journal::{Change, Journal, Recorded},
+    mailer::Mailer,
     message::{self, Letter},
-    outlet::{Outlet, SendError},
+    pace::Pace,
+    personal::Rendered,
+    send_error::SendError,
+    signer::Signer,
     unsubscribe,
 };
 use crate::{
-    config::Subscriber,
-    ingest::fetch::backoff,
-    store::{Delivery, State},
+    config::{EmailPlan, Plan, Subscriber},
+    store::{Delivery, DeliveryState},
+    time::{Clock, backoff},
 };
 
 /// What happened to one message.
@@ -35,9 +40,13 @@ pub(super) enum Outcome {
 
 /// What every message of a run shares.
 pub(super) struct Context<'a> {
-    pub(super) run: &'a Run<'a>,
+    pub(super) plan: &'a Plan,
+    pub(super) email: &'a EmailPlan,
+    pub(super) clock: &'a Clock,
+    /// Turns true when no new message may start.
+    pub(super) stop: &'a watch::Receiver<bool>,
     pub(super) journal: &'a Journal,
-    pub(super) outlet: &'a Outlet,
+    pub(super) mailer: &'a Mailer,
     pub(super) rendered: &'a HashMap<String, Rendered>,
     /// Each subscriber's current audience (it may differ from the one queued, if they
     /// changed their sections since).
@@ -69,7 +78,7 @@ impl Context<'_> {
                 upcoming = next();
                 let ahead = (upcoming.as_ref())
                     .filter(|_| self.pace.unlimited())
-                    .and_then(|(_, s)| message::envelope(&self.run.email.from, s.address.as_str()));
+                    .and_then(|(_, s)| message::envelope(&self.email.from, s.address.as_str()));
                 let outcome = self
                     .deliver(delivery, subscriber, ahead.as_ref(), &mut unrecorded)
                     .await;
@@ -93,13 +102,13 @@ impl Context<'_> {
         let mut changes = Vec::with_capacity(2);
         if let Some((address, at)) = unrecorded.take() {
             let sent = Change::Move {
-                address,
-                state: State::Sent,
+                recipient: address,
+                state: DeliveryState::Sent,
                 error: None,
             };
             changes.push((sent, at));
         }
-        changes.extend(change.map(|c| (c, self.run.clock.now())));
+        changes.extend(change.map(|c| (c, self.clock.now())));
         self.journal.record_all(changes).await
     }
 
@@ -110,7 +119,7 @@ impl Context<'_> {
         ahead: Option<&Envelope>,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
-        let resent = delivery.state == State::Sending;
+        let resent = delivery.state == DeliveryState::Sending;
         let audience = self
             .audience_of
             .get(subscriber.address.as_str())
@@ -119,13 +128,13 @@ impl Context<'_> {
         let Some(rendered) = self.rendered.get(audience) else {
             return Outcome::Deferred;
         };
-        let email = self.run.email;
+        let email = self.email;
         let address = subscriber.address.as_str();
         let token = unsubscribe::token(self.secret, address, &email.list_id);
-        let unsubscribe_url = unsubscribe::url(self.run.plan.site.base_url.as_str(), &token);
+        let unsubscribe_url = unsubscribe::url(self.plan.site.base_url.as_str(), &token);
         let list_id = format!(
             "\"{}\" <{}>",
-            message::header_text(&self.run.plan.site.title),
+            message::header_text(&self.plan.site.title),
             email.list_id
         );
         let letter = Letter {
@@ -140,7 +149,7 @@ impl Context<'_> {
             list_id: &list_id,
             unsubscribe_url: &unsubscribe_url,
             unsubscribe_mailto: email.unsubscribe_mailto.as_str(),
-            date: self.run.clock.now(),
+            date: self.clock.now(),
         };
         let mut message = match message::build(&letter) {
             Ok(message) => message,
@@ -150,13 +159,13 @@ impl Context<'_> {
             signer.sign(&mut message);
         }
         for attempt in 0..email.attempts {
-            if *self.run.stop.borrow() {
+            if *self.stop.borrow() {
                 return Outcome::Stopped;
             }
             self.pace.wait().await;
             let change = Change::Move {
-                address: address.to_owned(),
-                state: State::Sending,
+                recipient: address.to_owned(),
+                state: DeliveryState::Sending,
                 error: None,
             };
             if self.record(unrecorded, Some(change)).await.is_err() {
@@ -164,12 +173,12 @@ impl Context<'_> {
             }
             let sent = tokio::time::timeout(
                 email.timeout * 3,
-                self.outlet.send(&message, address, ahead),
+                self.mailer.send(&message, address, ahead),
             )
             .await;
             let error = match sent {
                 Ok(Ok(())) => {
-                    *unrecorded = Some((address.to_owned(), self.run.clock.now()));
+                    *unrecorded = Some((address.to_owned(), self.clock.now()));
                     return Outcome::Sent { resent };
                 }
                 Ok(Err(SendError::Permanent(reason))) => {
@@ -182,8 +191,8 @@ impl Context<'_> {
             };
             tracing::debug!(%address, attempt, %error, "temporary failure");
             let change = Change::Move {
-                address: address.to_owned(),
-                state: State::Pending,
+                recipient: address.to_owned(),
+                state: DeliveryState::Pending,
                 error: Some(error),
             };
             let _ = self.record(unrecorded, Some(change)).await;

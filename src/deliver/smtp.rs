@@ -36,7 +36,7 @@ use lettre::{
 };
 
 use self::transaction::{plain_text, transaction};
-use super::outlet::{SendError, one_line};
+use super::send_error::{SendError, one_line};
 use crate::config::Tls;
 
 /// Reused at once if idle less than this; probed with NOOP after; closed after `STALE`.

@@ -21,7 +21,7 @@ use crate::{
     config::{BasicAuth, FetchLimits, Location},
     model::hex,
     store::Validators,
-    time::Clock,
+    time::{Clock, backoff},
 };
 
 /// Why a download failed, in words fit for one line of `status`.
@@ -322,13 +322,6 @@ impl From<FetchError> for Attempt {
     }
 }
 
-/// The delay before retry number `attempt` (0-based): `base × 2^attempt`, scaled by a
-/// random factor in [0.5, 1.5) so that many sources failing together do not retry in step.
-pub fn backoff(base: Duration, attempt: u32) -> Duration {
-    let exponential = base.saturating_mul(1 << attempt.min(16));
-    exponential.mul_f64(0.5 + fastrand::f64())
-}
-
 /// One line describing a reqwest error with its innermost cause (e.g. "connection refused").
 fn describe(error: &reqwest::Error) -> String {
     let mut root: &dyn std::error::Error = error;
@@ -348,19 +341,6 @@ fn describe(error: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_with_bounded_jitter() {
-        let base = Duration::from_millis(100);
-        for attempt in 0..5 {
-            let wait = backoff(base, attempt);
-            let nominal = base * (1 << attempt);
-            assert!(
-                wait >= nominal / 2 && wait < nominal * 3 / 2,
-                "{attempt}: {wait:?}"
-            );
-        }
-    }
 
     #[test]
     fn transient_errors_are_timeouts_and_5xx() {

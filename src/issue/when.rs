@@ -6,12 +6,13 @@
 //! daemon builds it); for an unscheduled edition, the moment `publish` runs. The
 //! issue's window ends there. Pure: "now" comes in as an argument.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use crate::{
     config::{EditionPlan, Plan},
     model::IssueId,
+    time::release_instant,
 };
 
 /// One issue of an edition and its instant.
@@ -30,21 +31,6 @@ pub enum Look {
     After,
     /// The last fire at or before it.
     AtOrBefore,
-}
-
-/// `date` at `time` in `zone` (the earlier instant when clocks go back; the first valid
-/// one after a gap when they go forward).
-pub fn release_instant(date: NaiveDate, time: NaiveTime, zone: Tz) -> DateTime<Utc> {
-    let local = date.and_time(time);
-    match zone.from_local_datetime(&local) {
-        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.to_utc(),
-        chrono::LocalResult::None => {
-            let later = local + chrono::Duration::hours(1);
-            zone.from_local_datetime(&later)
-                .earliest()
-                .map_or_else(|| later.and_utc(), |t| t.to_utc())
-        }
-    }
 }
 
 /// The zones whose readers get a local-time edition (by name, in order; the site's

@@ -1,7 +1,7 @@
 //! An issue of the digest as the rank stage built it: what every later stage
 //! (render, deliver, the archive, `explain`) reads, and what the store freezes.
 
-use std::fmt;
+use std::{collections::HashMap, fmt};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use super::{EditionId, MostReadList, SectionId, SourceId, Story, StoryId};
 /// (`morning/2026-11-27`, `evening/2026-11-27T19:00`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct IssueId {
-    /// The edition.
+    /// The edition it is an issue of.
     pub edition: EditionId,
     /// The date in the site's time zone.
     pub date: NaiveDate,
@@ -114,7 +114,7 @@ pub struct Score {
 pub struct AlsoIn {
     /// The outlet's name.
     pub outlet: String,
-    /// Its source.
+    /// The source that carried that version.
     pub source: SourceId,
     /// Its story id.
     pub story: StoryId,
@@ -155,9 +155,9 @@ pub struct Pick {
 /// One section of an issue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectionBlock {
-    /// The section.
+    /// The configured section it fills.
     pub id: SectionId,
-    /// Its heading.
+    /// The section's heading as readers see it, frozen with the issue.
     pub title: String,
     /// Its stories, best first.
     pub picks: Vec<Pick>,
@@ -166,13 +166,13 @@ pub struct SectionBlock {
 /// A story that was considered and left out, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LeftOut {
-    /// The story.
+    /// The story left out.
     pub story: StoryId,
-    /// Its headline.
+    /// Its headline, for the explain table.
     pub title: String,
-    /// Its link.
+    /// Its canonical URL, if it has one (pins and drops name stories by it).
     pub url: Option<String>,
-    /// Its outlet.
+    /// The name of the outlet that published it.
     pub outlet: String,
     /// Its section, if it had one.
     pub section: Option<SectionId>,
@@ -276,4 +276,14 @@ pub enum OverrideAction {
     },
     /// Leave it out of the issue.
     Drop,
+}
+
+/// What earlier issues of an edition carried, so that no story repeats: read from
+/// the store, handed to rank.
+#[derive(Clone, Debug, Default)]
+pub struct Sent {
+    /// Story → the issue that carried it.
+    pub stories: HashMap<StoryId, IssueId>,
+    /// Canonical URL → the issue that carried it.
+    pub urls: HashMap<String, IssueId>,
 }

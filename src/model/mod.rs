@@ -7,6 +7,7 @@
 //! [`SourceId`] exists, it is a well-formed slug. [`Issue`] (in `issue.rs`) is one
 //! issue of the digest as the rank stage built it.
 
+pub mod html;
 mod issue;
 mod most_read;
 
@@ -95,7 +96,7 @@ slug_id!(
 
 pub use issue::{
     AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
-    SectionBlock,
+    SectionBlock, Sent,
 };
 pub use most_read::{MostReadEntry, MostReadList, ReadWindow};
 
@@ -238,7 +239,7 @@ pub struct Item {
     pub image: Option<Image>,
     /// Author names.
     pub authors: Vec<String>,
-    /// Topics.
+    /// Topics: the entry's categories, cleaned, without duplicates.
     pub topics: Vec<String>,
     /// Section chosen by the source's placement rules.
     pub section: Option<SectionId>,

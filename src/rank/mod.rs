@@ -23,8 +23,7 @@ use self::{
 };
 use crate::{
     config::{EditionPlan, Plan},
-    model::{Issue, IssueId, LeftOut, Override, SignalSnapshot, Story},
-    store::Sent,
+    model::{Issue, IssueId, LeftOut, Override, Sent, SignalSnapshot, Story},
 };
 
 /// Everything one issue is built from.

@@ -8,10 +8,9 @@ use super::{Input, build};
 use crate::{
     config::{self, EditionPlan, Plan},
     model::{
-        EditionId, Issue, IssueId, Measure, Override, OverrideAction, SectionId, SignalEntry,
+        EditionId, Issue, IssueId, Measure, Override, OverrideAction, SectionId, Sent, SignalEntry,
         SignalId, SignalSnapshot, SourceId, Story, StoryId,
     },
-    store::Sent,
 };
 
 fn at(s: &str) -> DateTime<Utc> {

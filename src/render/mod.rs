@@ -348,6 +348,14 @@ fn charset_first(html: String) -> String {
 /// stories; the default (32) grows the node list seven times per email.
 const NODES: usize = 2048;
 
+/// Checks that `text` compiles as a Handlebars template (for `check`: the email's
+/// subject line); the error as Handlebars words it.
+pub fn check_template(text: &str) -> Result<(), String> {
+    handlebars::Template::compile(text)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 /// Wraps every line longer than `width` at word boundaries, keeping its indentation;
 /// a single word longer than the line (a URL) stays whole, and words are never split
 /// at their hyphens (URLs are full of them).

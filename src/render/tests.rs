@@ -22,7 +22,7 @@ struct Rendered {
 fn site() -> Site {
     Site {
         title: "Meridian Morning Review".to_owned(),
-        base_url: "https://review.example/".to_owned(),
+        url: "https://review.example/".to_owned(),
         language: "en".to_owned(),
     }
 }

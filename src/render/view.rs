@@ -28,7 +28,7 @@ pub mod token {
 #[derive(Clone, Debug, Serialize)]
 pub struct IssueView {
     /// The digest as a whole.
-    pub site: SiteView,
+    pub site: Site,
     /// This issue.
     pub issue: IssueMeta,
     /// "Top stories".
@@ -55,15 +55,27 @@ pub struct IssueView {
     pub tz: String,
 }
 
-/// The digest as a whole.
-#[derive(Clone, Debug, Serialize)]
-pub struct SiteView {
-    /// Its title.
+/// The digest as a whole, as templates see it (`site.title`, `site.url`,
+/// `site.language`) and as the feeds and links are built from. Made from the
+/// configuration's `[site]` with `From`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Site {
+    /// Title of the digest.
     pub title: String,
-    /// Its public address (ends in '/').
+    /// Public address of the archive (ends in '/').
     pub url: String,
-    /// Its language (BCP 47).
+    /// Language (BCP 47).
     pub language: String,
+}
+
+impl From<&crate::config::Site> for Site {
+    fn from(site: &crate::config::Site) -> Site {
+        Site {
+            title: site.title.clone(),
+            url: site.base_url.to_string(),
+            language: site.language.clone(),
+        }
+    }
 }
 
 /// One issue.
@@ -75,7 +87,9 @@ pub struct IssueMeta {
     pub edition: String,
     /// The edition's title, e.g. "Morning Review".
     pub title: String,
-    /// The issue's date, spelled out in the reader's zone: "Friday, 27 November 2026".
+    /// The issue's date, spelled out: "Friday, 27 November 2026". It is the date the
+    /// edition gave the issue in the site's zone, the same for every reader whatever
+    /// their own zone.
     pub date: String,
     /// Its permanent page in the archive.
     pub url: String,
@@ -189,17 +203,6 @@ pub struct Audience {
     pub time_zone: Tz,
 }
 
-/// Where the issue's pages live, for links.
-#[derive(Clone, Debug)]
-pub struct Site {
-    /// Title of the digest.
-    pub title: String,
-    /// Public base URL (ends in '/').
-    pub base_url: String,
-    /// Language.
-    pub language: String,
-}
-
 /// The widest an image is shown in a 600-pixel single-column email.
 pub const IMAGE_WIDTH: u32 = 560;
 
@@ -230,13 +233,12 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         .collect();
     let most_read = most_read::views(&edition.most_read);
     let story_count = lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>();
-    let issue_url = permalink(&site.base_url, &edition.id);
+    let issue_url = permalink(&site.url, &edition.id);
     let preheader = preheader(&lead, &sections);
     IssueView {
-        site: SiteView {
+        site: Site {
             title: safe(&site.title),
-            url: site.base_url.clone(),
-            language: site.language.clone(),
+            ..site.clone()
         },
         issue: IssueMeta {
             id: edition.id.to_string(),
@@ -257,7 +259,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
             time_zone: audience.time_zone.name().to_owned(),
         },
         links: LinksView {
-            archive: site.base_url.clone(),
+            archive: site.url.clone(),
             view_online: issue_url,
             unsubscribe: token::UNSUBSCRIBE.to_owned(),
         },

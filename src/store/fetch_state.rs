@@ -15,7 +15,7 @@ use crate::{
 /// Names the thing fetched: a source or a signal.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StateKey {
-    /// A feed.
+    /// A source's feed.
     Source(SourceId),
     /// A most-read signal.
     Signal(SignalId),
@@ -60,7 +60,7 @@ pub struct FetchRecord {
     pub key: StateKey,
     /// Where from (shown in `status`).
     pub location: String,
-    /// When.
+    /// When the fetch was made.
     pub at: DateTime<Utc>,
     /// New validators and the number of items read, or a one-line error.
     pub result: Result<(Validators, usize), String>,

@@ -1,14 +1,12 @@
 //! Issues: frozen editions, the stories each carried (so that no story repeats across
 //! issues of an edition), and editors' pins and drops.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, Writer};
 use crate::{
-    model::{EditionId, Issue, IssueId, IssueSummary, Override, OverrideAction, StoryId},
+    model::{EditionId, Issue, IssueId, IssueSummary, Override, OverrideAction, Sent, StoryId},
     time::{from_unix, to_unix},
 };
 
@@ -21,15 +19,6 @@ pub struct Frozen {
     pub instant: DateTime<Utc>,
     /// When it was frozen: a story first seen after this missed it.
     pub frozen_at: DateTime<Utc>,
-}
-
-/// What earlier issues of an edition carried.
-#[derive(Clone, Debug, Default)]
-pub struct Sent {
-    /// Story → the issue that carried it.
-    pub stories: HashMap<StoryId, IssueId>,
-    /// Canonical URL → the issue that carried it.
-    pub urls: HashMap<String, IssueId>,
 }
 
 impl Store {

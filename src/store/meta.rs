@@ -1,4 +1,5 @@
-//! Small settings the store keeps: when each scheduled job last fired.
+//! Small settings the store keeps: when each scheduled job last fired, and the
+//! secret that signs unsubscribe links when the configuration names none.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -18,6 +19,31 @@ impl Store {
             )
             .optional()?;
         Ok(value.and_then(|v| v.parse().ok()).map(from_unix))
+    }
+
+    /// The secret that signs unsubscribe links, created on first use.
+    pub fn unsubscribe_secret(&mut self) -> Result<String, StoreError> {
+        let found: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'unsubscribe_secret'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(secret) = found {
+            return Ok(secret);
+        }
+        let secret = crate::model::hex(&std::array::from_fn::<u8, 32, _>(|_| fastrand::u8(..)));
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('unsubscribe_secret', ?1)",
+            [&secret],
+        )?;
+        Ok(self.conn.query_row(
+            "SELECT value FROM meta WHERE key = 'unsubscribe_secret'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 }
 

@@ -1,5 +1,7 @@
 //! The state: one SQLite file (WAL mode) holding stories, fetch state and source
-//! health, and most-read snapshots.
+//! health, most-read snapshots, frozen issues and overrides, the delivery ledger
+//! (once-only delivery for every channel; email's part of it is the outbox), the
+//! suppression list, and small settings.
 //!
 //! Only this module sees SQL. Other stages hand it domain types (`Item`, `Story`,
 //! `SignalSnapshot` from [`crate::model`]) and get domain types back. Writes go through a [`Writer`], one
@@ -10,20 +12,22 @@
 mod fetch_state;
 mod held;
 mod issues;
+mod ledger;
 mod meta;
-mod outbox;
 mod schema;
 mod signals;
 mod stories;
+mod suppressions;
 
 use std::path::{Path, PathBuf};
 
 pub use fetch_state::{FetchRecord, FetchState, Health, StateKey, Validators};
 pub use held::Held;
-pub use issues::{Frozen, Sent};
-pub use outbox::{Delivery, OutboxCounts, State, Suppression};
+pub use issues::Frozen;
+pub use ledger::{Delivery, DeliveryState, Entry, LedgerCounts};
 use rusqlite::Connection;
 pub use stories::{PruneReport, SaveReport};
+pub use suppressions::Suppression;
 
 /// What went wrong with the state file.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +37,7 @@ pub enum StoreError {
     Open {
         /// The state file.
         path: PathBuf,
-        /// Why.
+        /// SQLite's error.
         source: rusqlite::Error,
     },
     /// The file was written by a newer pressroom.

@@ -147,6 +147,30 @@ const MIGRATIONS: &[&str] = &[
         at       INTEGER NOT NULL            -- when it was last held
     ) WITHOUT ROWID;
     "#,
+    // 5: the outbox becomes the email channel's part of one delivery ledger, keyed on
+    // (issue, channel, recipient), that any channel delivering once-only shares.
+    r#"
+    CREATE TABLE ledger (
+        issue      TEXT NOT NULL,
+        channel    TEXT NOT NULL,            -- 'email', …
+        recipient  TEXT NOT NULL,            -- an address, a URL, …
+        audience   TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        state      TEXT NOT NULL,            -- pending, sending, sent, failed
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        updated_at INTEGER NOT NULL,
+        sent_at    INTEGER,
+        PRIMARY KEY (issue, channel, recipient)
+    ) WITHOUT ROWID;
+    INSERT INTO ledger (issue, channel, recipient, audience, message_id, state, attempts,
+                        last_error, updated_at, sent_at)
+        SELECT issue, 'email', address, audience, message_id, state, attempts,
+               last_error, updated_at, sent_at
+        FROM outbox;
+    DROP TABLE outbox;
+    CREATE INDEX ledger_by_state ON ledger(state, issue);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -173,4 +197,71 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     tx.pragma_update(None, "user_version", known)?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state file as the pressroom before the ledger left it (schema 4: the email
+    /// outbox in a table of its own, mid-run) opens, upgraded, with every row kept.
+    #[test]
+    fn an_outbox_of_schema_4_becomes_the_email_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pressroom.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..4] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            conn.execute_batch(
+                "INSERT INTO outbox VALUES
+                   ('morning/2026-11-27', 'a@x.example', 'all.html.utc', '<1@x>', 'sent', 1, NULL, 100, 100),
+                   ('morning/2026-11-27', 'b@x.example', 'all.html.utc', '<2@x>', 'sending', 2, '451 later', 101, NULL),
+                   ('morning/2026-11-27', 'c@x.example', 'all.text.utc', '<3@x>', 'pending', 0, NULL, 102, NULL);",
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open(&path).unwrap();
+        let issue = crate::model::IssueId::parse("morning/2026-11-27").unwrap();
+        let rows = store.deliveries(&issue, "email").unwrap();
+        let seen: Vec<(&str, &str, String, u32, Option<&str>)> = rows
+            .iter()
+            .map(|d| {
+                (
+                    d.recipient.as_str(),
+                    d.message_id.as_str(),
+                    d.state.to_string(),
+                    d.attempts,
+                    d.last_error.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("a@x.example", "<1@x>", "sent".to_owned(), 1, None),
+                (
+                    "b@x.example",
+                    "<2@x>",
+                    "sending".to_owned(),
+                    2,
+                    Some("451 later")
+                ),
+                ("c@x.example", "<3@x>", "pending".to_owned(), 0, None),
+            ]
+        );
+        assert_eq!(rows[2].audience, "all.text.utc");
+        assert_eq!(store.outbox_depth().unwrap(), 2);
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, VERSION);
+        drop(store);
+        // Opening it again changes nothing.
+        let again = crate::store::Store::open(&path).unwrap();
+        assert_eq!(again.deliveries(&issue, "email").unwrap(), rows);
+    }
 }

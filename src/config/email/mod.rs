@@ -167,7 +167,7 @@ pub(super) fn compile(
         .as_ref()
         .map_or(DEFAULT_SUBJECT.to_owned(), |s| s.get_ref().clone());
     if let Some(value) = &raw.subject
-        && let Err(e) = handlebars::Template::compile(value.get_ref())
+        && let Err(e) = crate::render::check_template(value.get_ref())
     {
         p.on(value, "email.subject", format!("not a valid template: {e}"));
     }

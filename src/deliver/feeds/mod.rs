@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{DeliverError, files};
+use super::{OutputError, files};
 use crate::{
     config::{EditionPlan, Plan},
     model::{EditionId, Issue, Pick, SectionId},
@@ -68,7 +68,7 @@ pub fn write(
     renderer: &Renderer,
     edition: &EditionPlan,
     recent: &[Issue],
-) -> Result<Vec<PathBuf>, DeliverError> {
+) -> Result<Vec<PathBuf>, OutputError> {
     let mut issues: Vec<&Issue> = recent
         .iter()
         .filter(|e| e.id.edition == edition.id)
@@ -78,7 +78,7 @@ pub fn write(
     let Some(updated) = issues.iter().map(|e| e.built_at).max() else {
         return Ok(Vec::new());
     };
-    let site = super::archive::site(plan);
+    let site = Site::from(&plan.site);
     let mut feeds = vec![digest(plan, &site, renderer, edition, &issues, updated)?];
     for (section, _) in &edition.sections {
         feeds.push(section_feed(
@@ -155,7 +155,7 @@ fn digest(
     edition: &EditionPlan,
     issues: &[&Issue],
     updated: DateTime<Utc>,
-) -> Result<Feed, DeliverError> {
+) -> Result<Feed, OutputError> {
     let audience = everyone(plan.site.time_zone);
     let mut entries = Vec::with_capacity(issues.len());
     for issue in issues {
@@ -175,11 +175,11 @@ fn digest(
     }
     let name = digest_name(&edition.id);
     Ok(Feed {
-        links: links(&site.base_url, &name),
+        links: links(&site.url, &name),
         name,
         title: feed_title(&site.title, &edition.title),
         description: format!("Every issue of {}, as it went out.", edition.title),
-        home: site.base_url.clone(),
+        home: site.url.clone(),
         language: site.language.clone(),
         author: site.title.clone(),
         updated,
@@ -210,11 +210,11 @@ fn section_feed(
     }
     let name = section_name(&edition.id, section);
     Feed {
-        links: links(&site.base_url, &name),
+        links: links(&site.url, &name),
         name,
         title: format!("{}: {heading}", feed_title(&site.title, &edition.title)),
         description: format!("The {heading} stories chosen for {}.", edition.title),
-        home: site.base_url.clone(),
+        home: site.url.clone(),
         language: site.language.clone(),
         author: site.title.clone(),
         updated,

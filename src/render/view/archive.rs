@@ -5,14 +5,14 @@
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{Site, SiteView, permalink, safe};
+use super::{Site, permalink, safe};
 use crate::model::{EditionId, IssueSummary};
 
 /// The index page.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArchiveIndexView {
     /// The digest as a whole.
-    pub site: SiteView,
+    pub site: Site,
     /// The editions: configured ones first, in their order, then any edition that
     /// has issues but is no longer configured.
     pub editions: Vec<EditionIndexView>,
@@ -119,17 +119,16 @@ pub fn archive_index(
                 Some(time) => format!("{}T{}", summary.id.date, time.format("%H:%M")),
                 None => summary.id.date.format("%Y-%m-%d").to_string(),
             },
-            url: permalink(&site.base_url, &summary.id),
+            url: permalink(&site.url, &summary.id),
             story_count: summary.story_count,
             lead: summary.lead.iter().map(|t| safe(t)).collect(),
             built_at: summary.built_at.timestamp(),
         });
     }
     ArchiveIndexView {
-        site: SiteView {
+        site: Site {
             title: safe(&site.title),
-            url: site.base_url.clone(),
-            language: site.language.clone(),
+            ..site.clone()
         },
         editions: groups,
         issue_count: sorted.len(),

@@ -1,0 +1,125 @@
+//! The output folder's channels: [`Archive`] (an issue's page and the archive's
+//! index) and [`Feeds`] (its edition's feeds), each loading what it needs from the
+//! store and handing it to the writers in [`archive`] and [`feeds`]. Also the same
+//! writes without a run: [`write`] for one issue, [`write_all`] for everything.
+
+use std::path::PathBuf;
+
+use futures_util::future::BoxFuture;
+
+use super::{Channel, ChannelError, Delivered, Job, OutputError, archive, feeds};
+use crate::{
+    config::Plan,
+    model::{Issue, IssueSummary},
+    render::Renderer,
+    store::Store,
+};
+
+/// The archive as a channel: the issue's page and the index.
+pub struct Archive;
+
+/// The feeds as a channel: the digest and section feeds of the issue's edition.
+pub struct Feeds;
+
+impl Channel for Archive {
+    fn name(&self) -> &'static str {
+        "archive"
+    }
+
+    fn deliver<'a>(&'a self, job: &'a Job<'a>) -> BoxFuture<'a, Result<Delivered, ChannelError>> {
+        Box::pin(async move {
+            let files = Store::open(&job.plan.site.state)
+                .map_err(OutputError::from)
+                .and_then(|store| write_archive(job.plan, job.renderer, &store, job.issue))
+                .map_err(|e| ChannelError::new(self.name(), e))?;
+            Ok(Delivered {
+                files,
+                messages: None,
+            })
+        })
+    }
+}
+
+impl Channel for Feeds {
+    fn name(&self) -> &'static str {
+        "feeds"
+    }
+
+    fn deliver<'a>(&'a self, job: &'a Job<'a>) -> BoxFuture<'a, Result<Delivered, ChannelError>> {
+        Box::pin(async move {
+            let files = Store::open(&job.plan.site.state)
+                .map_err(OutputError::from)
+                .and_then(|store| write_feeds(job.plan, job.renderer, &store, job.issue))
+                .map_err(|e| ChannelError::new(self.name(), e))?;
+            Ok(Delivered {
+                files,
+                messages: None,
+            })
+        })
+    }
+}
+
+/// Writes the archive page of `issue`, the archive's index, and the feeds of its
+/// edition (its last [`feeds::RECENT`] issues, `issue` among them even if it is not
+/// frozen yet). An issue of an edition no longer configured gets its page and the
+/// index, no feeds. Returns every file written or confirmed unchanged.
+pub fn write(
+    plan: &Plan,
+    renderer: &Renderer,
+    store: &Store,
+    issue: &Issue,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let mut files = write_archive(plan, renderer, store, issue)?;
+    files.extend(write_feeds(plan, renderer, store, issue)?);
+    Ok(files)
+}
+
+/// The archive page of `issue` and the index of every issue in the store.
+fn write_archive(
+    plan: &Plan,
+    renderer: &Renderer,
+    store: &Store,
+    issue: &Issue,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let summaries = store.issue_summaries()?;
+    archive::write(plan, renderer, issue, &summaries)
+}
+
+/// The feeds of `issue`'s edition, if it is still configured.
+fn write_feeds(
+    plan: &Plan,
+    renderer: &Renderer,
+    store: &Store,
+    issue: &Issue,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let Some(edition) = plan.edition(&issue.id.edition) else {
+        return Ok(Vec::new());
+    };
+    let mut recent = store.recent_issues(&edition.id, feeds::RECENT)?;
+    if !recent.iter().any(|e| e.id == issue.id) {
+        recent.push(issue.clone());
+    }
+    feeds::write(plan, renderer, edition, &recent)
+}
+
+/// Rewrites every archive page, the index and every configured edition's feeds from
+/// the store (after a template change, or into a fresh output folder).
+pub fn write_all(
+    plan: &Plan,
+    renderer: &Renderer,
+    store: &Store,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let summaries: Vec<IssueSummary> = store.issue_summaries()?;
+    let mut files = Vec::with_capacity(summaries.len() + 1);
+    for summary in &summaries {
+        if let Some(issue) = store.issue(&summary.id)? {
+            files.push(archive::write_page(plan, renderer, &issue)?);
+        }
+    }
+    files.push(archive::write_index(plan, renderer, &summaries)?);
+    for edition in &plan.editions {
+        let recent = store.recent_issues(&edition.id, feeds::RECENT)?;
+        files.extend(feeds::write(plan, renderer, edition, &recent)?);
+    }
+    Ok(files)
+}
