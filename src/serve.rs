@@ -39,7 +39,7 @@ pub struct Shared {
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe_now))
-        .route("/healthz", get(crate::daemon::health::healthz))
+        .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(get(archive_file))
         .with_state(shared)
@@ -59,6 +59,23 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
 ) -> std::io::Result<()> {
     axum::serve(listener, router(shared)).await
+}
+
+/// `/healthz`: the daemon's report (200, or 503 once its loop stalls or the state file
+/// does not open); without a daemon (`pressroom serve`), "ok".
+async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
+    let Some(health) = shared.health.clone() else {
+        return "ok\n".into_response();
+    };
+    let report = crate::daemon::health::check(shared, health).await;
+    let status =
+        StatusCode::from_u16(report.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        report.json(),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]

@@ -354,7 +354,9 @@ async fn sigterm_during_a_stalled_smtp_transaction_exits_within_the_grace() {
     let store = project.store();
     let morning = pressroom::model::EditionId::parse("morning").unwrap();
     let issue = store.issues_of(&morning).unwrap().remove(0);
-    let counts = store.outbox_counts(&issue).unwrap();
+    let counts = store
+        .ledger_counts(&issue, pressroom::deliver::email::CHANNEL)
+        .unwrap();
     assert_eq!((counts.sent, counts.failed), (0, 0), "{counts:?}");
     assert_eq!(counts.pending + counts.sending, 6, "{counts:?}");
 }

@@ -14,11 +14,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use axum::{
-    extract::State,
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
-};
 use chrono::{DateTime, Utc};
 
 use crate::{config::Plan, serve::Shared, store::Store};
@@ -184,11 +179,11 @@ impl Health {
 }
 
 impl Report {
-    /// 200 unless unhealthy.
-    pub fn http_status(&self) -> StatusCode {
+    /// The HTTP status of `/healthz`: 200 unless unhealthy (503).
+    pub fn http_status(&self) -> u16 {
         match self.status {
-            Status::Unhealthy => StatusCode::SERVICE_UNAVAILABLE,
-            Status::Ok | Status::Degraded => StatusCode::OK,
+            Status::Unhealthy => 503,
+            Status::Ok | Status::Degraded => 200,
         }
     }
 
@@ -256,20 +251,6 @@ pub async fn check(shared: Arc<Shared>, health: Arc<Health>) -> Report {
     health.report(store)
 }
 
-/// The `/healthz` handler. Without a daemon (`pressroom serve`) it answers "ok".
-pub async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
-    let Some(health) = shared.health.clone() else {
-        return "ok\n".into_response();
-    };
-    let report = check(shared, health).await;
-    (
-        report.http_status(),
-        [(header::CONTENT_TYPE, "application/json")],
-        report.json(),
-    )
-        .into_response()
-}
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -299,11 +280,11 @@ mod tests {
         health.tick(at("2026-11-27T06:00:01Z"));
         let live = health.report(fine());
         assert_eq!(live.status, Status::Ok, "{:?}", live.problems);
-        assert_eq!(live.http_status(), StatusCode::OK);
+        assert_eq!(live.http_status(), 200);
         std::thread::sleep(Duration::from_millis(300));
         let stalled = health.report(fine());
         assert_eq!(stalled.status, Status::Unhealthy);
-        assert_eq!(stalled.http_status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(stalled.http_status(), 503);
         assert!(stalled.problems[0].contains("last ticked"), "{stalled:?}");
         let body: serde_json::Value = serde_json::from_str(&stalled.json()).unwrap();
         assert_eq!(body["status"], "unhealthy");
@@ -317,7 +298,7 @@ mod tests {
         let health = Health::new(STALE_AFTER);
         health.tick(at("2026-11-27T06:00:01Z"));
         let report = health.report(Err("disk I/O error".to_owned()));
-        assert_eq!(report.http_status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(report.http_status(), 503);
         assert!(report.problems[0].contains("disk I/O error"));
     }
 
@@ -332,7 +313,7 @@ mod tests {
         });
         let report = health.report(all_failing);
         assert_eq!(report.status, Status::Degraded);
-        assert_eq!(report.http_status(), StatusCode::OK);
+        assert_eq!(report.http_status(), 200);
         let body: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
         assert_eq!(body["sources_failing"], 3);
         assert_eq!(body["status"], "degraded");

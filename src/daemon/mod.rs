@@ -349,9 +349,8 @@ mod tests {
                 health: Some(health.clone()),
             });
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let url = format!("http://{}/healthz", listener.local_addr().unwrap());
-            let router = serve::router(shared.clone());
-            tokio::spawn(async move { axum::serve(listener, router).await });
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(serve::serve_on(shared.clone(), listener));
             let daemon = Arc::new(Daemon {
                 plan: shared,
                 clock,
@@ -361,9 +360,23 @@ mod tests {
             let (_stop, stopped) = watch::channel(false);
             let jobs = Jobs::new(daemon.clone(), stopped.clone());
             let looping = tokio::task::spawn_local(async move { daemon.run(jobs, stopped).await });
+            // One HTTP/1.0 request on a plain socket: status code and body.
             let get = || async {
-                let answer = reqwest::get(&url).await.unwrap();
-                (answer.status().as_u16(), answer.text().await.unwrap())
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+                socket
+                    .write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+                    .await
+                    .unwrap();
+                let mut answer = String::new();
+                socket.read_to_string(&mut answer).await.unwrap();
+                let status: u16 = answer[9..12].parse().unwrap();
+                let body = answer
+                    .split("\r\n\r\n")
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned();
+                (status, body)
             };
             // Longer than the grace: only ticking keeps it healthy.
             tokio::time::sleep(Duration::from_millis(3500)).await;
