@@ -132,7 +132,10 @@ async fn each_fault_fails_alone_and_the_good_feeds_are_ingested() {
         ),
         ("empty", "empty body"),
         ("page", "an HTML page, not a feed"),
-        ("malformed", "not a readable feed"),
+        (
+            "malformed",
+            "the document is cut off at line 1 (its elements are not closed): ask the publisher to fix the feed",
+        ),
         ("huge", "body larger than 1048576 bytes"),
         ("bomb", "body larger than 1048576 bytes"),
         ("loop", "too many redirects"),

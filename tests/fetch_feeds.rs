@@ -489,13 +489,10 @@ async fn the_lead_image_comes_from_the_best_place() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn documents_that_are_not_feeds_fail_cleanly() {
     for (name, expected) in [
-        ("malformed.xml", "not a readable feed"),
         ("not-a-feed.html", "an HTML page, not a feed"),
         ("empty.xml", "empty body"),
         ("whitespace.xml", "empty body"),
-        ("json-not-feed.json", "not a readable feed"),
-        // feed-rs panics on this one; the adapter contains it.
-        ("feed-rs-panic.xml", "the feed parser crashed"),
+        ("json-not-feed.json", "not a JSON Feed"),
     ] {
         let feed = ingest(name).await;
         match feed.status() {
@@ -504,6 +501,25 @@ async fn documents_that_are_not_feeds_fail_cleanly() {
         }
         assert!(feed.stories.is_empty(), "{name}");
     }
+    // A truncated document keeps its complete entries (as feedparser does) and says why
+    // the rest is missing.
+    let truncated = ingest("malformed.xml").await;
+    assert_eq!(truncated.titles(), ["First complete item"]);
+    assert_eq!(
+        truncated.report.targets[0].warnings,
+        [
+            "the document is cut off at line 15 (its elements are not closed): ask the publisher to fix the feed; 1 entries were read all the same"
+        ]
+    );
+    // feed-rs panics on this one; the adapter contains it and the lenient reader reads
+    // the item.
+    let panicky = ingest("feed-rs-panic.xml").await;
+    assert_eq!(panicky.stories.len(), 1);
+    assert!(
+        panicky.report.targets[0].warnings[0].contains("the feed parser crashed"),
+        "{:?}",
+        panicky.report.targets[0].warnings
+    );
     // An empty but valid channel is a success with a warning, not a failure.
     let quiet = ingest("rss-no-items.xml").await;
     assert!(

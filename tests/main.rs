@@ -10,6 +10,7 @@ mod deliver;
 mod fetch_faults;
 mod fetch_feeds;
 mod fetch_identity;
+mod fetch_readers;
 mod opml;
 mod outputs;
 mod preview;

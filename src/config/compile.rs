@@ -200,6 +200,13 @@ fn compile_fetch(p: &mut Problems<'_>, raw: RawFetch) -> FetchLimits {
             d.max_redirects as i64,
         ) as usize,
         retries: count(p, "fetch.retries", &raw.retries, 0..=10, d.retries as i64) as u32,
+        max_items: count(
+            p,
+            "fetch.max_items",
+            &raw.max_items,
+            1..=1_000_000,
+            d.max_items as i64,
+        ) as usize,
         backoff: duration(p, "fetch.backoff", &raw.backoff, d.backoff),
         max_retry_after: duration(
             p,

@@ -144,6 +144,8 @@ pub struct FetchLimits {
     pub max_retry_after: Duration,
     /// Default interval between fetches of a source.
     pub interval: Duration,
+    /// Entries kept from one document of a source (the newest); the rest are counted.
+    pub max_items: usize,
 }
 
 impl Default for FetchLimits {
@@ -159,6 +161,7 @@ impl Default for FetchLimits {
             backoff: Duration::from_secs(1),
             max_retry_after: Duration::from_secs(60),
             interval: Duration::from_secs(15 * 60),
+            max_items: 500,
         }
     }
 }

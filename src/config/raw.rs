@@ -58,6 +58,8 @@ pub struct RawFetch {
     pub max_retry_after: Option<Spanned<String>>,
     /// How often a source is fetched unless it sets its own `interval`. Default "15m".
     pub interval: Option<Spanned<String>>,
+    /// Entries kept from one document of a source, newest first. Default 500.
+    pub max_items: Option<Spanned<i64>>,
 }
 
 /// `[retention]`: how long the store keeps what it ingested.

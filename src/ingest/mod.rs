@@ -8,12 +8,18 @@
 //! parses run on blocking threads and while finished results are written.
 
 pub mod adapter;
+mod charset;
 pub mod dates;
 pub mod decode;
 pub mod fetch;
+mod jsonfeed;
+mod merge;
 pub mod normalise;
 mod report;
+mod scan;
+mod side;
 pub mod signals;
+mod sniff;
 mod task;
 pub mod text;
 
@@ -33,7 +39,8 @@ use self::{
 };
 use crate::{
     config::Plan,
-    store::{FetchRecord, SaveReport, StateKey, Store, StoreError, Validators},
+    model::line::one_line,
+    store::{FetchNotes, FetchRecord, SaveReport, StateKey, Store, StoreError, Validators},
     time::Clock,
 };
 
@@ -80,6 +87,7 @@ pub async fn ingest(
         sections: plan.sections.clone(),
         clock: clock.clone(),
         unwritten: Arc::new(Semaphore::new(UNWRITTEN)),
+        max_items: plan.fetch.max_items,
     });
     let targets: Vec<Target> = plan
         .sources
@@ -173,8 +181,11 @@ fn write(
         return Ok(());
     }
     let mut writer = store.writer()?;
-    for done in batch.drain(..) {
-        let status = match done.result {
+    for mut done in batch.drain(..) {
+        // Text from outside: one line each, no control characters (see model::line).
+        done.warnings = done.warnings.iter().map(|w| one_line(w)).collect();
+        let result = std::mem::replace(&mut done.result, Ok(Payload::Unchanged));
+        let status = match result.map_err(|e| one_line(&e)) {
             Ok(Payload::Unchanged) => {
                 writer.record_unchanged(&done.key, &done.location, done.at)?;
                 Status::Unchanged
@@ -190,6 +201,7 @@ fn write(
                     &done.location,
                     done.at,
                     Ok((validators, items.len())),
+                    &done,
                 ))?;
                 Status::Fresh {
                     items: items.len(),
@@ -204,6 +216,7 @@ fn write(
                     &done.location,
                     done.at,
                     Ok((validators, entries)),
+                    &done,
                 ))?;
                 Status::Fresh {
                     items: entries,
@@ -217,6 +230,7 @@ fn write(
                     &done.location,
                     done.at,
                     Err(error.clone()),
+                    &done,
                 ))?;
                 Status::Failed(error)
             }
@@ -240,11 +254,17 @@ fn record(
     location: &str,
     at: DateTime<Utc>,
     result: Result<(Validators, usize), String>,
+    done: &Done,
 ) -> FetchRecord {
     FetchRecord {
         key: key.clone(),
         location: location.to_owned(),
         at,
         result,
+        notes: FetchNotes {
+            dropped: done.dropped as u64,
+            undated: done.undated as u64,
+            warnings: done.warnings.clone(),
+        },
     }
 }

@@ -21,6 +21,12 @@ use crate::{
 
 /// The longest excerpt, in characters (cut at a word boundary before it).
 pub const EXCERPT_CHARS: usize = 280;
+/// Authors and topics kept per entry, at most.
+const MAX_NAMES: usize = 20;
+/// The longest author name or topic, in characters.
+const NAME_CHARS: usize = 100;
+/// The longest title, in characters (longer ones are cut like excerpts).
+const TITLE_CHARS: usize = 300;
 /// A sanitised summary longer than this (bytes) is replaced by its excerpt.
 const SUMMARY_BYTES: usize = 4096;
 
@@ -46,15 +52,51 @@ pub struct Normalised {
     pub items: Vec<Item>,
     /// One line per kind of problem, e.g. "2 entries with an unusable link".
     pub warnings: Vec<String>,
+    /// Entries left out because the document had more than `fetch.max_items`.
+    pub dropped: usize,
+    /// Items whose date no format reads (dated by their update, or when first seen).
+    pub undated: usize,
+}
+
+/// Keeps the `max` newest entries (in document order), and says how many went. An
+/// entry without a date counts as new: it will be dated when first seen.
+pub fn keep_newest(entries: &mut Vec<ParsedEntry>, max: usize) -> usize {
+    if entries.len() <= max {
+        return 0;
+    }
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    // Stable: among equal dates, earlier in the document (usually newer) wins.
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(
+            entries[i]
+                .published
+                .or(entries[i].updated)
+                .map_or(i64::MAX, |d| d.timestamp()),
+        )
+    });
+    let mut keep = vec![false; entries.len()];
+    for &i in &order[..max] {
+        keep[i] = true;
+    }
+    let mut flags = keep.into_iter();
+    entries.retain(|_| flags.next().unwrap_or(false));
+    order.len() - max
 }
 
 /// Turns the parsed entries of one feed into items.
 pub fn normalise(entries: Vec<ParsedEntry>, cx: &Context<'_>) -> Normalised {
     let mut bad_links = 0;
     let mut empty = 0;
+    let mut undated = 0;
     let mut items: Vec<Item> = Vec::with_capacity(entries.len());
     for entry in entries {
+        let unreadable_date = entry.unreadable_date;
         match item(entry, cx) {
+            Some((item, link_ok)) if unreadable_date && item.published.is_none() => {
+                bad_links += usize::from(!link_ok);
+                undated += 1;
+                items.push(item);
+            }
             Some((item, link_ok)) => {
                 bad_links += usize::from(!link_ok);
                 items.push(item);
@@ -74,7 +116,17 @@ pub fn normalise(entries: Vec<ParsedEntry>, cx: &Context<'_>) -> Normalised {
             "{empty} entries with neither title nor text (skipped)"
         ));
     }
-    Normalised { items, warnings }
+    if undated > 0 {
+        warnings.push(format!(
+            "{undated} entries with a date no known format reads (dated by their update, or when first seen)"
+        ));
+    }
+    Normalised {
+        items,
+        warnings,
+        dropped: 0,
+        undated,
+    }
 }
 
 /// One entry → one item; `None` when it has neither title nor text. The flag says
@@ -112,12 +164,21 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
         }
         title = excerpt(&text, 90);
     }
+    if title.chars().count() > TITLE_CHARS {
+        title = excerpt(&title, TITLE_CHARS);
+    }
     let image = entry
         .images
         .iter()
         .find_map(|i| image_url(&i.url, base).map(|url| Image { url, ..i.clone() }))
         .or_else(|| first_img(entry.content.as_deref().unwrap_or(source_html), base));
-    let topics = dedupe(entry.categories.iter().map(|c| clean_text(c)));
+    let topics = dedupe(
+        entry
+            .categories
+            .iter()
+            .take(MAX_NAMES)
+            .map(|c| excerpt(&clean_text(c), NAME_CHARS)),
+    );
     let section = place(cx, &topics);
     let date_text = entry
         .published
@@ -233,12 +294,14 @@ fn authors(own: &[String], feed: &[String]) -> Vec<String> {
             None => cleaned,
         }
     };
-    let list = dedupe(own.iter().map(name));
-    if list.is_empty() {
-        dedupe(feed.iter().map(name))
+    let list = dedupe(own.iter().take(MAX_NAMES).map(name));
+    let mut list = if list.is_empty() {
+        dedupe(feed.iter().take(MAX_NAMES).map(name))
     } else {
         list
-    }
+    };
+    list.iter_mut().for_each(|n| *n = excerpt(n, NAME_CHARS));
+    list
 }
 
 fn dedupe(values: impl Iterator<Item = String>) -> Vec<String> {

@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// Bump when normalisation changes, so that unchanged feeds are parsed again once.
-const NORMALISER_VERSION: &str = "1";
+const NORMALISER_VERSION: &str = "2";
 
 /// Something to fetch (owned, so that its download can run as a task of its own).
 #[derive(Clone)]
@@ -54,9 +54,12 @@ impl Target {
         }
     }
     /// What, besides the body, decides what parsing produces.
-    pub(super) fn rules(&self, sections: &[Section]) -> String {
+    pub(super) fn rules(&self, sections: &[Section], max_items: usize) -> String {
         match self {
-            Target::Source(s) => format!("{NORMALISER_VERSION}{:?}{:?}", s.placement, sections),
+            Target::Source(s) => format!(
+                "{NORMALISER_VERSION}{:?}{:?}{max_items}",
+                s.placement, sections
+            ),
             Target::Signal(s) => format!("{NORMALISER_VERSION}{:?}", s.kind),
         }
     }
@@ -69,6 +72,10 @@ pub(super) struct Done {
     pub(super) at: DateTime<Utc>,
     pub(super) bytes: u64,
     pub(super) warnings: Vec<String>,
+    /// Entries left out over `fetch.max_items`.
+    pub(super) dropped: usize,
+    /// Items whose date could not be read.
+    pub(super) undated: usize,
     pub(super) result: Result<Payload, String>,
     /// One of [`UNWRITTEN`], released when this result has been written.
     pub(super) _unwritten: OwnedSemaphorePermit,
@@ -80,6 +87,8 @@ pub(super) struct Shared {
     pub(super) sections: Vec<Section>,
     pub(super) clock: Clock,
     pub(super) unwritten: Arc<Semaphore>,
+    /// `fetch.max_items`.
+    pub(super) max_items: usize,
 }
 
 pub(super) enum Payload {
@@ -93,7 +102,7 @@ pub(super) async fn run(shared: Arc<Shared>, target: Target, previous: Validator
     let unwritten = (shared.unwritten.clone().acquire_owned().await).expect("never closed");
     let location = target.location();
     let _permits = shared.fetcher.slot(location).await;
-    let rules = target.rules(&shared.sections);
+    let rules = target.rules(&shared.sections, shared.max_items);
     let downloaded = shared
         .fetcher
         .download(location, &previous, target.auth(), &rules)
@@ -105,6 +114,8 @@ pub(super) async fn run(shared: Arc<Shared>, target: Target, previous: Validator
         at,
         bytes: 0,
         warnings: Vec::new(),
+        dropped: 0,
+        undated: 0,
         result: Ok(Payload::Unchanged),
         _unwritten: unwritten,
     };
@@ -129,58 +140,97 @@ pub(super) async fn run(shared: Arc<Shared>, target: Target, previous: Validator
         Target::Source(source) => {
             let shared = shared.clone();
             tokio::task::spawn_blocking(move || {
-                let http_base = match &source.location {
-                    Location::Http(url) => Some(url.clone()),
-                    Location::File(_) => None,
-                };
-                let feed = adapter::read_feed(&body, charset.as_deref(), http_base.as_ref())
-                    .map_err(|e| e.to_string())?;
-                let home = feed.link.as_deref().and_then(|l| url::Url::parse(l).ok());
-                let base = http_base
-                    .or(home)
-                    .filter(|u| matches!(u.scheme(), "http" | "https"));
-                let home = feed
-                    .link
-                    .as_deref()
-                    .and_then(|l| normalise::canonical_url(l, base.as_ref()));
-                let cx = normalise::Context {
-                    source: &source,
-                    sections: &shared.sections,
-                    base,
-                    home,
-                    authors: feed.authors,
-                };
-                let mut normalised = normalise::normalise(feed.entries, &cx);
-                if normalised.items.is_empty() {
-                    normalised
-                        .warnings
-                        .push("the feed has no entries".to_owned());
-                }
-                Ok((
-                    Payload::Items(normalised.items, validators),
-                    normalised.warnings,
-                ))
+                read_source(&shared, &source, &body, charset.as_deref(), validators)
             })
             .await
         }
         Target::Signal(signal) => {
             tokio::task::spawn_blocking(move || {
                 let reading = signals::read_signal(&signal, &body, charset.as_deref(), at)?;
-                Ok((
-                    Payload::Snapshot(reading.snapshot, validators),
-                    reading.warnings,
-                ))
+                Ok(Parsed {
+                    payload: Payload::Snapshot(reading.snapshot, validators),
+                    warnings: reading.warnings,
+                    dropped: 0,
+                    undated: 0,
+                })
             })
             .await
         }
     };
     match parsed {
-        Ok(Ok((payload, warnings))) => {
-            done.result = Ok(payload);
-            done.warnings = warnings;
+        Ok(Ok(parsed)) => {
+            done.result = Ok(parsed.payload);
+            done.warnings = parsed.warnings;
+            done.dropped = parsed.dropped;
+            done.undated = parsed.undated;
         }
         Ok(Err(e)) => done.result = Err(e),
         Err(_) => done.result = Err("the parser crashed on this document".to_owned()),
     }
     done
+}
+
+/// What parsing one document gave.
+struct Parsed {
+    payload: Payload,
+    warnings: Vec<String>,
+    dropped: usize,
+    undated: usize,
+}
+
+/// Parses and normalises one source's document (on a blocking thread).
+fn read_source(
+    shared: &Shared,
+    source: &Source,
+    body: &[u8],
+    charset: Option<&str>,
+    validators: Validators,
+) -> Result<Parsed, String> {
+    let http_base = match &source.location {
+        Location::Http(url) => Some(url.clone()),
+        Location::File(_) => None,
+    };
+    let mut feed =
+        adapter::read_feed(body, charset, http_base.as_ref()).map_err(|e| e.to_string())?;
+    let home = feed.link.as_deref().and_then(|l| url::Url::parse(l).ok());
+    let base = http_base
+        .or(home)
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    let home = feed
+        .link
+        .as_deref()
+        .and_then(|l| normalise::canonical_url(l, base.as_ref()));
+    let entries = feed.entries.len();
+    let dropped = normalise::keep_newest(&mut feed.entries, shared.max_items);
+    let cx = normalise::Context {
+        source,
+        sections: &shared.sections,
+        base,
+        home,
+        authors: feed.authors,
+    };
+    let mut normalised = normalise::normalise(feed.entries, &cx);
+    normalised.warnings.splice(0..0, feed.warnings);
+    if dropped > 0 {
+        normalised.warnings.push(format!(
+            "{dropped} of {entries} entries left out: the document has more than fetch.max_items ({}); the newest were kept",
+            shared.max_items
+        ));
+    }
+    if normalised.items.is_empty() && entries > 0 {
+        return Err(format!(
+            "the feed has {entries} entries but none has a title or text: ask the publisher to fix the feed"
+        ));
+    }
+    if normalised.items.is_empty() {
+        normalised
+            .warnings
+            .push("the feed has no entries".to_owned());
+    }
+    Ok(Parsed {
+        payload: Payload::Items(normalised.items, validators),
+        warnings: normalised.warnings,
+        dropped,
+        undated: normalised.undated,
+    })
 }

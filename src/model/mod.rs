@@ -8,6 +8,7 @@
 //! issue of the digest as the rank stage built it.
 
 mod issue;
+pub mod line;
 pub mod url;
 
 use std::fmt;

@@ -17,7 +17,7 @@ mod stories;
 
 use std::path::{Path, PathBuf};
 
-pub use fetch_state::{FetchRecord, FetchState, Health, StateKey, Validators};
+pub use fetch_state::{FetchNotes, FetchRecord, FetchState, Health, StateKey, Validators};
 pub use issues::Sent;
 pub use outbox::{Delivery, OutboxCounts, State, Suppression};
 use rusqlite::Connection;

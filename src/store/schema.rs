@@ -131,6 +131,13 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 4: what a source's last read left out (fetch.max_items), could not date, and
+    // warned about, for `status`.
+    r#"
+    ALTER TABLE fetch_state ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE fetch_state ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE fetch_state ADD COLUMN warnings TEXT;                -- one per line
+    "#,
 ];
 
 /// The schema version this build writes.
