@@ -3,9 +3,11 @@
 //!
 //! feed-rs stays the first reader: it knows media, enclosures and JSON Feed. The scan
 //! runs only when its result has a gap (an entry without title, text or date, base64
-//! text, entries it did not read) or when it refused the document; on the 22 feeds of
-//! `tests/fixtures/feeds` it ran on the ones with such gaps only, so well-formed feeds
-//! pay nothing. Fields feed-rs read are kept; the scan fills the others.
+//! text, no entries) or when it refused the document. Measured on the 56 documents of
+//! `tests/fixtures/feeds` (release build, load average 9 on 2 cores): the scan alone
+//! costs 1.6 ms over all of them against 6.4 ms for reading them, and 16 of them
+//! (legacy formats, gaps, broken documents) need it; well-formed feeds pay nothing.
+//! Fields feed-rs read are kept; the scan fills the others.
 
 use std::collections::HashMap;
 

@@ -125,6 +125,20 @@ impl Store {
         Ok(row.unwrap_or_default())
     }
 
+    /// Stories held per source id.
+    pub fn story_counts(&self) -> Result<std::collections::HashMap<String, u64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, COUNT(*) FROM stories GROUP BY source")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?.max(0) as u64,
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Health of everything ever fetched, sources first, by key.
     pub fn health(&self) -> Result<Vec<Health>, StoreError> {
         let mut stmt = self.conn.prepare(

@@ -1,0 +1,77 @@
+//! Encodings a person would call right: each fixture (made by
+//! tests/fixtures/make_encoded.py) served over HTTP without a charset, and its title
+//! and text compared with what the feed says.
+
+use pressroom::ingest::Status;
+
+use crate::fetch_feeds::ingest;
+
+/// The one story's title and excerpt.
+async fn read(name: &str) -> (String, String) {
+    let feed = ingest(name).await;
+    assert!(
+        matches!(feed.status(), Status::Fresh { items: 1, .. }),
+        "{name}: {:?}",
+        feed.status()
+    );
+    let story = &feed.stories[0];
+    (story.title.clone(), story.excerpt.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declared_and_bom_detected_encodings() {
+    for name in ["utf32le-bom.xml", "utf32be-bom.xml"] {
+        assert_eq!(read(name).await.0, "Zürich 🚀 東京", "{name}");
+    }
+    assert_eq!(
+        read("iso-2022-jp.xml").await,
+        (
+            "東京で初雪を観測".to_owned(),
+            "平年より3日早い初雪".to_owned()
+        )
+    );
+    for name in ["cp437.xml", "cp850.xml"] {
+        assert_eq!(
+            read(name).await,
+            (
+                "Café Zürich: Müller gewinnt".to_owned(),
+                "Größe ½".to_owned()
+            ),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn utf8_with_stray_bytes_stays_utf8() {
+    // One 0x92 byte: that byte is a Windows-1252 right quote, the rest stays UTF-8.
+    assert_eq!(
+        read("utf8-stray-byte.xml").await,
+        (
+            "Größere Straßen für Köln".to_owned(),
+            "It’s done".to_owned()
+        )
+    );
+    // One 0xA9 byte after valid Cyrillic UTF-8: not KOI8-R.
+    assert_eq!(
+        read("utf8-plus-a9.xml").await,
+        (
+            "Привет, мир: новости дня".to_owned(),
+            "© 2026 Example".to_owned()
+        )
+    );
+    // C1 controls are the Windows-1252 characters of the same byte.
+    assert_eq!(
+        read("c1-controls.xml").await,
+        ("don’t panic".to_owned(), "“quoted”".to_owned())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ebcdic_is_reported_as_such() {
+    let feed = ingest("ebcdic.xml").await;
+    match feed.status() {
+        Status::Failed(error) => assert!(error.contains("EBCDIC"), "{error}"),
+        other => panic!("{other:?}"),
+    }
+}
