@@ -29,7 +29,9 @@ pub fn decode(
         return Ok(text);
     }
     if let Some(encoding) = utf16_by_shape(bytes) {
-        return Ok(encoding.decode_without_bom_handling(bytes).0.into_owned());
+        return Ok(c1_as_windows_1252(
+            &encoding.decode_without_bom_handling(bytes).0,
+        ));
     }
     if looks_like_ebcdic(bytes) {
         return Err("an EBCDIC-encoded document, which pressroom does not read: ask the publisher for UTF-8".to_owned());

@@ -64,7 +64,14 @@ pub fn xml_problem(text: &str) -> String {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut depth = 0usize;
-    let line = |at: u64| text[..(at as usize).min(text.len())].matches('\n').count() + 1;
+    let line = |at: u64| {
+        let bytes = text.as_bytes();
+        bytes[..(at as usize).min(bytes.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    };
     loop {
         match reader.read_event() {
             Ok(Event::Start(_)) => depth += 1,

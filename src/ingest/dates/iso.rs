@@ -112,6 +112,9 @@ pub fn offset(zone: &str) -> Option<i32> {
     }) {
         let (sign, rest) = sign;
         let rest = rest.replace(':', "");
+        if !rest.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
         let (h, m) = match rest.len() {
             1 | 2 => (digits(&rest)?, 0),
             3 => (digits(&rest[..1])?, digits(&rest[1..])?),

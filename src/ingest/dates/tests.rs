@@ -139,6 +139,34 @@ const TABLE: &[(&str, &str)] = &[
 ];
 
 #[test]
+fn hostile_strings_never_panic() {
+    let odd = [
+        "Thu, 26 Nov 2026 10:00:00 +éa",
+        "2026-11-26T10:00:00+é",
+        "2026-11-26T10:00:00+1é",
+        "2026-11-26T1é:00",
+        "２０２６-１１-２６",
+        "26 Nov 2026 99:99:99 GMT",
+        "Thu, 99 Foo 2026",
+        "2026-13-45",
+        "0000-01-01",
+        "99999-01-01T00:00:00Z",
+        "2004년 05월",
+        "2004-05-25 오후 99:99:99",
+        "Fri, 2006/99/15 08:19:53 EDT",
+        "2004-július-99T9:15-05:00",
+        "-",
+        "T",
+        "+",
+        "::",
+        "Sun Nov  6 08:49:37 é994",
+    ];
+    for text in odd {
+        let _ = parse(text);
+    }
+}
+
+#[test]
 fn the_table_of_feed_dates() {
     assert!(TABLE.len() >= 100);
     let wrong: Vec<String> = TABLE
