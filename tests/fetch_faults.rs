@@ -177,7 +177,10 @@ async fn each_fault_fails_alone_and_the_good_feeds_are_ingested() {
     let health = project.store().health().unwrap();
     let gone = health.iter().find(|h| h.key == "source/gone-404").unwrap();
     assert_eq!(gone.failure_streak, 1);
-    assert_eq!(gone.last_error.as_ref().unwrap().1, "HTTP 404 Not Found");
+    assert_eq!(
+        gone.last_error.as_ref().unwrap().1,
+        "HTTP 404 Not Found: the feed is gone or has moved; check the URL"
+    );
     // The bomb and the huge body did not blow up memory (the test process as a whole).
     let peak = pressroom::cli::peak_rss_bytes().unwrap_or(0);
     assert!(peak < 400 << 20, "peak RSS {} MB", peak >> 20);
