@@ -131,6 +131,7 @@ pub fn read_feed(
         }
         Err(e) => return Err(e),
     };
+    feed.warnings.extend(decode::encoding_warning(bytes));
     if !json && (merge::wants_scan(&feed, &text) || feed.entries.is_empty()) {
         merge::enrich(&mut feed, scan::scan(&text), text.contains("base64"));
     }

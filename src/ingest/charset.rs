@@ -70,6 +70,24 @@ pub fn decode(
     ))
 }
 
+/// A warning when the document declares an encoding nobody knows and it mattered (the
+/// bytes are not UTF-8, so they were read by a guess).
+pub fn unknown_label(bytes: &[u8], declared: Option<&str>) -> Option<String> {
+    let label = declared?.trim().to_ascii_lowercase();
+    let known = Encoding::for_label(label.as_bytes()).is_some()
+        || matches!(
+            label.as_str(),
+            "cp437" | "ibm437" | "437" | "csibm437" | "cspc8codepage437"
+        )
+        || matches!(label.as_str(), "cp850" | "ibm850" | "850" | "csibm850");
+    (!known && std::str::from_utf8(bytes).is_err()).then(|| {
+        format!(
+            "the document declares the unknown encoding {:?}; it was read by a guess: ask the publisher for UTF-8",
+            label.chars().take(40).collect::<String>()
+        )
+    })
+}
+
 /// Decodes with a named charset other than UTF-8 and UTF-16 (which the bytes are not).
 fn by_label(bytes: &[u8], label: &str) -> Option<String> {
     let table = match label {
@@ -212,3 +230,38 @@ fn looks_like_ebcdic(bytes: &[u8]) -> bool {
 const CP437: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
 /// Code page 850, bytes 0x80–0xFF.
 const CP850: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u{ad}±‗¾¶§÷¸°¨·¹³²■\u{a0}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_labels_are_reported_only_when_they_matter() {
+        let latin = b"<?xml version=\"1.0\" encoding=\"x-mystery\"?><rss>caf\xe9</rss>";
+        let warning = unknown_label(latin, Some("x-mystery")).unwrap();
+        assert!(warning.contains("\"x-mystery\""), "{warning}");
+        assert_eq!(
+            decode(latin, None, Some("x-mystery")).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"x-mystery\"?><rss>café</rss>"
+        );
+        assert_eq!(unknown_label(b"<rss>ascii</rss>", Some("x-mystery")), None);
+        assert_eq!(unknown_label(latin, Some("cp850")), None);
+        assert_eq!(unknown_label(latin, Some("windows-1252")), None);
+    }
+
+    #[test]
+    fn stray_bytes_in_utf8_are_repaired_alone() {
+        let bytes = "Grüße \u{1}"
+            .as_bytes()
+            .iter()
+            .copied()
+            .chain([0x92, b's'])
+            .collect::<Vec<u8>>();
+        assert_eq!(decode(&bytes, None, None).unwrap(), "Grüße \u{1}’s");
+        assert!(
+            decode(&[0x4C, 0x6F, 0xA7, 0x94], None, None)
+                .unwrap_err()
+                .contains("EBCDIC")
+        );
+    }
+}

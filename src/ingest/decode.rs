@@ -12,6 +12,11 @@ pub fn read_text(bytes: &[u8], http_charset: Option<&str>) -> Result<String, Str
     charset::decode(bytes, http_charset, declared_encoding(bytes)).map(rewrite_declaration)
 }
 
+/// A warning when `bytes` declare an encoding nobody knows, and it mattered.
+pub fn encoding_warning(bytes: &[u8]) -> Option<String> {
+    charset::unknown_label(bytes, declared_encoding(bytes))
+}
+
 /// [`read_text`], with what cannot be read as text taken as lossy UTF-8.
 pub fn to_utf8(bytes: &[u8], http_charset: Option<&str>) -> String {
     read_text(bytes, http_charset)
