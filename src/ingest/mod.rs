@@ -11,6 +11,7 @@ pub mod adapter;
 mod charset;
 pub mod dates;
 pub mod decode;
+mod ebcdic;
 pub mod fetch;
 mod jsonfeed;
 mod merge;

@@ -140,9 +140,11 @@ pub fn scan(text: &str) -> Scanned {
             _ => {}
         }
     }
-    // An entry cut off by the end of a truncated document is left out: its last field
-    // (often a link) may be cut too.
-    scanner.scanned
+    // An entry cut off by the end of a truncated document counts, as in feedparser
+    // (its last field may be cut short).
+    let mut scanned = scanner.scanned;
+    scanned.entries.extend(scanner.building.map(|b| b.entry));
+    scanned
 }
 
 impl Scanner<'_> {
