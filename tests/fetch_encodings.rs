@@ -77,3 +77,43 @@ async fn ebcdic_is_read_and_reported_as_such() {
         ["an EBCDIC document (read as IBM code page 037 or 500): ask the publisher for UTF-8"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_missing_and_multibyte_encodings_decode() {
+    let titles = [
+        "Учёные представили новый телескоп «Орион»",
+        "Снегопад в Санкт-Петербурге: движение затруднено",
+        "Сборная по хоккею вышла в финал турнира",
+    ];
+    // Declared windows-1251, and undeclared windows-1251 served without a charset.
+    for name in ["cp1251.xml", "cp1251-undeclared.xml"] {
+        let feed = ingest(name).await;
+        for title in titles {
+            feed.titled(title);
+        }
+        let orion = feed.titled(titles[0]);
+        assert_eq!(
+            orion.excerpt,
+            "Телескоп № 2 установят на Алтае — сообщает пресс-служба обсерватории."
+        );
+        assert!(feed.stories.iter().all(|s| !s.title.contains('\u{fffd}')));
+    }
+    // Declared UTF-8, actually ISO-8859-1.
+    let latin = ingest("latin1-declared-utf8.xml").await;
+    for title in [
+        "Le café de la gare rouvre après travaux",
+        "Müller übernimmt den Vorsitz des Stadtrats",
+        "Grüße aus Köln: Straßenfest zieht Tausende an",
+    ] {
+        latin.titled(title);
+    }
+    // UTF-16 with a byte-order mark, both byte orders, astral characters included.
+    for name in ["utf16le-bom.xml", "utf16be-bom.xml"] {
+        let feed = ingest(name).await;
+        assert_eq!(feed.stories.len(), 3, "{name}: {:?}", feed.report);
+        feed.titled("Zürich: Ångström-Preis für Physikerin");
+        feed.titled("東京で初雪を観測");
+        let launch = feed.titled("Rocket launch succeeds 🚀 on second attempt");
+        assert_eq!(launch.excerpt, "Ελληνικά: η εκτόξευση πέτυχε.");
+    }
+}

@@ -7,6 +7,7 @@ mod clustering;
 mod config_check;
 mod daemon;
 mod deliver;
+mod fetch_broken;
 mod fetch_encodings;
 mod fetch_faults;
 mod fetch_feeds;
