@@ -161,14 +161,20 @@ fn main() {
     let id = IssueId {
         edition: edition.id.clone(),
         date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        time: None,
     };
     let input = rank::Input {
         plan: &plan,
         edition,
         issue: id,
         now,
+        window: rank::Window::first(now, edition.window),
         stories: &stories,
         snapshots: &snapshots,
+        readings: rank::Readings {
+            snapshots: &snapshots,
+            stories: &[],
+        },
         sent: &sent,
         overrides: &[],
     };

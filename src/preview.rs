@@ -84,6 +84,8 @@ impl<E: std::fmt::Display> From<E> for Failed {
 struct Built {
     plan: Plan,
     edition: Issue,
+    /// Why `publish` would hold it rather than send it, if it would.
+    held: Option<String>,
     renderer: Renderer,
     store: Store,
 }
@@ -95,11 +97,13 @@ async fn build(context: Arc<Context>, edition: Option<String>) -> Result<Built, 
         let store = Store::open_read_only(&plan.site.state)?;
         let edition_plan = issue::edition(&plan, edition.as_deref()).map_err(Failed)?;
         let now = context.clock.now();
-        let id = issue::next_issue(&plan, edition_plan, &store, now)?;
-        let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+        let due = issue::next(&plan, edition_plan, &store, now)?;
+        let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
+        let held = issue::hold_reason(edition_plan, &store, &due, &edition)?;
         Ok(Built {
             plan,
             edition,
+            held,
             renderer,
             store,
         })
@@ -152,6 +156,13 @@ async fn issue_page(
         escape(&built.edition.title),
         built.edition.id
     );
+    if let Some(reason) = &built.held {
+        let _ = write!(
+            body,
+            "<p class=\"held\" role=\"status\"><strong>Would be held, not sent:</strong> {}</p>",
+            escape(reason)
+        );
+    }
     body.push_str(&explain_table(&built.edition, &slug));
     body.push_str(&health_table(&built.store)?);
     body.push_str("</div></div>");
@@ -180,22 +191,21 @@ async fn email(
         base_url: built.plan.site.base_url.to_string(),
         language: built.plan.site.language.clone(),
     };
-    let rendered = built
+    // As the subscriber gets it: within the size budget.
+    let mut view = view::issue(&built.edition, &group.audience, &site);
+    let (rendered, _) = built
         .renderer
-        .email(&view::issue(&built.edition, &group.audience, &site))?;
-    let fill = |s: &str| {
-        s.replace(view::token::NAME, "Reader")
-            .replace(view::token::UNSUBSCRIBE, "#unsubscribe-preview")
-    };
+        .email_within(&mut view, crate::render::budget::HTML_BUDGET)?;
+    let fill = |s: &str, html: bool| fill(s, &PreviewReader::default(), html);
     let text = which.format.as_deref() == Some("txt") || group.format == Format::Text;
     Ok(if text {
         (
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            fill(&rendered.text),
+            fill(&rendered.text, false),
         )
             .into_response()
     } else {
-        Html(fill(&rendered.html)).into_response()
+        Html(fill(&rendered.html, true)).into_response()
     })
 }
 
@@ -220,7 +230,7 @@ async fn set_override(
             .ok_or_else(|| Failed(format!("not a URL: {}", form.url)))?;
         let mut store = Store::open(&plan.site.state)?;
         let edition_plan = issue::edition(&plan, Some(&form.edition)).map_err(Failed)?;
-        let id = issue::next_issue(&plan, edition_plan, &store, context.clock.now())?;
+        let id = issue::next(&plan, edition_plan, &store, context.clock.now())?.id;
         let mut writer = store.writer()?;
         let action = match form.action.as_str() {
             "drop" => Some(OverrideAction::Drop),
@@ -252,7 +262,7 @@ async fn set_override(
 
 fn explain_table(edition: &Issue, slug: &str) -> String {
     let mut html = String::from(
-        "<h2>Ranking</h2><table id=\"explain\"><thead><tr><th>position</th><th>title</th><th>outlet</th><th>score</th><th>recency</th><th>most read</th><th>outlets</th><th>note</th><th></th></tr></thead><tbody>",
+        "<h2>Ranking</h2><div class=\"wide\"><table id=\"explain\"><thead><tr><th>position</th><th>title</th><th>outlet</th><th>score</th><th>recency</th><th>most read</th><th>outlets</th><th>note</th><th></th></tr></thead><tbody>",
     );
     for row in explain::rows(edition) {
         let number = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}"));
@@ -273,7 +283,7 @@ fn explain_table(edition: &Issue, slug: &str) -> String {
             note = escape(&row.note),
         );
     }
-    html.push_str("</tbody></table>");
+    html.push_str("</tbody></table></div>");
     html
 }
 
@@ -326,10 +336,12 @@ fn page(title: &str, body: &str) -> String {
 }
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:1rem 2rem;color:#222}\
-.split{display:grid;grid-template-columns:660px 1fr;gap:1.5rem;align-items:start}\
-iframe{width:660px;height:85vh;border:1px solid #ccc}table{border-collapse:collapse;width:100%}\
+.split{display:grid;grid-template-columns:660px minmax(0,1fr);gap:1.5rem;align-items:start}\
+@media (max-width:1100px){.split{grid-template-columns:minmax(0,1fr)}iframe{width:100%}}\
+iframe{width:660px;max-width:100%;height:85vh;border:1px solid #ccc}.wide{overflow-x:auto}\
+table{border-collapse:collapse;width:100%}td.title{min-width:12rem}\
 td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}\
-td form{display:inline}button{font-size:12px;margin-right:2px}\
+td form{display:block;margin:0 0 2px}button{font-size:12px;white-space:nowrap}\
 .error{background:#fdecea;border:1px solid #d93025;padding:1rem;border-radius:6px}\
 pre{white-space:pre-wrap}small{color:#777;font-weight:normal}";
 
@@ -338,4 +350,39 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// What a preview shows the reader in place of per-subscriber values.
+pub const PREVIEW_NAME: &str = "Reader";
+/// The address a preview shows the reader in place of theirs.
+pub const PREVIEW_ADDRESS: &str = "reader@example.com";
+/// The unsubscribe link of a preview (goes nowhere).
+pub const PREVIEW_UNSUBSCRIBE: &str = "#unsubscribe-preview";
+
+/// The reader a preview is filled in for: a subscriber, or stand-ins for an audience.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviewReader {
+    /// The name in place of `{{reader.name}}`.
+    pub name: String,
+    /// The address in place of `{{reader.address}}`.
+    pub address: String,
+}
+
+impl Default for PreviewReader {
+    fn default() -> Self {
+        PreviewReader {
+            name: PREVIEW_NAME.to_owned(),
+            address: PREVIEW_ADDRESS.to_owned(),
+        }
+    }
+}
+
+/// Fills the per-subscriber placeholders with `reader`'s name and address (escaped
+/// when `html`) and the preview's unsubscribe link.
+pub fn fill(rendered: &str, reader: &PreviewReader, html: bool) -> String {
+    let value = |v: &str| if html { escape(v) } else { v.to_owned() };
+    rendered
+        .replace(view::token::NAME, &value(&reader.name))
+        .replace(view::token::ADDRESS, &value(&reader.address))
+        .replace(view::token::UNSUBSCRIBE, PREVIEW_UNSUBSCRIBE)
 }

@@ -1,8 +1,11 @@
 //! `publish`: one issue, from feeds to inboxes. It reads as the pipeline does:
-//! ingest → build (rank, freeze) → deliver (feeds and archive, then email).
+//! ingest → build (rank, hold or freeze) → deliver (feeds and archive, then email).
 //!
-//! Running it again for the same issue resumes: the frozen issue is reused, never
-//! rebuilt, and the outbox sends only what has not been sent.
+//! The issue is the one due at the clock (the edition's last fire), or the one the
+//! daemon's fire names. Running it again for the same issue resumes: the frozen issue
+//! is reused, never rebuilt, and the outbox sends only what has not been sent. An issue
+//! too thin to send (or built from data no fetch refreshed in its window) is held:
+//! recorded with its reason, nothing written or sent, unless forced.
 
 use std::time::{Duration, Instant};
 
@@ -13,13 +16,13 @@ use crate::{
     deliver::{
         DeliverError,
         email::{self, EmailError, EmailReport},
-        web,
+        feeds, web,
     },
     ingest::{self, IngestError, IngestReport},
-    issue,
+    issue::{self, Due},
     model::{Issue, IssueId},
-    render::{RenderError, Renderer},
-    store::{Store, StoreError},
+    render::{Audience, RenderError, Renderer, view},
+    store::{Held, Store, StoreError},
     time::Clock,
 };
 
@@ -32,9 +35,11 @@ pub struct Options {
     pub fetch: bool,
     /// Show progress bars (on a terminal).
     pub progress: bool,
-    /// The date of the issue (default: today in the site's zone). The daemon passes the
-    /// date of the fire it is serving, so a late run publishes the issue it missed.
-    pub date: Option<chrono::NaiveDate>,
+    /// The issue and its instant (default: the one due at the clock). The daemon passes
+    /// the fire it is serving, so a late run publishes the issue it missed.
+    pub due: Option<Due>,
+    /// Send the issue even if it is too thin (`min_stories`) or its data is stale.
+    pub force: bool,
 }
 
 /// What can stop a publish run as a whole.
@@ -43,6 +48,16 @@ pub enum PublishError {
     /// The edition does not exist.
     #[error("{0}")]
     Edition(String),
+    /// No issue of the edition is due yet.
+    #[error("no issue of {edition} is due yet: the first is {first} at {at}")]
+    NotDue {
+        /// The edition.
+        edition: String,
+        /// Its first issue.
+        first: IssueId,
+        /// That issue's instant.
+        at: chrono::DateTime<chrono::Utc>,
+    },
     /// Ingest could not run.
     #[error(transparent)]
     Ingest(#[from] IngestError),
@@ -67,6 +82,8 @@ pub struct Report {
     pub issue: IssueId,
     /// Whether this run built it (false: it was frozen by an earlier run).
     pub built: bool,
+    /// Why it was held instead of sent, if it was (nothing was written or sent).
+    pub held: Option<Held>,
     /// Ingest, if it ran.
     pub ingest: Option<IngestReport>,
     /// Email, if configured.
@@ -75,6 +92,19 @@ pub struct Report {
     pub written: Vec<std::path::PathBuf>,
     /// Wall time of each stage, for the log.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl PublishError {
+    /// The template that failed, if that is what stopped the run: a configuration
+    /// problem (exit 78), not a failure of the run.
+    pub fn template(&self) -> Option<&RenderError> {
+        match self {
+            PublishError::Render(e)
+            | PublishError::Email(EmailError::Render(e))
+            | PublishError::Web(DeliverError::Render(e)) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl Report {
@@ -119,8 +149,41 @@ pub async fn publish(
 
     let started = Instant::now();
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
-    let (edition, built) = build(plan, &mut store, edition_plan, clock, options.date)?;
+    let due = match &options.due {
+        Some(due) => due.clone(),
+        None => issue::when::due(plan, edition_plan, clock.now()).ok_or_else(|| {
+            let first = issue::when::following(plan, edition_plan, clock.now());
+            PublishError::NotDue {
+                edition: edition_plan.id.to_string(),
+                first: first.id,
+                at: first.at,
+            }
+        })?,
+    };
+    let built = build(
+        &mut store,
+        plan,
+        &renderer,
+        edition_plan,
+        &due,
+        clock,
+        options.force,
+    )?;
     timings.push(("rank", started.elapsed()));
+    let (edition, built) = match built {
+        Built::Frozen(edition, built) => (edition, built),
+        Built::Held(held) => {
+            return Ok(Report {
+                issue: due.id,
+                built: false,
+                held: Some(held),
+                ingest,
+                email: None,
+                written: Vec::new(),
+                timings,
+            });
+        }
+    };
 
     // Feeds and archive first: the email's "view in browser" link points there.
     let started = Instant::now();
@@ -150,6 +213,7 @@ pub async fn publish(
     Ok(Report {
         issue: edition.id.clone(),
         built,
+        held: None,
         ingest,
         email,
         written,
@@ -157,25 +221,77 @@ pub async fn publish(
     })
 }
 
-/// Today's issue: the frozen one if an earlier run built it, else built and frozen now.
+/// What building an issue came to.
+enum Built {
+    /// The issue, and whether this run froze it (false: an earlier run did).
+    Frozen(Issue, bool),
+    /// Held instead of sent: too thin, or stale.
+    Held(Held),
+}
+
+/// Issue `due`: the frozen one if an earlier run built it; else assembled now, and
+/// held (recorded, nothing frozen) if too thin or stale unless `force`, else rendered
+/// once (a template that fails stops the run before anything is frozen) and frozen.
 fn build(
-    plan: &Plan,
     store: &mut Store,
+    plan: &Plan,
+    renderer: &Renderer,
     edition_plan: &crate::config::EditionPlan,
+    due: &Due,
     clock: &Clock,
-    date: Option<chrono::NaiveDate>,
-) -> Result<(Issue, bool), StoreError> {
-    let now = clock.now();
-    let mut id = issue::issue_at(plan, edition_plan, now);
-    if let Some(date) = date {
-        id.date = date;
+    force: bool,
+) -> Result<Built, PublishError> {
+    if let Some(frozen) = store.issue(&due.id)? {
+        return Ok(Built::Frozen(frozen, false));
     }
-    if let Some(frozen) = store.issue(&id)? {
-        return Ok((frozen, false));
+    let edition = issue::assemble(plan, edition_plan, store, due)?;
+    let reason = match force {
+        true => None,
+        false => issue::hold_reason(edition_plan, store, due, &edition)?,
+    };
+    if let Some(reason) = reason {
+        let held = Held {
+            id: due.id.clone(),
+            instant: due.at,
+            stories: edition.story_count(),
+            reason,
+            at: clock.now(),
+        };
+        let mut writer = store.writer()?;
+        writer.hold(&held)?;
+        writer.commit()?;
+        return Ok(Built::Held(held));
     }
-    let edition = issue::assemble(plan, edition_plan, store, id, now)?;
+    rehearse(plan, renderer, &edition)?;
     let mut writer = store.writer()?;
-    let frozen = writer.freeze(&edition)?;
+    let frozen = writer.freeze(&edition, clock.now())?;
     writer.commit()?;
-    Ok((frozen, true))
+    Ok(Built::Frozen(frozen, true))
+}
+
+/// Renders `issue` once as every outlet will (its archive page, its feed entry, the
+/// email and subject of the whole-issue audience), so that a template that fails on
+/// real data stops the run before the issue is frozen or anything is written.
+fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), RenderError> {
+    let site = view::Site {
+        title: plan.site.title.clone(),
+        base_url: plan.site.base_url.to_string(),
+        language: plan.site.language.clone(),
+    };
+    let audience = Audience {
+        sections: None,
+        time_zone: plan.site.time_zone,
+    };
+    let mut view = view::issue(issue, &audience, &site);
+    renderer.feed_entry(&view)?;
+    if let Some(email) = &plan.email {
+        renderer.email(&view)?;
+        renderer.subject(&email.subject, &view)?;
+    }
+    view.feeds = Some(feeds::links(
+        &site.base_url,
+        &feeds::digest_name(&issue.id.edition),
+    ));
+    renderer.archive_page(&view)?;
+    Ok(())
 }

@@ -20,6 +20,7 @@ pub struct Cadence {
     cron: Cron,
     zone: Tz,
     text: String,
+    more_than_daily: bool,
 }
 
 impl PartialEq for Cadence {
@@ -42,11 +43,49 @@ impl Cadence {
             .build()
             .parse(text)
             .map_err(|e| format!("{text:?} is not a cron schedule: {e}"))?;
-        Ok(Cadence {
+        let mut cadence = Cadence {
             cron,
             zone,
             text: text.to_owned(),
-        })
+            more_than_daily: false,
+        };
+        cadence.more_than_daily = cadence.fires_twice_a_day();
+        Ok(cadence)
+    }
+
+    /// Whether some local day has two fires: looks at the fires of two years from a
+    /// fixed date (at most 800 of them; a schedule that fires more than once a day
+    /// shows it within its first day).
+    fn fires_twice_a_day(&self) -> bool {
+        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 1)
+            .expect("valid date")
+            .and_hms_opt(0, 0, 0)
+            .expect("valid time")
+            .and_utc();
+        let end = start + chrono::Duration::days(731);
+        let mut last_day = None;
+        let mut at = start;
+        for _ in 0..800 {
+            let Some(next) = self.next_after(at) else {
+                return false;
+            };
+            if next > end {
+                return false;
+            }
+            let day = next.with_timezone(&self.zone).date_naive();
+            if last_day == Some(day) {
+                return true;
+            }
+            last_day = Some(day);
+            at = next;
+        }
+        false
+    }
+
+    /// Whether the schedule fires more than once on some day: then each issue is
+    /// named by its time as well as its date (`evening/2026-11-27T19:00`).
+    pub fn more_than_daily(&self) -> bool {
+        self.more_than_daily
     }
 
     /// The cron string.
@@ -169,6 +208,20 @@ mod tests {
             fires[1].with_timezone(&zone).format("%H:%M").to_string(),
             "02:30"
         );
+    }
+
+    #[test]
+    fn which_schedules_fire_more_than_once_a_day() {
+        let zone = chrono_tz::Europe::Berlin;
+        let twice = |cron: &str| Cadence::parse(cron, zone).unwrap().more_than_daily();
+        assert!(!twice("0 0 7 * * *"));
+        assert!(!twice("0 30 18 * * MON-FRI"));
+        assert!(!twice("0 0 7 1 * *"), "monthly");
+        assert!(!twice("0 30 2 * * *"), "a time the spring change skips");
+        assert!(twice("0 0 7,19 * * *"));
+        assert!(twice("0 0 * * * *"), "hourly");
+        assert!(twice("*/30 * * * * *"));
+        assert!(twice("0 0 9,12 * * MON"), "twice on Mondays");
     }
 
     #[test]

@@ -220,7 +220,7 @@ fn with_subscribers(subscribers: &str) -> crate::support::Project {
 }
 
 /// 1-based line and column of the first `needle` in `text`.
-fn place(text: &str, needle: &str) -> (usize, usize) {
+pub(crate) fn place(text: &str, needle: &str) -> (usize, usize) {
     let at = text
         .find(needle)
         .unwrap_or_else(|| panic!("{needle:?} not in the file"));

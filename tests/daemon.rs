@@ -19,7 +19,7 @@ fn daemon_demo(smtp: u16, listen: u16, every: u32) -> Project {
     let project = Project::demo();
     let config = std::fs::read_to_string(project.config())
         .unwrap()
-        .replace("schedule = \"0 0 7 * * *\"", &format!("schedule = \"*/{every} * * * * *\""))
+        .replace("schedule = \"0 0 9 * * *\"", &format!("schedule = \"*/{every} * * * * *\""))
         .replace(
             "transport = \"file\"",
             &format!("transport = \"smtp\"\nhost = \"127.0.0.1\"\nport = {smtp}\ntls = \"none\"\ntimeout = \"5s\"\nattempts = 1"),
@@ -107,7 +107,8 @@ async fn a_short_real_run_delivers_an_issue_and_reports_it_in_metrics() {
         "{metrics}"
     );
     // The archive page the emails link to is served.
-    let page = reqwest::get(format!("{site}/morning/2026-11-27/"))
+    // An edition that fires every few seconds names its issues to the minute (site time: Moscow).
+    let page = reqwest::get(format!("{site}/morning/2026-11-27-0900/"))
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
@@ -202,7 +203,7 @@ async fn sigterm_during_a_send_loses_nothing() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     // Nothing is left in flight: what the server accepted is recorded sent.
     let store = project.store();
-    let issue = pressroom::model::IssueId::parse("morning/2026-11-27").unwrap();
+    let issue = pressroom::model::IssueId::parse("morning/2026-11-27T09:00").unwrap();
     let counts = store.outbox_counts(&issue).unwrap();
     assert_eq!(counts.sending, 0, "a transaction was left unrecorded");
     let sent_by_server: usize = accepted.lock().unwrap().values().sum();

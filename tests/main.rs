@@ -5,6 +5,7 @@ mod support;
 
 mod clustering;
 mod config_check;
+mod config_secrets;
 mod daemon;
 mod deliver;
 mod fetch_broken;
@@ -14,7 +15,9 @@ mod fetch_feeds;
 mod fetch_identity;
 mod fetch_readers;
 mod fetch_status;
+mod issues;
 mod opml;
 mod outputs;
 mod preview;
 mod signals;
+mod templates;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use pressroom::{
     deliver::{archive, feeds, files::TEMP_MARK, web},
     issue,
-    model::{Issue, Pick},
+    model::{Issue, IssueId, Pick},
     render::{Renderer, view},
 };
 
@@ -37,10 +37,17 @@ fn freeze_at(project: &Project, at: &str) -> Issue {
     let mut store = project.store();
     let edition = &plan.editions[0];
     let now = instant(at);
-    let id = issue::issue_at(&plan, edition, now);
-    let built = issue::assemble(&plan, edition, &store, id, now).expect("assemble");
+    let due = issue::Due {
+        id: IssueId {
+            edition: edition.id.clone(),
+            date: now.with_timezone(&plan.site.time_zone).date_naive(),
+            time: None,
+        },
+        at: now,
+    };
+    let built = issue::assemble(&plan, edition, &store, &due).expect("assemble");
     let mut writer = store.writer().expect("writer");
-    let frozen = writer.freeze(&built).expect("freeze");
+    let frozen = writer.freeze(&built, now).expect("freeze");
     writer.commit().expect("commit");
     frozen
 }
@@ -149,8 +156,8 @@ fn section_feeds_carry_the_chosen_stories_of_each_section() {
     let plan = project.plan();
     let mut total = 0;
     for (section, _) in &plan.editions[0].sections {
-        // The section's picks, newest issue first: its lead stories, its block, its
-        // most read; no "also in".
+        // The section's picks, newest issue first: its lead stories, then its block;
+        // no "also in", and not the most-read rankings (they point, not carry).
         let of_section = |p: &&Pick| p.story.section.as_ref() == Some(section);
         let picks: Vec<&Pick> = issues
             .iter()
@@ -161,7 +168,6 @@ fn section_feeds_carry_the_chosen_stories_of_each_section() {
                     .iter()
                     .filter(of_section)
                     .chain(block.flat_map(|b| b.picks.iter()))
-                    .chain(i.most_read.iter().filter(of_section))
             })
             .collect();
         assert!(

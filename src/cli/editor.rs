@@ -8,6 +8,11 @@ use crate::{
     model::url::canonical_url,
     model::{Override, OverrideAction},
     rank::explain,
+    render::{
+        Audience, Renderer,
+        budget::{HTML_BUDGET, Trimmed},
+        view,
+    },
     store::Store,
     time::Clock,
 };
@@ -22,22 +27,69 @@ pub(super) fn explain(
     let store = open_state(&plan)?;
     let edition_plan = issue::edition(&plan, edition).map_err(anyhow::Error::msg)?;
     let now = clock.now();
-    let id = issue::next_issue(&plan, edition_plan, &store, now)?;
-    let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+    let due = issue::next(&plan, edition_plan, &store, now)?;
+    let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
+    let held = issue::hold_reason(edition_plan, &store, &due, &edition)?;
+    let trimmed = trimmed_for_size(&plan, &edition)?;
     let rows = explain::rows(&edition);
     if json {
-        let doc = serde_json::json!({ "issue": edition.id.to_string(), "built_at": edition.built_at, "rows": rows });
+        let doc = serde_json::json!({
+            "issue": edition.id.to_string(),
+            "built_at": edition.built_at,
+            "window": { "start": edition.window_start, "end": edition.built_at },
+            "held": held,
+            "most_read": most_read_json(&edition),
+            "left_out_for_size": trimmed,
+            "rows": rows,
+        });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
+        let zone = plan.site.time_zone;
         println!(
-            "{} ({}), built for {}",
+            "{} ({}), for {}: stories published from {} to then",
             edition.id,
             edition.title,
-            edition.built_at.with_timezone(&plan.site.time_zone)
+            edition.built_at.with_timezone(&zone),
+            edition.window_start.with_timezone(&zone)
         );
+        if let Some(reason) = &held {
+            println!("would be held, not sent: {reason}");
+        }
+        if !trimmed.is_empty() {
+            println!(
+                "left out of the email of every section to stay under {} KB: {} stories (they link to the archive)",
+                HTML_BUDGET / 1024,
+                trimmed.len()
+            );
+        }
         print!("{}", explain::text(&rows));
     }
     Ok(EXIT_OK)
+}
+
+/// What the size budget leaves out of the email of a reader of every section.
+fn trimmed_for_size(plan: &Plan, edition: &crate::model::Issue) -> Result<Vec<Trimmed>, Failure> {
+    let renderer = Renderer::new(plan.site.templates.as_deref())?;
+    let everyone = Audience {
+        sections: None,
+        time_zone: plan.site.time_zone,
+    };
+    let mut view = view::issue(edition, &everyone, &super::preview::site(plan));
+    Ok(renderer.email_within(&mut view, HTML_BUDGET)?.1)
+}
+
+/// `{"now": [{"rank", "url", "title"}, …], "today": …}`: each ranking the issue shows.
+fn most_read_json(edition: &crate::model::Issue) -> serde_json::Value {
+    let lists = edition.most_read.iter().map(|list| {
+        let entries = list.entries.iter().map(|e| {
+            serde_json::json!({ "rank": e.rank, "url": e.url, "title": e.title, "outlet": e.outlet })
+        });
+        (
+            list.window.name().to_owned(),
+            serde_json::Value::Array(entries.collect()),
+        )
+    });
+    serde_json::Value::Object(lists.collect())
 }
 
 pub(super) fn set(
@@ -114,5 +166,5 @@ fn next(
     edition: Option<&str>,
 ) -> Result<crate::model::IssueId, Failure> {
     let edition_plan = issue::edition(plan, edition).map_err(anyhow::Error::msg)?;
-    Ok(issue::next_issue(plan, edition_plan, store, clock.now())?)
+    Ok(issue::next(plan, edition_plan, store, clock.now())?.id)
 }

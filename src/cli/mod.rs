@@ -97,6 +97,10 @@ pub enum Command {
         /// Do not fetch first: publish from what the store holds.
         #[arg(long)]
         no_fetch: bool,
+        /// Send the issue even if it is held: fewer stories than `min_stories`, or no
+        /// fetch since its window opened.
+        #[arg(long)]
+        force: bool,
     },
     /// Run the schedules: fetch, publish each edition on its cron (DST-correct), serve
     /// unsubscribe, the archive, /healthz and /metrics. SIGHUP reloads; SIGTERM stops.
@@ -209,9 +213,11 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
         Command::Check => check(cli),
         Command::Fetch { force } => fetch(cli, clock, *force).await,
         Command::Status { json } => status::run(cli, clock, *json),
-        Command::Publish { edition, no_fetch } => {
-            publish::run(cli, clock, edition.clone(), !*no_fetch).await
-        }
+        Command::Publish {
+            edition,
+            no_fetch,
+            force,
+        } => publish::run(cli, clock, edition.clone(), !*no_fetch, *force).await,
         Command::Serve { listen } => publish::serve(cli, clock, *listen).await,
         Command::Daemon => publish::daemon(cli).await,
         Command::Schedule { count } => publish::schedule(cli, clock, *count),
@@ -283,7 +289,7 @@ pub(crate) fn load_plan(cli: &Cli) -> Result<Plan, Failure> {
 fn check(cli: &Cli) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let rendered =
-        preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, e)))?;
+        preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, &e)))?;
     #[cfg(feature = "dkim")]
     if let Some(dkim) = plan.email.as_ref().and_then(|e| e.dkim.as_ref()) {
         crate::deliver::dkim::Signer::load(dkim)
@@ -306,8 +312,11 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
 }
 
 /// A template problem, reported like a configuration problem (it is one).
-fn template_problem(cli: &Cli, error: crate::render::RenderError) -> config::ConfigErrors {
-    problem(cli, "templates", error.to_string())
+pub(crate) fn template_problem(
+    cli: &Cli,
+    error: &crate::render::RenderError,
+) -> config::ConfigErrors {
+    problem(cli, error.key(), error.to_string())
 }
 
 /// A problem found after the configuration compiled (templates, keys).

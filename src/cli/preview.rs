@@ -10,11 +10,16 @@ use super::{Cli, EXIT_OK, Failure, load_plan};
 use crate::{
     audience,
     config::{Address, EditionPlan, Plan, Subscriber},
-    deliver::feeds,
+    deliver::{feeds, personal},
     issue,
     model::{Issue, IssueSummary},
+    preview::{PreviewReader, fill},
     rank::explain,
-    render::{self, Audience, Renderer, view},
+    render::{
+        self, Audience, Renderer,
+        budget::{HTML_BUDGET, encoded_len},
+        view,
+    },
     store::Store,
     time::Clock,
 };
@@ -36,11 +41,6 @@ pub struct PreviewArgs {
     pub serve: Option<std::net::SocketAddr>,
 }
 
-/// What a preview shows the reader in place of per-subscriber values.
-pub const PREVIEW_NAME: &str = "Reader";
-/// The unsubscribe link of a preview (goes nowhere).
-pub const PREVIEW_UNSUBSCRIBE: &str = "#unsubscribe-preview";
-
 pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let store = open_state(&plan)?;
@@ -55,22 +55,28 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
     let edition_plan =
         issue::edition(&plan, args.edition.as_deref()).map_err(anyhow::Error::msg)?;
     let now = clock.now();
-    let id = issue::next_issue(&plan, edition_plan, &store, now)?;
-    let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+    let due = issue::next(&plan, edition_plan, &store, now)?;
+    let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
+    if let Some(reason) = issue::hold_reason(edition_plan, &store, &due, &edition)? {
+        println!("{}: would be held, not sent: {reason}", edition.id);
+    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| config_dir(cli).join("preview"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (slug, audience, name) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
-        let view = view::issue(&edition, &audience, &site(&plan));
-        let email = renderer.email(&view)?;
+    for (slug, audience, reader) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
+        let mut view = view::issue(&edition, &audience, &site(&plan));
+        let (email, trimmed) = renderer.email_within(&mut view, HTML_BUDGET)?;
         let base = format!("{}/{}-{slug}", out.display(), edition.id.edition);
         write(
             Path::new(&format!("{base}.html")),
-            &fill(&email.html, &name),
+            &fill(&email.html, &reader, true),
         )?;
-        write(Path::new(&format!("{base}.txt")), &fill(&email.text, &name))?;
+        write(
+            Path::new(&format!("{base}.txt")),
+            &fill(&email.text, &reader, false),
+        )?;
         println!(
             "{}: {} stories, {} KB HTML, {} KB text: {}.html",
             edition.id,
@@ -79,6 +85,17 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
             email.text.len().div_ceil(1024),
             base
         );
+        if !trimmed.is_empty() {
+            println!(
+                "  left out to stay under {} KB encoded ({} KB): {} stories, linked as \"more in the archive\"",
+                HTML_BUDGET / 1024,
+                encoded_len(&email.html).div_ceil(1024),
+                trimmed.len()
+            );
+            for story in &trimmed {
+                println!("  - {}: {}", story.section, story.title);
+            }
+        }
     }
     let table = explain::text(&explain::rows(&edition));
     write(
@@ -101,18 +118,18 @@ pub(super) fn open_state(plan: &Plan) -> Result<Store, Failure> {
 }
 
 /// The audiences to render (or the one of `subscriber`): a file-name slug, the
-/// audience, and the name to greet.
+/// audience, and the reader to fill in (stand-ins for an audience).
 pub(super) fn audiences(
     plan: &Plan,
     edition: &EditionPlan,
     subscriber: Option<&str>,
-) -> Result<Vec<(String, Audience, String)>, Failure> {
+) -> Result<Vec<(String, Audience, PreviewReader)>, Failure> {
     let everyone: Vec<&Subscriber> = plan.subscribers.iter().collect();
     let Some(wanted) = subscriber else {
         let groups = audience::groups(plan, edition, &everyone);
         return Ok(groups
             .into_iter()
-            .map(|g| (g.slug, g.audience, PREVIEW_NAME.to_owned()))
+            .map(|g| (g.slug, g.audience, PreviewReader::default()))
             .collect());
     };
     let address = Address::parse(wanted).map_err(anyhow::Error::msg)?;
@@ -127,14 +144,15 @@ pub(super) fn audiences(
         );
     }
     let group = audience::groups(plan, edition, &[found]).remove(0);
-    let name = found
-        .name
-        .clone()
-        .unwrap_or_else(|| PREVIEW_NAME.to_owned());
+    // As delivery fills it in: "reader" when the file gives no name.
+    let reader = PreviewReader {
+        name: (found.name.clone()).unwrap_or_else(|| personal::NO_NAME.to_owned()),
+        address: address.to_string(),
+    };
     Ok(vec![(
         format!("{}.{}", address, group.slug),
         group.audience,
-        name,
+        reader,
     )])
 }
 
@@ -145,20 +163,6 @@ pub(super) fn site(plan: &Plan) -> view::Site {
         base_url: plan.site.base_url.to_string(),
         language: plan.site.language.clone(),
     }
-}
-
-/// Fills the per-subscriber placeholders with preview values.
-pub(super) fn fill(rendered: &str, name: &str) -> String {
-    rendered
-        .replace(view::token::NAME, &html_escape(name))
-        .replace(view::token::UNSUBSCRIBE, PREVIEW_UNSUBSCRIBE)
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn config_dir(cli: &Cli) -> PathBuf {
@@ -190,7 +194,12 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
     for audience in [&everything, &sport] {
         let view = view::issue(&sample, audience, &site);
         let email = renderer.email(&view)?;
-        renderer.archive_page(&view)?;
+        if let Some(email) = &plan.email {
+            renderer.subject(&email.subject, &view)?;
+        }
+        let mut page = view.clone();
+        page.feeds = Some(feeds::links(&site.base_url, sample.id.edition.as_str()));
+        renderer.archive_page(&page)?;
         renderer.feed_entry(&view)?;
         sizes = sizes.max((email.html.len(), email.text.len()));
     }
@@ -210,8 +219,13 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
         .filter(|o| *o != "built in")
         .count();
     Ok(format!(
-        "templates: {} ({overridden} overridden), all render in strict mode; sample email {} KB HTML, {} KB text",
+        "templates: {} ({overridden} overridden){}, all render in strict mode; sample email {} KB HTML, {} KB text",
         renderer.templates().len(),
+        if plan.email.is_some() {
+            " and the subject"
+        } else {
+            ""
+        },
         sizes.0.div_ceil(1024),
         sizes.1.div_ceil(1024)
     ))

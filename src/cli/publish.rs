@@ -13,13 +13,15 @@ pub(super) async fn run(
     clock: &Clock,
     edition: Option<String>,
     fetch: bool,
+    force: bool,
 ) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let options = publish::Options {
         edition,
         fetch,
         progress: std::io::stderr().is_terminal(),
-        date: None,
+        due: None,
+        force,
     };
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
@@ -27,9 +29,26 @@ pub(super) async fn run(
         tracing::warn!("stopping: no new messages will be started");
         let _ = stop.send(true);
     });
-    let report = publish::publish(&plan, clock, &options, stopped).await?;
+    let report = match publish::publish(&plan, clock, &options, stopped).await {
+        Ok(report) => report,
+        Err(e) => match e.template() {
+            Some(template) => return Err(Failure::Config(super::template_problem(cli, template))),
+            None => return Err(e.into()),
+        },
+    };
     if let Some(ingest) = &report.ingest {
         println!("{}", ingest.summary());
+    }
+    if let Some(held) = &report.held {
+        println!(
+            "issue {}: held, not sent: {} (nothing written; `publish --force` sends it)",
+            report.issue, held.reason
+        );
+        return Ok(if report.partial() {
+            EXIT_PARTIAL
+        } else {
+            EXIT_OK
+        });
     }
     let how = if report.built {
         "built and frozen"
@@ -139,9 +158,7 @@ pub(super) fn schedule(cli: &Cli, clock: &Clock, count: usize) -> Result<u8, Fai
     for fire in crate::daemon::timetable::upcoming(&plan, &plan.daemon.fetch, clock.now(), count) {
         let what = match &fire.job {
             crate::daemon::timetable::Job::Fetch => "fetch".to_owned(),
-            crate::daemon::timetable::Job::Publish { edition, date } => {
-                format!("publish {edition}/{date}")
-            }
+            crate::daemon::timetable::Job::Publish(due) => format!("publish {}", due.id),
         };
         println!(
             "{}  {}  {what}",

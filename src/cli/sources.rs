@@ -5,7 +5,10 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::{Cli, EXIT_OK, Failure, load_plan};
-use crate::config::{self, opml};
+use crate::{
+    config::{self, opml},
+    deliver::files,
+};
 
 /// Appends the feeds of `file` to the configuration (or prints them with `print`).
 pub(super) fn import(cli: &Cli, file: &Path, print: bool) -> Result<u8, Failure> {
@@ -50,19 +53,10 @@ pub(super) fn export(cli: &Cli, out: Option<&Path>) -> Result<u8, Failure> {
     Ok(EXIT_OK)
 }
 
+/// Replaces `path` with `contents` through the writer every published file uses: a
+/// synced temporary file renamed over it, the folder synced, so a crash leaves the old
+/// configuration or the new one, never half of one.
 fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, contents)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
+    files::write_atomically(path, contents.as_bytes())
+        .with_context(|| format!("cannot replace {}", path.display()))
 }

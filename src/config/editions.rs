@@ -1,112 +1,156 @@
-//! `[ranking]` and `[[editions]]` compiled: each edition's window, blocks, sections
-//! and ranking weights.
+//! `[[editions]]`: each edition's window, blocks, sections, ranking weights and
+//! schedule; a single "daily" edition over every section when none is configured.
+//!
+//! A new edition key is three edits in this file: its field in [`RawEdition`] (the
+//! `///` line is the user's documentation), its field in [`EditionPlan`], and its
+//! check in [`compile`] (and a default in [`daily`]).
 
-use std::collections::HashSet;
+use std::{
+    collections::{BTreeMap, HashSet},
+    time::Duration,
+};
+
+use serde::Deserialize;
+use toml::Spanned;
 
 use super::{
-    CatchUp, DaemonPlan, EditionPlan, Problems, Ranking, Section, Site,
-    compile::{count, duration, section, slug},
-    raw::{RawDaemon, RawEdition, RawRanking},
+    check::{cadence, count, duration, one_of, slug},
+    problems::Problems,
+    ranking::{self, Ranking, RawRanking},
+    sections::{self, Section},
+    site::Site,
 };
 use crate::{
-    model::{EditionId, SectionId},
+    model::{EditionId, ReadWindow, SectionId},
     schedule::Cadence,
 };
 
-/// Ranking weights at `key`, each missing one taken from `base`.
-pub(super) fn ranking(
+/// `[[editions]]`: one edition of the digest, such as a morning and an evening review.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEdition {
+    /// Identifier: a-z, 0-9, '-' and '_'; issues are named `ID/DATE`.
+    pub id: Spanned<String>,
+    /// Title, e.g. "Morning Review". Default: the site's title.
+    pub title: Option<String>,
+    /// How far back stories count, e.g. "24h" or "7d". Default "24h".
+    pub window: Option<Spanned<String>>,
+    /// Stories in the lead block ("Top stories"). Default 3.
+    pub lead: Option<Spanned<i64>>,
+    /// Stories in each "Most read" list; 0 leaves them out. Default 7.
+    pub most_read: Option<Spanned<i64>>,
+    /// Which most-read rankings to show, in order: any of "now" (the last 3 hours),
+    /// "today" (24 hours) and "week" (7 days). Default all three.
+    pub most_read_windows: Option<Vec<Spanned<String>>>,
+    /// The fewest stories (lead and sections) worth sending: a thinner issue is held,
+    /// not sent (`publish --force` sends it anyway). Default 1.
+    pub min_stories: Option<Spanned<i64>>,
+    /// Sections this edition carries (always in the sections' order). Default: all.
+    pub sections: Option<Vec<Spanned<String>>>,
+    /// Stories per section for this edition, overriding the sections' `stories`,
+    /// e.g. `{ sport = 3 }`.
+    #[serde(default)]
+    pub stories: BTreeMap<String, Spanned<i64>>,
+    /// Ranking weights for this edition, overriding `[ranking]` key by key.
+    pub ranking: Option<RawRanking>,
+    /// When the daemon publishes it: cron with six fields, seconds first, in the site's
+    /// time zone, e.g. "0 0 7 * * *" (07:00:00 daily) or "0 30 18 * * MON-FRI".
+    /// Default: none (published only by `pressroom publish`).
+    pub schedule: Option<Spanned<String>>,
+    /// Deliver at this local time in each subscriber's own zone, e.g. "07:00", instead
+    /// of all at once: one issue per day, each message released at the reader's hour.
+    pub local_time: Option<Spanned<String>>,
+    /// An issue missed while the daemon was down: "send-late" (within `grace`) or "skip".
+    /// Default "send-late".
+    pub catch_up: Option<Spanned<String>>,
+    /// How late a missed issue may still go out with `catch_up = "send-late"`. Default "3h".
+    pub grace: Option<Spanned<String>>,
+}
+
+/// One edition of the digest, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EditionPlan {
+    /// The identifier its issues are named by (`ID/DATE`).
+    pub id: EditionId,
+    /// The title its issues carry.
+    pub title: String,
+    /// How far back stories count.
+    pub window: Duration,
+    /// Stories in the lead block.
+    pub lead: usize,
+    /// Stories in each most-read list.
+    pub most_read: usize,
+    /// The most-read rankings shown, in order.
+    pub most_read_windows: Vec<ReadWindow>,
+    /// The fewest stories (lead and sections) an issue must carry to be sent.
+    pub min_stories: usize,
+    /// The sections it carries, in reading order, with the stories each carries.
+    pub sections: Vec<(SectionId, usize)>,
+    /// The ranking weights its issues are built with.
+    pub ranking: Ranking,
+    /// When the daemon publishes it (site time zone), if it does.
+    pub schedule: Option<Cadence>,
+    /// Deliver at this local time in each subscriber's zone, if set.
+    pub local_time: Option<chrono::NaiveTime>,
+    /// What to do with an issue missed while the daemon was down.
+    pub catch_up: CatchUp,
+}
+
+/// What the daemon does with an issue whose time passed while it was down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUp {
+    /// Publish it late, if no later than this after its time.
+    SendLate(Duration),
+    /// Leave it out.
+    Skip,
+}
+
+/// How late a missed issue may go out when `grace` is not set.
+const DEFAULT_GRACE: Duration = Duration::from_secs(3 * 3600);
+
+/// `most_read_windows`: each named once, in the given order; all three by default.
+fn read_windows(
     p: &mut Problems<'_>,
     key: &str,
-    raw: Option<&RawRanking>,
-    base: &Ranking,
-) -> Ranking {
+    raw: Option<&[Spanned<String>]>,
+) -> Vec<ReadWindow> {
     let Some(raw) = raw else {
-        return base.clone();
+        return ReadWindow::ALL.to_vec();
     };
-    let weight = |p: &mut Problems<'_>,
-                  name: &str,
-                  value: &Option<toml::Spanned<f64>>,
-                  default: f64| match value {
-        Some(v) if !(v.get_ref().is_finite() && *v.get_ref() >= 0.0) => {
-            p.on(v, format!("{key}.{name}"), "must be a number of 0 or more");
-            default
-        }
-        Some(v) => *v.get_ref(),
-        None => default,
-    };
-    Ranking {
-        half_life: duration(
-            p,
-            &format!("{key}.half_life"),
-            &raw.half_life,
-            base.half_life,
-        ),
-        most_read: weight(p, "most_read", &raw.most_read, base.most_read),
-        outlets: weight(p, "outlets", &raw.outlets, base.outlets),
-        cluster_window: duration(
-            p,
-            &format!("{key}.cluster_window"),
-            &raw.cluster_window,
-            base.cluster_window,
-        ),
-    }
-}
-
-fn catch_up(p: &mut Problems<'_>, key: &str, edition: &RawEdition) -> CatchUp {
-    let grace = duration(
-        p,
-        &format!("{key}.grace"),
-        &edition.grace,
-        std::time::Duration::from_secs(3 * 3600),
-    );
-    match edition.catch_up.as_ref().map(|v| v.get_ref().as_str()) {
-        None | Some("send-late") => CatchUp::SendLate(grace),
-        Some("skip") => CatchUp::Skip,
-        Some(other) => {
-            let at = edition.catch_up.as_ref().expect("present");
-            p.on(
-                at,
-                format!("{key}.catch_up"),
-                format!("unknown {other:?}; expected \"send-late\" or \"skip\""),
-            );
-            CatchUp::Skip
+    let mut windows = Vec::new();
+    for name in raw {
+        match ReadWindow::parse(name.get_ref()) {
+            Ok(w) if windows.contains(&w) => p.on(
+                name,
+                format!("{key}.most_read_windows"),
+                format!("{:?} is listed twice", w.name()),
+            ),
+            Ok(w) => windows.push(w),
+            Err(e) => p.on(name, format!("{key}.most_read_windows"), e),
         }
     }
+    windows
 }
 
-/// `[daemon]`, with its defaults.
-pub(super) fn daemon(p: &mut Problems<'_>, raw: RawDaemon, site: &Site) -> DaemonPlan {
-    let listen = match &raw.listen {
-        None => "127.0.0.1:8080".parse().expect("valid"),
-        Some(v) => v.get_ref().parse().unwrap_or_else(|_| {
-            p.on(
-                v,
-                "daemon.listen",
-                "expected an address and port such as \"127.0.0.1:8080\"",
-            );
-            "127.0.0.1:8080".parse().expect("valid")
-        }),
-    };
-    let fetch = match &raw.fetch {
-        None => None,
-        Some(v) => Cadence::parse(v.get_ref(), site.time_zone)
-            .map_err(|e| p.on(v, "daemon.fetch", e))
-            .ok(),
-    };
-    DaemonPlan {
-        listen,
-        fetch: fetch
-            .unwrap_or_else(|| Cadence::parse("0 */15 * * * *", site.time_zone).expect("valid")),
-        shutdown_grace: duration(
-            p,
-            "daemon.shutdown_grace",
-            &raw.shutdown_grace,
-            std::time::Duration::from_secs(30),
-        ),
+/// The edition of a configuration that names none: "daily", every section, 24 hours.
+fn daily(sections: &[Section], base: &Ranking, site: &Site) -> EditionPlan {
+    EditionPlan {
+        id: EditionId::parse("daily").expect("valid id"),
+        title: site.title.clone(),
+        window: Duration::from_secs(24 * 3600),
+        lead: 3,
+        most_read: 7,
+        most_read_windows: ReadWindow::ALL.to_vec(),
+        min_stories: 1,
+        sections: sections.iter().map(|s| (s.id.clone(), s.stories)).collect(),
+        ranking: base.clone(),
+        schedule: None,
+        local_time: None,
+        catch_up: CatchUp::SendLate(DEFAULT_GRACE),
     }
 }
 
-/// The editions; a single "daily" edition over every section when none is configured.
+/// Checks the `[[editions]]` tables; `base` is `[ranking]`, compiled.
 pub(super) fn compile(
     p: &mut Problems<'_>,
     raw: Vec<(usize, RawEdition)>,
@@ -115,18 +159,7 @@ pub(super) fn compile(
     site: &Site,
 ) -> Vec<EditionPlan> {
     if raw.is_empty() {
-        return vec![EditionPlan {
-            id: EditionId::parse("daily").expect("valid id"),
-            title: site.title.clone(),
-            window: std::time::Duration::from_secs(24 * 3600),
-            lead: 3,
-            most_read: 5,
-            sections: sections.iter().map(|s| (s.id.clone(), s.stories)).collect(),
-            ranking: base.clone(),
-            schedule: None,
-            local_time: None,
-            catch_up: CatchUp::SendLate(std::time::Duration::from_secs(3 * 3600)),
-        }];
+        return vec![daily(sections, base, site)];
     }
     let known: HashSet<SectionId> = sections.iter().map(|s| s.id.clone()).collect();
     let mut seen = HashSet::new();
@@ -143,38 +176,13 @@ pub(super) fn compile(
                 format!("edition \"{id}\" is defined twice"),
             );
         }
-        let chosen: Option<HashSet<SectionId>> = edition.sections.as_ref().map(|list| {
-            list.iter()
-                .filter_map(|s| section(p, &format!("{key}.sections"), s, &known))
-                .collect()
-        });
-        let mut counts = Vec::new();
-        for s in sections {
-            if chosen.as_ref().is_some_and(|c| !c.contains(&s.id)) {
-                continue;
-            }
-            counts.push((s.id.clone(), s.stories));
-        }
-        for (name, value) in &edition.stories {
-            let field = format!("{key}.stories.{name}");
-            match counts.iter_mut().find(|(id, _)| id.as_str() == name) {
-                Some((_, n)) => {
-                    *n = count(p, &field, &Some(value.clone()), 0..=100, *n as i64) as usize
-                }
-                None => p.on(
-                    value,
-                    field,
-                    format!("section \"{name}\" is not in this edition"),
-                ),
-            }
-        }
         editions.push(EditionPlan {
             title: edition.title.clone().unwrap_or_else(|| site.title.clone()),
             window: duration(
                 p,
                 &format!("{key}.window"),
                 &edition.window,
-                std::time::Duration::from_secs(86_400),
+                Duration::from_secs(86_400),
             ),
             lead: count(p, &format!("{key}.lead"), &edition.lead, 0..=50, 3) as usize,
             most_read: count(
@@ -182,15 +190,22 @@ pub(super) fn compile(
                 &format!("{key}.most_read"),
                 &edition.most_read,
                 0..=50,
-                5,
+                7,
             ) as usize,
-            sections: counts,
-            ranking: ranking(p, &format!("{key}.ranking"), edition.ranking.as_ref(), base),
-            schedule: edition.schedule.as_ref().and_then(|v| {
-                Cadence::parse(v.get_ref(), site.time_zone)
-                    .map_err(|e| p.on(v, format!("{key}.schedule"), e))
-                    .ok()
-            }),
+            most_read_windows: read_windows(p, &key, edition.most_read_windows.as_deref()),
+            min_stories: count(
+                p,
+                &format!("{key}.min_stories"),
+                &edition.min_stories,
+                0..=1000,
+                1,
+            ) as usize,
+            sections: carried(p, &key, &edition, sections, &known),
+            ranking: ranking::compile(p, &format!("{key}.ranking"), edition.ranking.as_ref(), base),
+            schedule: edition
+                .schedule
+                .as_ref()
+                .and_then(|v| cadence(p, &format!("{key}.schedule"), v, site.time_zone)),
             local_time: edition.local_time.as_ref().and_then(|v| {
                 chrono::NaiveTime::parse_from_str(v.get_ref(), "%H:%M")
                     .map_err(|_| {
@@ -207,4 +222,51 @@ pub(super) fn compile(
         });
     }
     editions
+}
+
+/// The sections an edition carries, in the sections' order, each with its stories.
+fn carried(
+    p: &mut Problems<'_>,
+    key: &str,
+    edition: &RawEdition,
+    sections: &[Section],
+    known: &HashSet<SectionId>,
+) -> Vec<(SectionId, usize)> {
+    let chosen: Option<HashSet<SectionId>> = edition.sections.as_ref().map(|list| {
+        list.iter()
+            .filter_map(|s| sections::reference(p, &format!("{key}.sections"), s, known))
+            .collect()
+    });
+    let mut counts = Vec::new();
+    for s in sections {
+        if chosen.as_ref().is_some_and(|c| !c.contains(&s.id)) {
+            continue;
+        }
+        counts.push((s.id.clone(), s.stories));
+    }
+    for (name, value) in &edition.stories {
+        let field = format!("{key}.stories.{name}");
+        match counts.iter_mut().find(|(id, _)| id.as_str() == name) {
+            Some((_, n)) => {
+                *n = count(p, &field, &Some(value.clone()), 0..=100, *n as i64) as usize
+            }
+            None => p.on(
+                value,
+                field,
+                format!("section \"{name}\" is not in this edition"),
+            ),
+        }
+    }
+    counts
+}
+
+fn catch_up(p: &mut Problems<'_>, key: &str, edition: &RawEdition) -> CatchUp {
+    let grace = duration(p, &format!("{key}.grace"), &edition.grace, DEFAULT_GRACE);
+    let Some(value) = &edition.catch_up else {
+        return CatchUp::SendLate(grace);
+    };
+    match one_of(p, &format!("{key}.catch_up"), value, &["send-late", "skip"]) {
+        Some("send-late") => CatchUp::SendLate(grace),
+        _ => CatchUp::Skip,
+    }
 }

@@ -14,7 +14,11 @@ use quick_xml::{
     events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event},
 };
 
-use super::{Location, Plan};
+use super::{
+    check::{parse_location, slugify},
+    plan::Plan,
+    values::Location,
+};
 
 const NS: &str = "urn:pressroom";
 
@@ -190,7 +194,7 @@ pub fn to_sources_toml(outlines: &[Outline], plan: &Plan) -> (String, usize) {
     let mut skipped = 0;
     for outline in outlines {
         let root = plan.origin.parent().unwrap_or(std::path::Path::new("."));
-        let url = match super::compile::parse_location(&outline.url, root) {
+        let url = match parse_location(&outline.url, root) {
             Ok(location @ Location::Http(_)) | Ok(location @ Location::File(_)) => {
                 location.to_string()
             }
@@ -246,24 +250,6 @@ fn section_for<'p>(hint: &str, plan: &'p Plan) -> Option<&'p str> {
         .map(|s| s.id.as_str())
 }
 
-/// A source id from a title: lower-case ASCII letters and digits joined by '-'.
-pub fn slugify(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug: String = slug.trim_end_matches('-').chars().take(48).collect();
-    if slug.is_empty() {
-        "feed".to_owned()
-    } else {
-        slug
-    }
-}
-
 fn quote(value: &str) -> String {
     toml::Value::String(value.to_owned()).to_string()
 }
@@ -271,16 +257,6 @@ fn quote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_from_titles() {
-        assert_eq!(
-            slugify("The Northern Ledger — World"),
-            "the-northern-ledger-world"
-        );
-        assert_eq!(slugify("Вести"), "feed");
-        assert_eq!(slugify("  BBC News: UK  "), "bbc-news-uk");
-    }
 
     #[test]
     fn nested_folders_and_categories_give_hints() {

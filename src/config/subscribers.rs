@@ -1,15 +1,72 @@
 //! The subscribers file, read and checked: every subscriber's address, sections,
 //! editions, format and time zone, and duplicates, each problem with its line.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::{collections::HashSet, path::Path};
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
 
 use super::{
-    Address, ConfigErrors, EditionPlan, Format, Problems, Section, Site, Subscriber,
-    compile::{section, slug},
-    raw::RawSubscriber,
+    check::{one_of, slug, time_zone},
+    editions::EditionPlan,
+    problems::{ConfigErrors, Problems},
+    sections::{self, Section},
+    site::Site,
+    values::Address,
 };
 use crate::model::{EditionId, SectionId};
+
+/// One `[[subscribers]]` table of the subscribers file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubscriber {
+    /// Email address.
+    pub email: Spanned<String>,
+    /// Name, used in the greeting.
+    pub name: Option<String>,
+    /// Sections they read, in any order. Default: all.
+    pub sections: Option<Vec<Spanned<String>>>,
+    /// Editions they receive. Default: all.
+    pub editions: Option<Vec<Spanned<String>>>,
+    /// "html" (HTML with a text alternative) or "text" (text only). Default "html".
+    pub format: Option<Spanned<String>>,
+    /// Their IANA time zone, for the times in their email. Default: the site's.
+    pub time_zone: Option<Spanned<String>>,
+}
+
+/// A subscriber's preferred format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// HTML with a text alternative.
+    Html,
+    /// Text only.
+    Text,
+}
+
+/// One subscriber.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subscriber {
+    /// Their address.
+    pub address: Address,
+    /// Their name.
+    pub name: Option<String>,
+    /// The sections they read (`None`: all).
+    pub sections: Option<Vec<SectionId>>,
+    /// The editions they receive (`None`: all).
+    pub editions: Option<Vec<EditionId>>,
+    /// HTML or text.
+    pub format: Format,
+    /// Their time zone.
+    pub time_zone: Tz,
+}
+
+impl Subscriber {
+    /// Whether they receive `edition`.
+    pub fn receives(&self, edition: &EditionId) -> bool {
+        self.editions.as_ref().is_none_or(|e| e.contains(edition))
+    }
+}
 
 /// Subscribers in one part of the file, when it is read in parts.
 const SUBSCRIBERS_PER_PART: usize = 1_000;
@@ -22,7 +79,7 @@ const SUBSCRIBERS_PER_PART: usize = 1_000;
 /// means, unless the line is inside a multi-line string; then the part before the cut
 /// has an unterminated string and fails to parse, and the file is read again as one,
 /// so that its problems are reported exactly as they are.
-pub(super) fn subscribers(
+pub(super) fn compile(
     file: &Path,
     sections: &[Section],
     editions: &[EditionPlan],
@@ -138,7 +195,7 @@ fn subscriber(
     }
     let chosen = s.sections.as_ref().map(|list| {
         list.iter()
-            .filter_map(|v| section(p, &format!("{key}.sections"), v, &known.sections))
+            .filter_map(|v| sections::reference(p, &format!("{key}.sections"), v, &known.sections))
             .collect::<Vec<_>>()
     });
     let editions_chosen = s.editions.as_ref().map(|list| {
@@ -158,30 +215,18 @@ fn subscriber(
             })
             .collect::<Vec<_>>()
     });
-    let format = match s.format.as_ref().map(|f| f.get_ref().as_str()) {
-        None | Some("html") => Format::Html,
-        Some("text") => Format::Text,
-        Some(other) => {
-            let at = s.format.as_ref().expect("present");
-            p.on(
-                at,
-                format!("{key}.format"),
-                format!("unknown {other:?}; expected \"html\" or \"text\""),
-            );
-            Format::Html
+    let format = match &s.format {
+        Some(v) if one_of(p, &format!("{key}.format"), v, &["html", "text"]) == Some("text") => {
+            Format::Text
         }
+        _ => Format::Html,
     };
-    let time_zone = match &s.time_zone {
-        None => known.site.time_zone,
-        Some(v) => v.get_ref().parse().unwrap_or_else(|_| {
-            p.on(
-                v,
-                format!("{key}.time_zone"),
-                format!("unknown time zone {:?}", v.get_ref()),
-            );
-            known.site.time_zone
-        }),
-    };
+    let time_zone = time_zone(
+        p,
+        &format!("{key}.time_zone"),
+        &s.time_zone,
+        known.site.time_zone,
+    );
     Some(Subscriber {
         address: address?,
         name: s.name.filter(|n| !n.trim().is_empty()),

@@ -191,15 +191,22 @@ impl Daemon {
                     Err(e) => tracing::error!("fetch failed: {e}"),
                 }
             }
-            Job::Publish { edition, date } => {
+            Job::Publish(due) => {
+                let edition = &due.id.edition;
+                // Fresh data first: what is due is fetched before the issue is built.
                 let options = publish::Options {
                     edition: Some(edition.to_string()),
-                    fetch: false,
+                    fetch: true,
                     progress: false,
-                    date: Some(*date),
+                    due: Some(due.clone()),
+                    force: false,
                 };
                 let grace = plan.daemon.shutdown_grace;
                 match publish_within(&plan, &self.clock, &options, stop, grace).await {
+                    Some(Ok(report)) if report.held.is_some() => {
+                        let held = report.held.as_ref().expect("matched");
+                        tracing::warn!(issue = %report.issue, stories = held.stories, "issue held, not sent: {}", held.reason);
+                    }
                     Some(Ok(report)) => {
                         for (stage, took) in &report.timings {
                             tracing::info!(issue = %report.issue, stage, seconds = took.as_secs_f64(), "stage done");

@@ -2,12 +2,14 @@
 //! while it was down. Pure: "now" and the record of past fires come in as arguments,
 //! so a fixed clock can walk it through DST changes and downtime in tests.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, Utc};
 
 use crate::{
     config::{CatchUp, EditionPlan, Plan},
-    deliver::email::release_instant,
+    issue::{
+        Due,
+        when::{self, Look},
+    },
     model::EditionId,
     schedule::Cadence,
 };
@@ -17,14 +19,9 @@ use crate::{
 pub enum Job {
     /// Fetch the sources that are due.
     Fetch,
-    /// Publish an issue of an edition, dated `date` (its date in the site's zone, or in
-    /// the readers' zone for local-time delivery).
-    Publish {
-        /// The edition.
-        edition: EditionId,
-        /// The issue's date.
-        date: NaiveDate,
-    },
+    /// Publish an issue: its id and instant (for a local-time edition, the fire of one
+    /// readers' zone publishes, or releases, the issue of that date).
+    Publish(Due),
 }
 
 impl Job {
@@ -32,7 +29,7 @@ impl Job {
     pub fn key(&self) -> String {
         match self {
             Job::Fetch => "fetch".to_owned(),
-            Job::Publish { edition, .. } => Job::publish_key(edition),
+            Job::Publish(due) => Job::publish_key(&due.id.edition),
         }
     }
 
@@ -51,31 +48,6 @@ pub struct Fire {
     pub job: Job,
 }
 
-/// The zones whose readers get a local-time edition (by name, in order).
-fn reader_zones(plan: &Plan, edition: &EditionPlan) -> Vec<Tz> {
-    let mut zones: Vec<Tz> = plan
-        .subscribers
-        .iter()
-        .filter(|s| s.receives(&edition.id))
-        .map(|s| s.time_zone)
-        .collect();
-    if zones.is_empty() {
-        zones.push(plan.site.time_zone);
-    }
-    zones.sort_by_key(|z| z.name());
-    zones.dedup();
-    zones
-}
-
-/// Which way to look from an instant.
-#[derive(Clone, Copy)]
-enum Look {
-    /// The first fire strictly after it.
-    After,
-    /// The last fire at or before it.
-    AtOrBefore,
-}
-
 /// The fire of `edition` next to `from` in direction `look`, if it is scheduled.
 fn publish_fire(
     plan: &Plan,
@@ -83,40 +55,9 @@ fn publish_fire(
     from: DateTime<Utc>,
     look: Look,
 ) -> Option<Fire> {
-    let job = |date| Job::Publish {
-        edition: edition.id.clone(),
-        date,
-    };
-    if let Some(time) = edition.local_time {
-        // Over every readers' zone: their moment today and the day after (or before).
-        let moments = reader_zones(plan, edition).into_iter().filter_map(|zone| {
-            let today = from.with_timezone(&zone).date_naive();
-            let other = match look {
-                Look::After => today.succ_opt()?,
-                Look::AtOrBefore => today.pred_opt()?,
-            };
-            [today, other]
-                .into_iter()
-                .map(|date| (release_instant(date, time, zone), date))
-                .find(|(at, _)| match look {
-                    Look::After => *at > from,
-                    Look::AtOrBefore => *at <= from,
-                })
-        });
-        let chosen = match look {
-            Look::After => moments.min(),
-            Look::AtOrBefore => moments.max(),
-        };
-        return chosen.map(|(at, date)| Fire { at, job: job(date) });
-    }
-    let cadence = edition.schedule.as_ref()?;
-    let at = match look {
-        Look::After => cadence.next_after(from)?,
-        Look::AtOrBefore => cadence.last_at_or_before(from)?,
-    };
-    Some(Fire {
+    when::fire(plan, edition, from, look).map(|(at, due)| Fire {
         at,
-        job: job(at.with_timezone(&plan.site.time_zone).date_naive()),
+        job: Job::Publish(due),
     })
 }
 
@@ -214,6 +155,9 @@ fn round(d: std::time::Duration) -> std::time::Duration {
 mod tests {
     use std::collections::HashMap;
 
+    use chrono::NaiveDate;
+    use chrono_tz::Tz;
+
     use super::*;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -250,16 +194,16 @@ mod tests {
     fn once_a_day(fires: &[Fire], zone: Tz, local: &str) {
         let mut dates: HashMap<NaiveDate, usize> = HashMap::new();
         for fire in fires {
-            let Job::Publish { date, .. } = &fire.job else {
+            let Job::Publish(Due { id, .. }) = &fire.job else {
                 unreachable!()
             };
-            *dates.entry(*date).or_default() += 1;
+            *dates.entry(id.date).or_default() += 1;
             assert_eq!(
                 fire.at.with_timezone(&zone).format("%H:%M").to_string(),
                 local,
                 "{fire:?}"
             );
-            assert_eq!(fire.at.with_timezone(&zone).date_naive(), *date);
+            assert_eq!(fire.at.with_timezone(&zone).date_naive(), id.date);
         }
         let mut days: Vec<_> = dates.keys().copied().collect();
         days.sort();
@@ -305,7 +249,7 @@ mod tests {
                 let mut dates: Vec<NaiveDate> = fires
                     .iter()
                     .map(|f| match &f.job {
-                        Job::Publish { date, .. } => *date,
+                        Job::Publish(due) => due.id.date,
                         Job::Fetch => unreachable!(),
                     })
                     .collect();
@@ -385,8 +329,13 @@ subscribers = "subscribers.toml"
         let seen: Vec<(String, String)> = fires
             .iter()
             .map(|f| match &f.job {
-                Job::Publish { date, .. } => {
-                    (f.at.format("%Y-%m-%dT%H:%MZ").to_string(), date.to_string())
+                Job::Publish(due) => {
+                    // Every zone's fire publishes (or releases) the issue built at the first.
+                    assert_eq!(due.at.format("%H:%MZ").to_string(), "22:00Z");
+                    (
+                        f.at.format("%Y-%m-%dT%H:%MZ").to_string(),
+                        due.id.to_string(),
+                    )
                 }
                 Job::Fetch => unreachable!(),
             })
@@ -395,10 +344,22 @@ subscribers = "subscribers.toml"
         assert_eq!(
             seen,
             [
-                ("2027-01-09T22:00Z".to_owned(), "2027-01-10".to_owned()),
-                ("2027-01-10T12:00Z".to_owned(), "2027-01-10".to_owned()),
-                ("2027-01-10T22:00Z".to_owned(), "2027-01-11".to_owned()),
-                ("2027-01-11T12:00Z".to_owned(), "2027-01-11".to_owned()),
+                (
+                    "2027-01-09T22:00Z".to_owned(),
+                    "morning/2027-01-10".to_owned()
+                ),
+                (
+                    "2027-01-10T12:00Z".to_owned(),
+                    "morning/2027-01-10".to_owned()
+                ),
+                (
+                    "2027-01-10T22:00Z".to_owned(),
+                    "morning/2027-01-11".to_owned()
+                ),
+                (
+                    "2027-01-11T12:00Z".to_owned(),
+                    "morning/2027-01-11".to_owned()
+                ),
             ]
         );
     }

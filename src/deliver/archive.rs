@@ -19,10 +19,7 @@ use crate::{
 
 /// The file of issue `id`'s page under `output`.
 pub fn page_path(output: &Path, id: &IssueId) -> PathBuf {
-    output
-        .join(id.edition.as_str())
-        .join(id.date.format("%Y-%m-%d").to_string())
-        .join("index.html")
+    output.join(id.path()).join("index.html")
 }
 
 /// The file of the archive's index under `output`.
@@ -49,7 +46,8 @@ pub fn write(
     Ok(vec![page, index])
 }
 
-/// Writes the page of `issue`, with every section, in the site's time zone.
+/// Writes the page of `issue`, with every section, in the site's time zone, and
+/// links to its edition's feeds (if the edition is still configured).
 pub fn write_page(
     plan: &Plan,
     renderer: &Renderer,
@@ -59,7 +57,10 @@ pub fn write_page(
         sections: None,
         time_zone: plan.site.time_zone,
     };
-    let view = view::issue(issue, &audience, &site(plan));
+    let site = site(plan);
+    let mut view = view::issue(issue, &audience, &site);
+    view.feeds = (plan.edition(&issue.id.edition))
+        .map(|e| feeds::links(&site.base_url, &feeds::digest_name(&e.id)));
     let html = renderer.archive_page(&view)?;
     let path = page_path(&plan.site.output, &issue.id);
     files::save(&path, html.as_bytes())?;

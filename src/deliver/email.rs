@@ -26,7 +26,7 @@ use crate::{
     audience,
     config::{EditionPlan, EmailPlan, Format, Plan, Subscriber},
     model::Issue,
-    render::{RenderError, Renderer, view},
+    render::{RenderError, Renderer, budget::HTML_BUDGET, view},
     store::{State, Store, StoreError},
     time::Clock,
 };
@@ -93,7 +93,7 @@ pub struct Run<'a> {
 
 /// One audience's rendering, cut at its per-subscriber parts.
 pub(super) struct Rendered {
-    pub(super) subject: String,
+    pub(super) subject: Template,
     pub(super) html: Option<Template>,
     pub(super) text: Template,
 }
@@ -244,9 +244,16 @@ fn render(
     };
     let mut rendered = HashMap::new();
     for group in groups {
-        let view = view::issue(run.edition, &group.audience, &site);
-        let email = run.renderer.email(&view)?;
-        let subject = run.renderer.subject(&run.email.subject, &view)?;
+        let mut view = view::issue(run.edition, &group.audience, &site);
+        let (email, trimmed) = run.renderer.email_within(&mut view, HTML_BUDGET)?;
+        if !trimmed.is_empty() {
+            tracing::info!(
+                audience = %group.slug,
+                left_out = trimmed.len(),
+                "the email would pass its size budget: its lowest-scored section stories link to the archive instead"
+            );
+        }
+        let subject = Template::new(&run.renderer.subject(&run.email.subject, &view)?);
         let html = (group.format == Format::Html).then(|| Template::new(&email.html));
         rendered.insert(
             group.slug.clone(),

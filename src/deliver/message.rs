@@ -11,7 +11,7 @@ use lettre::message::{
 };
 use sha2::{Digest, Sha256};
 
-use super::personal::Template;
+use super::personal::{NO_NAME, Personal, Template};
 use crate::{
     config::Mailbox,
     model::{IssueId, hex},
@@ -27,8 +27,8 @@ pub struct Letter<'a> {
     pub to: &'a str,
     /// The subscriber's name, if known.
     pub name: Option<&'a str>,
-    /// The subject, already rendered.
-    pub subject: &'a str,
+    /// The subject, rendered for the audience (with placeholders).
+    pub subject: &'a Template,
     /// The HTML part (with placeholders), or `None` for text-only subscribers.
     pub html: Option<&'a Template>,
     /// The text part (with placeholders).
@@ -52,11 +52,7 @@ pub fn message_id(issue: &IssueId, address: &str, domain: &str) -> String {
     hasher.update([0]);
     hasher.update(address.as_bytes());
     let digest = hex(&hasher.finalize()[..12]);
-    format!(
-        "{}.{}.{digest}@{domain}",
-        issue.edition,
-        issue.date.format("%Y%m%d")
-    )
+    format!("{}.{}.{digest}@{domain}", issue.edition, issue.compact())
 }
 
 /// Text fit for one header line: control characters (CR, LF, …) become spaces, so
@@ -72,8 +68,8 @@ pub fn header_text(text: &str) -> String {
 /// One part's body for one subscriber, in quoted-printable, filled in from the
 /// audience's pieces encoded once: encoding 30 KB for every message was most of the
 /// cost of building it.
-fn body(template: &Template, name: &str, unsubscribe_url: &str, html: bool) -> Body {
-    let encoded = template.fill_quoted_printable(name, unsubscribe_url, html);
+fn body(template: &Template, personal: &Personal<'_>, html: bool) -> Body {
+    let encoded = template.fill_quoted_printable(personal, html);
     Body::dangerous_pre_encoded(
         encoded.into_bytes(),
         ContentTransferEncoding::QuotedPrintable,
@@ -117,24 +113,32 @@ pub fn build(letter: &Letter<'_>) -> Result<Message, String> {
         letter.name.map(header_text).filter(|n| !n.is_empty()),
         to_address,
     );
+    // The name in the greeting and the subject: "reader" when the file gives none.
+    let name = letter
+        .name
+        .map(header_text)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| NO_NAME.to_owned());
+    let personal = Personal {
+        name: &name,
+        address: letter.to,
+        unsubscribe_url: letter.unsubscribe_url,
+    };
+    // One line, whatever the template or the name held; lettre encodes it (RFC 2047).
+    let subject = header_text(&letter.subject.fill(&personal, false));
     let mut builder = Message::builder()
         .from(mailbox(letter.from)?)
         .to(to)
-        .subject(header_text(letter.subject))
+        .subject(subject)
         .date(SystemTime::from(letter.date))
         .message_id(Some(format!("<{}>", letter.message_id)));
     if let Some(reply_to) = letter.reply_to {
         builder = builder.reply_to(mailbox(reply_to)?);
     }
-    let name = letter
-        .name
-        .map(header_text)
-        .unwrap_or_else(|| "reader".to_owned());
-    let url = letter.unsubscribe_url;
-    let text = body(letter.text, &name, url, false);
+    let text = body(letter.text, &personal, false);
     let mut message = match letter.html {
         Some(html) => {
-            let html = body(html, &name, url, true);
+            let html = body(html, &personal, true);
             builder.multipart(MultiPart::alternative_plain_html(text, html))
         }
         None => builder.singlepart(SinglePart::plain(text)),
@@ -171,6 +175,8 @@ mod tests {
     });
     static TEXT: LazyLock<Template> =
         LazyLock::new(|| Template::new("Hello [[pressroom:name]]\n[[pressroom:unsubscribe]]\n"));
+    static SUBJECT: LazyLock<Template> =
+        LazyLock::new(|| Template::new("Morning Review:\r\nBcc: everyone@evil.example"));
 
     fn letter<'a>(from: &'a Mailbox, name: Option<&'a str>) -> Letter<'a> {
         Letter {
@@ -178,7 +184,7 @@ mod tests {
             reply_to: None,
             to: "anna@readers.example",
             name,
-            subject: "Morning Review:\r\nBcc: everyone@evil.example",
+            subject: &SUBJECT,
             html: Some(&HTML),
             text: &TEXT,
             message_id: "morning.20261127.abc@news.example",
@@ -222,6 +228,33 @@ mod tests {
         // The subject's CR LF did not become a header.
         assert!(!head.lines().any(|l| l.starts_with("Bcc:")), "{head}");
         assert!(head.contains("Subject: Morning Review: Bcc: everyone@evil.example"));
+    }
+
+    #[test]
+    fn the_subject_is_filled_per_reader_on_one_encoded_line() {
+        let from = Mailbox {
+            name: None,
+            address: Address::parse("review@news.example").unwrap(),
+        };
+        let subject = Template::new("[[pressroom:name]], your review [[pressroom:other]]");
+        let subject_of = |name: Option<&str>| {
+            let letter = Letter {
+                subject: &subject,
+                ..letter(&from, name)
+            };
+            headers(&build(&letter).unwrap().formatted())
+        };
+        let head = subject_of(Some("Anna"));
+        assert!(
+            head.contains("Subject: Anna, your review [[pressroom:other]]"),
+            "{head}"
+        );
+        assert!(subject_of(None).contains("Subject: reader, your review"));
+        // Not ASCII: an RFC 2047 encoded word, never raw UTF-8 in the header.
+        let head = subject_of(Some("Tomás\r\nBcc: x@evil.example"));
+        let line = head.lines().find(|l| l.starts_with("Subject:")).unwrap();
+        assert!(line.is_ascii() && line.contains("=?utf-8?"), "{line}");
+        assert!(!head.lines().any(|l| l.starts_with("Bcc:")), "{head}");
     }
 
     #[test]

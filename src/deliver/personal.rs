@@ -1,5 +1,6 @@
 //! The per-subscriber parts of a message. An audience's rendering is cut once at its
-//! placeholders (the reader's name, their unsubscribe link) into a [`Template`];
+//! placeholders (the reader's name and address, their unsubscribe link) into a
+//! [`Template`];
 //! filling it in for each of thousands of readers is then a few copies, with no
 //! search through 30 KB per reader.
 
@@ -21,7 +22,42 @@ pub struct Template {
 enum Piece {
     Literal(Range<usize>),
     Name,
+    Address,
     Unsubscribe,
+}
+
+/// What `{{reader.name}}` becomes for a subscriber the subscribers file gives no name.
+pub const NO_NAME: &str = "reader";
+
+/// One subscriber's values for the placeholders.
+#[derive(Clone, Copy, Debug)]
+pub struct Personal<'a> {
+    /// Their name, or what stands for it.
+    pub name: &'a str,
+    /// Their address.
+    pub address: &'a str,
+    /// Their one-click unsubscribe link.
+    pub unsubscribe_url: &'a str,
+}
+
+impl Personal<'_> {
+    /// The three values, escaped for HTML when `html`.
+    fn values(&self, html: bool) -> [String; 3] {
+        let values = [self.name, self.address, self.unsubscribe_url];
+        values.map(|v| if html { escape_html(v) } else { v.to_owned() })
+    }
+}
+
+impl Piece {
+    /// The value of a placeholder among `[name, address, unsubscribe]`.
+    fn value<'v>(&self, values: &'v [String; 3]) -> Option<&'v str> {
+        match self {
+            Piece::Literal(_) => None,
+            Piece::Name => Some(&values[0]),
+            Piece::Address => Some(&values[1]),
+            Piece::Unsubscribe => Some(&values[2]),
+        }
+    }
 }
 
 impl Template {
@@ -35,6 +71,8 @@ impl Template {
             let rest = &text[at..];
             let (piece, len) = if rest.starts_with(token::NAME) {
                 (Piece::Name, token::NAME.len())
+            } else if rest.starts_with(token::ADDRESS) {
+                (Piece::Address, token::ADDRESS.len())
             } else if rest.starts_with(token::UNSUBSCRIBE) {
                 (Piece::Unsubscribe, token::UNSUBSCRIBE.len())
             } else {
@@ -53,7 +91,7 @@ impl Template {
             .iter()
             .filter_map(|piece| match piece {
                 Piece::Literal(range) => Some(qp_piece(&text[range.clone()])),
-                Piece::Name | Piece::Unsubscribe => None,
+                Piece::Name | Piece::Address | Piece::Unsubscribe => None,
             })
             .collect();
         Template {
@@ -63,44 +101,33 @@ impl Template {
         }
     }
 
-    /// The part for one subscriber: `name` and `unsubscribe_url` in place of the
-    /// placeholders, escaped for HTML when `html`.
-    pub fn fill(&self, name: &str, unsubscribe_url: &str, html: bool) -> String {
-        let (name, url) = if html {
-            (escape_html(name), escape_html(unsubscribe_url))
-        } else {
-            (name.to_owned(), unsubscribe_url.to_owned())
-        };
-        let mut out = String::with_capacity(self.text.len() + 4 * (name.len() + url.len()));
+    /// The part for one subscriber: their values in place of the placeholders,
+    /// escaped for HTML when `html`.
+    pub fn fill(&self, personal: &Personal<'_>, html: bool) -> String {
+        let values = personal.values(html);
+        let extra: usize = values.iter().map(String::len).sum();
+        let mut out = String::with_capacity(self.text.len() + 4 * extra);
         for piece in &self.pieces {
             out.push_str(match piece {
                 Piece::Literal(range) => &self.text[range.clone()],
-                Piece::Name => &name,
-                Piece::Unsubscribe => &url,
+                placeholder => placeholder.value(&values).unwrap_or_default(),
             });
         }
         out
     }
-}
 
-impl Template {
     /// [`Template::fill`] in quoted-printable, ready to be a part's body. The literal
-    /// pieces were encoded once; only the name and the link are encoded here.
-    pub fn fill_quoted_printable(&self, name: &str, unsubscribe_url: &str, html: bool) -> String {
-        let (name, url) = if html {
-            (escape_html(name), escape_html(unsubscribe_url))
-        } else {
-            (name.to_owned(), unsubscribe_url.to_owned())
-        };
-        let (name, url) = (qp_piece(&name), qp_piece(&url));
+    /// pieces were encoded once; only the subscriber's values are encoded here.
+    pub fn fill_quoted_printable(&self, personal: &Personal<'_>, html: bool) -> String {
+        let values = personal.values(html).map(|v| qp_piece(&v));
         let size = self.encoded.iter().map(String::len).sum::<usize>();
-        let mut out = String::with_capacity(size + 4 * (name.len() + url.len()));
+        let extra: usize = values.iter().map(String::len).sum();
+        let mut out = String::with_capacity(size + 4 * extra);
         let mut literals = self.encoded.iter();
         for piece in &self.pieces {
             out.push_str(match piece {
                 Piece::Literal(_) => literals.next().map_or("", String::as_str),
-                Piece::Name => &name,
-                Piece::Unsubscribe => &url,
+                placeholder => placeholder.value(&values).unwrap_or_default(),
             });
         }
         out
@@ -151,16 +178,24 @@ fn escape_html(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn who<'a>(name: &'a str, unsubscribe_url: &'a str) -> Personal<'a> {
+        Personal {
+            name,
+            address: "anna@readers.example",
+            unsubscribe_url,
+        }
+    }
+
     #[test]
     fn personal_parts_are_escaped_for_html_only() {
         let html = Template::new("Hi [[pressroom:name]] <a href=\"[[pressroom:unsubscribe]]\">");
         assert_eq!(
-            html.fill("Anna <P>", "https://n.example/u?t=a&x=1", true),
+            html.fill(&who("Anna <P>", "https://n.example/u?t=a&x=1"), true),
             "Hi Anna &lt;P&gt; <a href=\"https://n.example/u?t=a&amp;x=1\">"
         );
         let text = Template::new("Hi [[pressroom:name]] [[pressroom:unsubscribe]]");
         assert_eq!(
-            text.fill("Anna <P>", "https://n.example/u?t=a&x=1", false),
+            text.fill(&who("Anna <P>", "https://n.example/u?t=a&x=1"), false),
             "Hi Anna <P> https://n.example/u?t=a&x=1"
         );
     }
@@ -169,19 +204,19 @@ mod tests {
     fn every_placeholder_is_filled_and_nothing_else_changes() {
         let template = Template::new(
             "[[pressroom:name]]\n[[pressroom:other]] [[pressroom:name]]\r\n\
-             [[pressroom:unsubscribe]][[pressroom:",
+             [[pressroom:unsubscribe]] [[pressroom:address]][[pressroom:",
         );
         assert_eq!(
-            template.fill("Zoë", "https://u.example/", false),
-            "Zoë\r\n[[pressroom:other]] Zoë\r\nhttps://u.example/[[pressroom:"
+            template.fill(&who("Zoë", "https://u.example/"), false),
+            "Zoë\r\n[[pressroom:other]] Zoë\r\nhttps://u.example/ anna@readers.example[[pressroom:"
         );
         // A name that looks like a placeholder stays a name.
         let template = Template::new("[[pressroom:name]] [[pressroom:unsubscribe]]");
         assert_eq!(
-            template.fill("[[pressroom:unsubscribe]]", "u", false),
+            template.fill(&who("[[pressroom:unsubscribe]]", "u"), false),
             "[[pressroom:unsubscribe]] u"
         );
-        assert_eq!(Template::new("").fill("a", "b", false), "");
+        assert_eq!(Template::new("").fill(&who("a", "b"), false), "");
         assert_eq!(crlf("a\nb\r\nc\n"), "a\r\nb\r\nc\r\n");
     }
 
@@ -198,7 +233,7 @@ mod tests {
         let rendered = format!(
             "<p style=\"a=b\">Caf\u{e9} [[pressroom:name]]{long} </p>\n\
              <a href=\"[[pressroom:unsubscribe]]\">\u{bb} unsubscribe</a> \n\
-             [[pressroom:name]][[pressroom:unsubscribe]]\n"
+             [[pressroom:name]][[pressroom:unsubscribe]][[pressroom:address]]\n"
         );
         let template = Template::new(&rendered);
         for (name, url) in [
@@ -207,8 +242,8 @@ mod tests {
             (&*"N".repeat(200), "u"),
         ] {
             for html in [true, false] {
-                let encoded = template.fill_quoted_printable(name, url, html);
-                assert_eq!(decode(&encoded), template.fill(name, url, html));
+                let encoded = template.fill_quoted_printable(&who(name, url), html);
+                assert_eq!(decode(&encoded), template.fill(&who(name, url), html));
                 assert!(encoded.is_ascii());
                 for line in encoded.split("\r\n") {
                     assert!(line.len() <= 76, "{line:?}");

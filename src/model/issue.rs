@@ -3,38 +3,88 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{EditionId, SectionId, SourceId, Story, StoryId};
+use super::{EditionId, MostReadList, SectionId, SourceId, Story, StoryId};
 
-/// Identifies one issue: an edition and the local date it is for (`morning/2026-11-27`).
+/// Identifies one issue: an edition, the local date it is for, and, for an edition
+/// that fires more than once a day, the local time of its fire
+/// (`morning/2026-11-27`, `evening/2026-11-27T19:00`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct IssueId {
     /// The edition.
     pub edition: EditionId,
     /// The date in the site's time zone.
     pub date: NaiveDate,
+    /// The local time of the fire, for editions that fire more than once a day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<NaiveTime>,
 }
 
 impl IssueId {
-    /// Parses `edition/YYYY-MM-DD`.
+    /// Parses `edition/YYYY-MM-DD`, `edition/YYYY-MM-DDTHH:MM` or the path form
+    /// `edition/YYYY-MM-DD-HHMM`.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let (edition, date) = raw
-            .split_once('/')
-            .ok_or_else(|| format!("{raw:?} is not an issue id such as morning/2026-11-27"))?;
+        let (edition, when) = raw.split_once('/').ok_or_else(|| {
+            format!(
+                "{raw:?} is not an issue id such as morning/2026-11-27 or evening/2026-11-27T19:00"
+            )
+        })?;
+        let (date, time) = match when.len() {
+            10 => (when, None),
+            16 if when.as_bytes()[10] == b'T' => (&when[..10], Some(&when[11..])),
+            15 if when.as_bytes()[10] == b'-' => (&when[..10], Some(&when[11..])),
+            _ => {
+                return Err(format!(
+                    "{raw:?}: expected a date YYYY-MM-DD, optionally with a time THH:MM"
+                ));
+            }
+        };
         let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
             .map_err(|e| format!("{raw:?}: bad date: {e}"))?;
+        let time = time
+            .map(|t| {
+                NaiveTime::parse_from_str(t, "%H:%M")
+                    .or_else(|_| NaiveTime::parse_from_str(t, "%H%M"))
+                    .map_err(|e| format!("{raw:?}: bad time: {e}"))
+            })
+            .transpose()?;
         Ok(IssueId {
             edition: EditionId::parse(edition)?,
             date,
+            time,
         })
+    }
+
+    /// The issue's place in the archive, safe in a path and a URL:
+    /// `morning/2026-11-27`, `evening/2026-11-27-1900`.
+    pub fn path(&self) -> String {
+        format!("{}/{}", self.edition, self.stamp('-', "%H%M"))
+    }
+
+    /// The date, and the time where there is one, joined by `sep`.
+    fn stamp(&self, sep: char, time: &str) -> String {
+        let date = self.date.format("%Y-%m-%d");
+        match self.time {
+            Some(t) => format!("{date}{sep}{}", t.format(time)),
+            None => date.to_string(),
+        }
+    }
+
+    /// The date and time packed for an identifier: `20261127` or `202611271900`.
+    pub fn compact(&self) -> String {
+        let date = self.date.format("%Y%m%d");
+        match self.time {
+            Some(t) => format!("{date}{}", t.format("%H%M")),
+            None => date.to_string(),
+        }
     }
 }
 
 impl fmt::Display for IssueId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.edition, self.date.format("%Y-%m-%d"))
+        write!(f, "{}/{}", self.edition, self.stamp('T', "%H:%M"))
     }
 }
 
@@ -95,7 +145,8 @@ pub struct Pick {
     pub score: Score,
     /// The same story in other outlets.
     pub also_in: Vec<AlsoIn>,
-    /// Its best position in a most-read list in the window, if any.
+    /// Its place in the issue's first most-read ranking, where it is listed there: the
+    /// badge "#k most read now" (each k at most once in an issue).
     pub most_read_rank: Option<u32>,
     /// Whether the score or an editor put it here.
     pub placed: Placed,
@@ -146,19 +197,25 @@ pub struct Issue {
     pub lead: Vec<Pick>,
     /// The sections, in reading order.
     pub sections: Vec<SectionBlock>,
-    /// The "Most read" block.
-    pub most_read: Vec<Pick>,
+    /// The "Most read" rankings (now, today, this week, as the edition shows them).
+    #[serde(deserialize_with = "super::most_read::lists_or_picks")]
+    pub most_read: Vec<MostReadList>,
     /// The near misses and every story that could not be ranked, with the reason.
     pub left_out: Vec<LeftOut>,
 }
 
 impl Issue {
-    /// Every pick in reading order: lead, sections, most read.
+    /// The stories it carries in the lead and the sections (what makes it worth
+    /// sending; the most-read lists point at stories, they do not carry them).
+    pub fn story_count(&self) -> usize {
+        self.lead.len() + self.sections.iter().map(|s| s.picks.len()).sum::<usize>()
+    }
+
+    /// Every pick in reading order: lead, then sections.
     pub fn picks(&self) -> impl Iterator<Item = &Pick> {
         self.lead
             .iter()
             .chain(self.sections.iter().flat_map(|s| s.picks.iter()))
-            .chain(self.most_read.iter())
     }
 
     /// Every story the issue carries, the "also in" versions included.
@@ -177,7 +234,7 @@ pub struct IssueSummary {
     pub title: String,
     /// The instant it was built for.
     pub built_at: DateTime<Utc>,
-    /// Stories it carries: lead, sections and most read together.
+    /// Stories it carries in the lead and the sections.
     pub story_count: usize,
     /// The headlines of its lead block, in order.
     pub lead: Vec<String>,

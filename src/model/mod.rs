@@ -9,6 +9,7 @@
 
 mod issue;
 pub mod line;
+mod most_read;
 pub mod url;
 
 use std::fmt;
@@ -98,6 +99,7 @@ pub use issue::{
     AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
     SectionBlock,
 };
+pub use most_read::{MostReadEntry, MostReadList, ReadWindow};
 
 /// A story's stable identifier: derived once from its source and first identity key,
 /// never recomputed, so that an updated entry keeps its id.

@@ -8,7 +8,7 @@ use crate::model::{Issue, Pick, Placed};
 /// One line of the table.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
-    /// "lead 1", "politics 2", "most-read 1", or "-" for a story left out.
+    /// "lead 1", "politics 2", "most-read now 1", or "-" for a story left out.
     pub position: String,
     /// The story's section.
     pub section: String,
@@ -28,7 +28,8 @@ pub struct Row {
     pub recency: Option<f64>,
     /// Most-read value in [0, 1].
     pub most_read: Option<f64>,
-    /// Best rank in a most-read list.
+    /// Its badge (place in the first most-read ranking), or its place in the ranking
+    /// of a "most-read" row.
     pub most_read_rank: Option<u32>,
     /// Distinct outlets.
     pub outlets: Option<u32>,
@@ -48,7 +49,25 @@ pub fn rows(edition: &Issue) -> Vec<Row> {
     for section in &edition.sections {
         push(section.id.as_str(), &section.picks);
     }
-    push("most-read", &edition.most_read);
+    for list in &edition.most_read {
+        for entry in &list.entries {
+            rows.push(Row {
+                position: format!("most-read {} {}", list.window.name(), entry.rank),
+                section: "-".to_owned(),
+                title: entry.title.clone(),
+                url: entry.url.clone(),
+                outlet: entry.outlet.clone(),
+                score: None,
+                weight: None,
+                age_hours: None,
+                recency: None,
+                most_read: None,
+                most_read_rank: Some(entry.rank),
+                outlets: None,
+                note: String::new(),
+            });
+        }
+    }
     for miss in &edition.left_out {
         rows.push(Row {
             position: "-".to_owned(),
@@ -110,7 +129,7 @@ fn pick_row(position: String, pick: &Pick) -> Row {
 pub fn text(rows: &[Row]) -> String {
     let num = |v: Option<f64>, digits: usize| v.map_or("-".to_owned(), |v| format!("{v:.digits$}"));
     let mut out = format!(
-        "{:<13} {:<10} {:>6} {:>4} {:>5} {:>5} {:>4} {:>4} {:>3}  {:<48} {:<20} {}\n",
+        "{:<17} {:<10} {:>6} {:>4} {:>5} {:>5} {:>4} {:>4} {:>3}  {:<48} {:<20} {}\n",
         "position",
         "section",
         "score",
@@ -128,7 +147,7 @@ pub fn text(rows: &[Row]) -> String {
         let title: String = r.title.chars().take(48).collect();
         let outlet: String = r.outlet.chars().take(20).collect();
         out.push_str(&format!(
-            "{:<13} {:<10} {:>6} {:>4} {:>5} {:>5} {:>4} {:>4} {:>3}  {:<48} {:<20} {}\n",
+            "{:<17} {:<10} {:>6} {:>4} {:>5} {:>5} {:>4} {:>4} {:>3}  {:<48} {:<20} {}\n",
             r.position,
             r.section,
             num(r.score, 3),

@@ -10,6 +10,7 @@
 pub mod cluster;
 pub mod explain;
 mod group;
+mod most_read;
 pub mod score;
 mod select;
 pub mod text;
@@ -34,28 +35,90 @@ pub struct Input<'a> {
     pub edition: &'a EditionPlan,
     /// The issue's id.
     pub issue: IssueId,
-    /// The instant the issue is built for.
+    /// The issue's instant: its window ends here and ages are counted from here.
     pub now: DateTime<Utc>,
-    /// The stories published in the window.
+    /// Where the issue's stories come from.
+    pub window: Window,
+    /// The stories published from the window's cap on (older ones still group with
+    /// new reports of the same story, so that a story sent before is not sent again).
     pub stories: &'a [Story],
-    /// The most-read snapshots taken in the window.
+    /// The most-read snapshots taken in the window (for the score).
     pub snapshots: &'a [SignalSnapshot],
+    /// What the most-read rankings are made of.
+    pub readings: Readings<'a>,
     /// What earlier issues of the edition carried.
     pub sent: &'a Sent,
     /// The editor's pins and drops for this issue.
     pub overrides: &'a [Override],
 }
 
+/// The readings of the most-read rankings: every snapshot over the longest span the
+/// edition shows (up to the issue's instant), and the stored stories their URLs name.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Readings<'a> {
+    /// The snapshots, oldest first.
+    pub snapshots: &'a [SignalSnapshot],
+    /// The stories their entries point at (any age).
+    pub stories: &'a [Story],
+}
+
+/// Where an issue's stories come from: after the previous issue's instant (capped at
+/// the edition's `window`), up to the issue's instant, plus the stories first seen
+/// after the previous issue was frozen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Stories published after this (at or after it, when `first`).
+    pub start: DateTime<Utc>,
+    /// Whether `start` itself is in (no earlier issue's window ends there).
+    pub first: bool,
+    /// Nothing published before this is taken: `start` for an edition's first issue,
+    /// else one `window` before `start` (how late a late story may be).
+    pub cap: DateTime<Utc>,
+    /// When the previous issue was frozen: a story first seen after it missed that
+    /// issue and is taken here, if no older than `cap`.
+    pub late_since: Option<DateTime<Utc>>,
+}
+
+impl Window {
+    /// The window of an edition's first issue: `span` back from `instant`.
+    pub fn first(instant: DateTime<Utc>, span: std::time::Duration) -> Window {
+        let cap = instant - chrono::Duration::from_std(span).unwrap_or_default();
+        Window {
+            start: cap,
+            first: true,
+            cap,
+            late_since: None,
+        }
+    }
+
+    /// Whether `story` is this issue's to carry (its own window, or late for the last).
+    pub fn holds(&self, story: &Story) -> bool {
+        let after_start = match self.first {
+            true => story.published >= self.start,
+            false => story.published > self.start,
+        };
+        after_start
+            || self
+                .late_since
+                .is_some_and(|frozen| story.first_seen > frozen && story.published >= self.cap)
+    }
+}
+
 /// Builds the issue described by `input`.
 pub fn build(input: &Input<'_>) -> Issue {
-    let window_start =
-        input.now - chrono::Duration::from_std(input.edition.window).unwrap_or_default();
     let mut left_out = Vec::new();
     let most_read = MostRead::from_snapshots(input.snapshots);
-    let candidates = candidates(input, window_start, &most_read, &mut left_out);
+    let candidates = candidates(input, &most_read, &mut left_out);
     let ranked = Ranked::new(input, candidates);
     let mut edition = select::select(input, &ranked, &mut left_out);
-    edition.window_start = window_start;
+    edition.most_read = most_read::lists(input, &ranked);
+    let badges = most_read::badges(&edition.most_read);
+    let picks =
+        (edition.lead.iter_mut()).chain(edition.sections.iter_mut().flat_map(|s| &mut s.picks));
+    for pick in picks {
+        pick.most_read_rank = badges.get(&pick.story.id).copied();
+    }
+    edition.window_start = input.window.start;
     edition.left_out = left_out;
     edition
 }
@@ -65,7 +128,6 @@ pub fn build(input: &Input<'_>) -> Issue {
 /// ranked go to `left_out`. One pass over the stories in input order.
 fn candidates<'a>(
     input: &Input<'a>,
-    window_start: DateTime<Utc>,
     most_read: &MostRead<'_>,
     left_out: &mut Vec<LeftOut>,
 ) -> Candidates<'a> {
@@ -73,11 +135,13 @@ fn candidates<'a>(
     let mut outlets = Outlets::new(plan);
     let mut list = Vec::new();
     for story in input.stories {
-        if story.published < window_start || story.published > input.now {
+        if story.published < input.window.cap || story.published > input.now {
             continue;
         }
         if let Some(reason) = unrankable(plan, story) {
-            left_out.push(left(plan, story, None, reason));
+            if input.window.holds(story) {
+                left_out.push(left(plan, story, None, reason));
+            }
             continue;
         }
         let carried =

@@ -29,7 +29,14 @@ pub struct MostRead<'a> {
 impl<'a> MostRead<'a> {
     /// Computes the values from the snapshots of the window.
     pub fn from_snapshots(snapshots: &'a [SignalSnapshot]) -> MostRead<'a> {
-        let entries = snapshots.iter().map(|s| s.entries.len()).sum();
+        Self::from_readings(snapshots.iter())
+    }
+
+    /// Computes the values from some snapshots, in the order given.
+    pub fn from_readings(
+        snapshots: impl Iterator<Item = &'a SignalSnapshot> + Clone,
+    ) -> MostRead<'a> {
+        let entries = snapshots.clone().map(|s| s.entries.len()).sum();
         let mut read = MostRead {
             ids: FxHashMap::with_capacity_and_hasher(entries, Default::default()),
             ..MostRead::default()
@@ -101,6 +108,11 @@ impl<'a> MostRead<'a> {
             Some(&id) => (self.value[id as usize], Some(self.rank[id as usize])),
             None => (0.0, None),
         }
+    }
+
+    /// Every URL with its value and best rank, in no particular order.
+    pub fn urls(&self) -> impl Iterator<Item = (&'a str, f64, u32)> + '_ {
+        (self.ids.iter()).map(|(&url, &id)| (url, self.value[id as usize], self.rank[id as usize]))
     }
 
     /// The value of `url` in [0, 1] (0 when no list carries it).

@@ -3,9 +3,9 @@
 //!
 //! Order of business: drops and stories already sent are set aside; the lead block
 //! takes the best groups of any carried section (pins to the lead at their
-//! positions); each section then takes its best remaining groups (pins to it first);
-//! the most-read block takes the most-read of what is left, so that a story appears
-//! once per issue. The next few groups of each section are near misses.
+//! positions); each section then takes its best remaining groups (pins to it first),
+//! so that a story appears once per issue. The next few groups of each section are
+//! near misses. (The most-read rankings point at stories: `most_read.rs`.)
 //!
 //! Works on positions in the ranked groups: a group becomes a [`Pick`] (and its
 //! story is cloned) only when it is picked.
@@ -75,7 +75,6 @@ pub(super) fn select(input: &Input<'_>, ranked: &Ranked<'_>, left_out: &mut Vec<
             picks,
         });
     }
-    let most_read = most_read_block(input, ranked, &mut pool, input.edition.most_read);
     Issue {
         id: input.issue.clone(),
         title: input.edition.title.clone(),
@@ -83,7 +82,7 @@ pub(super) fn select(input: &Input<'_>, ranked: &Ranked<'_>, left_out: &mut Vec<
         window_start: input.now,
         lead,
         sections,
-        most_read,
+        most_read: Vec::new(),
         left_out: Vec::new(),
     }
 }
@@ -124,6 +123,13 @@ fn pool<'r>(input: &Input<'_>, ranked: &'r Ranked<'_>, left_out: &mut Vec<LeftOu
         }
         if sent.is_none() && !sent_stories.is_empty() {
             sent = sent_stories.get(rep.id.as_str()).copied();
+        }
+        let fresh = (ranked.members(group).iter())
+            .any(|&m| input.window.holds(ranked.candidates.stories[m as usize]));
+        if !fresh {
+            // Every report of it came before this issue's window: an earlier issue's
+            // to carry (or to have left out).
+            continue;
         }
         if !dropped.is_empty() && ranked.urls(group).any(|u| dropped.contains(u)) {
             let reason = "dropped by the editor".to_owned();
@@ -190,30 +196,4 @@ fn block(
         picks.insert(at, ranked.pick(input, pool.groups[k], Placed::Pinned));
     }
     picks
-}
-
-/// The most-read of the remaining groups (read at all), most read first, equal
-/// values in score order.
-fn most_read_block(
-    input: &Input<'_>,
-    ranked: &Ranked<'_>,
-    pool: &mut Pool<'_>,
-    size: usize,
-) -> Vec<Pick> {
-    let mut read: Vec<(f64, usize)> = (0..pool.groups.len())
-        .filter(|&k| !pool.taken[k] && pool.groups[k].read > 0.0)
-        .map(|k| (pool.groups[k].read, k))
-        .collect();
-    let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    if read.len() > size && size > 0 {
-        read.select_nth_unstable_by(size - 1, order);
-    }
-    read.truncate(size);
-    read.sort_unstable_by(order);
-    read.into_iter()
-        .map(|(_, k)| {
-            pool.taken[k] = true;
-            ranked.pick(input, pool.groups[k], Placed::Score)
-        })
-        .collect()
 }

@@ -99,6 +99,7 @@ fn issue(edition: &EditionPlan) -> IssueId {
     IssueId {
         edition: edition.id.clone(),
         date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        time: None,
     }
 }
 
@@ -115,8 +116,10 @@ fn run(
         edition,
         issue: issue(edition),
         now: at(NOW),
+        window: crate::rank::Window::first(at(NOW), edition.window),
         stories,
         snapshots,
+        readings: crate::rank::Readings { snapshots, stories },
         sent,
         overrides,
     })
@@ -234,7 +237,12 @@ fn a_story_appears_once_and_order_does_not_depend_on_input_order() {
         assert!(seen.insert(id.clone()), "{id} appears twice");
     }
     assert_eq!(first.lead.len(), 2);
-    assert_eq!(first.most_read.len(), 2);
+    // Three rankings (now, today, this week), two stories each, numbered 1 and 2.
+    assert_eq!(first.most_read.len(), 3);
+    for list in &first.most_read {
+        let ranks: Vec<u32> = list.entries.iter().map(|e| e.rank).collect();
+        assert_eq!(ranks, [1, 2], "{:?}", list.window);
+    }
     assert!(first.sections.iter().all(|s| s.picks.len() == 3));
     for seed in 0..5 {
         let mut shuffled = stories.clone();
@@ -260,6 +268,7 @@ fn stories_already_sent_unrankable_or_dropped_are_reported_not_lost() {
     let yesterday = IssueId {
         edition: EditionId::parse("morning").unwrap(),
         date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        time: None,
     };
     let mut sent = Sent::default();
     sent.stories

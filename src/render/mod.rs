@@ -7,6 +7,7 @@
 //! escaping is on for HTML templates and off for text ones (two registries). The
 //! email's CSS is inlined with css-inline; its text part is wrapped at 78 columns.
 
+pub mod budget;
 mod helpers;
 pub mod sample;
 pub mod view;
@@ -48,6 +49,9 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/partials/story.txt.hbs"),
     ),
 ];
+
+/// The name [`RenderError`]s give the subject template (`email.subject`).
+pub const SUBJECT: &str = "subject";
 
 /// Gmail clips messages larger than this (bytes of HTML).
 pub const GMAIL_CLIP: usize = 102 * 1024;
@@ -100,6 +104,17 @@ pub struct Renderer {
     text: Handlebars<'static>,
     origins: BTreeMap<String, String>,
     inliner: css_inline::CSSInliner<'static>,
+}
+
+impl RenderError {
+    /// The configuration key a problem with this template is reported under:
+    /// `email.subject` for the subject, `templates` for the others.
+    pub fn key(&self) -> &'static str {
+        match self {
+            RenderError::Render { name, .. } if name == SUBJECT => "email.subject",
+            _ => "templates",
+        }
+    }
 }
 
 impl Renderer {
@@ -181,10 +196,11 @@ impl Renderer {
         let name = "email.html";
         let html =
             (self.html.render_with_context(name, context)).map_err(|e| render_error(name, &e))?;
-        (self.inliner.inline(&html)).map_err(|e| RenderError::Render {
+        let inlined = (self.inliner.inline(&html)).map_err(|e| RenderError::Render {
             name: name.to_owned(),
             message: format!("cannot inline CSS: {e}"),
-        })
+        })?;
+        Ok(charset_first(inlined))
     }
 
     /// The email's text part, wrapped.
@@ -195,12 +211,14 @@ impl Renderer {
         Ok(wrap(&text, TEXT_WIDTH))
     }
 
-    /// The subject line: `template` (Handlebars, not HTML-escaped) over the view.
+    /// The subject line: `template` (Handlebars, strict, not HTML-escaped) over the
+    /// view. Per-subscriber fields (`{{reader.name}}`) stay placeholders, filled in at
+    /// delivery like the body's.
     pub fn subject(&self, template: &str, view: &IssueView) -> Result<String, RenderError> {
         self.text
             .render_template(template, view)
             .map_err(|e| RenderError::Render {
-                name: "subject".to_owned(),
+                name: SUBJECT.to_owned(),
                 message: e.to_string(),
             })
     }
@@ -304,6 +322,26 @@ fn css_inliner() -> css_inline::CSSInliner<'static> {
         .load_remote_stylesheets(false)
         .preallocate_node_capacity(NODES)
         .build()
+}
+
+/// `html` with its `<meta charset>` first in `<head>`: a browser looks for it in the
+/// first 1024 bytes only, and the inliner puts the kept `@media` rules (4 KB) before it.
+fn charset_first(html: String) -> String {
+    const CHARSET: &str = "<meta charset=\"utf-8\">";
+    let (Some(head), Some(meta)) = (html.find("<head>"), html.find(CHARSET)) else {
+        return html;
+    };
+    let start = head + "<head>".len();
+    if meta <= start {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    out.push_str(&html[..start]);
+    out.push_str(CHARSET);
+    out.push_str(&html[start..meta]);
+    let rest = &html[meta + CHARSET.len()..];
+    out.push_str(rest.strip_prefix('\n').unwrap_or(rest));
+    out
 }
 
 /// About the number of HTML nodes (elements and text) of a full email: 1,400 for 43

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::model::{
-    AlsoIn, EditionId, Image, Issue, IssueId, Pick, Placed, Score, SectionBlock, SectionId,
-    SourceId, Story, StoryId,
+    AlsoIn, EditionId, Image, Issue, IssueId, MostReadEntry, MostReadList, Pick, Placed,
+    ReadWindow, Score, SectionBlock, SectionId, SourceId, Story, StoryId,
 };
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -61,7 +61,7 @@ fn story(n: u32, section: &str, with_everything: bool) -> Pick {
         } else {
             Vec::new()
         },
-        most_read_rank: with_everything.then_some(n),
+        most_read_rank: None,
         placed: Placed::Score,
     }
 }
@@ -73,10 +73,11 @@ pub fn edition() -> Issue {
         title: title.to_owned(),
         picks: vec![story(base, id, true), story(base + 1, id, false)],
     };
-    Issue {
+    let mut issue = Issue {
         id: IssueId {
             edition: EditionId::parse("sample").expect("valid"),
             date: NaiveDate::from_ymd_opt(2026, 11, 27).expect("valid"),
+            time: None,
         },
         title: "Sample Review".to_owned(),
         built_at: at("2026-11-27T06:00:00Z"),
@@ -86,7 +87,39 @@ pub fn edition() -> Issue {
             block("politics", "Politics & Diplomacy", 3),
             block("sport", "Sport", 5),
         ],
-        most_read: vec![story(7, "sport", true)],
+        most_read: vec![
+            read_list(ReadWindow::Now, &[7, 3]),
+            read_list(ReadWindow::Today, &[3, 1]),
+            read_list(ReadWindow::Week, &[1]),
+        ],
         left_out: Vec::new(),
+    };
+    // The badges, as rank gives them: each story's place in the first ranking.
+    let first = issue.most_read[0].clone();
+    let picks = (issue.lead.iter_mut()).chain(issue.sections.iter_mut().flat_map(|s| &mut s.picks));
+    for pick in picks {
+        pick.most_read_rank = (first.entries.iter())
+            .find(|e| e.story == pick.story.id)
+            .map(|e| e.rank);
+    }
+    issue
+}
+
+/// A most-read ranking of the sample stories numbered `stories`.
+fn read_list(window: ReadWindow, stories: &[u32]) -> MostReadList {
+    MostReadList {
+        window,
+        entries: (stories.iter().enumerate())
+            .map(|(i, &n)| {
+                let pick = story(n, "sport", true);
+                MostReadEntry {
+                    rank: i as u32 + 1,
+                    story: pick.story.id,
+                    title: pick.story.title,
+                    url: pick.story.url,
+                    outlet: pick.outlet,
+                }
+            })
+            .collect(),
     }
 }

@@ -10,6 +10,7 @@ use super::{Audience, Email, GMAIL_CLIP, Renderer, Site, TEXT_WIDTH, sample, vie
 use crate::model::{Issue, IssueSummary, Pick};
 
 mod hostile;
+mod page;
 
 /// Everything the built-in templates make of one issue.
 struct Rendered {
@@ -34,23 +35,31 @@ fn render(edition: &Issue) -> Rendered {
     };
     let view = view::issue(edition, &audience, &site());
     let renderer = Renderer::new(None).expect("the built-in templates parse");
+    // The archive writes the page with its edition's feeds.
+    let mut page = view.clone();
+    page.feeds = Some(feed_links());
     Rendered {
         email: renderer.email(&view).expect("the email renders"),
         archive: renderer
-            .archive_page(&view)
+            .archive_page(&page)
             .expect("the archive page renders"),
         feed: renderer.feed_entry(&view).expect("the feed entry renders"),
     }
 }
 
-/// Every pick of the issue, all blocks together.
+/// The sample edition's digest feeds.
+fn feed_links() -> view::FeedLinks {
+    view::FeedLinks {
+        rss: "https://review.example/feeds/sample.xml".to_owned(),
+        atom: "https://review.example/feeds/sample.atom".to_owned(),
+        json: "https://review.example/feeds/sample.json".to_owned(),
+    }
+}
+
+/// Every pick of the issue, lead and sections.
 fn picks_mut(edition: &mut Issue) -> impl Iterator<Item = &mut Pick> {
     let sections = edition.sections.iter_mut().flat_map(|s| s.picks.iter_mut());
-    edition
-        .lead
-        .iter_mut()
-        .chain(sections)
-        .chain(edition.most_read.iter_mut())
+    edition.lead.iter_mut().chain(sections)
 }
 
 /// The links the text part must carry whole: every story's, and "also in" links
@@ -61,9 +70,11 @@ fn text_urls(edition: &Issue) -> Vec<String> {
     let also = blocks
         .clone()
         .flat_map(|p| p.also_in.iter().filter_map(|a| a.url.clone()));
+    let read =
+        (edition.most_read.iter()).flat_map(|l| l.entries.iter().filter_map(|e| e.url.clone()));
     blocks
-        .chain(&edition.most_read)
         .filter_map(|p| p.story.url.clone())
+        .chain(read)
         .chain(also)
         .collect()
 }
@@ -107,7 +118,7 @@ fn the_sample_issue_matches_its_golden_files() {
 }
 
 /// The sample issue scaled to the demo: three lead stories, seven sections of five,
-/// five most read; every story with an image, three topics, two other outlets, a
+/// three most-read rankings of seven; every story with an image, three topics, two other outlets, a
 /// long headline, a full excerpt and a long URL.
 fn full() -> Issue {
     let mut edition = sample::edition();
@@ -135,7 +146,20 @@ fn full() -> Issue {
             section
         })
         .collect();
-    edition.most_read = (90..95).map(pick).collect();
+    for list in &mut edition.most_read {
+        list.entries = (90..97)
+            .map(|n| {
+                let p = pick(n);
+                crate::model::MostReadEntry {
+                    rank: n as u32 - 89,
+                    story: p.story.id,
+                    title: p.story.title,
+                    url: p.story.url,
+                    outlet: p.outlet,
+                }
+            })
+            .collect();
+    }
     edition
 }
 
@@ -148,8 +172,10 @@ fn a_full_issue_stays_far_below_gmails_clipping() {
         html < GMAIL_CLIP,
         "{html} bytes: Gmail clips beyond {GMAIL_CLIP}"
     );
+    // Three rankings of seven add about 11 KB; the size budget (render/budget.rs)
+    // keeps any larger issue under the clip, but one of the demo's scale needs none.
     assert!(
-        html < 80 * 1024,
+        html < 90 * 1024,
         "{html} bytes: too close to Gmail's clipping"
     );
     let sample = render(&sample::edition()).email.html.len();
@@ -212,11 +238,7 @@ fn the_archive_index_lists_newest_first_and_matches_its_golden_file() {
     let listed = [view::IndexedEdition {
         id: today.id.edition.clone(),
         title: today.title.clone(),
-        feeds: Some(view::FeedLinks {
-            rss: "https://review.example/feeds/sample.xml".to_owned(),
-            atom: "https://review.example/feeds/sample.atom".to_owned(),
-            json: "https://review.example/feeds/sample.json".to_owned(),
-        }),
+        feeds: Some(feed_links()),
     }];
     let summaries: Vec<IssueSummary> = [&yesterday, &retired, &today]
         .into_iter()

@@ -8,14 +8,18 @@ use serde::Serialize;
 use crate::model::{Issue, IssueId, Pick, SectionId};
 
 mod archive;
+mod most_read;
 pub use archive::{
     ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, archive_index,
 };
+pub use most_read::{MostReadItemView, MostReadView};
 
 /// Placeholders filled per subscriber after rendering (render once per audience).
 pub mod token {
-    /// The subscriber's name.
+    /// The subscriber's name ("reader" when unknown).
     pub const NAME: &str = "[[pressroom:name]]";
+    /// The subscriber's address.
+    pub const ADDRESS: &str = "[[pressroom:address]]";
     /// The subscriber's one-click unsubscribe page.
     pub const UNSUBSCRIBE: &str = "[[pressroom:unsubscribe]]";
 }
@@ -31,14 +35,20 @@ pub struct IssueView {
     pub lead: Vec<StoryView>,
     /// The sections this audience chose, in order (empty ones left out).
     pub sections: Vec<SectionView>,
-    /// "Most read".
-    pub most_read: Vec<StoryView>,
+    /// The "Most read" rankings (now, today, this week), whatever the reader's sections.
+    pub most_read: Vec<MostReadView>,
     /// Stories in this rendering, all blocks together.
     pub story_count: usize,
+    /// The section stories the size budget left out of this email, if any: "N more
+    /// stories in the archive", linking to the issue's page.
+    pub more: Option<MoreView>,
     /// Who reads it.
     pub reader: ReaderView,
     /// Links of the footer.
     pub links: LinksView,
+    /// The edition's digest feeds, for the archive page's `<link rel="alternate">`
+    /// (null in emails, and for an edition no longer configured).
+    pub feeds: Option<FeedLinks>,
     /// Unix time the issue was built for: `{{ago ts}}` counts from here.
     pub now: i64,
     /// IANA name of the time zone dates are shown in: `{{date ts "%H:%M"}}` uses it.
@@ -107,10 +117,20 @@ pub struct StoryView {
     pub also_in: Vec<AlsoInView>,
     /// 1-based position in its block (for numbered lists such as "Most read").
     pub position: usize,
-    /// Best position in a most-read list, or null.
+    /// Its anchor in the page, for "In this issue": `top-1`, `politics-2`.
+    pub anchor: String,
+    /// Its place in the issue's first most-read ranking, or null: "#2 most read now".
     pub most_read_rank: Option<u32>,
+    /// That ranking's span in words ("now", "today", "this week"), with the rank.
+    pub most_read_span: Option<String>,
     /// The section's heading.
     pub section: String,
+    /// Its score: what the size budget leaves out first is the lowest (not shown).
+    #[serde(skip)]
+    pub score: f64,
+    /// Whether an editor placed it: never left out for size (not shown).
+    #[serde(skip)]
+    pub pinned: bool,
 }
 
 /// An image with the size a layout needs.
@@ -140,8 +160,11 @@ pub struct AlsoInView {
 /// The reader.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReaderView {
-    /// Their name (a placeholder until delivery fills it in).
+    /// Their name, "reader" when the subscribers file gives none (a placeholder until
+    /// delivery fills it in).
     pub name: String,
+    /// Their address (a placeholder until delivery fills it in).
+    pub address: String,
     /// Their time zone.
     pub time_zone: String,
 }
@@ -188,7 +211,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
         .enumerate()
-        .map(|(i, p)| story(p, edition, i + 1))
+        .map(|(i, p)| story(p, edition, "top", i + 1))
         .collect();
     let sections: Vec<SectionView> = edition
         .sections
@@ -201,19 +224,12 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
                 .picks
                 .iter()
                 .enumerate()
-                .map(|(i, p)| story(p, edition, i + 1))
+                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1))
                 .collect(),
         })
         .collect();
-    let most_read: Vec<StoryView> = edition
-        .most_read
-        .iter()
-        .filter(|p| p.story.section.as_ref().is_none_or(wanted))
-        .enumerate()
-        .map(|(i, p)| story(p, edition, i + 1))
-        .collect();
-    let story_count =
-        lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>() + most_read.len();
+    let most_read = most_read::views(&edition.most_read);
+    let story_count = lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>();
     let issue_url = permalink(&site.base_url, &edition.id);
     let preheader = preheader(&lead, &sections);
     IssueView {
@@ -226,7 +242,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
             id: edition.id.to_string(),
             edition: edition.id.edition.to_string(),
             title: safe(&edition.title),
-            date: edition.id.date.format("%A, %-d %B %Y").to_string(),
+            date: issue_date(&edition.id),
             url: issue_url.clone(),
             preheader,
         },
@@ -234,8 +250,10 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         sections,
         most_read,
         story_count,
+        more: None,
         reader: ReaderView {
             name: token::NAME.to_owned(),
+            address: token::ADDRESS.to_owned(),
             time_zone: audience.time_zone.name().to_owned(),
         },
         links: LinksView {
@@ -243,8 +261,28 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
             view_online: issue_url,
             unsubscribe: token::UNSUBSCRIBE.to_owned(),
         },
+        feeds: None,
         now: edition.built_at.timestamp(),
         tz: audience.time_zone.name().to_owned(),
+    }
+}
+
+/// What an email left out to stay under its size budget.
+#[derive(Clone, Debug, Serialize)]
+pub struct MoreView {
+    /// How many section stories.
+    pub count: usize,
+    /// The issue's page, where they all are.
+    pub url: String,
+}
+
+/// The day an issue is for, in words, with its time for an edition that fires more
+/// than once a day: "Friday, 27 November 2026" or "Friday, 27 November 2026, 19:00".
+pub fn issue_date(id: &IssueId) -> String {
+    let day = id.date.format("%A, %-d %B %Y");
+    match id.time {
+        Some(time) => format!("{day}, {}", time.format("%H:%M")),
+        None => day.to_string(),
     }
 }
 
@@ -252,10 +290,10 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
 /// The archive writes the page there; the email's "view in browser" link and the
 /// digest feed's entries point there.
 pub fn permalink(base_url: &str, id: &IssueId) -> String {
-    format!("{base_url}{id}/")
+    format!("{base_url}{}/", id.path())
 }
 
-fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
+fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) -> StoryView {
     let s = &pick.story;
     let section = edition
         .sections
@@ -270,6 +308,7 @@ fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
         excerpt: safe(&s.excerpt),
         summary_html: safe(&s.summary_html),
         position,
+        anchor: format!("{block}-{position}"),
         image: s
             .image
             .as_ref()
@@ -299,6 +338,12 @@ fn story(pick: &Pick, edition: &Issue, position: usize) -> StoryView {
             })
             .collect(),
         most_read_rank: pick.most_read_rank,
+        most_read_span: pick
+            .most_read_rank
+            .and(edition.most_read.first())
+            .map(|l| most_read::span(l.window).to_owned()),
+        score: pick.score.total,
+        pinned: pick.placed == crate::model::Placed::Pinned,
         section,
     }
 }

@@ -12,6 +12,17 @@ use crate::{
     time::{from_unix, to_unix},
 };
 
+/// An issue as the next one's window sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frozen {
+    /// Which issue.
+    pub id: IssueId,
+    /// Its instant: the next issue's window starts after it.
+    pub instant: DateTime<Utc>,
+    /// When it was frozen: a story first seen after this missed it.
+    pub frozen_at: DateTime<Utc>,
+}
+
 /// What earlier issues of an edition carried.
 #[derive(Clone, Debug, Default)]
 pub struct Sent {
@@ -80,7 +91,7 @@ impl Store {
     pub fn issue_summaries(&self) -> Result<Vec<IssueSummary>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, built_at, json_extract(body, '$.title'),
-                    json_array_length(body, '$.lead') + json_array_length(body, '$.most_read')
+                    json_array_length(body, '$.lead')
                     + COALESCE((SELECT SUM(json_array_length(s.value, '$.picks'))
                                 FROM json_each(body, '$.sections') AS s), 0),
                     (SELECT json_group_array(json_extract(l.value, '$.story.title') ORDER BY l.key)
@@ -119,14 +130,17 @@ impl Store {
         .collect()
     }
 
-    /// What the issues of `edition` before `before` carried.
-    pub fn sent_before(&self, before: &IssueId) -> Result<Sent, StoreError> {
+    /// What the issues of `edition` whose instant is before `before` carried.
+    pub fn sent_before(
+        &self,
+        edition: &EditionId,
+        before: DateTime<Utc>,
+    ) -> Result<Sent, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT s.story, s.url, i.id FROM issue_stories s JOIN issues i ON i.id = s.issue
-             WHERE i.edition = ?1 AND i.date < ?2",
+             WHERE i.edition = ?1 AND i.built_at < ?2",
         )?;
-        let date = before.date.format("%Y-%m-%d").to_string();
-        let rows = stmt.query_map(params![before.edition.as_str(), date], |r| {
+        let rows = stmt.query_map(params![edition.as_str(), to_unix(before)], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
@@ -146,6 +160,41 @@ impl Store {
             sent.stories.insert(StoryId(story), issue);
         }
         Ok(sent)
+    }
+
+    /// The last issue of `edition` frozen for an instant before `before`: its instant
+    /// and when it was frozen (where the next issue's window starts).
+    pub fn previous_issue(
+        &self,
+        edition: &EditionId,
+        before: DateTime<Utc>,
+    ) -> Result<Option<Frozen>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, built_at, frozen_at FROM issues WHERE edition = ?1 AND built_at < ?2
+                 ORDER BY built_at DESC LIMIT 1",
+                params![edition.as_str(), to_unix(before)],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(id, instant, frozen)| {
+            Ok(Frozen {
+                id: IssueId::parse(&id).map_err(|detail| StoreError::Corrupt {
+                    what: "issues.id",
+                    detail,
+                })?,
+                instant: from_unix(instant),
+                frozen_at: from_unix(frozen.unwrap_or(instant)),
+            })
+        })
+        .transpose()
     }
 
     /// The editor's overrides for issue `id`, oldest first.
@@ -172,9 +221,14 @@ impl Store {
 }
 
 impl Writer<'_> {
-    /// Freezes `edition` unless an issue with its id exists; returns the issue as
-    /// stored (the existing one wins: an issue is built once).
-    pub fn freeze(&mut self, edition: &Issue) -> Result<Issue, StoreError> {
+    /// Freezes `edition` at `frozen_at` unless an issue with its id exists; returns the
+    /// issue as stored (the existing one wins: an issue is built once). A hold recorded
+    /// for it is lifted.
+    pub fn freeze(
+        &mut self,
+        edition: &Issue,
+        frozen_at: DateTime<Utc>,
+    ) -> Result<Issue, StoreError> {
         let id = edition.id.to_string();
         let existing: Option<String> = self
             .tx
@@ -188,15 +242,19 @@ impl Writer<'_> {
         }
         let body = serde_json::to_string(edition).expect("plain data serialises");
         self.tx.execute(
-            "INSERT INTO issues (id, edition, date, built_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO issues (id, edition, date, built_at, body, frozen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 id,
                 edition.id.edition.as_str(),
                 edition.id.date.format("%Y-%m-%d").to_string(),
                 to_unix(edition.built_at),
-                body
+                body,
+                to_unix(frozen_at)
             ],
         )?;
+        self.tx
+            .execute("DELETE FROM held_issues WHERE id = ?1", [&id])?;
         let mut stmt = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO issue_stories (issue, story, url) VALUES (?1, ?2, ?3)",
         )?;
@@ -262,8 +320,8 @@ mod tests {
         second.lead.truncate(1);
         second.sections.clear();
         let mut writer = store.writer().unwrap();
-        writer.freeze(&first).unwrap();
-        writer.freeze(&second).unwrap();
+        writer.freeze(&first, first.built_at).unwrap();
+        writer.freeze(&second, second.built_at).unwrap();
         writer.commit().unwrap();
 
         let summaries = store.issue_summaries().unwrap();
@@ -271,7 +329,7 @@ mod tests {
             summaries,
             [IssueSummary::of(&second), IssueSummary::of(&first)]
         );
-        assert_eq!(summaries[1].story_count, 2 + 4 + 1);
+        assert_eq!(summaries[1].story_count, 2 + 4);
         let recent = store.recent_issues(&first.id.edition, 1).unwrap();
         assert_eq!(recent, [second.clone()]);
         assert_eq!(store.recent_issues(&first.id.edition, 5).unwrap().len(), 2);

@@ -8,6 +8,7 @@
 //! `schema.rs` rebuild it.
 
 mod fetch_state;
+mod held;
 mod issues;
 mod meta;
 mod outbox;
@@ -18,7 +19,8 @@ mod stories;
 use std::path::{Path, PathBuf};
 
 pub use fetch_state::{FetchNotes, FetchRecord, FetchState, Health, StateKey, Validators};
-pub use issues::Sent;
+pub use held::Held;
+pub use issues::{Frozen, Sent};
 pub use outbox::{Delivery, OutboxCounts, State, Suppression};
 use rusqlite::Connection;
 pub use stories::{PruneReport, SaveReport};

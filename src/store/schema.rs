@@ -131,7 +131,23 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
-    // 4: what a source's last read left out (fetch.max_items), could not date, and
+    // 4: issues keep when they were frozen (a story first seen later goes in the next
+    // issue) and are ordered by their instant; issues held for being too thin.
+    r#"
+    ALTER TABLE issues ADD COLUMN frozen_at INTEGER;
+    UPDATE issues SET frozen_at = built_at;
+    CREATE INDEX issues_by_instant ON issues(edition, built_at);
+
+    CREATE TABLE held_issues (
+        id       TEXT PRIMARY KEY,           -- 'morning/2026-11-28'
+        edition  TEXT NOT NULL,
+        instant  INTEGER NOT NULL,
+        stories  INTEGER NOT NULL,
+        reason   TEXT NOT NULL,
+        at       INTEGER NOT NULL            -- when it was last held
+    ) WITHOUT ROWID;
+    "#,
+    // 5: what a source's last read left out (fetch.max_items), could not date, and
     // warned about, for `status`.
     r#"
     ALTER TABLE fetch_state ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;

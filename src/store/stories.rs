@@ -222,6 +222,27 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The stories whose canonical URL is one of `urls` (any age), by URL then id.
+    pub fn stories_by_urls<'u>(
+        &self,
+        urls: impl IntoIterator<Item = &'u str>,
+    ) -> Result<Vec<Story>, StoreError> {
+        let urls: Vec<&str> = urls.into_iter().collect();
+        let mut stories = Vec::new();
+        for chunk in urls.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT {STORY_COLUMNS} FROM stories WHERE url IN ({marks}) ORDER BY url, id"
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(chunk), read_story)?;
+            for row in rows {
+                stories.push(row?);
+            }
+        }
+        Ok(stories)
+    }
+
     /// All stories of `source`, newest first.
     pub fn stories_of(&self, source: &SourceId) -> Result<Vec<Story>, StoreError> {
         let sql = format!(

@@ -127,6 +127,16 @@ impl Browser {
     }
 
     /// Runs `script` (a function body) and returns its result.
+    /// Sets the window's outer size in CSS pixels.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
     pub async fn eval(&self, script: &str) -> Value {
         self.call(
             "POST",

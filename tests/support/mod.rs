@@ -350,9 +350,14 @@ impl Project {
 
     /// Runs the `pressroom` binary with `args` against this project.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_at(NOW, args)
+    }
+
+    /// Runs the `pressroom` binary with `args` against this project, its clock at `now`.
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
         pressroom(
             &[
-                &["--config", self.config().to_str().unwrap(), "--now", NOW],
+                &["--config", self.config().to_str().unwrap(), "--now", now],
                 args,
             ]
             .concat(),

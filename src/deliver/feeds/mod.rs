@@ -223,8 +223,9 @@ fn section_feed(
 }
 
 /// The stories `issue` chose for `section`, in reading order: those of the section
-/// that lead the issue, the section's own, and those of it in "Most read" (as a
-/// reader of that section alone gets them by email). Never the "also in" versions.
+/// that lead the issue, then the section's own (as a reader of that section alone
+/// gets them by email). Never the "also in" versions, nor the most-read lists, which
+/// point at stories rather than carry them.
 pub fn section_picks<'e>(
     issue: &'e Issue,
     section: &'e SectionId,
@@ -236,7 +237,6 @@ pub fn section_picks<'e>(
         .iter()
         .filter(of_section)
         .chain(own.flat_map(|b| b.picks.iter()))
-        .chain(issue.most_read.iter().filter(of_section))
 }
 
 /// One chosen story as a feed entry: its id is its canonical URL, or a `tag:` URI

@@ -114,8 +114,11 @@ pub fn archive_index(
         };
         groups[at].issues.push(IssueLinkView {
             id: summary.id.to_string(),
-            day: summary.id.date.format("%A, %-d %B %Y").to_string(),
-            iso_date: summary.id.date.format("%Y-%m-%d").to_string(),
+            day: super::issue_date(&summary.id),
+            iso_date: match summary.id.time {
+                Some(time) => format!("{}T{}", summary.id.date, time.format("%H:%M")),
+                None => summary.id.date.format("%Y-%m-%d").to_string(),
+            },
             url: permalink(&site.base_url, &summary.id),
             story_count: summary.story_count,
             lead: summary.lead.iter().map(|t| safe(t)).collect(),

@@ -1,0 +1,149 @@
+//! Issues: which one is due or next, and assembling it from the store through the
+//! (pure) rank stage. Shared by `preview`, `explain`, `pin`/`drop` and `publish`, so
+//! that a preview describes exactly the issue `publish` would build.
+//!
+//! An issue's window ends at its instant ([`when`]) and starts at the instant of the
+//! edition's previous frozen issue, capped at the edition's `window`; a story first
+//! seen after that issue was frozen (a late feed) goes in this one. Nothing falls
+//! between two issues, nothing repeats.
+
+pub mod when;
+
+use chrono::{DateTime, Utc};
+
+pub use self::when::Due;
+use crate::{
+    config::{EditionPlan, Plan},
+    model::{EditionId, Issue},
+    rank::{self, Window},
+    store::{Store, StoreError},
+};
+
+/// The edition `requested`, or the first configured one.
+pub fn edition<'p>(plan: &'p Plan, requested: Option<&str>) -> Result<&'p EditionPlan, String> {
+    match requested {
+        None => Ok(&plan.editions[0]),
+        Some(name) => {
+            let known: Vec<&str> = plan.editions.iter().map(|e| e.id.as_str()).collect();
+            EditionId::parse(name)
+                .ok()
+                .and_then(|id| plan.edition(&id))
+                .ok_or_else(|| {
+                    format!(
+                        "no edition {name:?}; the configuration has {}",
+                        known.join(", ")
+                    )
+                })
+        }
+    }
+}
+
+/// The next issue of `edition` at `now`: the one due, unless it was frozen or held
+/// already; then the following one.
+pub fn next(
+    plan: &Plan,
+    edition: &EditionPlan,
+    store: &Store,
+    now: DateTime<Utc>,
+) -> Result<Due, StoreError> {
+    if let Some(due) = when::due(plan, edition, now)
+        && store.issue(&due.id)?.is_none()
+        && store.held(&due.id)?.is_none()
+    {
+        return Ok(due);
+    }
+    Ok(when::following(plan, edition, now))
+}
+
+/// The window of issue `due` of `edition`, from the previous frozen issue in the store.
+pub fn window(edition: &EditionPlan, store: &Store, due: &Due) -> Result<Window, StoreError> {
+    let first = Window::first(due.at, edition.window);
+    let span = chrono::Duration::from_std(edition.window).unwrap_or_default();
+    Ok(match store.previous_issue(&edition.id, due.at)? {
+        Some(p) => {
+            let (start, first) = match p.instant >= first.start {
+                true => (p.instant, false),
+                false => (first.start, true),
+            };
+            Window {
+                start,
+                first,
+                cap: start - span,
+                late_since: Some(p.frozen_at),
+            }
+        }
+        None => first,
+    })
+}
+
+/// Builds issue `due` of `edition` from the store, without writing anything: the
+/// same stories, scores and order at any moment, given the same store.
+pub fn assemble(
+    plan: &Plan,
+    edition: &EditionPlan,
+    store: &Store,
+    due: &Due,
+) -> Result<Issue, StoreError> {
+    let window = window(edition, store, due)?;
+    let stories = store.stories_since(window.cap)?;
+    let span = chrono::Duration::from_std(edition.window).unwrap_or_default();
+    let snapshots = store.snapshots_between(due.at - span, due.at)?;
+    let longest = (edition.most_read_windows.iter()).map(|w| w.span()).max();
+    let readings = match (edition.most_read, longest) {
+        (1.., Some(longest)) => store.snapshots_between(due.at - longest, due.at)?,
+        _ => Vec::new(),
+    };
+    let named: std::collections::BTreeSet<&str> = (readings.iter())
+        .flat_map(|s| s.entries.iter().map(|e| e.url.as_str()))
+        .collect();
+    let read_stories = store.stories_by_urls(named)?;
+    let sent = store.sent_before(&edition.id, due.at)?;
+    let overrides = store.overrides(&due.id)?;
+    let input = rank::Input {
+        plan,
+        edition,
+        issue: due.id.clone(),
+        now: due.at,
+        window,
+        stories: &stories,
+        snapshots: &snapshots,
+        readings: rank::Readings {
+            snapshots: &readings,
+            stories: &read_stories,
+        },
+        sent: &sent,
+        overrides: &overrides,
+    };
+    Ok(rank::build(&input))
+}
+
+/// Why issue `due` of `edition`, as assembled, would be held rather than sent: fewer
+/// stories than `min_stories`, or no source fetched since its window opened (an
+/// issue built from stale data). `None`: it goes out.
+pub fn hold_reason(
+    edition: &EditionPlan,
+    store: &Store,
+    due: &Due,
+    issue: &Issue,
+) -> Result<Option<String>, StoreError> {
+    let stories = issue.story_count();
+    if stories < edition.min_stories {
+        let what = match stories {
+            0 => "no story".to_owned(),
+            1 => "1 story".to_owned(),
+            n => format!("{n} stories"),
+        };
+        return Ok(Some(format!(
+            "{what} in its window, fewer than min_stories = {}",
+            edition.min_stories
+        )));
+    }
+    let opened = window(edition, store, due)?.start;
+    Ok(match store.last_fetch()? {
+        Some(at) if at >= opened => None,
+        Some(at) => Some(format!(
+            "no source was fetched since its window opened at {opened} (the last fetch was at {at})"
+        )),
+        None => Some("no source has ever been fetched".to_owned()),
+    })
+}

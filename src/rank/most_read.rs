@@ -1,0 +1,149 @@
+//! "Most read": one numbered ranking per span the edition shows (now, today, this
+//! week), as the seed's box with its tabs, and the "#k most read" badges.
+//!
+//! A span's ranking is the latest reading of each signal that ranks that span itself
+//! (one tab of a site's box, `window = "now"`): the site's own list is the authority.
+//! Where no signal ranks the span itself, it pools the readings taken within the span
+//! of every signal that ranks no particular span. The readings merge as the score
+//! does: a list entry at rank r of N counts (N − r + 1) / N, a view count
+//! ln(1 + views) / ln(1 + the reading's most views); a URL's value is averaged over
+//! each signal's readings and the best signal counts. Stories are ordered by that
+//! value, then by their best rank, then by URL; a story appears once per ranking (the
+//! same story across outlets is one), and only stories the store knows are listed. A
+//! story may also appear elsewhere in the issue: the lists point at stories, they do
+//! not carry them.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::{Input, group::Ranked, score::MostRead};
+use crate::model::{
+    MostReadEntry, MostReadList, OverrideAction, ReadWindow, SignalSnapshot, Story, StoryId,
+};
+
+/// What a most-read URL points at: the story an issue shows for it.
+struct Target<'a> {
+    /// The representative of its group where it is in the issue's window.
+    story: &'a Story,
+    outlet: &'a str,
+}
+
+/// The rankings of the spans `input.edition` shows, numbered 1..n each.
+pub(super) fn lists(input: &Input<'_>, ranked: &Ranked<'_>) -> Vec<MostReadList> {
+    let size = input.edition.most_read;
+    if size == 0 {
+        return Vec::new();
+    }
+    let targets = targets(input, ranked);
+    (input.edition.most_read_windows.iter())
+        .map(|&window| MostReadList {
+            window,
+            entries: ranking(input, &targets, window, size),
+        })
+        .collect()
+}
+
+/// The badge of each listed story: its place in the first ranking shown.
+pub(super) fn badges(lists: &[MostReadList]) -> FxHashMap<&StoryId, u32> {
+    (lists.first().into_iter())
+        .flat_map(|l| l.entries.iter())
+        .map(|e| (&e.story, e.rank))
+        .collect()
+}
+
+/// Canonical URL → what to show for it: the issue's groups first (every member's URL
+/// points at its group's representative), then any other story the readings name.
+/// What the editor dropped from the issue is listed nowhere in it.
+fn targets<'a>(input: &Input<'a>, ranked: &Ranked<'a>) -> FxHashMap<&'a str, Target<'a>> {
+    let mut dropped: FxHashSet<&str> = (input.overrides.iter())
+        .filter(|o| matches!(o.action, OverrideAction::Drop))
+        .map(|o| o.url.as_str())
+        .collect();
+    let mut targets = FxHashMap::default();
+    for group in &ranked.groups {
+        if !dropped.is_empty() && ranked.urls(group).any(|u| dropped.contains(u)) {
+            dropped.extend(ranked.urls(group)); // every report of a dropped story
+            continue;
+        }
+        let rep = ranked.rep(group);
+        let outlet = ranked.candidates.outlet_names
+            [ranked.candidates.outlet[ranked.members(group)[0] as usize] as usize];
+        for url in ranked.urls(group) {
+            targets.entry(url).or_insert(Target { story: rep, outlet });
+        }
+    }
+    for story in input.readings.stories {
+        if let Some(url) = story.url.as_deref().filter(|u| !dropped.contains(u)) {
+            targets.entry(url).or_insert_with(|| Target {
+                story,
+                outlet: super::outlet(input.plan, story),
+            });
+        }
+    }
+    targets
+}
+
+/// The readings that count for `window`, in the order taken.
+fn readings<'a>(
+    input: &Input<'a>,
+    window: ReadWindow,
+) -> impl Iterator<Item = &'a SignalSnapshot> + Clone {
+    let (now, snapshots) = (input.now, input.readings.snapshots);
+    let from = now - window.span();
+    let spans: Vec<Option<ReadWindow>> = snapshots.iter().map(|s| span_of(input, s)).collect();
+    // The latest reading of each signal that ranks this span itself: where there is
+    // any, the site's own list is the ranking; else every other reading in the span.
+    let latest: FxHashMap<&str, usize> = (snapshots.iter().enumerate())
+        .filter(|&(i, s)| spans[i] == Some(window) && s.taken_at <= now)
+        .map(|(i, s)| (s.signal.as_str(), i))
+        .collect();
+    let own = !latest.is_empty();
+    (snapshots.iter().enumerate())
+        .filter(move |&(i, s)| match spans[i] {
+            None => !own && s.taken_at > from && s.taken_at <= now,
+            Some(w) => w == window && latest.get(s.signal.as_str()) == Some(&i),
+        })
+        .map(|(_, s)| s)
+}
+
+/// The span a snapshot's signal ranks itself, if it is one tab of a site's box
+/// (`None`: its readings are pooled over each span, as are those of a signal no
+/// longer configured).
+fn span_of(input: &Input<'_>, snapshot: &SignalSnapshot) -> Option<ReadWindow> {
+    (input.plan.signals.iter())
+        .find(|s| s.id == snapshot.signal)
+        .and_then(|s| s.window)
+}
+
+/// The `size` most-read stories over `window`, numbered from 1.
+fn ranking(
+    input: &Input<'_>,
+    targets: &FxHashMap<&str, Target<'_>>,
+    window: ReadWindow,
+    size: usize,
+) -> Vec<MostReadEntry> {
+    let read = MostRead::from_readings(readings(input, window));
+    let mut urls: Vec<(&str, f64, u32)> = read
+        .urls()
+        .filter(|(url, value, _)| *value > 0.0 && targets.contains_key(url))
+        .collect();
+    urls.sort_unstable_by(|a, b| (b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)).then(a.0.cmp(b.0)));
+    let mut seen = FxHashSet::default();
+    let mut entries = Vec::with_capacity(size);
+    for (url, _, _) in urls {
+        let target = &targets[url];
+        if !seen.insert(&target.story.id) {
+            continue;
+        }
+        entries.push(MostReadEntry {
+            rank: entries.len() as u32 + 1,
+            story: target.story.id.clone(),
+            title: target.story.title.clone(),
+            url: target.story.url.clone(),
+            outlet: target.outlet.to_owned(),
+        });
+        if entries.len() == size {
+            break;
+        }
+    }
+    entries
+}

@@ -1,0 +1,62 @@
+//! The "Most read" rankings as templates see them: one block per span, each a
+//! numbered list of headlines linking to the stories.
+
+use serde::Serialize;
+
+use super::{safe, web};
+use crate::model::{MostReadList, ReadWindow};
+
+/// One most-read ranking.
+#[derive(Clone, Debug, Serialize)]
+pub struct MostReadView {
+    /// `now`, `today` or `week`.
+    pub window: String,
+    /// The span in words, after "Most read": "now", "today", "this week".
+    pub span: String,
+    /// The block's anchor in the page: `most-read-now`.
+    pub anchor: String,
+    /// The stories, most read first.
+    pub items: Vec<MostReadItemView>,
+}
+
+/// One story of a ranking.
+#[derive(Clone, Debug, Serialize)]
+pub struct MostReadItemView {
+    /// Its place, from 1.
+    pub rank: u32,
+    /// Headline.
+    pub title: String,
+    /// Link (http and https only).
+    pub url: Option<String>,
+    /// The outlet that published it.
+    pub outlet: String,
+}
+
+/// The span of `window` in words, after "Most read".
+pub fn span(window: ReadWindow) -> &'static str {
+    match window {
+        ReadWindow::Now => "now",
+        ReadWindow::Today => "today",
+        ReadWindow::Week => "this week",
+    }
+}
+
+/// The views of an issue's rankings (empty ones left out).
+pub fn views(lists: &[MostReadList]) -> Vec<MostReadView> {
+    (lists.iter())
+        .filter(|l| !l.entries.is_empty())
+        .map(|l| MostReadView {
+            window: l.window.name().to_owned(),
+            span: span(l.window).to_owned(),
+            anchor: format!("most-read-{}", l.window.name()),
+            items: (l.entries.iter())
+                .map(|e| MostReadItemView {
+                    rank: e.rank,
+                    title: safe(&e.title),
+                    url: web(e.url.as_deref()),
+                    outlet: safe(&e.outlet),
+                })
+                .collect(),
+        })
+        .collect()
+}
