@@ -181,9 +181,18 @@ async fn each_fault_fails_alone_and_the_good_feeds_are_ingested() {
         gone.last_error.as_ref().unwrap().1,
         "HTTP 404 Not Found: the feed is gone or has moved; check the URL"
     );
-    // The bomb and the huge body did not blow up memory (the test process as a whole).
-    let peak = pressroom::cli::peak_rss_bytes().unwrap_or(0);
-    assert!(peak < 400 << 20, "peak RSS {} MB", peak >> 20);
+    // The bomb and the huge body do not blow up memory. Measured in a process of its
+    // own (`fetch` prints its peak): this test process's peak is shared with every
+    // other test running beside it (the delivery tests alone reach 500 MB, and a caught
+    // parser panic symbolises a backtrace when RUST_BACKTRACE is set).
+    let fetched = project.run(&["fetch", "--force"]);
+    let summary = crate::support::stdout(&fetched);
+    let peak: f64 = summary
+        .split("peak RSS ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {summary:?}"));
+    assert!(peak < 200.0, "peak RSS {peak} MB");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
