@@ -13,10 +13,9 @@ use super::{
     adapter::ParsedEntry,
     text::{clean_text, escape, excerpt, sanitise, text_of_sanitised},
 };
-pub use crate::model::url::canonical_url;
 use crate::{
     config::{Section, Source},
-    model::{Image, Item, SectionId, hex},
+    model::{Image, Item, SectionId, hex, url::canonical_url},
 };
 
 /// The longest excerpt, in characters (cut at a word boundary before it).

@@ -199,7 +199,7 @@ fn read_source(
     let home = feed
         .link
         .as_deref()
-        .and_then(|l| normalise::canonical_url(l, base.as_ref()));
+        .and_then(|l| crate::model::url::canonical_url(l, base.as_ref()));
     let entries = feed.entries.len();
     let dropped = normalise::keep_newest(&mut feed.entries, shared.max_items);
     let cx = normalise::Context {
