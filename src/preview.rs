@@ -21,8 +21,8 @@ use serde::Deserialize;
 use crate::{
     audience, config,
     config::{Format, Plan},
-    ingest::normalise::canonical_url,
     issue,
+    model::url::canonical_url,
     model::{Issue, Override, OverrideAction},
     rank::explain,
     render::{Renderer, view},

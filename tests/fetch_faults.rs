@@ -132,7 +132,10 @@ async fn each_fault_fails_alone_and_the_good_feeds_are_ingested() {
         ),
         ("empty", "empty body"),
         ("page", "an HTML page, not a feed"),
-        ("malformed", "not a readable feed"),
+        (
+            "malformed",
+            "the document is cut off at line 1 (its elements are not closed): ask the publisher to fix the feed",
+        ),
         ("huge", "body larger than 1048576 bytes"),
         ("bomb", "body larger than 1048576 bytes"),
         ("loop", "too many redirects"),
@@ -174,25 +177,22 @@ async fn each_fault_fails_alone_and_the_good_feeds_are_ingested() {
     let health = project.store().health().unwrap();
     let gone = health.iter().find(|h| h.key == "source/gone-404").unwrap();
     assert_eq!(gone.failure_streak, 1);
-    assert_eq!(gone.last_error.as_ref().unwrap().1, "HTTP 404 Not Found");
-    // The bomb and the huge body do not blow up memory: measured in a `pressroom fetch`
-    // of its own (the test process's peak counts every test running beside this one).
-    let alone = Project::new(&config_with(
-        &[
-            source("huge", &server.url("huge.xml")),
-            source("bomb", &server.url("bomb.xml")),
-        ]
-        .concat(),
-    ));
-    let fetched = alone.run(&["fetch", "--force"]);
-    let line = String::from_utf8_lossy(&fetched.stdout).into_owned();
-    let peak: f64 = line
+    assert_eq!(
+        gone.last_error.as_ref().unwrap().1,
+        "HTTP 404 Not Found: the feed is gone or has moved; check the URL"
+    );
+    // The bomb and the huge body do not blow up memory. Measured in a process of its
+    // own (`fetch` prints its peak): this test process's peak is shared with every
+    // other test running beside it (the delivery tests alone reach 500 MB, and a caught
+    // parser panic symbolises a backtrace when RUST_BACKTRACE is set).
+    let fetched = project.run(&["fetch", "--force"]);
+    let summary = crate::support::stdout(&fetched);
+    let peak: f64 = summary
         .split("peak RSS ")
         .nth(1)
-        .and_then(|rest| rest.split(" MB").next())
-        .and_then(|mb| mb.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no peak RSS in {line:?}"));
-    assert!(peak < 100.0, "peak RSS {peak} MB: {line}");
+        .and_then(|rest| rest.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {summary:?}"));
+    assert!(peak < 200.0, "peak RSS {peak} MB");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -105,7 +105,7 @@ fn exercise(data: &[u8]) {
     let home = feed
         .link
         .as_deref()
-        .and_then(|l| normalise::canonical_url(l, Some(&base)));
+        .and_then(|l| pressroom::model::url::canonical_url(l, Some(&base)));
     let cx = normalise::Context {
         source: &PLAN.sources[0],
         sections: &PLAN.sections,

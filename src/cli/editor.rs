@@ -4,8 +4,8 @@
 use super::{Cli, EXIT_FAILURE, EXIT_OK, Failure, load_plan, preview::open_state};
 use crate::{
     config::Plan,
-    ingest::normalise::canonical_url,
     issue,
+    model::url::canonical_url,
     model::{Override, OverrideAction},
     rank::explain,
     render::{

@@ -83,7 +83,11 @@ pub enum Command {
     },
     /// Show the health of every source and signal, the suppression list and the
     /// outbox of the latest issues.
-    Status,
+    Status {
+        /// Print the health of each source and signal as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
     /// Fetch, build and freeze today's issue, and deliver it: email, feeds, archive.
     /// Running it again for the same issue resumes; nobody gets it twice.
     Publish {
@@ -211,7 +215,7 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
     let result = match &cli.command {
         Command::Check => check(cli),
         Command::Fetch { force } => fetch(cli, clock, *force).await,
-        Command::Status => status::run(cli, clock),
+        Command::Status { json } => status::run(cli, clock, *json),
         Command::Publish {
             edition,
             no_fetch,
@@ -370,8 +374,19 @@ fn init_logging(format: LogFormat, verbose: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false);
+    // Field values (messages included) may carry text from feeds and servers: each is
+    // written on one line with its control characters escaped, so that no feed can
+    // forge a log line or drive the terminal. (JSON escapes them by itself.)
+    let fields = tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
+        let text = crate::model::line::one_line(&format!("{value:?}"));
+        match field.name() {
+            "message" => write!(writer, "{text}"),
+            name => write!(writer, "{name}={text}"),
+        }
+    });
     let _ = match format {
         LogFormat::Text => builder
+            .fmt_fields(tracing_subscriber::field::MakeExt::delimited(fields, " "))
             .with_ansi(std::io::stderr().is_terminal())
             .try_init(),
         LogFormat::Json => builder.json().try_init(),

@@ -1,19 +1,25 @@
-//! `pressroom status`: the health of every configured source and signal.
+//! `pressroom status`: the health of every configured source and signal, as lines or
+//! (`--json`) as one object per source. Text that came from outside (errors, warnings)
+//! is printed on one line with its control characters escaped.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::{Cli, EXIT_OK, EXIT_PARTIAL, Failure, load_plan};
 use crate::{
+    model::line::one_line,
     store::{Health, StateKey, Store},
     time::Clock,
 };
 
-/// Prints one line per source and signal; exits 2 when any is failing.
-pub(super) fn run(cli: &Cli, clock: &Clock) -> Result<u8, Failure> {
+/// Prints one line per source and signal (or JSON); exits 2 when any is failing.
+pub(super) fn run(cli: &Cli, clock: &Clock, json: bool) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let zone = plan.site.time_zone;
     let now = clock.now();
+    if json {
+        return print_json(&plan);
+    }
     if !plan.site.state.exists() {
         println!(
             "no state yet at {}: run `pressroom fetch`",
@@ -97,14 +103,78 @@ fn describe(h: &Health, zone: Tz, now: DateTime<Utc>) -> String {
     } else {
         format!("ok       {} items", h.items)
     };
+    if h.failure_streak == 0 && h.notes.dropped > 0 {
+        line.push_str(&format!(
+            " ({} more left out: fetch.max_items)",
+            h.notes.dropped
+        ));
+    }
+    if h.failure_streak == 0 && h.notes.undated > 0 {
+        line.push_str(&format!(" ({} with an unreadable date)", h.notes.undated));
+    }
     match h.last_success {
         Some(at) => line.push_str(&format!("  last success {}", when(at))),
         None => line.push_str("  never succeeded"),
     }
     if let Some((at, error)) = &h.last_error {
-        line.push_str(&format!("  last error {}: {error}", when(*at)));
+        line.push_str(&format!("  last error {}: {}", when(*at), one_line(error)));
     }
     line
+}
+
+/// `status --json`: `{"sources": [{"id", "ok", "stories", "last_error", …}]}`, sources
+/// and signals in configuration order; exits 2 when any is failing.
+fn print_json(plan: &crate::config::Plan) -> Result<u8, Failure> {
+    let (health, counts) = if plan.site.state.exists() {
+        let store = Store::open(&plan.site.state)?;
+        (store.health()?, store.story_counts()?)
+    } else {
+        Default::default()
+    };
+    let keys = plan
+        .sources
+        .iter()
+        .map(|s| (StateKey::Source(s.id.clone()), s.location.to_string()))
+        .chain(
+            plan.signals
+                .iter()
+                .map(|s| (StateKey::Signal(s.id.clone()), s.location.to_string())),
+        );
+    let mut failing = 0;
+    let mut sources = Vec::new();
+    let mut signals = Vec::new();
+    for (key, location) in keys {
+        let name = key.to_string();
+        let h = health.iter().find(|h| h.key == name);
+        let ok = h.is_some_and(|h| h.failure_streak == 0 && h.last_success.is_some());
+        failing += usize::from(h.is_some_and(|h| h.failure_streak > 0));
+        let (id, list) = match &key {
+            StateKey::Source(id) => (id.as_str().to_owned(), &mut sources),
+            StateKey::Signal(id) => (id.as_str().to_owned(), &mut signals),
+        };
+        let stories = match &key {
+            StateKey::Source(_) => counts.get(&id).copied().unwrap_or(0),
+            StateKey::Signal(_) => 0,
+        };
+        list.push(serde_json::json!({
+            "id": id,
+            "ok": ok,
+            "stories": stories,
+            "last_error": h.and_then(|h| h.last_error.as_ref()).map(|(_, e)| one_line(e)),
+            "last_error_at": h.and_then(|h| h.last_error.as_ref()).map(|(at, _)| at.to_rfc3339()),
+            "failure_streak": h.map_or(0, |h| h.failure_streak),
+            "last_success": h.and_then(|h| h.last_success).map(|at| at.to_rfc3339()),
+            "items": h.map_or(0, |h| h.items),
+            "left_out": h.map_or(0, |h| h.notes.dropped),
+            "undated": h.map_or(0, |h| h.notes.undated),
+            "warnings": h.map(|h| h.notes.warnings.iter().map(|w| one_line(w)).collect::<Vec<_>>()).unwrap_or_default(),
+            "location": location,
+            "fetched": h.is_some(),
+        }));
+    }
+    let doc = serde_json::json!({ "sources": sources, "signals": signals });
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(if failing > 0 { EXIT_PARTIAL } else { EXIT_OK })
 }
 
 /// "5 min ago", "3 h ago", "2 d ago".

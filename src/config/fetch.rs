@@ -35,6 +35,8 @@ pub struct RawFetch {
     pub max_retry_after: Option<Spanned<String>>,
     /// How often a source is fetched unless it sets its own `interval`. Default "15m".
     pub interval: Option<Spanned<String>>,
+    /// Entries kept from one document of a source, newest first. Default 500.
+    pub max_items: Option<Spanned<i64>>,
 }
 
 /// `[fetch]`, compiled.
@@ -60,6 +62,8 @@ pub struct FetchLimits {
     pub max_retry_after: Duration,
     /// Default interval between fetches of a source.
     pub interval: Duration,
+    /// Entries kept from one document of a source (the newest); the rest are counted.
+    pub max_items: usize,
 }
 
 impl Default for FetchLimits {
@@ -75,6 +79,7 @@ impl Default for FetchLimits {
             backoff: Duration::from_secs(1),
             max_retry_after: Duration::from_secs(60),
             interval: Duration::from_secs(15 * 60),
+            max_items: 500,
         }
     }
 }
@@ -121,5 +126,12 @@ pub(super) fn compile(p: &mut Problems<'_>, raw: RawFetch) -> FetchLimits {
             d.max_retry_after,
         ),
         interval: duration(p, "fetch.interval", &raw.interval, d.interval),
+        max_items: count(
+            p,
+            "fetch.max_items",
+            &raw.max_items,
+            1..=1_000_000,
+            d.max_items as i64,
+        ) as usize,
     }
 }

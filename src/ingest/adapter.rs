@@ -16,23 +16,31 @@ use chrono::{DateTime, Utc};
 use feed_rs::{model, parser};
 use url::Url;
 
-use super::{dates, decode};
+use super::{
+    dates, decode, jsonfeed, merge, scan,
+    side::{json_feed_images, rss_thumbnails},
+    sniff::{alternate_feed, has_entry_markers, looks_like_html, root_name, xml_problem},
+};
 use crate::model::Image;
 
 /// Why a document could not be read as a feed.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ParseError {
     /// Not a feed at all (an HTML page, arbitrary JSON…) or broken beyond repair.
-    #[error("not a readable feed: {0}")]
+    #[error("{0}")]
     Unreadable(String),
     /// The document has entries but none could be read.
-    #[error("the feed has entries but none could be read")]
+    #[error(
+        "the document has entries but none pressroom can read (no title, text or link in them): check the URL, or ask the publisher to fix the feed"
+    )]
     NoEntries,
     /// An HTML page where a feed was expected.
     #[error("an HTML page, not a feed{}", .0.as_ref().map(|u| format!(" (it links to a feed at {u})")).unwrap_or_default())]
     Html(Option<String>),
     /// The parser crashed on this input.
-    #[error("the feed parser crashed on this document")]
+    #[error(
+        "the feed parser crashed on this document: ask the publisher to check the feed with a validator"
+    )]
     Crashed,
 }
 
@@ -48,6 +56,8 @@ pub struct ParsedFeed {
     pub authors: Vec<String>,
     /// Its entries, in document order.
     pub entries: Vec<ParsedEntry>,
+    /// What was wrong with the document although entries were read, one line each.
+    pub warnings: Vec<String>,
 }
 
 /// One entry, its fields still raw text (HTML, unresolved links).
@@ -75,6 +85,8 @@ pub struct ParsedEntry {
     pub images: Vec<Image>,
     /// The entry's xml:base, if any.
     pub base: Option<String>,
+    /// It wrote a date that no known format reads (and has no other).
+    pub unreadable_date: bool,
 }
 
 /// Decodes and parses one document fetched from `base` (an http(s) URL; `None` for
@@ -84,44 +96,79 @@ pub fn read_feed(
     http_charset: Option<&str>,
     base: Option<&Url>,
 ) -> Result<ParsedFeed, ParseError> {
-    let text = decode::to_utf8(bytes, http_charset);
+    let text = decode::read_text(bytes, http_charset).map_err(ParseError::Unreadable)?;
     if looks_like_html(&text) {
         return Err(ParseError::Html(alternate_feed(&text, base)));
     }
     let text = decode::modernise(&text).unwrap_or(text);
     let text = decode::propagate_xml_base(&text).unwrap_or(text);
-    let feed = match parse_isolated(&text, base) {
-        Ok(feed) => feed,
-        Err(ParseError::Unreadable(first)) if text.contains('&') => {
+    let text = decode::fix_char_refs(&text).unwrap_or(text);
+    let json = text.trim_start().starts_with('{');
+    let text = match json {
+        true => jsonfeed::lenient(&text).unwrap_or(text),
+        false => text,
+    };
+    let parsed = match parse_isolated(&text, base) {
+        Err(ParseError::Unreadable(first)) if text.contains('&') && !json => {
             let repaired = decode::repair_entities(&text);
-            parse_isolated(&repaired, base).map_err(|_| ParseError::Unreadable(first))?
+            parse_isolated(&repaired, base).map_err(|_| ParseError::Unreadable(first))
+        }
+        other => other,
+    };
+    let mut feed = match parsed {
+        Ok(feed) => from_feed_rs(feed, &text),
+        // feed-rs refused the whole document: read what entries the lenient reader finds.
+        Err(e) if !json => {
+            let scanned = scan::scan(&text);
+            if !scanned.entries.iter().any(has_text) {
+                return Err(e);
+            }
+            let mut feed = merge::from_scan(scanned);
+            let n = feed.entries.len();
+            feed.warnings
+                .push(format!("{e}; {n} entries were read all the same"));
+            feed
         }
         Err(e) => return Err(e),
     };
-    let side = SideImages {
-        json: match feed.feed_type {
-            model::FeedType::JSON => json_feed_images(&text),
-            _ => HashMap::new(),
-        },
-        thumbnails: rss_thumbnails(&text),
-    };
-    let entries: Vec<ParsedEntry> = feed.entries.into_iter().map(|e| entry(e, &side)).collect();
+    feed.warnings.extend(decode::encoding_warning(bytes));
+    if !json && (merge::wants_scan(&feed, &text) || feed.entries.is_empty()) {
+        merge::enrich(&mut feed, scan::scan(&text), text.contains("base64"));
+    }
     // A feed with no entries is valid; a document with entries that came out empty is not.
-    if entries.is_empty() && has_entry_markers(&text) {
+    if feed.entries.is_empty() && has_entry_markers(&text) {
         return Err(ParseError::NoEntries);
     }
+    Ok(feed)
+}
+
+fn has_text(e: &scan::ScannedEntry) -> bool {
+    e.title.is_some() || e.summary.is_some() || e.content.is_some()
+}
+
+/// pressroom's view of what feed-rs read.
+fn from_feed_rs(feed: model::Feed, text: &str) -> ParsedFeed {
+    let side = SideImages {
+        json: match feed.feed_type {
+            model::FeedType::JSON => json_feed_images(text),
+            _ => HashMap::new(),
+        },
+        thumbnails: rss_thumbnails(text),
+    };
+    let entries: Vec<ParsedEntry> = feed.entries.into_iter().map(|e| entry(e, &side)).collect();
     let link = feed
         .links
         .iter()
         .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
         .map(|l| l.href.clone());
     let authors = feed.authors.into_iter().filter_map(|p| p.name).collect();
-    Ok(ParsedFeed {
+    ParsedFeed {
         title: feed.title.map(|t| t.content),
         link,
         authors,
         entries,
-    })
+        warnings: Vec::new(),
+    }
 }
 
 /// Runs feed-rs, turning a panic into [`ParseError::Crashed`].
@@ -135,8 +182,42 @@ fn parse_isolated(text: &str, base: Option<&Url>) -> Result<model::Feed, ParseEr
         .build();
     match catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes()))) {
         Ok(Ok(feed)) => Ok(feed),
-        Ok(Err(e)) => Err(ParseError::Unreadable(e.to_string())),
+        Ok(Err(e)) => Err(ParseError::Unreadable(explain(&e, text))),
         Err(_) => Err(ParseError::Crashed),
+    }
+}
+
+/// What went wrong, in words a person can act on: no parser offsets, the root element
+/// named when it is not a feed's.
+fn explain(error: &parser::ParseFeedError, text: &str) -> String {
+    use parser::{ParseErrorKind, ParseFeedError};
+    let fix = "ask the publisher to fix the feed";
+    match error {
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => match root_name(text) {
+            Some(root) if root.eq_ignore_ascii_case("rss") => {
+                format!("an <rss> document without a <channel>, so without entries: {fix}")
+            }
+            Some(root) => format!(
+                "not RSS, Atom or JSON Feed (the document is a <{root}>): check the source's URL"
+            ),
+            None => "not RSS, Atom or JSON Feed (no XML element found): check the source's URL"
+                .to_owned(),
+        },
+        ParseFeedError::JsonSerde(e) => format!(
+            "not a JSON Feed (broken JSON, or no title and items; line {}, column {}): check the source's URL",
+            e.line(),
+            e.column()
+        ),
+        ParseFeedError::JsonUnsupportedVersion(v) => {
+            format!("a JSON Feed of an unknown version {v:?}: {fix}")
+        }
+        ParseFeedError::XmlReader(_) => format!("{}: {fix}", xml_problem(text)),
+        ParseFeedError::IoError(e) => format!("could not read the document ({e})"),
+        ParseFeedError::ParseError(kind) => {
+            let what = kind.to_string();
+            let what = what.split(" at position").next().unwrap_or(&what);
+            format!("the feed breaks the format ({what}): {fix}")
+        }
     }
 }
 
@@ -234,48 +315,8 @@ fn entry(e: model::Entry, side: &SideImages) -> ParsedEntry {
         updated: e.updated,
         images,
         base: e.base,
+        unreadable_date: false,
     }
-}
-
-/// Whether the document is an HTML page rather than a feed.
-fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .trim_start()
-        .chars()
-        .take(512)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.starts_with("<!doctype html")
-        || head.starts_with("<html")
-        || (head.contains("<html") && !head.contains("<rss") && !head.contains("<feed"))
-}
-
-/// The feed a page advertises with `<link rel="alternate" type="application/rss+xml">`.
-fn alternate_feed(text: &str, base: Option<&Url>) -> Option<String> {
-    let selector = scraper::Selector::parse(
-        r#"link[rel~="alternate"][type="application/rss+xml"], link[rel~="alternate"][type="application/atom+xml"], link[rel~="alternate"][type="application/feed+json"]"#,
-    )
-    .ok()?;
-    let page = scraper::Html::parse_document(text);
-    let href = page.select(&selector).next()?.value().attr("href")?;
-    match base {
-        Some(base) => base.join(href).ok().map(String::from),
-        None => Some(href.to_owned()),
-    }
-}
-
-/// Whether the document contains entries (so that reading none is a failure).
-fn has_entry_markers(text: &str) -> bool {
-    if text.trim_start().starts_with('{') {
-        return serde_json::from_str::<serde_json::Value>(text)
-            .ok()
-            .and_then(|doc| doc.get("items")?.as_array().map(|items| !items.is_empty()))
-            .unwrap_or(false);
-    }
-    text.contains("<item")
-        || text.contains("<entry")
-        || text.contains(":item")
-        || text.contains(":entry")
 }
 
 fn image(url: String, width: Option<u32>, height: Option<u32>) -> Image {
@@ -300,90 +341,4 @@ fn looks_like_image(url: &str) -> bool {
     [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"]
         .iter()
         .any(|ext| path.ends_with(ext))
-}
-
-/// `media:thumbnail`s of RSS items, by the item's guid and link text.
-fn rss_thumbnails(text: &str) -> HashMap<String, Image> {
-    use quick_xml::events::Event;
-    let mut found = HashMap::new();
-    if !text.contains("thumbnail") || text.trim_start().starts_with('{') {
-        return found;
-    }
-    let mut reader = quick_xml::Reader::from_str(text);
-    let (mut keys, mut thumbnail, mut capture): (Vec<String>, Option<Image>, bool) =
-        (Vec::new(), None, false);
-    loop {
-        match reader.read_event() {
-            Err(_) | Ok(Event::Eof) => break,
-            Ok(Event::Start(e)) => {
-                let name = e.local_name();
-                let local: &str = name.as_ref();
-                match local {
-                    "item" => (keys, thumbnail) = (Vec::new(), None),
-                    "guid" | "link" => capture = true,
-                    _ => {}
-                }
-            }
-            Ok(Event::Empty(e))
-                if e.name().as_ref() == "media:thumbnail" && thumbnail.is_none() =>
-            {
-                let attribute = |name: &str| {
-                    e.try_get_attribute(name)
-                        .ok()
-                        .flatten()
-                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-                        .map(|v| v.trim().to_owned())
-                };
-                thumbnail = attribute("url").map(|url| Image {
-                    url,
-                    alt: None,
-                    width: attribute("width").and_then(|w| w.parse().ok()),
-                    height: attribute("height").and_then(|h| h.parse().ok()),
-                });
-            }
-            Ok(Event::Text(t)) if capture => {
-                keys.push(t.xml10_content().trim().to_owned());
-            }
-            Ok(Event::End(e)) => {
-                capture = false;
-                if e.local_name().as_ref() == "item"
-                    && let Some(image) = thumbnail.take()
-                {
-                    for key in keys.drain(..) {
-                        found.insert(key, image.clone());
-                    }
-                }
-            }
-            Ok(_) => {}
-        }
-    }
-    found
-}
-
-/// JSON Feed items' `image` (or `banner_image`) by item id: feed-rs does not keep them.
-fn json_feed_images(text: &str) -> HashMap<String, String> {
-    #[derive(serde::Deserialize)]
-    struct Doc {
-        #[serde(default)]
-        items: Vec<Item>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Item {
-        id: Option<serde_json::Value>,
-        image: Option<String>,
-        banner_image: Option<String>,
-    }
-    let Ok(doc) = serde_json::from_str::<Doc>(text) else {
-        return Default::default();
-    };
-    doc.items
-        .into_iter()
-        .filter_map(|item| {
-            let id = match item.id? {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            Some((id.trim().to_owned(), item.image.or(item.banner_image)?))
-        })
-        .collect()
 }

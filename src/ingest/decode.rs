@@ -1,37 +1,32 @@
-//! Bytes → UTF-8 text, and the repairs that let feed-rs read feeds it would reject.
+//! Bytes → UTF-8 text (by [`super::charset`]), and the repairs that let feed-rs read
+//! feeds it would reject.
 //!
 //! feed-rs decodes by the XML declaration and fails on documents whose declaration
-//! lies, so we decode first and hand it UTF-8 with the declaration rewritten. The
-//! order of evidence: a byte-order mark; UTF-16 by its shape; valid UTF-8 (a document
-//! that is valid UTF-8 and not ASCII is UTF-8 whatever it declares); the XML
-//! declaration; the HTTP charset; then chardetng's guess.
+//! lies, so we decode first and hand it UTF-8 with the declaration rewritten.
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use super::charset;
 
-/// Decodes `bytes` to UTF-8 text; `http_charset` is the `Content-Type` charset, if any.
+/// Decodes `bytes` to UTF-8 text with its XML declaration saying so; `http_charset`
+/// is the `Content-Type` charset, if any. Refuses EBCDIC and binary data.
+pub fn read_text(bytes: &[u8], http_charset: Option<&str>) -> Result<String, String> {
+    charset::decode(bytes, http_charset, declared_encoding(bytes)).map(rewrite_declaration)
+}
+
+/// A warning when `bytes` declare an encoding nobody knows, and it mattered.
+pub fn encoding_warning(bytes: &[u8]) -> Option<String> {
+    charset::unknown_label(bytes, declared_encoding(bytes))
+}
+
+/// [`read_text`], with what cannot be read as text taken as lossy UTF-8.
 pub fn to_utf8(bytes: &[u8], http_charset: Option<&str>) -> String {
-    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        return rewrite_declaration(text.into_owned());
-    }
-    if let Some(encoding) = utf16_by_shape(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(bytes);
-        return rewrite_declaration(text.into_owned());
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return rewrite_declaration(text.to_owned());
-    }
-    let declared = declared_encoding(bytes)
-        .or(http_charset)
-        .and_then(|label| Encoding::for_label(label.trim().as_bytes()))
-        .filter(|e| *e != UTF_8 && *e != UTF_16LE && *e != UTF_16BE);
-    let encoding = declared.unwrap_or_else(|| {
-        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        detector.feed(bytes, true);
-        detector.guess(None, chardetng::Utf8Detection::Deny)
-    });
-    let (text, _, _) = encoding.decode(bytes);
-    rewrite_declaration(text.into_owned())
+    read_text(bytes, http_charset)
+        .unwrap_or_else(|_| rewrite_declaration(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// Character references with an upper-case X (`&#X41;`), which XML parsers refuse,
+/// written in lower case. `None` when there are none.
+pub fn fix_char_refs(text: &str) -> Option<String> {
+    text.contains("&#X").then(|| text.replace("&#X", "&#x"))
 }
 
 /// The charset parameter of a `Content-Type` header value.
@@ -42,15 +37,6 @@ pub fn charset_of(content_type: &str) -> Option<&str> {
             .eq_ignore_ascii_case("charset")
             .then(|| value.trim().trim_matches('"'))
     })
-}
-
-/// UTF-16 without a BOM: `<` followed or preceded by a zero byte.
-fn utf16_by_shape(bytes: &[u8]) -> Option<&'static Encoding> {
-    match bytes {
-        [b'<', 0, b'?' | b'r' | b'f', 0, ..] => Some(UTF_16LE),
-        [0, b'<', 0, b'?' | b'r' | b'f', ..] => Some(UTF_16BE),
-        _ => None,
-    }
 }
 
 /// The `encoding` pseudo-attribute of an XML declaration at the start of `bytes`.
@@ -119,7 +105,7 @@ pub fn repair_entities(text: &str) -> String {
 }
 
 /// The HTML entities feeds use most that XML does not define.
-fn html_entity(name: &str) -> Option<char> {
+pub fn html_entity(name: &str) -> Option<char> {
     Some(match name {
         "nbsp" => '\u{a0}',
         "ndash" => '–',

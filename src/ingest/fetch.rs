@@ -28,19 +28,23 @@ use crate::{
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The server answered with an error status.
-    #[error("HTTP {0}")]
+    #[error("HTTP {code}: {advice}", code = .0, advice = advice(.0))]
     Status(String),
     /// The server asked us to come back later than we are willing to wait.
-    #[error("HTTP 429 Too Many Requests (retry after {0} s)")]
+    #[error(
+        "HTTP 429 Too Many Requests (retry after {0} s): it is tried again at the next fetch; a longer interval avoids this"
+    )]
     RateLimited(u64),
     /// No complete answer within the time allowed.
-    #[error("timed out after {0:?}")]
+    #[error(
+        "timed out after {0:?}: the server is slow or unreachable (a slow one needs a longer fetch.timeout)"
+    )]
     Timeout(Duration),
     /// The body grew past the cap.
     #[error("body larger than {0} bytes (fetch.max_body)")]
     TooLarge(u64),
     /// The body was empty.
-    #[error("empty body")]
+    #[error("empty body: the server sent no document; check the URL")]
     Empty,
     /// Redirects went round in a loop or past the limit.
     #[error("too many redirects (more than {0})")]
@@ -48,6 +52,18 @@ pub enum FetchError {
     /// Anything else from the network or the file system.
     #[error("{0}")]
     Other(String),
+}
+
+/// What a person can do about an HTTP error status.
+fn advice(status: &str) -> &'static str {
+    match status.get(..3) {
+        Some("401" | "403") => "the server refuses us; the feed may need a user and password_env",
+        Some("404" | "410") => "the feed is gone or has moved; check the URL",
+        Some(code) if code.starts_with('5') => {
+            "the server failed; it is tried again at the next fetch"
+        }
+        _ => "check the URL",
+    }
 }
 
 impl FetchError {
@@ -328,14 +344,17 @@ fn describe(error: &reqwest::Error) -> String {
     while let Some(next) = root.source() {
         root = next;
     }
-    let what = if error.is_connect() {
-        "cannot connect"
+    let (what, advice) = if error.is_connect() {
+        ("cannot connect", "is the site down, or the URL wrong?")
     } else if error.is_body() || error.is_decode() {
-        "broken body"
+        (
+            "broken body",
+            "the download was cut or badly compressed; it is tried again at the next fetch",
+        )
     } else {
-        "request failed"
+        ("request failed", "check the URL")
     };
-    format!("{what}: {root}")
+    format!("{what}: {root} ({advice})")
 }
 
 #[cfg(test)]

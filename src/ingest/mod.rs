@@ -8,35 +8,43 @@
 //! parses run on blocking threads and while finished results are written.
 
 pub mod adapter;
+mod charset;
 pub mod dates;
 pub mod decode;
+mod ebcdic;
 pub mod fetch;
+mod jsonfeed;
+mod merge;
 pub mod normalise;
+mod report;
+mod scan;
+mod side;
 pub mod signals;
+mod sniff;
+mod task;
+pub mod text;
 
 use std::{
     collections::HashMap,
-    fmt::Write as _,
     sync::Arc,
     time::{Duration, Instant},
 };
 
 use chrono::{DateTime, Utc};
-use tokio::{
-    sync::{OwnedSemaphorePermit, Semaphore},
-    task::JoinSet,
-};
+use tokio::{sync::Semaphore, task::JoinSet};
 
-use self::fetch::{Download, FetchError, Fetcher};
+pub use self::report::{IngestReport, Status, TargetReport};
+use self::{
+    fetch::{FetchError, Fetcher},
+    task::{Done, Payload, Shared, Target, run},
+};
 use crate::{
-    config::{BasicAuth, Location, Plan, Section, Signal, Source},
-    model::{Item, SignalSnapshot},
-    store::{FetchRecord, PruneReport, SaveReport, StateKey, Store, StoreError, Validators},
+    config::Plan,
+    model::line::one_line,
+    store::{FetchNotes, FetchRecord, SaveReport, StateKey, Store, StoreError, Validators},
     time::Clock,
 };
 
-/// Bump when normalisation changes, so that unchanged feeds are parsed again once.
-const NORMALISER_VERSION: &str = "1";
 /// Results written per transaction, at most.
 const BATCH: usize = 64;
 /// Longest time results wait before being written.
@@ -66,164 +74,6 @@ pub struct Options {
     pub progress: bool,
 }
 
-/// What happened to one source or signal.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Status {
-    /// Read and stored.
-    Fresh {
-        /// Items (or most-read entries) read.
-        items: usize,
-        /// What the store did with them.
-        saved: SaveReport,
-    },
-    /// Not modified since the last success (304 or identical body).
-    Unchanged,
-    /// Its interval has not elapsed; not fetched.
-    NotDue,
-    /// Failed, with a one-line reason.
-    Failed(String),
-}
-
-/// One source's or signal's part of an ingest run.
-#[derive(Clone, Debug)]
-pub struct TargetReport {
-    /// Which one.
-    pub key: StateKey,
-    /// Where it was read from.
-    pub location: String,
-    /// What happened.
-    pub status: Status,
-    /// What could not be used, one line per kind.
-    pub warnings: Vec<String>,
-    /// Bytes downloaded (after decompression).
-    pub bytes: u64,
-}
-
-/// The whole run.
-#[derive(Clone, Debug, Default)]
-pub struct IngestReport {
-    /// Every source and signal, in configuration order.
-    pub targets: Vec<TargetReport>,
-    /// Stories saved, over all sources.
-    pub saved: SaveReport,
-    /// What retention pruned.
-    pub pruned: PruneReport,
-    /// Wall time.
-    pub elapsed: Duration,
-}
-
-impl IngestReport {
-    /// Sources and signals that failed.
-    pub fn failures(&self) -> impl Iterator<Item = &TargetReport> {
-        self.targets
-            .iter()
-            .filter(|t| matches!(t.status, Status::Failed(_)))
-    }
-
-    /// Bytes downloaded in all.
-    pub fn bytes(&self) -> u64 {
-        self.targets.iter().map(|t| t.bytes).sum()
-    }
-
-    /// One line: what was fetched, what it gave, what failed.
-    pub fn summary(&self) -> String {
-        let count = |f: fn(&Status) -> bool| self.targets.iter().filter(|t| f(&t.status)).count();
-        let fresh = count(|s| matches!(s, Status::Fresh { .. }));
-        let unchanged = count(|s| matches!(s, Status::Unchanged));
-        let not_due = count(|s| matches!(s, Status::NotDue));
-        let failed = count(|s| matches!(s, Status::Failed(_)));
-        let mut line = format!(
-            "fetch: {} targets in {:.2} s ({:.1} MB): {fresh} read, {unchanged} unchanged",
-            self.targets.len() - not_due,
-            self.elapsed.as_secs_f64(),
-            self.bytes() as f64 / 1e6,
-        );
-        if not_due > 0 {
-            let _ = write!(line, ", {not_due} not due");
-        }
-        let _ = write!(
-            line,
-            ", {failed} failed; stories: {} new, {} updated, {} unchanged",
-            self.saved.new, self.saved.updated, self.saved.unchanged
-        );
-        if self.pruned.stories + self.pruned.snapshots > 0 {
-            let _ = write!(
-                line,
-                "; pruned {} stories, {} snapshots",
-                self.pruned.stories, self.pruned.snapshots
-            );
-        }
-        line
-    }
-}
-
-/// Something to fetch (owned, so that its download can run as a task of its own).
-#[derive(Clone)]
-enum Target {
-    Source(Source),
-    Signal(Signal),
-}
-
-impl Target {
-    fn key(&self) -> StateKey {
-        match self {
-            Target::Source(s) => StateKey::Source(s.id.clone()),
-            Target::Signal(s) => StateKey::Signal(s.id.clone()),
-        }
-    }
-    fn location(&self) -> &Location {
-        match self {
-            Target::Source(s) => &s.location,
-            Target::Signal(s) => &s.location,
-        }
-    }
-    fn interval(&self) -> Duration {
-        match self {
-            Target::Source(s) => s.interval,
-            Target::Signal(s) => s.interval,
-        }
-    }
-    fn auth(&self) -> Option<&BasicAuth> {
-        match self {
-            Target::Source(s) => s.auth.as_ref(),
-            Target::Signal(_) => None,
-        }
-    }
-    /// What, besides the body, decides what parsing produces.
-    fn rules(&self, sections: &[Section]) -> String {
-        match self {
-            Target::Source(s) => format!("{NORMALISER_VERSION}{:?}{:?}", s.placement, sections),
-            Target::Signal(s) => format!("{NORMALISER_VERSION}{:?}", s.kind),
-        }
-    }
-}
-
-/// A finished fetch, waiting to be written.
-struct Done {
-    key: StateKey,
-    location: String,
-    at: DateTime<Utc>,
-    bytes: u64,
-    warnings: Vec<String>,
-    result: Result<Payload, String>,
-    /// One of [`UNWRITTEN`], released when this result has been written.
-    _unwritten: OwnedSemaphorePermit,
-}
-
-/// What every download task shares.
-struct Shared {
-    fetcher: Fetcher,
-    sections: Vec<Section>,
-    clock: Clock,
-    unwritten: Arc<Semaphore>,
-}
-
-enum Payload {
-    Unchanged,
-    Items(Vec<Item>, Validators),
-    Snapshot(SignalSnapshot, Validators),
-}
-
 /// Fetches every due source and signal of `plan` into `store`.
 pub async fn ingest(
     plan: &Plan,
@@ -238,6 +88,7 @@ pub async fn ingest(
         sections: plan.sections.clone(),
         clock: clock.clone(),
         unwritten: Arc::new(Semaphore::new(UNWRITTEN)),
+        max_items: plan.fetch.max_items,
     });
     let targets: Vec<Target> = plan
         .sources
@@ -321,103 +172,6 @@ fn target_report(key: StateKey, location: String, status: Status) -> TargetRepor
     }
 }
 
-/// Downloads and parses one target.
-async fn run(shared: Arc<Shared>, target: Target, previous: Validators) -> Done {
-    let unwritten = (shared.unwritten.clone().acquire_owned().await).expect("never closed");
-    let location = target.location();
-    let _permits = shared.fetcher.slot(location).await;
-    let rules = target.rules(&shared.sections);
-    let downloaded = shared
-        .fetcher
-        .download(location, &previous, target.auth(), &rules)
-        .await;
-    let at = shared.clock.now();
-    let mut done = Done {
-        key: target.key(),
-        location: location.to_string(),
-        at,
-        bytes: 0,
-        warnings: Vec::new(),
-        result: Ok(Payload::Unchanged),
-        _unwritten: unwritten,
-    };
-    let (body, content_type, validators) = match downloaded {
-        Ok(Download::NotModified) => return done,
-        Ok(Download::Fresh {
-            body,
-            content_type,
-            validators,
-        }) => (body, content_type, validators),
-        Err(e) => {
-            done.result = Err(e.to_string());
-            return done;
-        }
-    };
-    done.bytes = body.len() as u64;
-    let charset = content_type
-        .as_deref()
-        .and_then(decode::charset_of)
-        .map(str::to_owned);
-    let parsed = match target {
-        Target::Source(source) => {
-            let shared = shared.clone();
-            tokio::task::spawn_blocking(move || {
-                let http_base = match &source.location {
-                    Location::Http(url) => Some(url.clone()),
-                    Location::File(_) => None,
-                };
-                let feed = adapter::read_feed(&body, charset.as_deref(), http_base.as_ref())
-                    .map_err(|e| e.to_string())?;
-                let home = feed.link.as_deref().and_then(|l| url::Url::parse(l).ok());
-                let base = http_base
-                    .or(home)
-                    .filter(|u| matches!(u.scheme(), "http" | "https"));
-                let home = feed
-                    .link
-                    .as_deref()
-                    .and_then(|l| normalise::canonical_url(l, base.as_ref()));
-                let cx = normalise::Context {
-                    source: &source,
-                    sections: &shared.sections,
-                    base,
-                    home,
-                    authors: feed.authors,
-                };
-                let mut normalised = normalise::normalise(feed.entries, &cx);
-                if normalised.items.is_empty() {
-                    normalised
-                        .warnings
-                        .push("the feed has no entries".to_owned());
-                }
-                Ok((
-                    Payload::Items(normalised.items, validators),
-                    normalised.warnings,
-                ))
-            })
-            .await
-        }
-        Target::Signal(signal) => {
-            tokio::task::spawn_blocking(move || {
-                let reading = signals::read_signal(&signal, &body, charset.as_deref(), at)?;
-                Ok((
-                    Payload::Snapshot(reading.snapshot, validators),
-                    reading.warnings,
-                ))
-            })
-            .await
-        }
-    };
-    match parsed {
-        Ok(Ok((payload, warnings))) => {
-            done.result = Ok(payload);
-            done.warnings = warnings;
-        }
-        Ok(Err(e)) => done.result = Err(e),
-        Err(_) => done.result = Err("the parser crashed on this document".to_owned()),
-    }
-    done
-}
-
 /// Writes finished fetches in one transaction and adds them to the report.
 fn write(
     store: &mut Store,
@@ -428,8 +182,11 @@ fn write(
         return Ok(());
     }
     let mut writer = store.writer()?;
-    for done in batch.drain(..) {
-        let status = match done.result {
+    for mut done in batch.drain(..) {
+        // Text from outside: one line each, no control characters (see model::line).
+        done.warnings = done.warnings.iter().map(|w| one_line(w)).collect();
+        let result = std::mem::replace(&mut done.result, Ok(Payload::Unchanged));
+        let status = match result.map_err(|e| one_line(&e)) {
             Ok(Payload::Unchanged) => {
                 writer.record_unchanged(&done.key, &done.location, done.at)?;
                 Status::Unchanged
@@ -445,6 +202,7 @@ fn write(
                     &done.location,
                     done.at,
                     Ok((validators, items.len())),
+                    &done,
                 ))?;
                 Status::Fresh {
                     items: items.len(),
@@ -459,6 +217,7 @@ fn write(
                     &done.location,
                     done.at,
                     Ok((validators, entries)),
+                    &done,
                 ))?;
                 Status::Fresh {
                     items: entries,
@@ -472,6 +231,7 @@ fn write(
                     &done.location,
                     done.at,
                     Err(error.clone()),
+                    &done,
                 ))?;
                 Status::Failed(error)
             }
@@ -495,11 +255,17 @@ fn record(
     location: &str,
     at: DateTime<Utc>,
     result: Result<(Validators, usize), String>,
+    done: &Done,
 ) -> FetchRecord {
     FetchRecord {
         key: key.clone(),
         location: location.to_owned(),
         at,
         result,
+        notes: FetchNotes {
+            dropped: done.dropped as u64,
+            undated: done.undated as u64,
+            warnings: done.warnings.clone(),
+        },
     }
 }

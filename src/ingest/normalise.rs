@@ -1,12 +1,7 @@
 //! Parsed entries → [`Item`]s: canonical URLs, clean titles, sanitised summaries,
 //! excerpts, images, placement in a section, identity keys.
-//!
-//! HTML from feeds is sanitised with ammonia: no script, style, iframe, event handler
-//! or `javascript:` URL survives, and relative links are resolved against the entry's
-//! base. Titles and excerpts are plain text; templates escape them.
 
 use std::{
-    cell::RefCell,
     collections::{HashMap, HashSet},
     sync::LazyLock,
 };
@@ -14,245 +9,25 @@ use std::{
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::adapter::ParsedEntry;
+use super::{
+    adapter::ParsedEntry,
+    text::{clean_text, escape, excerpt, sanitise, text_of_sanitised},
+};
 use crate::{
     config::{Section, Source},
-    model::{Image, Item, SectionId, hex},
+    model::{Image, Item, SectionId, hex, url::canonical_url},
 };
 
 /// The longest excerpt, in characters (cut at a word boundary before it).
 pub const EXCERPT_CHARS: usize = 280;
+/// Authors and topics kept per entry, at most.
+const MAX_NAMES: usize = 20;
+/// The longest author name or topic, in characters.
+const NAME_CHARS: usize = 100;
+/// The longest title, in characters (longer ones are cut like excerpts).
+const TITLE_CHARS: usize = 300;
 /// A sanitised summary longer than this (bytes) is replaced by its excerpt.
 const SUMMARY_BYTES: usize = 4096;
-
-/// Query parameters that only track the reader, removed from canonical URLs.
-const TRACKING: &[&str] = &[
-    "fbclid",
-    "gclid",
-    "dclid",
-    "gbraid",
-    "wbraid",
-    "msclkid",
-    "mc_cid",
-    "mc_eid",
-    "yclid",
-    "igshid",
-    "_hsenc",
-    "_hsmi",
-    "mkt_tok",
-    "ocid",
-    "ns_mchannel",
-    "ns_source",
-    "ns_campaign",
-    "ns_linkname",
-    "ns_fee",
-    "at_medium",
-    "at_campaign",
-    "spm",
-    "cmpid",
-];
-
-/// The canonical form of `raw` (resolved against `base`): http(s) only, host
-/// lower-cased, fragment and tracking parameters removed. `None` if it is not a
-/// usable web link.
-pub fn canonical_url(raw: &str, base: Option<&Url>) -> Option<String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let mut url = match base {
-        Some(base) => base.join(raw).ok()?,
-        None => Url::parse(raw).ok()?,
-    };
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
-        return None;
-    }
-    url.set_fragment(None);
-    if url.query().is_some() {
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| {
-                let k = k.to_ascii_lowercase();
-                !k.starts_with("utm_") && !TRACKING.contains(&k.as_str())
-            })
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        if kept.is_empty() {
-            url.set_query(None);
-        } else {
-            url.query_pairs_mut().clear().extend_pairs(kept);
-        }
-    }
-    Some(url.into())
-}
-
-/// Plain text from a feed's text field: entities decoded, tags stripped (script and
-/// style with their content), whitespace collapsed.
-pub fn clean_text(raw: &str) -> String {
-    if !raw.contains(['<', '&']) {
-        return collapse(raw);
-    }
-    let fragment = scraper::Html::parse_fragment(raw);
-    let mut text = String::with_capacity(raw.len());
-    for node in fragment.root_element().descendants() {
-        let scraper::Node::Text(chunk) = node.value() else {
-            continue;
-        };
-        let hidden = node.ancestors().any(|a| {
-            a.value()
-                .as_element()
-                .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"))
-        });
-        if !hidden {
-            text.push_str(chunk);
-        }
-    }
-    // Feeds that escape twice leave entities such as "&nbsp;" after one decoding.
-    if text.contains('&') && text.contains(';') && text != raw {
-        return clean_text(&text);
-    }
-    collapse(&text)
-}
-
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Sanitises feed HTML, resolving relative links against `base`.
-pub fn sanitise(html: &str, base: Option<&Url>) -> String {
-    static SAFE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(safe_html);
-    thread_local! {
-        // The builder for the base seen last on this thread. Building one (ammonia
-        // fills its default tag and attribute tables, then we replace them) costs as
-        // much as cleaning a summary, and the entries of a feed share one base.
-        static WITH_BASE: RefCell<Option<(Url, ammonia::Builder<'static>)>> =
-            const { RefCell::new(None) };
-    }
-    let Some(base) = base else {
-        return SAFE.clean(html).to_string();
-    };
-    WITH_BASE.with_borrow_mut(|cached| {
-        let builder = match cached {
-            Some((url, builder)) if url == base => builder,
-            _ => {
-                let mut builder = safe_html();
-                builder.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
-                &mut cached.insert((base.clone(), builder)).1
-            }
-        };
-        builder.clean(html).to_string()
-    })
-}
-
-fn safe_html() -> ammonia::Builder<'static> {
-    let tags = [
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "br",
-        "cite",
-        "code",
-        "em",
-        "figcaption",
-        "figure",
-        "h3",
-        "h4",
-        "i",
-        "img",
-        "li",
-        "ol",
-        "p",
-        "pre",
-        "q",
-        "s",
-        "small",
-        "strong",
-        "sub",
-        "sup",
-        "u",
-        "ul",
-    ];
-    let mut builder = ammonia::Builder::empty();
-    builder
-        .tags(tags.into_iter().collect())
-        .tag_attributes(HashMap::from([
-            ("a", HashSet::from(["href", "title"])),
-            ("img", HashSet::from(["src", "alt", "width", "height"])),
-        ]))
-        .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .clean_content_tags(HashSet::from([
-            "script", "style", "iframe", "object", "embed", "noscript", "template",
-        ]))
-        .url_relative(ammonia::UrlRelative::Deny)
-        .strip_comments(true);
-    builder
-}
-
-/// Plain text of sanitised HTML (whose only entities are those ammonia writes).
-/// Block elements separate words; inline ones do not.
-pub fn text_of_sanitised(html: &str) -> String {
-    const BLOCKS: &[&str] = &[
-        "p",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "blockquote",
-        "figure",
-        "figcaption",
-        "h3",
-        "h4",
-        "pre",
-        "img",
-    ];
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('>') else {
-            break;
-        };
-        let tag = &rest[open + 1..open + close];
-        let name = tag
-            .trim_start_matches('/')
-            .split([' ', '/'])
-            .next()
-            .unwrap_or("");
-        if BLOCKS.contains(&name) {
-            text.push(' ');
-        }
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.contains('<') {
-        text.push_str(rest);
-    }
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    collapse(&text)
-}
-
-/// `text` cut to at most `max` characters at a word boundary, with "…" when cut.
-pub fn excerpt(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let at_word = match cut.rfind(char::is_whitespace) {
-        Some(i) if i > max / 2 => &cut[..i],
-        _ => &cut[..],
-    };
-    format!(
-        "{}…",
-        at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:.-–—".contains(c))
-    )
-}
 
 /// What normalisation needs to know about where entries come from.
 pub struct Context<'a> {
@@ -276,15 +51,51 @@ pub struct Normalised {
     pub items: Vec<Item>,
     /// One line per kind of problem, e.g. "2 entries with an unusable link".
     pub warnings: Vec<String>,
+    /// Entries left out because the document had more than `fetch.max_items`.
+    pub dropped: usize,
+    /// Items whose date no format reads (dated by their update, or when first seen).
+    pub undated: usize,
+}
+
+/// Keeps the `max` newest entries (in document order), and says how many went. An
+/// entry without a date counts as new: it will be dated when first seen.
+pub fn keep_newest(entries: &mut Vec<ParsedEntry>, max: usize) -> usize {
+    if entries.len() <= max {
+        return 0;
+    }
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    // Stable: among equal dates, earlier in the document (usually newer) wins.
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(
+            entries[i]
+                .published
+                .or(entries[i].updated)
+                .map_or(i64::MAX, |d| d.timestamp()),
+        )
+    });
+    let mut keep = vec![false; entries.len()];
+    for &i in &order[..max] {
+        keep[i] = true;
+    }
+    let mut flags = keep.into_iter();
+    entries.retain(|_| flags.next().unwrap_or(false));
+    order.len() - max
 }
 
 /// Turns the parsed entries of one feed into items.
 pub fn normalise(entries: Vec<ParsedEntry>, cx: &Context<'_>) -> Normalised {
     let mut bad_links = 0;
     let mut empty = 0;
+    let mut undated = 0;
     let mut items: Vec<Item> = Vec::with_capacity(entries.len());
     for entry in entries {
+        let unreadable_date = entry.unreadable_date;
         match item(entry, cx) {
+            Some((item, link_ok)) if unreadable_date && item.published.is_none() => {
+                bad_links += usize::from(!link_ok);
+                undated += 1;
+                items.push(item);
+            }
             Some((item, link_ok)) => {
                 bad_links += usize::from(!link_ok);
                 items.push(item);
@@ -304,7 +115,17 @@ pub fn normalise(entries: Vec<ParsedEntry>, cx: &Context<'_>) -> Normalised {
             "{empty} entries with neither title nor text (skipped)"
         ));
     }
-    Normalised { items, warnings }
+    if undated > 0 {
+        warnings.push(format!(
+            "{undated} entries with a date no known format reads (dated by their update, or when first seen)"
+        ));
+    }
+    Normalised {
+        items,
+        warnings,
+        dropped: 0,
+        undated,
+    }
 }
 
 /// One entry → one item; `None` when it has neither title nor text. The flag says
@@ -342,12 +163,21 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
         }
         title = excerpt(&text, 90);
     }
+    if title.chars().count() > TITLE_CHARS {
+        title = excerpt(&title, TITLE_CHARS);
+    }
     let image = entry
         .images
         .iter()
         .find_map(|i| image_url(&i.url, base).map(|url| Image { url, ..i.clone() }))
         .or_else(|| first_img(entry.content.as_deref().unwrap_or(source_html), base));
-    let topics = dedupe(entry.categories.iter().map(|c| clean_text(c)));
+    let topics = dedupe(
+        entry
+            .categories
+            .iter()
+            .take(MAX_NAMES)
+            .map(|c| excerpt(&clean_text(c), NAME_CHARS)),
+    );
     let section = place(cx, &topics);
     let date_text = entry
         .published
@@ -463,12 +293,14 @@ fn authors(own: &[String], feed: &[String]) -> Vec<String> {
             None => cleaned,
         }
     };
-    let list = dedupe(own.iter().map(name));
-    if list.is_empty() {
-        dedupe(feed.iter().map(name))
+    let list = dedupe(own.iter().take(MAX_NAMES).map(name));
+    let mut list = if list.is_empty() {
+        dedupe(feed.iter().take(MAX_NAMES).map(name))
     } else {
         list
-    }
+    };
+    list.iter_mut().for_each(|n| *n = excerpt(n, NAME_CHARS));
+    list
 }
 
 fn dedupe(values: impl Iterator<Item = String>) -> Vec<String> {
@@ -485,122 +317,4 @@ pub fn title_key(title: &str, date: &str) -> String {
     hasher.update([0]);
     hasher.update(date.as_bytes());
     hex(&hasher.finalize()[..16])
-}
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn canonical_urls_drop_tracking_and_fragments() {
-        let base = Url::parse("https://news.example/feeds/world.rss").unwrap();
-        let canon = |raw| canonical_url(raw, Some(&base));
-        assert_eq!(
-            canon("HTTPS://News.EXAMPLE:443/a?utm_source=x&id=2#c").as_deref(),
-            Some("https://news.example/a?id=2")
-        );
-        assert_eq!(
-            canon("/b?fbclid=1&gclid=2").as_deref(),
-            Some("https://news.example/b")
-        );
-        assert_eq!(
-            canon("c.html").as_deref(),
-            Some("https://news.example/feeds/c.html")
-        );
-        assert_eq!(
-            canon("//cdn.example/x").as_deref(),
-            Some("https://cdn.example/x")
-        );
-        assert_eq!(
-            canon("  https://n.example/d?page=2&utm_medium=rss  ").as_deref(),
-            Some("https://n.example/d?page=2")
-        );
-        for bad in [
-            "javascript:alert(1)",
-            "data:text/html,x",
-            "mailto:a@b.example",
-            "http://[bad",
-            "",
-        ] {
-            assert_eq!(canon(bad), None, "{bad}");
-        }
-        assert_eq!(canonical_url("relative/only", None), None);
-    }
-
-    #[test]
-    fn titles_become_plain_text() {
-        assert_eq!(
-            clean_text("  AT&amp;T <b>wins</b>\n\tbig "),
-            "AT&T wins big"
-        );
-        assert_eq!(
-            clean_text("<script>alert(1)</script>Council votes"),
-            "Council votes"
-        );
-        assert_eq!(
-            clean_text("Snow&nbsp;day &mdash; schools close"),
-            "Snow day — schools close"
-        );
-        assert_eq!(
-            clean_text("Snow&amp;nbsp;day"),
-            "Snow day",
-            "double-escaped"
-        );
-        assert_eq!(
-            clean_text("Inflation < 3% & falling"),
-            "Inflation < 3% & falling"
-        );
-    }
-
-    #[test]
-    fn sanitising_keeps_text_and_safe_links_only() {
-        let base = Url::parse("https://news.example/a/").unwrap();
-        let html = sanitise(
-            r#"<p onclick="x()">Hi <a href="javascript:alert(1)">bad</a> <a href="/ok">ok</a><script>alert(2)</script><iframe src="https://x.example"></iframe><img src="i.jpg" onerror="y()"></p><style>p{}</style>"#,
-            Some(&base),
-        );
-        assert!(
-            !html.contains("script") && !html.contains("iframe") && !html.contains("style"),
-            "{html}"
-        );
-        assert!(
-            !html.contains("onclick") && !html.contains("onerror") && !html.contains("javascript"),
-            "{html}"
-        );
-        assert!(html.contains(r#"href="https://news.example/ok""#), "{html}");
-        assert!(
-            html.contains(r#"src="https://news.example/a/i.jpg""#),
-            "{html}"
-        );
-        // Without a web base, relative links are dropped rather than left dangling.
-        assert!(!sanitise(r#"<a href="/ok">ok</a>"#, None).contains("href"));
-    }
-
-    #[test]
-    fn excerpts_cut_at_a_word_boundary() {
-        assert_eq!(excerpt("short text", 50), "short text");
-        assert_eq!(excerpt("one two three four five", 12), "one two…");
-        let cyrillic = "Правительство утвердило бюджет на следующий год";
-        assert_eq!(excerpt(cyrillic, 25), "Правительство утвердило…");
-        assert_eq!(
-            text_of_sanitised("<p>A <b>bold</b> move.</p><p>Next&nbsp;one &amp; more</p>"),
-            "A bold move. Next one & more"
-        );
-    }
 }

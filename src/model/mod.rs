@@ -9,7 +9,9 @@
 
 pub mod html;
 mod issue;
+pub mod line;
 mod most_read;
+pub mod url;
 
 use std::fmt;
 

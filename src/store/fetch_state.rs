@@ -64,6 +64,19 @@ pub struct FetchRecord {
     pub at: DateTime<Utc>,
     /// New validators and the number of items read, or a one-line error.
     pub result: Result<(Validators, usize), String>,
+    /// What a successful read left out or warned about.
+    pub notes: FetchNotes,
+}
+
+/// What a successful read left out, could not date or warned about (shown in `status`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetchNotes {
+    /// Entries left out because the document had more than `fetch.max_items`.
+    pub dropped: u64,
+    /// Items whose date could not be read.
+    pub undated: u64,
+    /// One line per kind of problem.
+    pub warnings: Vec<String>,
 }
 
 /// One line of `pressroom status`.
@@ -83,6 +96,8 @@ pub struct Health {
     pub failure_streak: u32,
     /// Items (or signal entries) read at the last success.
     pub items: u64,
+    /// What the last success left out or warned about.
+    pub notes: FetchNotes,
 }
 
 impl Store {
@@ -110,11 +125,25 @@ impl Store {
         Ok(row.unwrap_or_default())
     }
 
+    /// Stories held per source id.
+    pub fn story_counts(&self) -> Result<std::collections::HashMap<String, u64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, COUNT(*) FROM stories GROUP BY source")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?.max(0) as u64,
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Health of everything ever fetched, sources first, by key.
     pub fn health(&self) -> Result<Vec<Health>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT key, location, last_attempt, last_success, last_error_at, last_error,
-                    failure_streak, items
+                    failure_streak, items, dropped, undated, warnings
              FROM fetch_state ORDER BY key LIKE 'signal/%', key",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -128,6 +157,14 @@ impl Store {
                 last_error: error_at.zip(error).map(|(at, e)| (from_unix(at), e)),
                 failure_streak: row.get(6)?,
                 items: row.get::<_, i64>(7)?.max(0) as u64,
+                notes: FetchNotes {
+                    dropped: row.get::<_, i64>(8)?.max(0) as u64,
+                    undated: row.get::<_, i64>(9)?.max(0) as u64,
+                    warnings: row
+                        .get::<_, Option<String>>(10)?
+                        .map(|w| w.lines().map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                },
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -151,7 +188,8 @@ impl Writer<'_> {
                 self.tx
                     .prepare_cached(
                         "UPDATE fetch_state SET etag = ?2, last_modified = ?3, body_hash = ?4,
-                             last_success = ?5, failure_streak = 0, items = ?6
+                             last_success = ?5, failure_streak = 0, items = ?6, dropped = ?7,
+                             undated = ?8, warnings = ?9
                          WHERE key = ?1",
                     )?
                     .execute(params![
@@ -160,7 +198,11 @@ impl Writer<'_> {
                         validators.last_modified,
                         validators.body_hash,
                         at,
-                        *items as i64
+                        *items as i64,
+                        record.notes.dropped as i64,
+                        record.notes.undated as i64,
+                        (!record.notes.warnings.is_empty())
+                            .then(|| record.notes.warnings.join("\n")),
                     ])?;
             }
             Err(error) => {

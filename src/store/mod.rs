@@ -21,7 +21,7 @@ mod suppressions;
 
 use std::path::{Path, PathBuf};
 
-pub use fetch_state::{FetchRecord, FetchState, Health, StateKey, Validators};
+pub use fetch_state::{FetchNotes, FetchRecord, FetchState, Health, StateKey, Validators};
 pub use held::Held;
 pub use issues::Frozen;
 pub use ledger::{Delivery, DeliveryState, Entry, LedgerCounts};

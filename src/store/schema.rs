@@ -171,6 +171,13 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE outbox;
     CREATE INDEX ledger_by_state ON ledger(state, issue);
     "#,
+    // 6: what a source's last read left out (fetch.max_items), could not date, and
+    // warned about, for `status`.
+    r#"
+    ALTER TABLE fetch_state ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE fetch_state ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE fetch_state ADD COLUMN warnings TEXT;                -- one per line
+    "#,
 ];
 
 /// The schema version this build writes.

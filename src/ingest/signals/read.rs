@@ -9,8 +9,7 @@ use url::Url;
 use super::{Document, Extract};
 use crate::{
     config::{Location, Signal},
-    ingest::normalise::canonical_url,
-    model::{Measure, SignalEntry, SignalSnapshot},
+    model::{Measure, SignalEntry, SignalSnapshot, url::canonical_url},
 };
 
 /// A reading, and what in it could not be used.

@@ -1,0 +1,264 @@
+//! Feed text → what pressroom keeps: plain text for titles and excerpts, sanitised
+//! HTML for summaries.
+//!
+//! HTML from feeds is sanitised with ammonia: no script, style, iframe, event handler
+//! or `javascript:` URL survives, and relative links are resolved against the entry's
+//! base. Titles and excerpts are plain text; templates escape them.
+
+use std::{
+    cell::RefCell,
+    collections::{HashMap, HashSet},
+    sync::LazyLock,
+};
+
+use url::Url;
+
+/// Plain text from a feed's text field: entities decoded, tags stripped (script and
+/// style with their content), whitespace collapsed.
+pub fn clean_text(raw: &str) -> String {
+    if !raw.contains(['<', '&']) {
+        return collapse(raw);
+    }
+    let fragment = scraper::Html::parse_fragment(raw);
+    let mut text = String::with_capacity(raw.len());
+    for node in fragment.root_element().descendants() {
+        let scraper::Node::Text(chunk) = node.value() else {
+            continue;
+        };
+        let hidden = node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"))
+        });
+        if !hidden {
+            text.push_str(chunk);
+        }
+    }
+    // Feeds that escape twice leave entities such as "&nbsp;" after one decoding.
+    if text.contains('&') && text.contains(';') && text != raw {
+        return clean_text(&text);
+    }
+    collapse(&text)
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Sanitises feed HTML, resolving relative links against `base`.
+pub fn sanitise(html: &str, base: Option<&Url>) -> String {
+    static SAFE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(safe_html);
+    thread_local! {
+        // The builder for the base seen last on this thread. Building one (ammonia
+        // fills its default tag and attribute tables, then we replace them) costs as
+        // much as cleaning a summary, and the entries of a feed share one base.
+        static WITH_BASE: RefCell<Option<(Url, ammonia::Builder<'static>)>> =
+            const { RefCell::new(None) };
+    }
+    let Some(base) = base else {
+        return SAFE.clean(html).to_string();
+    };
+    WITH_BASE.with_borrow_mut(|cached| {
+        let builder = match cached {
+            Some((url, builder)) if url == base => builder,
+            _ => {
+                let mut builder = safe_html();
+                builder.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
+                &mut cached.insert((base.clone(), builder)).1
+            }
+        };
+        builder.clean(html).to_string()
+    })
+}
+
+fn safe_html() -> ammonia::Builder<'static> {
+    let tags = [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "cite",
+        "code",
+        "em",
+        "figcaption",
+        "figure",
+        "h3",
+        "h4",
+        "i",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "strong",
+        "sub",
+        "sup",
+        "u",
+        "ul",
+    ];
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(tags.into_iter().collect())
+        .tag_attributes(HashMap::from([
+            ("a", HashSet::from(["href", "title"])),
+            ("img", HashSet::from(["src", "alt", "width", "height"])),
+        ]))
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean_content_tags(HashSet::from([
+            "script", "style", "iframe", "object", "embed", "noscript", "template",
+        ]))
+        .url_relative(ammonia::UrlRelative::Deny)
+        .strip_comments(true);
+    builder
+}
+
+/// Plain text of sanitised HTML (whose only entities are those ammonia writes).
+/// Block elements separate words; inline ones do not.
+pub fn text_of_sanitised(html: &str) -> String {
+    const BLOCKS: &[&str] = &[
+        "p",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "h3",
+        "h4",
+        "pre",
+        "img",
+    ];
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '/'])
+            .next()
+            .unwrap_or("");
+        if BLOCKS.contains(&name) {
+            text.push(' ');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.contains('<') {
+        text.push_str(rest);
+    }
+    let text = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    collapse(&text)
+}
+
+/// `text` cut to at most `max` characters at a word boundary, with "…" when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!(
+        "{}…",
+        at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:.-–—".contains(c))
+    )
+}
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_become_plain_text() {
+        assert_eq!(
+            clean_text("  AT&amp;T <b>wins</b>\n\tbig "),
+            "AT&T wins big"
+        );
+        assert_eq!(
+            clean_text("<script>alert(1)</script>Council votes"),
+            "Council votes"
+        );
+        assert_eq!(
+            clean_text("Snow&nbsp;day &mdash; schools close"),
+            "Snow day — schools close"
+        );
+        assert_eq!(
+            clean_text("Snow&amp;nbsp;day"),
+            "Snow day",
+            "double-escaped"
+        );
+        assert_eq!(
+            clean_text("Inflation < 3% & falling"),
+            "Inflation < 3% & falling"
+        );
+    }
+
+    #[test]
+    fn sanitising_keeps_text_and_safe_links_only() {
+        let base = Url::parse("https://news.example/a/").unwrap();
+        let html = sanitise(
+            r#"<p onclick="x()">Hi <a href="javascript:alert(1)">bad</a> <a href="/ok">ok</a><script>alert(2)</script><iframe src="https://x.example"></iframe><img src="i.jpg" onerror="y()"></p><style>p{}</style>"#,
+            Some(&base),
+        );
+        assert!(
+            !html.contains("script") && !html.contains("iframe") && !html.contains("style"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("onclick") && !html.contains("onerror") && !html.contains("javascript"),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="https://news.example/ok""#), "{html}");
+        assert!(
+            html.contains(r#"src="https://news.example/a/i.jpg""#),
+            "{html}"
+        );
+        // Without a web base, relative links are dropped rather than left dangling.
+        assert!(!sanitise(r#"<a href="/ok">ok</a>"#, None).contains("href"));
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word_boundary() {
+        assert_eq!(excerpt("short text", 50), "short text");
+        assert_eq!(excerpt("one two three four five", 12), "one two…");
+        let cyrillic = "Правительство утвердило бюджет на следующий год";
+        assert_eq!(excerpt(cyrillic, 25), "Правительство утвердило…");
+        assert_eq!(
+            text_of_sanitised("<p>A <b>bold</b> move.</p><p>Next&nbsp;one &amp; more</p>"),
+            "A bold move. Next one & more"
+        );
+    }
+}
