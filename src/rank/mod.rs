@@ -22,7 +22,7 @@ use self::{
 };
 use crate::{
     config::{EditionPlan, Plan},
-    model::{Issue, IssueId, LeftOut, Override, SignalSnapshot, Story},
+    model::{Issue, IssueId, LeftOut, Override, Pick, Placed, SignalSnapshot, Story},
     store::Sent,
 };
 
@@ -58,6 +58,20 @@ pub fn build(input: &Input<'_>) -> Issue {
     edition.window_start = window_start;
     edition.left_out = left_out;
     edition
+}
+
+/// Every group of stories in the issue's window, best first, selected or not, each as
+/// a pick: the representative, its score and the other outlets' versions. What
+/// `explain --all` lists and what the demo's answer key is checked against.
+pub fn groups(input: &Input<'_>) -> Vec<Pick> {
+    let window_start =
+        input.now - chrono::Duration::from_std(input.edition.window).unwrap_or_default();
+    let most_read = MostRead::from_snapshots(input.snapshots);
+    let candidates = candidates(input, window_start, &most_read, &mut Vec::new());
+    let ranked = Ranked::new(input, candidates);
+    (ranked.groups.iter())
+        .map(|group| ranked.pick(input, group, Placed::Score))
+        .collect()
 }
 
 /// The stories in the window that can be ranked, in a section the edition carries,
