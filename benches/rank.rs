@@ -171,6 +171,7 @@ fn main() {
         snapshots: &snapshots,
         sent: &sent,
         overrides: &[],
+        earlier: &[], // "Read also" is not measured here
     };
 
     let mut times = Vec::new();

@@ -69,6 +69,10 @@ pub fn assemble(
     let snapshots = store.snapshots_between(now - window, now)?;
     let sent = store.sent_before(&id)?;
     let overrides = store.overrides(&id)?;
+    let earlier = match edition.read_also {
+        true => store.stories_since(now - Duration::days(rank::read_also::DAYS))?,
+        false => Vec::new(),
+    };
     let input = rank::Input {
         plan,
         edition,
@@ -78,6 +82,7 @@ pub fn assemble(
         snapshots: &snapshots,
         sent: &sent,
         overrides: &overrides,
+        earlier: &earlier,
     };
     Ok(rank::build(&input))
 }

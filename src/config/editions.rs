@@ -126,6 +126,7 @@ pub(super) fn compile(
             schedule: None,
             local_time: None,
             catch_up: CatchUp::SendLate(std::time::Duration::from_secs(3 * 3600)),
+            read_also: true,
         }];
     }
     let known: HashSet<SectionId> = sections.iter().map(|s| s.id.clone()).collect();
@@ -203,6 +204,7 @@ pub(super) fn compile(
                     .ok()
             }),
             catch_up: catch_up(p, &key, &edition),
+            read_also: edition.read_also.unwrap_or(true),
             id,
         });
     }

@@ -385,6 +385,8 @@ pub struct EditionPlan {
     pub local_time: Option<chrono::NaiveTime>,
     /// What to do with an issue missed while the daemon was down.
     pub catch_up: CatchUp,
+    /// Whether picks carry "Read also": earlier stories of their storyline.
+    pub read_also: bool,
 }
 
 /// What the daemon does with an issue whose time passed while it was down.

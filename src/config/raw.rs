@@ -188,6 +188,9 @@ pub struct RawEdition {
     pub catch_up: Option<Spanned<String>>,
     /// How late a missed issue may still go out with `catch_up = "send-late"`. Default "3h".
     pub grace: Option<Spanned<String>>,
+    /// "Read also": under each lead and section story, up to three earlier stories of
+    /// the same storyline from the last seven days. Default true.
+    pub read_also: Option<bool>,
 }
 
 /// `[daemon]`: how `pressroom daemon` runs.

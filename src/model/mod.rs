@@ -93,8 +93,8 @@ slug_id!(
 );
 
 pub use issue::{
-    AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
-    SectionBlock,
+    AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed,
+    ReadAlso, Score, SectionBlock,
 };
 
 /// A story's stable identifier: derived once from its source and first identity key,

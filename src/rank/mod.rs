@@ -10,6 +10,7 @@
 pub mod cluster;
 pub mod explain;
 mod group;
+pub mod read_also;
 pub mod score;
 mod select;
 pub mod text;
@@ -44,6 +45,9 @@ pub struct Input<'a> {
     pub sent: &'a Sent,
     /// The editor's pins and drops for this issue.
     pub overrides: &'a [Override],
+    /// The stories of the last [`read_also::DAYS`] days (the window's too), for "Read
+    /// also"; empty when the edition turns it off.
+    pub earlier: &'a [Story],
 }
 
 /// Builds the issue described by `input`.
@@ -55,6 +59,7 @@ pub fn build(input: &Input<'_>) -> Issue {
     let candidates = candidates(input, window_start, &most_read, &mut left_out);
     let ranked = Ranked::new(input, candidates);
     let mut edition = select::select(input, &ranked, &mut left_out);
+    read_also::attach(input, &mut edition);
     edition.window_start = window_start;
     edition.left_out = left_out;
     edition

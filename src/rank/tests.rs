@@ -118,6 +118,7 @@ fn run(
         stories,
         snapshots,
         sent,
+        earlier: &[],
         overrides,
     })
 }

@@ -120,6 +120,7 @@ fn demo_groups() -> (Project, Vec<Pick>) {
         snapshots: &snapshots,
         sent: &sent,
         overrides: &[],
+        earlier: &[],
     };
     let groups = rank::groups(&input);
     (project, groups)
