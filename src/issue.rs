@@ -64,6 +64,30 @@ pub fn assemble(
     id: IssueId,
     now: DateTime<Utc>,
 ) -> Result<Issue, StoreError> {
+    with_input(plan, edition, store, id, now, rank::build)
+}
+
+/// Every group of stories in the window of issue `id` at `now`, selected or not
+/// (`explain --all`).
+pub fn groups(
+    plan: &Plan,
+    edition: &EditionPlan,
+    store: &Store,
+    id: IssueId,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::model::Pick>, StoreError> {
+    with_input(plan, edition, store, id, now, rank::groups)
+}
+
+/// Loads what rank needs for issue `id` at `now` and runs `rank` on it.
+fn with_input<R>(
+    plan: &Plan,
+    edition: &EditionPlan,
+    store: &Store,
+    id: IssueId,
+    now: DateTime<Utc>,
+    rank: impl FnOnce(&rank::Input<'_>) -> R,
+) -> Result<R, StoreError> {
     let window = Duration::from_std(edition.window).unwrap_or(Duration::days(1));
     let stories = store.stories_since(now - window)?;
     let snapshots = store.snapshots_between(now - window, now)?;
@@ -84,5 +108,5 @@ pub fn assemble(
         overrides: &overrides,
         earlier: &earlier,
     };
-    Ok(rank::build(&input))
+    Ok(rank(&input))
 }

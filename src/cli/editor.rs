@@ -17,13 +17,26 @@ pub(super) fn explain(
     clock: &Clock,
     edition: Option<&str>,
     json: bool,
+    all: bool,
 ) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let store = open_state(&plan)?;
     let edition_plan = issue::edition(&plan, edition).map_err(anyhow::Error::msg)?;
     let now = clock.now();
     let id = issue::next_issue(&plan, edition_plan, &store, now)?;
-    let edition = issue::assemble(&plan, edition_plan, &store, id, now)?;
+    let edition = issue::assemble(&plan, edition_plan, &store, id.clone(), now)?;
+    if all {
+        let groups = issue::groups(&plan, edition_plan, &store, id, now)?;
+        let rows = explain::group_rows(&edition, &groups);
+        if json {
+            let doc = serde_json::json!({ "issue": edition.id.to_string(), "built_at": edition.built_at, "groups": rows });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        } else {
+            let plain: Vec<explain::Row> = rows.into_iter().map(|g| g.row).collect();
+            print!("{}", explain::text(&plain));
+        }
+        return Ok(EXIT_OK);
+    }
     let rows = explain::rows(&edition);
     if json {
         let doc = serde_json::json!({ "issue": edition.id.to_string(), "built_at": edition.built_at, "rows": rows });

@@ -66,17 +66,24 @@ pub fn build(input: &Input<'_>) -> Issue {
 }
 
 /// Every group of stories in the issue's window, best first, selected or not, each as
-/// a pick: the representative, its score and the other outlets' versions. What
-/// `explain --all` lists and what the demo's answer key is checked against.
+/// a pick: the representative, its score, the other outlets' versions and its "Read
+/// also" (leaving out what the issue carries). What `explain --all` lists and what
+/// the demo's answer key is checked against.
 pub fn groups(input: &Input<'_>) -> Vec<Pick> {
     let window_start =
         input.now - chrono::Duration::from_std(input.edition.window).unwrap_or_default();
     let most_read = MostRead::from_snapshots(input.snapshots);
     let candidates = candidates(input, window_start, &most_read, &mut Vec::new());
     let ranked = Ranked::new(input, candidates);
-    (ranked.groups.iter())
+    let mut picks: Vec<Pick> = (ranked.groups.iter())
         .map(|group| ranked.pick(input, group, Placed::Score))
-        .collect()
+        .collect();
+    if input.edition.read_also && !input.earlier.is_empty() {
+        let taken = read_also::taken(&build(input));
+        let mut targets: Vec<&mut Pick> = picks.iter_mut().collect();
+        read_also::fill(input, &taken, &mut targets);
+    }
+    picks
 }
 
 /// The stories in the window that can be ranked, in a section the edition carries,

@@ -26,17 +26,35 @@ pub(super) fn attach(input: &Input<'_>, issue: &mut Issue) {
     if !input.edition.read_also || input.earlier.is_empty() {
         return;
     }
-    let mut taken: HashSet<&str> = HashSet::new();
+    let taken = taken(issue);
+    let mut targets: Vec<&mut Pick> = (issue.lead.iter_mut())
+        .chain(issue.sections.iter_mut().flat_map(|s| s.picks.iter_mut()))
+        .collect();
+    fill(input, &taken, &mut targets);
+}
+
+/// The story ids and URLs of an issue: its picks and their "also in".
+pub(super) fn taken(issue: &Issue) -> HashSet<String> {
+    let mut taken = HashSet::new();
     let all = (issue.lead.iter())
         .chain(issue.sections.iter().flat_map(|s| s.picks.iter()))
         .chain(issue.most_read.iter());
     for pick in all {
-        taken.insert(pick.story.id.as_str());
-        taken.extend(pick.story.url.as_deref());
+        taken.insert(pick.story.id.to_string());
+        taken.extend(pick.story.url.clone());
         for also in &pick.also_in {
-            taken.insert(also.story.as_str());
-            taken.extend(also.url.as_deref());
+            taken.insert(also.story.to_string());
+            taken.extend(also.url.clone());
         }
+    }
+    taken
+}
+
+/// Fills the `read_also` of `targets` from [`Input::earlier`], leaving out the
+/// stories (by id or URL) in `taken`.
+pub(super) fn fill(input: &Input<'_>, taken: &HashSet<String>, targets: &mut [&mut Pick]) {
+    if !input.edition.read_also || input.earlier.is_empty() || targets.is_empty() {
+        return;
     }
     let since = input.now - Duration::days(DAYS);
     let pool: Vec<&Story> = (input.earlier.iter())
@@ -47,9 +65,6 @@ pub(super) fn attach(input: &Input<'_>, issue: &mut Issue) {
     if pool.is_empty() {
         return;
     }
-    let targets: Vec<&Pick> = (issue.lead.iter())
-        .chain(issue.sections.iter().flat_map(|s| s.picks.iter()))
-        .collect();
     let outlet = |story: &Story| -> String {
         (input.plan.source(&story.source)).map_or(story.source.to_string(), |s| s.name.clone())
     };
@@ -72,28 +87,22 @@ pub(super) fn attach(input: &Input<'_>, issue: &mut Issue) {
         ..Default::default()
     };
     let found = cluster::storylines(&docs, targets.len(), &options);
-    let lists: Vec<Vec<ReadAlso>> = (targets.iter().zip(found))
-        .map(|(pick, related)| {
-            let mut list: Vec<ReadAlso> = (related.into_iter())
-                .map(|j| (pool[j - targets.len()], &outlets[j]))
-                .filter(|(s, _)| s.published < pick.story.published)
-                .take(MAX)
-                .map(|(s, outlet)| ReadAlso {
-                    outlet: outlet.clone(),
-                    story: s.id.clone(),
-                    title: s.title.clone(),
-                    url: s.url.clone(),
-                    published: s.published,
-                })
-                .collect();
-            list.sort_by_key(|r| std::cmp::Reverse(r.published));
-            list
-        })
-        .collect();
-    let mut lists = lists.into_iter();
-    let picks =
-        (issue.lead.iter_mut()).chain(issue.sections.iter_mut().flat_map(|s| s.picks.iter_mut()));
-    for (pick, list) in picks.zip(lists.by_ref()) {
+    let first_pool = targets.len();
+    for (pick, related) in targets.iter_mut().zip(found) {
+        let mut list: Vec<ReadAlso> = (related.into_iter())
+            .map(|j| (pool[j - first_pool], &outlets[j]))
+            .filter(|(s, _)| s.published < pick.story.published && s.id != pick.story.id)
+            .filter(|(s, _)| pick.also_in.iter().all(|a| a.story != s.id))
+            .take(MAX)
+            .map(|(s, outlet)| ReadAlso {
+                outlet: outlet.clone(),
+                story: s.id.clone(),
+                title: s.title.clone(),
+                url: s.url.clone(),
+                published: s.published,
+            })
+            .collect();
+        list.sort_by_key(|r| std::cmp::Reverse(r.published));
         pick.read_also = list;
     }
 }

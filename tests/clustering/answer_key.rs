@@ -219,3 +219,62 @@ fn picks(issue: &Issue) -> impl Iterator<Item = &Pick> {
         .chain(issue.sections.iter().flat_map(|s| s.picks.iter()))
         .chain(issue.most_read.iter())
 }
+
+#[test]
+fn explain_all_lists_every_group_of_the_window_with_its_other_outlets() {
+    let project = Project::demo();
+    let output = project.run(&["fetch"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json = |args: &[&str]| {
+        let output = project.run(args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let all = json(&["explain", "--json", "--all"]);
+    let picks = json(&["explain", "--json"]);
+    let groups = all["groups"].as_array().expect("groups");
+    // As many groups as rank finds in the window, selected or not.
+    let plan = project.plan();
+    let store = project.store();
+    let edition = &plan.editions[0];
+    let now = instant(AT);
+    let id = issue::next_issue(&plan, edition, &store, now).unwrap();
+    let expected = issue::groups(&plan, edition, &store, id, now).unwrap();
+    assert_eq!(groups.len(), expected.len());
+    // Every pick of the issue is a group, at its position.
+    for row in picks["rows"].as_array().unwrap() {
+        let position = row["position"].as_str().unwrap();
+        if position != "-" {
+            assert!(
+                groups
+                    .iter()
+                    .any(|g| g["position"] == position && g["url"] == row["url"]),
+                "{position} is not among the groups"
+            );
+        }
+    }
+    let unselected = groups.iter().filter(|g| g["position"] == "-").count();
+    assert!(unselected > 0, "only the selected groups are listed");
+    for group in groups {
+        assert!(
+            group["title"].is_string() && group["score"].is_number(),
+            "{group}"
+        );
+        assert!(group["read_also"].is_array(), "{group}");
+        for also in group["also_in"].as_array().expect("also_in") {
+            assert!(
+                also["outlet"].is_string() && also["title"].is_string(),
+                "{also}"
+            );
+            assert!(also["url"].is_string(), "{also}");
+        }
+    }
+    // The earthquake (E05) is one group with its two other outlets.
+    let quake = (groups.iter())
+        .find(|g| g["url"] == "https://meridian.example/world/2026/11/27/magnitude-6-4-earthquake-ardenza-coast/")
+        .expect("the earthquake group");
+    let outlets: Vec<&str> = (quake["also_in"].as_array().unwrap().iter())
+        .map(|a| a["outlet"].as_str().unwrap())
+        .collect();
+    assert_eq!(outlets.len(), 2, "{outlets:?}");
+}
