@@ -10,7 +10,9 @@
 //! stems it, so any form of it finds the concept. A concept is a key like a name or
 //! a number, used only to link groups across scripts (`cluster::crossing`).
 
-use std::{collections::HashMap, sync::OnceLock};
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::{CONCEPT_BIT, hash, stem};
 
@@ -146,6 +148,12 @@ const NUMBER_WORDS: &[(&str, &str)] = &[
 
 /// The digits of a small number written as a (lower-cased) word.
 pub fn number_word(word: &[u8]) -> Option<&'static str> {
+    // Most words start with another letter: skip the list for them (this runs for
+    // every word of every story).
+    let first = *word.first()?;
+    if word.len() > 20 || (first.is_ascii() && !matches!(first, b't' | b'f' | b's' | b'e' | b'n')) {
+        return None;
+    }
     NUMBER_WORDS
         .iter()
         .find(|(w, _)| w.as_bytes() == word)
@@ -160,10 +168,12 @@ pub fn concept(term: u64) -> Option<u64> {
     concepts().get(&term).copied()
 }
 
-fn concepts() -> &'static HashMap<u64, u64> {
-    static CONCEPTS_BY_TERM: OnceLock<HashMap<u64, u64>> = OnceLock::new();
+/// Concepts by the hash of a stemmed term: the terms are already good hashes, so the
+/// map's own hasher is one multiply (this is looked up for every word).
+fn concepts() -> &'static FxHashMap<u64, u64> {
+    static CONCEPTS_BY_TERM: OnceLock<FxHashMap<u64, u64>> = OnceLock::new();
     CONCEPTS_BY_TERM.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = FxHashMap::default();
         for line in CONCEPTS.lines().filter(|l| l.contains('|')) {
             let key = (hash(line.as_bytes()) ^ CONCEPT_KEY) | CONCEPT_BIT;
             for word in line.split_whitespace().filter(|w| *w != "|") {
