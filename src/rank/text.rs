@@ -57,7 +57,8 @@ impl Tokenizer {
                 return false;
             }
             if shape.numeric {
-                let number = number_key(&significant(word));
+                let mut digits = [0u8; 24];
+                let number = number_key(significant(word, &mut digits));
                 keys.push(number);
                 if !shape.joined {
                     numbers.push(number);
@@ -120,15 +121,22 @@ pub fn is_concept(key: u64) -> bool {
 /// The significant digits a numeric word starts with: no decimal point, no trailing
 /// zeros, no unit (`194,000`, `194K` and `194` are `194`; `6.4` and `6,4` are `64`;
 /// `25C` is `25`), so that one figure written two ways is one number.
-fn significant(word: &[u8]) -> Vec<u8> {
-    let end = (word.iter())
-        .position(|b| !(b.is_ascii_digit() || *b == b'.'))
-        .unwrap_or(word.len());
-    let mut digits: Vec<u8> = word[..end].iter().copied().filter(|&b| b != b'.').collect();
-    while digits.len() > 1 && digits.last() == Some(&b'0') {
-        digits.pop();
+/// `buffer` holds them (longer numbers are cut, which only makes two of them meet).
+fn significant<'b>(word: &[u8], buffer: &'b mut [u8; 24]) -> &'b [u8] {
+    let mut len = 0;
+    for &b in word
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || **b == b'.')
+    {
+        if b != b'.' && len < buffer.len() {
+            buffer[len] = b;
+            len += 1;
+        }
     }
-    digits
+    while len > 1 && buffer[len - 1] == b'0' {
+        len -= 1;
+    }
+    &buffer[..len]
 }
 
 /// The terms of `text` as strings (for tests and for explaining a match).
