@@ -1,12 +1,16 @@
-//! Clustering quality on the shared development data (never committed here: the texts
-//! belong to their publishers). Reads `../shared/data/clustering/` relative to the
-//! crate root, or prints "skipped: data absent".
+//! Clustering quality on the shared labelled data (never committed here: the texts
+//! belong to their publishers). Reads the folder named by `PRESSROOM_CLUSTERING_DATA`,
+//! else the first of `../shared/data/clustering/` and `../../shared/data/clustering/`
+//! (relative to the crate root) that exists, or prints "skipped: data absent". Every
+//! figure is labelled by the file it was computed on, so that the held-out halves
+//! (`*.test.jsonl`) can be dropped into the same folder and read the same way.
 //!
-//! - `allsides.dev.jsonl`: English headline triples (left, centre, right outlet) per
-//!   story; prints pairwise precision / recall / F1 and B-cubed F1.
-//! - `tgpairs.dev.jsonl` + `tgpairs.dev.pairs.jsonl`: Russian and English news with
-//!   labelled same/different pairs; prints precision / recall on those pairs. These
-//!   have no dates, so all of them are placed at one instant.
+//! - `allsides.*.jsonl`: English headline triples (left, centre, right outlet) per
+//!   story; prints pairwise precision / recall / F1 / accuracy and B-cubed F1.
+//! - `tgpairs.*.jsonl` + `tgpairs.*.pairs.jsonl`: Russian and English news with
+//!   labelled same/different pairs; prints precision / recall / accuracy on those
+//!   pairs, and on the Russian pairs alone. These have no dates, so all of them are
+//!   placed at one instant.
 //!
 //! Run with `cargo bench --bench clustering`. Besides the defaults it prints a few
 //! variants, so that the effect of each knob stays measured.
@@ -29,22 +33,61 @@ struct Row {
     summary: String,
     published: DateTime<Utc>,
     story: String,
+    russian: bool,
+}
+
+/// One data file, loaded.
+struct Set {
+    /// The file's name, which labels every figure computed on it.
+    name: String,
+    rows: Vec<Row>,
+    /// For the Telegram sets: the labelled pairs, and whether both are Russian.
+    labelled: Option<Vec<(usize, usize, bool, bool)>>,
 }
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/clustering");
-    if !dir.join("allsides.dev.jsonl").exists() {
-        println!("skipped: data absent ({})", dir.display());
+    let Some(dir) = data_dir() else {
+        println!("skipped: data absent (set PRESSROOM_CLUSTERING_DATA or see benches/README.md)");
         return;
+    };
+    let mut sets = Vec::new();
+    let mut names: Vec<String> = (fs::read_dir(&dir).expect("a readable folder"))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".jsonl") && !n.ends_with(".pairs.jsonl"))
+        .collect();
+    names.sort();
+    for name in names {
+        let rows = load(&dir.join(&name));
+        let pairs = dir.join(name.replace(".jsonl", ".pairs.jsonl"));
+        let labelled = pairs.exists().then(|| load_pairs(&pairs, &rows));
+        sets.push(Set {
+            name,
+            rows,
+            labelled,
+        });
     }
-    let allsides = load(&dir.join("allsides.dev.jsonl"));
-    let telegram = load(&dir.join("tgpairs.dev.jsonl"));
-    let labelled = load_pairs(&dir.join("tgpairs.dev.pairs.jsonl"), &telegram);
+    println!("data: {}", dir.display());
     for (name, options) in variants() {
         println!("== {name}");
-        report_allsides(&allsides, &options);
-        report_telegram(&telegram, &labelled, &options);
+        for set in &sets {
+            match &set.labelled {
+                Some(labelled) => report_telegram(set, labelled, &options),
+                None => report_allsides(set, &options),
+            }
+        }
     }
+}
+
+/// The folder of the labelled data, if there is one.
+fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PRESSROOM_CLUSTERING_DATA") {
+        return Some(PathBuf::from(dir));
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/data/clustering", "../../shared/data/clustering"]
+        .into_iter()
+        .map(|relative| root.join(relative))
+        .find(|dir| dir.is_dir())
 }
 
 /// The defaults, then one knob changed at a time.
@@ -56,6 +99,48 @@ fn variants() -> Vec<(&'static str, Options)> {
             "same outlet may merge by similarity",
             Options {
                 one_story_per_outlet: false,
+                ..base.clone()
+            },
+        ),
+        (
+            "number_mismatch 0.5",
+            Options {
+                number_mismatch: 0.5,
+                ..base.clone()
+            },
+        ),
+        (
+            "number veto (number_mismatch 0)",
+            Options {
+                number_mismatch: 0.0,
+                ..base.clone()
+            },
+        ),
+        (
+            "number_mismatch 0.7",
+            Options {
+                number_mismatch: 0.7,
+                ..base.clone()
+            },
+        ),
+        (
+            "event span 24 h",
+            Options {
+                event_span: std::time::Duration::from_secs(24 * 3600),
+                ..base.clone()
+            },
+        ),
+        (
+            "event span 48 h",
+            Options {
+                event_span: std::time::Duration::from_secs(48 * 3600),
+                ..base.clone()
+            },
+        ),
+        (
+            "event span 1000 h (no fade of groups)",
+            Options {
+                event_span: std::time::Duration::from_secs(1000 * 3600),
                 ..base.clone()
             },
         ),
@@ -76,35 +161,90 @@ fn variants() -> Vec<(&'static str, Options)> {
     ]
 }
 
-fn report_allsides(rows: &[Row], options: &Options) {
+fn report_allsides(set: &Set, options: &Options) {
+    let rows = &set.rows;
     let groups = cluster(&docs(rows), options);
     let truth: Vec<&str> = rows.iter().map(|r| r.story.as_str()).collect();
     let s = metrics::score(&groups, &truth);
+    if show() {
+        for group in groups.iter().filter(|g| g.len() > 1) {
+            let first = &rows[group[0]].story;
+            if group.iter().any(|&i| &rows[i].story != first) {
+                println!("  mixed group:");
+                for &i in group {
+                    println!(
+                        "    {} | {} | {}",
+                        rows[i].story, rows[i].published, rows[i].title
+                    );
+                }
+            }
+        }
+    }
     println!(
-        "AllSides dev ({} headlines): pairwise P {:.3} R {:.3} F1 {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}",
+        "{} ({} headlines): pairwise P {:.3} R {:.3} F1 {:.3} accuracy {:.4}; B-cubed P {:.3} R {:.3} F1 {:.3}",
+        set.name,
         rows.len(),
         s.precision,
         s.recall,
         s.f1,
+        s.accuracy,
         s.bcubed_precision,
         s.bcubed_recall,
         s.bcubed_f1
     );
 }
 
-fn report_telegram(rows: &[Row], labelled: &[(usize, usize, bool)], options: &Options) {
+fn report_telegram(set: &Set, labelled: &[(usize, usize, bool, bool)], options: &Options) {
+    let rows = &set.rows;
     let groups = cluster(&docs(rows), options);
-    let (precision, recall) = metrics::pair_scores(&groups, labelled);
+    let all: Vec<(usize, usize, bool)> = labelled.iter().map(|&(a, b, l, _)| (a, b, l)).collect();
+    let russian: Vec<(usize, usize, bool)> = (labelled.iter())
+        .filter(|p| p.3)
+        .map(|&(a, b, l, _)| (a, b, l))
+        .collect();
+    if show() {
+        let group_of = group_of(&groups, rows.len());
+        for &(a, b, same, _) in labelled {
+            if (group_of[a] == group_of[b]) != same {
+                let what = if same { "missed" } else { "false merge" };
+                println!("  {what}: {} | {}", rows[a].title, rows[b].title);
+            }
+        }
+    }
+    let p = metrics::pair_scores(&groups, &all);
+    let ru = metrics::pair_scores(&groups, &russian);
     let truth: Vec<&str> = rows.iter().map(|r| r.story.as_str()).collect();
     let s = metrics::score(&groups, &truth);
     println!(
-        "Telegram dev ({} labelled pairs): P {precision:.3} R {recall:.3}; all {} headlines: pairwise P {:.3} R {:.3}, B-cubed F1 {:.3}",
-        labelled.len(),
+        "{} ({} labelled pairs): P {:.3} R {:.3} accuracy {:.3}; the {} Russian pairs: P {:.3} R {:.3} accuracy {:.3}; all {} headlines: pairwise P {:.3} R {:.3}, B-cubed F1 {:.3}",
+        set.name,
+        all.len(),
+        p.precision,
+        p.recall,
+        p.accuracy,
+        russian.len(),
+        ru.precision,
+        ru.recall,
+        ru.accuracy,
         rows.len(),
         s.precision,
         s.recall,
         s.bcubed_f1
     );
+}
+
+/// Whether to list the wrong decisions (`PRESSROOM_CLUSTERING_SHOW=1`), for tuning.
+fn show() -> bool {
+    std::env::var_os("PRESSROOM_CLUSTERING_SHOW").is_some()
+}
+
+/// Each story's group number.
+fn group_of(groups: &[Vec<usize>], n: usize) -> Vec<usize> {
+    let mut of = vec![usize::MAX; n];
+    for (g, members) in groups.iter().enumerate() {
+        members.iter().for_each(|&i| of[i] = g);
+    }
+    of
 }
 
 fn docs(rows: &[Row]) -> Vec<Doc<'_>> {
@@ -135,12 +275,14 @@ fn load(path: &std::path::Path) -> Vec<Row> {
                 summary: field("summary"),
                 published: field("published").parse().unwrap_or(undated),
                 story: field("cluster"),
+                russian: field("lang") == "ru",
             }
         })
         .collect()
 }
 
-fn load_pairs(path: &std::path::Path, rows: &[Row]) -> Vec<(usize, usize, bool)> {
+/// The labelled pairs: `(a, b, same story?, both Russian?)`.
+fn load_pairs(path: &std::path::Path, rows: &[Row]) -> Vec<(usize, usize, bool, bool)> {
     let index: HashMap<&str, usize> = rows
         .iter()
         .enumerate()
@@ -152,7 +294,9 @@ fn load_pairs(path: &std::path::Path, rows: &[Row]) -> Vec<(usize, usize, bool)>
         .map(|line| {
             let v: Value = serde_json::from_str(line).expect("JSON lines");
             let id = |k: &str| index[v[k].as_str().expect("an id")];
-            (id("a"), id("b"), v["label"].as_i64() == Some(1))
+            let (a, b) = (id("a"), id("b"));
+            let russian = rows[a].russian && rows[b].russian;
+            (a, b, v["label"].as_i64() == Some(1), russian)
         })
         .collect()
 }

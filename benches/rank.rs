@@ -176,6 +176,7 @@ fn main() {
         },
         sent: &sent,
         overrides: &[],
+        earlier: &[], // "Read also" is not measured here
     };
 
     let mut times = Vec::new();

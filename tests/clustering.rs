@@ -4,6 +4,7 @@
 //!
 //! The figures are printed: `cargo test --test main clustering -- --nocapture`.
 
+mod answer_key;
 mod metrics;
 
 use chrono::{DateTime, Duration, Utc};

@@ -22,6 +22,7 @@ pub(super) fn explain(
     clock: &Clock,
     edition: Option<&str>,
     json: bool,
+    all: bool,
 ) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let store = open_state(&plan)?;
@@ -31,6 +32,18 @@ pub(super) fn explain(
     let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
     let held = issue::hold_reason(edition_plan, &store, &due, &edition)?;
     let trimmed = trimmed_for_size(&plan, &edition)?;
+    if all {
+        let groups = issue::groups(&plan, edition_plan, &store, &due)?;
+        let rows = explain::group_rows(&edition, &groups);
+        if json {
+            let doc = serde_json::json!({ "issue": edition.id.to_string(), "built_at": edition.built_at, "groups": rows });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        } else {
+            let plain: Vec<explain::Row> = rows.into_iter().map(|g| g.row).collect();
+            print!("{}", explain::text(&plain));
+        }
+        return Ok(EXIT_OK);
+    }
     let rows = explain::rows(&edition);
     if json {
         let doc = serde_json::json!({

@@ -128,6 +128,10 @@ pub enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// List every group of stories in the window, selected or not, with its other
+        /// outlets ("also_in") and earlier stories of its storyline ("read_also").
+        #[arg(long)]
+        all: bool,
     },
     /// Pin a story (by URL) in the next issue: to the lead, or at a position in its section.
     Pin {
@@ -225,8 +229,8 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
         Command::Daemon => publish::daemon(cli).await,
         Command::Schedule { count } => publish::schedule(cli, clock, *count),
         Command::Preview(args) => preview::run(cli, clock, args).await,
-        Command::Explain { edition, json } => {
-            editor::explain(cli, clock, edition.as_deref(), *json)
+        Command::Explain { edition, json, all } => {
+            editor::explain(cli, clock, edition.as_deref(), *json, *all)
         }
         Command::Pin {
             url,

@@ -65,6 +65,9 @@ pub struct RawEdition {
     pub catch_up: Option<Spanned<String>>,
     /// How late a missed issue may still go out with `catch_up = "send-late"`. Default "3h".
     pub grace: Option<Spanned<String>>,
+    /// "Read also": under each lead and section story, up to three earlier stories of
+    /// the same storyline from the last seven days. Default true.
+    pub read_also: Option<bool>,
 }
 
 /// One edition of the digest, compiled.
@@ -94,6 +97,8 @@ pub struct EditionPlan {
     pub local_time: Option<chrono::NaiveTime>,
     /// What to do with an issue missed while the daemon was down.
     pub catch_up: CatchUp,
+    /// Whether picks carry "Read also": earlier stories of their storyline.
+    pub read_also: bool,
 }
 
 /// What the daemon does with an issue whose time passed while it was down.
@@ -147,6 +152,7 @@ fn daily(sections: &[Section], base: &Ranking, site: &Site) -> EditionPlan {
         schedule: None,
         local_time: None,
         catch_up: CatchUp::SendLate(DEFAULT_GRACE),
+        read_also: true,
     }
 }
 
@@ -218,6 +224,7 @@ pub(super) fn compile(
                     .ok()
             }),
             catch_up: catch_up(p, &key, &edition),
+            read_also: edition.read_also.unwrap_or(true),
             id,
         });
     }

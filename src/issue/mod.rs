@@ -84,6 +84,28 @@ pub fn assemble(
     store: &Store,
     due: &Due,
 ) -> Result<Issue, StoreError> {
+    with_input(plan, edition, store, due, rank::build)
+}
+
+/// Every group of stories in the window of issue `due`, selected or not
+/// (`explain --all`).
+pub fn groups(
+    plan: &Plan,
+    edition: &EditionPlan,
+    store: &Store,
+    due: &Due,
+) -> Result<Vec<crate::model::Pick>, StoreError> {
+    with_input(plan, edition, store, due, rank::groups)
+}
+
+/// Loads what rank needs for issue `due` and runs `rank` on it.
+fn with_input<R>(
+    plan: &Plan,
+    edition: &EditionPlan,
+    store: &Store,
+    due: &Due,
+    rank: impl FnOnce(&rank::Input<'_>) -> R,
+) -> Result<R, StoreError> {
     let window = window(edition, store, due)?;
     let stories = store.stories_since(window.cap)?;
     let span = chrono::Duration::from_std(edition.window).unwrap_or_default();
@@ -99,6 +121,10 @@ pub fn assemble(
     let read_stories = store.stories_by_urls(named)?;
     let sent = store.sent_before(&edition.id, due.at)?;
     let overrides = store.overrides(&due.id)?;
+    let earlier = match edition.read_also {
+        true => store.stories_since(due.at - chrono::Duration::days(rank::read_also::DAYS))?,
+        false => Vec::new(),
+    };
     let input = rank::Input {
         plan,
         edition,
@@ -113,8 +139,9 @@ pub fn assemble(
         },
         sent: &sent,
         overrides: &overrides,
+        earlier: &earlier,
     };
-    Ok(rank::build(&input))
+    Ok(rank(&input))
 }
 
 /// Why issue `due` of `edition`, as assembled, would be held rather than sent: fewer

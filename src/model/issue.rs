@@ -150,6 +150,25 @@ pub struct Pick {
     pub most_read_rank: Option<u32>,
     /// Whether the score or an editor put it here.
     pub placed: Placed,
+    /// Earlier stories of the same storyline, not of this event ("Read also"), newest
+    /// first; empty for most-read picks and when the edition turns it off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_also: Vec<ReadAlso>,
+}
+
+/// An earlier story of the same storyline as a pick ("Read also").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReadAlso {
+    /// The outlet's name.
+    pub outlet: String,
+    /// Its story id.
+    pub story: StoryId,
+    /// Its headline.
+    pub title: String,
+    /// Its link.
+    pub url: Option<String>,
+    /// When it was published.
+    pub published: DateTime<Utc>,
 }
 
 /// One section of an issue.

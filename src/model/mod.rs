@@ -97,8 +97,8 @@ slug_id!(
 );
 
 pub use issue::{
-    AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed, Score,
-    SectionBlock, Sent,
+    AlsoIn, Issue, IssueId, IssueSummary, LeftOut, Override, OverrideAction, Pick, Placed,
+    ReadAlso, Score, SectionBlock, Sent,
 };
 pub use most_read::{MostReadEntry, MostReadList, ReadWindow};
 

@@ -37,6 +37,8 @@ use std::{collections::HashMap, time::Duration};
 
 use chrono::{DateTime, Utc};
 
+use super::text;
+
 /// One story as clustering sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct Doc<'a> {
@@ -73,6 +75,21 @@ pub struct Options {
     /// Two stories from the same outlet join one group only through the same URL: an
     /// outlet rarely reports one event twice in a window (default true).
     pub one_story_per_outlet: bool,
+    /// When the titles of two groups both give numbers (in digits) and share none,
+    /// their similarity is multiplied by this, within and across scripts: a
+    /// different toll, vote, score or day is evidence of a different event. 0 never
+    /// merges them, 1 ignores numbers (default 1: on the development data every
+    /// lower value cost more recall than it gained precision, see
+    /// `benches/README.md`).
+    pub number_mismatch: f32,
+    /// The group-average similarity of two groups fades linearly to nothing over this
+    /// gap between their mean publication times (default 36 h): reports of one event
+    /// come within hours of each other, a storyline's next development a day later.
+    pub event_span: Duration,
+    /// Least cosine similarity (title and lede terms, no fading by time) for an
+    /// earlier story of another event to count as the same storyline, for "Read
+    /// also" (default 0.2; not tuned: the labelled data mark events, not storylines).
+    pub storyline_threshold: f32,
     /// Least key similarity for joining a Latin-script group to a Cyrillic one
     /// (default 0.1); above 1 turns cross-script linking off.
     pub cross_script_threshold: f32,
@@ -98,6 +115,9 @@ impl Default for Options {
             summary_weight: 0.5,
             summary_words: 30,
             one_story_per_outlet: true,
+            number_mismatch: 1.0,
+            event_span: Duration::from_secs(36 * 3600),
+            storyline_threshold: 0.2,
             cross_script_threshold: 0.1,
             common_share: 0.05,
             indexed_terms: 16,
@@ -139,11 +159,62 @@ pub fn partition(docs: &[Doc<'_>], options: &Options) -> Partition {
     let vectors = tokens.terms();
     let outlets = outlet_ids(docs);
     let edges = candidates::edges(docs, &outlets, &vectors, options);
-    let mut groups = linkage::Groups::new(&outlets, &vectors);
+
+    let numbers = tokens.numbers();
+    let mut groups = linkage::Groups::new(docs, &outlets, &vectors, &numbers);
     groups.join_same_urls(docs, &tokens.urls());
     groups.join_similar(&edges, options);
     crossing::join_across_scripts(docs, &tokens, &mut groups, options);
     groups.into_partition()
+}
+
+/// For each of the first `targets` docs, the later docs of the same *storyline* but
+/// not of the same *event*: similar enough in words (cosine at least
+/// [`Options::storyline_threshold`], whatever the time between them), sharing a
+/// name in their titles (a storyline is about someone or something, not only about
+/// "a cup" or "a vote"), and in different groups of [`partition`]. Best
+/// first, one per group (a storyline's earlier event is told once, by its most
+/// similar report).
+pub fn storylines(docs: &[Doc<'_>], targets: usize, options: &Options) -> Vec<Vec<usize>> {
+    let tokens = vectors::Tokens::new(docs, options);
+    let vectors = tokens.terms();
+    let partition = partition(docs, options);
+    let names: Vec<Vec<u64>> = docs.iter().map(|d| title_names(d.title)).collect();
+    let mut group_of = vec![0u32; docs.len()];
+    for (g, members) in partition.groups().enumerate() {
+        members
+            .iter()
+            .for_each(|&i| group_of[i as usize] = g as u32);
+    }
+    (0..targets.min(docs.len()))
+        .map(|t| {
+            let mut found: Vec<(f32, usize)> = (targets..docs.len())
+                .filter(|&j| group_of[j] != group_of[t])
+                .filter(|&j| names[j].iter().any(|k| names[t].binary_search(k).is_ok()))
+                .map(|j| (vectors.row(t).dot(vectors.row(j)), j))
+                .filter(|&(sim, _)| sim >= options.storyline_threshold)
+                .collect();
+            found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut groups = Vec::new();
+            found.retain(|&(_, j)| {
+                let fresh = !groups.contains(&group_of[j]);
+                groups.push(group_of[j]);
+                fresh
+            });
+            found.into_iter().map(|(_, j)| j).collect()
+        })
+        .collect()
+}
+
+/// The name keys of a title, sorted (no numbers, which coincide too easily, and no
+/// concepts of the lexicon).
+fn title_names(title: &str) -> Vec<u64> {
+    let (mut terms, mut keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
+    text::Tokenizer::default().tokenise(title, usize::MAX, &mut terms, &mut keys, &mut numbers);
+    keys.retain(|&k| !text::is_concept(k) && !numbers.contains(&k));
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// Groups of indices, flat: group `g` is `members[starts[g]..starts[g + 1]]`, members

@@ -125,6 +125,81 @@ fn pick_row(position: String, pick: &Pick) -> Row {
     }
 }
 
+/// One group of stories of the window, selected or not (`explain --all`): its row,
+/// the other outlets' versions and the earlier stories of its storyline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupRow {
+    /// The row, as in the table of picks: its position if the issue carries it, else
+    /// "-" with why not.
+    #[serde(flatten)]
+    pub row: Row,
+    /// The same event in other outlets.
+    pub also_in: Vec<AlsoInRow>,
+    /// Earlier stories of the same storyline ("Read also").
+    pub read_also: Vec<ReadAlsoRow>,
+}
+
+/// Another outlet's version of a group's story.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AlsoInRow {
+    /// The outlet.
+    pub outlet: String,
+    /// Its headline.
+    pub title: String,
+    /// Its link.
+    pub url: Option<String>,
+}
+
+/// An earlier story of a group's storyline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReadAlsoRow {
+    /// Its headline.
+    pub title: String,
+    /// Its link.
+    pub url: Option<String>,
+    /// When it was published.
+    pub published: chrono::DateTime<chrono::Utc>,
+}
+
+/// A row per group of `groups` (every group of the issue's window, best first), placed
+/// where `issue` carries it.
+pub fn group_rows(issue: &Issue, groups: &[Pick]) -> Vec<GroupRow> {
+    let placed: Vec<Row> = rows(issue);
+    groups
+        .iter()
+        .map(|pick| {
+            let url = pick.story.url.as_ref();
+            let in_issue = (placed.iter())
+                .filter(|r| !r.position.starts_with("most-read"))
+                .find(|r| r.url.as_ref() == url && r.title == pick.story.title);
+            let mut row = pick_row("-".to_owned(), pick);
+            match in_issue {
+                Some(found) if found.position != "-" => row.position = found.position.clone(),
+                Some(found) => row.note = found.note.clone(),
+                None if row.note.is_empty() => row.note = "not selected".to_owned(),
+                None => row.note = format!("not selected; {}", row.note),
+            }
+            GroupRow {
+                row,
+                also_in: (pick.also_in.iter())
+                    .map(|a| AlsoInRow {
+                        outlet: a.outlet.clone(),
+                        title: a.title.clone(),
+                        url: a.url.clone(),
+                    })
+                    .collect(),
+                read_also: (pick.read_also.iter())
+                    .map(|r| ReadAlsoRow {
+                        title: r.title.clone(),
+                        url: r.url.clone(),
+                        published: r.published,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// The rows as an aligned text table, titles cut to fit.
 pub fn text(rows: &[Row]) -> String {
     let num = |v: Option<f64>, digits: usize| v.map_or("-".to_owned(), |v| format!("{v:.digits$}"));

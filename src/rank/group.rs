@@ -230,6 +230,7 @@ impl<'a> Ranked<'a> {
             also_in,
             most_read_rank: group.most_read_rank,
             placed,
+            read_also: Vec::new(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod explain;
 mod group;
 mod most_read;
+pub mod read_also;
 pub mod score;
 mod select;
 pub mod text;
@@ -23,7 +24,7 @@ use self::{
 };
 use crate::{
     config::{EditionPlan, Plan},
-    model::{Issue, IssueId, LeftOut, Override, Sent, SignalSnapshot, Story},
+    model::{Issue, IssueId, LeftOut, Override, Pick, Placed, Sent, SignalSnapshot, Story},
 };
 
 /// Everything one issue is built from.
@@ -49,6 +50,9 @@ pub struct Input<'a> {
     pub sent: &'a Sent,
     /// The editor's pins and drops for this issue.
     pub overrides: &'a [Override],
+    /// The stories of the last [`read_also::DAYS`] days (the window's too), for "Read
+    /// also"; empty when the edition turns it off.
+    pub earlier: &'a [Story],
 }
 
 /// The readings of the most-read rankings: every snapshot over the longest span the
@@ -117,9 +121,33 @@ pub fn build(input: &Input<'_>) -> Issue {
     for pick in picks {
         pick.most_read_rank = badges.get(&pick.story.id).copied();
     }
+    read_also::attach(input, &mut edition);
     edition.window_start = input.window.start;
     edition.left_out = left_out;
     edition
+}
+
+/// Every group of stories in the issue's window, best first, selected or not, each as
+/// a pick: the representative, its score, the other outlets' versions and its "Read
+/// also" (leaving out what the issue carries). What `explain --all` lists and what
+/// the demo's answer key is checked against.
+pub fn groups(input: &Input<'_>) -> Vec<Pick> {
+    let most_read = MostRead::from_snapshots(input.snapshots);
+    let candidates = candidates(input, &most_read, &mut Vec::new());
+    let ranked = Ranked::new(input, candidates);
+    let mut picks: Vec<Pick> = (ranked.groups.iter())
+        .filter(|group| {
+            (ranked.members(group).iter())
+                .any(|&m| input.window.holds(ranked.candidates.stories[m as usize]))
+        })
+        .map(|group| ranked.pick(input, group, Placed::Score))
+        .collect();
+    if input.edition.read_also && !input.earlier.is_empty() {
+        let taken = read_also::taken(&build(input));
+        let mut targets: Vec<&mut Pick> = picks.iter_mut().collect();
+        read_also::fill(input, &taken, &mut targets);
+    }
+    picks
 }
 
 /// The stories in the window that can be ranked, in a section the edition carries,

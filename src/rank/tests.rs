@@ -120,6 +120,7 @@ fn run(
         snapshots,
         readings: crate::rank::Readings { snapshots, stories },
         sent,
+        earlier: &[],
         overrides,
     })
 }

@@ -18,6 +18,7 @@
 //! documents or scores; see [`super::cluster`].
 
 mod latin;
+mod lexicon;
 mod stem;
 
 pub use stem::{is_cyrillic, is_stop_word, stem};
@@ -31,18 +32,23 @@ pub struct Tokenizer {
 }
 
 impl Tokenizer {
-    /// Appends the first `limit` terms of `text` to `terms` and the keys found among
-    /// the same words to `keys`, as hashes, in text order.
+    /// Appends the first `limit` terms of `text` to `terms`, the keys found among the
+    /// same words to `keys` and the numbers written in digits to `numbers`, as hashes,
+    /// in text order.
     ///
     /// Terms: lower-cased, stop words and one-letter words skipped, stemmed. Keys:
-    /// every number, and the `latin` key of every word that looks like a name
-    /// (capitalised, or inside quotation marks such as `«Зенит»`).
+    /// every number (in digits, or a small one in words: `nine`, `девять`), the
+    /// `latin` key of every word that looks like a name (capitalised, or inside
+    /// quotation marks such as `«Зенит»`), and the concept of every word of the
+    /// bilingual [`lexicon`]. Numbers: the digits a numeric word starts with (`25C`,
+    /// `60m` and `2nd` are 25, 60 and 2), the same hashes as their keys.
     pub fn tokenise(
         &mut self,
         text: &str,
         limit: usize,
         terms: &mut Vec<u64>,
         keys: &mut Vec<u64>,
+        numbers: &mut Vec<u64>,
     ) {
         let Tokenizer { word, key, latin } = self;
         let mut count = 0;
@@ -51,15 +57,41 @@ impl Tokenizer {
                 return false;
             }
             if shape.numeric {
-                keys.push(hash(word) ^ NUMBER_KEY);
-            } else if shape.name_like {
-                latin::key(std::str::from_utf8(word).unwrap_or_default(), latin, key);
-                if key.len() == latin::KEY_CHARS {
-                    keys.push(hash(key.as_bytes()));
+                let mut digits = [0u8; 24];
+                let number = number_key(significant(word, &mut digits));
+                keys.push(number);
+                if !shape.joined {
+                    numbers.push(number);
+                }
+            } else {
+                if let Some(digits) = lexicon::number_word(word) {
+                    // `twelve` is the term `12`, and the key of 12.
+                    keys.push(number_key(digits.as_bytes()));
+                    terms.push(hash(digits.as_bytes()));
+                    count += 1;
+                    return true;
+                }
+                if shape.name_like {
+                    latin::key(std::str::from_utf8(word).unwrap_or_default(), latin, key);
+                    if key.len() == latin::KEY_CHARS {
+                        keys.push(hash(key.as_bytes()) & !CONCEPT_BIT);
+                    }
                 }
             }
             stem(word);
-            terms.push(hash(word));
+            let mut term = hash(word);
+            if let Some(concept) = lexicon::concept(term) {
+                // Translations share a key; synonyms of one language are one term
+                // (kept apart from the other language's, which meet only as keys).
+                keys.push(concept);
+                term = concept
+                    ^ if word.first().is_some_and(|&b| b >= 0xC0) {
+                        CYRILLIC_TERM
+                    } else {
+                        0
+                    };
+            }
+            terms.push(term);
             count += 1;
             true
         });
@@ -68,6 +100,44 @@ impl Tokenizer {
 
 /// Marks number keys apart from name keys.
 const NUMBER_KEY: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Sets the terms of a concept in Russian apart from those in English.
+const CYRILLIC_TERM: u64 = 0x2545_f491_4f6c_dd1d;
+
+/// The key of a number written in digits.
+fn number_key(digits: &[u8]) -> u64 {
+    (hash(digits) ^ NUMBER_KEY) & !CONCEPT_BIT
+}
+
+/// Set in the keys of the [`lexicon`]'s concepts, clear in those of names and
+/// numbers: a concept is weaker evidence of one event than a name or a number.
+pub const CONCEPT_BIT: u64 = 1 << 63;
+
+/// Whether a key is a concept's rather than a name's or a number's.
+pub fn is_concept(key: u64) -> bool {
+    key & CONCEPT_BIT != 0
+}
+
+/// The significant digits a numeric word starts with: no decimal point, no trailing
+/// zeros, no unit (`194,000`, `194K` and `194` are `194`; `6.4` and `6,4` are `64`;
+/// `25C` is `25`), so that one figure written two ways is one number.
+/// `buffer` holds them (longer numbers are cut, which only makes two of them meet).
+fn significant<'b>(word: &[u8], buffer: &'b mut [u8; 24]) -> &'b [u8] {
+    let mut len = 0;
+    for &b in word
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || **b == b'.')
+    {
+        if b != b'.' && len < buffer.len() {
+            buffer[len] = b;
+            len += 1;
+        }
+    }
+    while len > 1 && buffer[len - 1] == b'0' {
+        len -= 1;
+    }
+    &buffer[..len]
+}
 
 /// The terms of `text` as strings (for tests and for explaining a match).
 pub fn term_strings(text: &str) -> Vec<String> {
@@ -87,6 +157,9 @@ struct Shape {
     numeric: bool,
     /// It is capitalised, or inside `«…»`, `“…”` or `"…"`.
     name_like: bool,
+    /// It is joined to the word before by `-` or `/`, or to the one after by `/`
+    /// (`COVID-19`, `Sokol-5`, `9/11`): part of a name or a date, not a figure.
+    joined: bool,
 }
 
 /// Calls `each` with every word of `text` worth a term, lower-cased into `word` as
@@ -115,11 +188,17 @@ fn each_word(text: &str, word: &mut Vec<u8>, mut each: impl FnMut(&mut Vec<u8>, 
             at += len;
             continue;
         }
+        let before = at.checked_sub(1).map(|k| bytes[k]);
+        let start = at;
+        at = scan_word(bytes, at, word);
         let shape = Shape {
             numeric: c.is_ascii_digit(),
             name_like: quoted || is_upper(c),
+            joined: start > 1
+                && matches!(before, Some(b'-' | b'/'))
+                && bytes[start - 2].is_ascii_alphanumeric()
+                || bytes.get(at) == Some(&b'/'),
         };
-        at = scan_word(bytes, at, word);
         if worth_a_term(word) && !each(word, shape) {
             return;
         }
@@ -285,71 +364,4 @@ fn tail(bytes: &[u8]) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn russian_case_forms_meet() {
-        let forms = term_strings("Москва Москве Москвой Москву");
-        assert!(forms.iter().all(|f| f == &forms[0]), "{forms:?}");
-        assert_eq!(term_strings("Россия России"), ["росс", "росс"]);
-    }
-
-    #[test]
-    fn english_inflections_meet() {
-        assert_eq!(
-            term_strings("releases released"),
-            term_strings("release releasing")
-        );
-        assert_eq!(term_strings("Biden’s"), term_strings("Biden"));
-    }
-
-    #[test]
-    fn stop_words_and_numbers() {
-        assert_eq!(
-            term_strings("The vote in 2026: 9709 cases"),
-            ["vot", "2026", "9709", "cas"]
-        );
-        assert_eq!(
-            term_strings("магнитудой 6,6 / 6.6, 5.6"),
-            ["магниту", "6.6", "6.6", "5.6"]
-        );
-        assert_eq!(term_strings("COVID-19 и Ма’хия"), ["covid", "19", "мах"]);
-    }
-
-    #[test]
-    fn names_meet_across_scripts() {
-        let key_of = |text: &str| {
-            let (mut terms, mut keys) = (Vec::new(), Vec::new());
-            Tokenizer::default().tokenise(text, usize::MAX, &mut terms, &mut keys);
-            keys
-        };
-        assert_eq!(key_of("Хоккайдо"), key_of("Hokkaido"));
-        assert_eq!(key_of("у Камчатки"), key_of("off Kamchatka"));
-        assert_eq!(key_of("шторм «Ильзе»"), key_of("Storm Ilse")[1..]);
-        assert_eq!(key_of("магнитудой 6,6"), key_of("6.6"));
-        assert_ne!(key_of("6,6"), key_of("5.6"));
-        assert_ne!(key_of("Москве"), key_of("Hokkaido"));
-    }
-
-    #[test]
-    fn the_tail_is_the_zero_padded_remainder() {
-        let bytes: Vec<u8> = (1..=8).map(|b| b * 0x1F).collect();
-        for n in 0..8 {
-            let mut padded = [0u8; 8];
-            padded[..n].copy_from_slice(&bytes[..n]);
-            assert_eq!(tail(&bytes[..n]), u64::from_le_bytes(padded), "{n} bytes");
-        }
-    }
-
-    #[test]
-    fn terms_stop_at_the_limit() {
-        let (mut terms, mut keys) = (Vec::new(), Vec::new());
-        Tokenizer::default().tokenise("the alpha beta gamma", 2, &mut terms, &mut keys);
-        let expected: Vec<u64> = term_strings("alpha beta")
-            .iter()
-            .map(|t| hash(t.as_bytes()))
-            .collect();
-        assert_eq!(terms, expected);
-    }
-}
+mod tests;

@@ -48,6 +48,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "partials/story.txt",
         include_str!("../../templates/partials/story.txt.hbs"),
     ),
+    (
+        "partials/read-also.html",
+        include_str!("../../templates/partials/read-also.html.hbs"),
+    ),
+    (
+        "partials/read-also.txt",
+        include_str!("../../templates/partials/read-also.txt.hbs"),
+    ),
 ];
 
 /// The name [`RenderError`]s give the subject template (`email.subject`).

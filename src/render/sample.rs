@@ -38,6 +38,7 @@ fn story(n: u32, section: &str, with_everything: bool) -> Pick {
         dated: true,
     };
     Pick {
+        read_also: Vec::new(),
         story,
         outlet: "Sample Wire".to_owned(),
         score: Score {

@@ -129,6 +129,8 @@ pub struct StoryView {
     pub topics: Vec<String>,
     /// The same story elsewhere.
     pub also_in: Vec<AlsoInView>,
+    /// Earlier stories of the same storyline, newest first.
+    pub read_also: Vec<ReadAlsoView>,
     /// 1-based position in its block (for numbered lists such as "Most read").
     pub position: usize,
     /// Its anchor in the page, for "In this issue": `top-1`, `politics-2`.
@@ -169,6 +171,19 @@ pub struct AlsoInView {
     pub url: Option<String>,
     /// Its headline.
     pub title: String,
+}
+
+/// An earlier story of the same storyline ("Read also").
+#[derive(Clone, Debug, Serialize)]
+pub struct ReadAlsoView {
+    /// The outlet.
+    pub outlet: String,
+    /// Its link, or null.
+    pub url: Option<String>,
+    /// Its headline.
+    pub title: String,
+    /// Unix time of publication.
+    pub published: i64,
 }
 
 /// The reader.
@@ -337,6 +352,14 @@ fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) -> StoryVie
                 outlet: safe(&a.outlet),
                 url: web(a.url.as_deref()),
                 title: safe(&a.title),
+            })
+            .collect(),
+        read_also: (pick.read_also.iter())
+            .map(|r| ReadAlsoView {
+                outlet: safe(&r.outlet),
+                url: web(r.url.as_deref()),
+                title: safe(&r.title),
+                published: r.published.timestamp(),
             })
             .collect(),
         most_read_rank: pick.most_read_rank,

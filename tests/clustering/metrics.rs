@@ -15,6 +15,9 @@ pub struct Scores {
     pub recall: f64,
     /// Harmonic mean of the two.
     pub f1: f64,
+    /// Share of all pairs (same story or not) decided right; dominated by the many
+    /// pairs of different stories, so read it beside precision and recall.
+    pub accuracy: f64,
     /// B-cubed: each story's share of its group that is its true story, averaged.
     pub bcubed_precision: f64,
     /// B-cubed: each story's share of its true story that is in its group, averaged.
@@ -47,33 +50,53 @@ pub fn score<L: Ord>(groups: &[Vec<usize>], truth: &[L]) -> Scores {
     let precision = ratio(hits, predicted);
     let recall = ratio(hits, actual);
     let (bcubed_precision, bcubed_recall) = (bp / n, br / n);
+    let all = pairs(truth.len());
+    // Wrong decisions: grouped but different (predicted - hits), apart but the same
+    // (actual - hits).
+    let wrong = (predicted - hits) + (actual - hits);
     Scores {
         precision,
         recall,
         f1: harmonic(precision, recall),
+        accuracy: 1.0 - ratio(wrong, all.max(1)),
         bcubed_precision,
         bcubed_recall,
         bcubed_f1: harmonic(bcubed_precision, bcubed_recall),
     }
 }
 
-/// Precision and recall of "same group" on labelled pairs `(a, b, same story?)`.
-pub fn pair_scores(groups: &[Vec<usize>], labelled: &[(usize, usize, bool)]) -> (f64, f64) {
+/// Precision, recall and accuracy of "same group" on labelled pairs.
+#[derive(Clone, Copy, Debug)]
+pub struct PairScores {
+    /// Share of the pairs grouped that are labelled the same story.
+    pub precision: f64,
+    /// Share of the pairs labelled the same story that are grouped.
+    pub recall: f64,
+    /// Share of all labelled pairs decided as labelled.
+    pub accuracy: f64,
+}
+
+/// Scores "same group" on labelled pairs `(a, b, same story?)`.
+pub fn pair_scores(groups: &[Vec<usize>], labelled: &[(usize, usize, bool)]) -> PairScores {
     let n = groups.iter().map(|g| g.len()).sum();
     let mut group_of = vec![usize::MAX; n];
     for (g, members) in groups.iter().enumerate() {
         members.iter().for_each(|&i| group_of[i] = g);
     }
-    let (mut tp, mut fp, mut fneg) = (0, 0, 0);
+    let (mut tp, mut fp, mut fneg, mut tn) = (0, 0, 0, 0);
     for &(a, b, same) in labelled {
         match (group_of[a] == group_of[b], same) {
             (true, true) => tp += 1,
             (true, false) => fp += 1,
             (false, true) => fneg += 1,
-            (false, false) => {}
+            (false, false) => tn += 1,
         }
     }
-    (ratio(tp, tp + fp), ratio(tp, tp + fneg))
+    PairScores {
+        precision: ratio(tp, tp + fp),
+        recall: ratio(tp, tp + fneg),
+        accuracy: ratio(tp + tn, labelled.len()),
+    }
 }
 
 fn pairs(n: usize) -> usize {

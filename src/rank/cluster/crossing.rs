@@ -2,11 +2,13 @@
 //! translating.
 //!
 //! Within a script, [`super::linkage`] has already grouped the stories. Here each
-//! group is described by its script-neutral keys (numbers, and transliterated
-//! names: `6,6` = `6.6`, `Хоккайдо` = `Hokkaido`), and a Latin-script group is
-//! joined to a Cyrillic one when (1) they share at least two keys, (2) their average
-//! key similarity, faded by the time between them, reaches
-//! [`Options::cross_script_threshold`], (3) they share no outlet, and (4) each is
+//! group is described by its script-neutral keys (numbers, transliterated names:
+//! `6,6` = `6.6`, `Хоккайдо` = `Hokkaido`; and the concepts of a small bilingual
+//! lexicon: `snow` = `снег`), and a Latin-script group is joined to a Cyrillic one
+//! when (1) they share at least two keys, one a name or a number, or else at least
+//! four concepts, (2) their average key similarity, faded by the time between
+//! them, reaches [`Options::cross_script_threshold`], (3) they share no outlet and
+//! their titles' numbers do not disagree, and (4) each is
 //! the other's best match. The last rule keeps one wrong key from pulling in a
 //! look-alike event: two earthquakes on one day each find their own counterpart.
 
@@ -17,9 +19,15 @@ use super::{
     vectors::{Row, Tokens, Vectors},
 };
 
-/// Least number of distinct keys two groups must share: one key alone is too easily
-/// a coincidence of transliteration (`Полярнефть` and `Polish` both begin `poli`).
-const MIN_SHARED_KEYS: usize = 2;
+/// Least number of distinct keys two groups must share, one of them a name or a
+/// number: one key alone is too easily a coincidence of transliteration
+/// (`Полярнефть` and `Polish` both begin `poli`), and two launches, two quakes or two
+/// budgets share words of the lexicon (`orbit`, `magnitude`) without being one event.
+const MIN_SHARED_KEYS: u16 = 2;
+
+/// Without a shared name or number, this many shared concepts of the lexicon will do
+/// (`schools`, `northern`, `regions`, `remote learning`: one report told twice).
+const MIN_SHARED_CONCEPTS: u16 = 4;
 
 /// What the cross-script rule knows about a group, at its root.
 struct Side {
@@ -136,6 +144,7 @@ fn best_matches(
         }
     }
     let mut best: Vec<Option<(f32, usize)>> = vec![None; sides.len()];
+    // Per group: shared names and numbers × 256 + shared concepts.
     let mut shared = vec![0u16; sides.len()];
     let mut touched = Vec::new();
     for a in 0..sides.len() {
@@ -148,15 +157,21 @@ fn best_matches(
                 if shared[b as usize] == 0 {
                     touched.push(b as usize);
                 }
-                shared[b as usize] += 1;
+                let concept = keys.concept[term as usize];
+                shared[b as usize] += if concept { 1 } else { 256 };
             }
         }
         for b in touched.drain(..) {
-            let enough = usize::from(std::mem::take(&mut shared[b])) >= MIN_SHARED_KEYS;
+            let counts = std::mem::take(&mut shared[b]);
+            let (named, concepts) = (counts >> 8, counts & 0xFF);
+            let enough = (named >= 1 && named + concepts >= MIN_SHARED_KEYS)
+                || concepts >= MIN_SHARED_CONCEPTS;
             let Some(other) = sides[b].as_ref().filter(|_| enough) else {
                 continue;
             };
-            if groups.share_outlet(a, b) {
+            // Across scripts names and numbers are most of the evidence: numbers
+            // that disagree (5.8 and 5.2 quakes) keep the groups apart.
+            if groups.share_outlet(a, b) || groups.numbers_disagree(a, b) {
                 continue;
             }
             let apart = (latin.earliest - other.earliest)

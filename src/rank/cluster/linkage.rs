@@ -13,9 +13,9 @@ use std::collections::HashSet;
 
 use super::{
     Doc, Options, Partition,
-    candidates::Edge,
+    candidates::{Edge, fade},
     tokens::FastStrings,
-    vectors::{Row, Vectors},
+    vectors::{Numbers, Row, Vectors},
 };
 
 /// The groups being built: a union-find forest over story indices, with the state of
@@ -24,6 +24,9 @@ use super::{
 pub(super) struct Groups<'a> {
     vectors: &'a Vectors,
     outlet_of: &'a [u32],
+    numbers: &'a Numbers,
+    /// Each story's publication time, in seconds.
+    times: Vec<i64>,
     parent: Vec<usize>,
     /// At roots: the merged state, `None` for a story still alone.
     merged: Vec<Option<Group>>,
@@ -34,6 +37,10 @@ struct Group {
     size: f32,
     /// Outlet ids, sorted.
     outlets: Vec<u32>,
+    /// The numbers of the members' titles, sorted, each once.
+    numbers: Vec<u64>,
+    /// The sum of the members' publication times, in seconds.
+    time_sum: f64,
     /// The sum of the members' vectors.
     terms: Vec<u32>,
     weights: Vec<f32>,
@@ -41,10 +48,17 @@ struct Group {
 
 impl<'a> Groups<'a> {
     /// One group per story; `outlet_of` holds a dense outlet id per story.
-    pub fn new(outlet_of: &'a [u32], vectors: &'a Vectors) -> Self {
+    pub fn new(
+        docs: &[Doc<'_>],
+        outlet_of: &'a [u32],
+        vectors: &'a Vectors,
+        numbers: &'a Numbers,
+    ) -> Self {
         Groups {
             vectors,
             outlet_of,
+            numbers,
+            times: docs.iter().map(|d| d.published.timestamp()).collect(),
             parent: (0..outlet_of.len()).collect(),
             merged: (0..outlet_of.len()).map(|_| None).collect(),
         }
@@ -59,6 +73,36 @@ impl<'a> Groups<'a> {
             Some(g) => &g.outlets,
             None => std::slice::from_ref(&self.outlet_of[root]),
         }
+    }
+
+    /// The numbers of the titles of the group rooted at `root`.
+    pub fn numbers(&self, root: usize) -> &[u64] {
+        match &self.merged[root] {
+            Some(g) => &g.numbers,
+            None => self.numbers.of(root),
+        }
+    }
+
+    /// The mean publication time of the group rooted at `root`, in seconds.
+    fn mean_time(&self, root: usize) -> f64 {
+        match &self.merged[root] {
+            Some(g) => g.time_sum / f64::from(g.size),
+            None => self.times[root] as f64,
+        }
+    }
+
+    fn time_sum(&self, root: usize) -> f64 {
+        match &self.merged[root] {
+            Some(g) => g.time_sum,
+            None => self.times[root] as f64,
+        }
+    }
+
+    /// Whether the titles of the groups rooted at `a` and `b` both give numbers and
+    /// share none ([`Options::number_mismatch`]).
+    pub fn numbers_disagree(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (self.numbers(a), self.numbers(b));
+        !x.is_empty() && !y.is_empty() && !x.iter().any(|n| y.binary_search(n).is_ok())
     }
 
     fn sum(&self, root: usize) -> Row<'_> {
@@ -113,7 +157,7 @@ impl<'a> Groups<'a> {
                 continue;
             }
             let conflict = options.one_story_per_outlet && self.share_outlet(a, b);
-            if !conflict && self.average(a, b) >= options.threshold {
+            if !conflict && self.linkage(a, b, options) >= options.threshold {
                 self.union(a, b);
             } else {
                 refused.insert(key);
@@ -138,9 +182,23 @@ impl<'a> Groups<'a> {
             .any(|x| other.binary_search(x).is_ok())
     }
 
-    /// Average similarity over the cross pairs of the groups rooted at `a` and `b`.
-    fn average(&self, a: usize, b: usize) -> f32 {
-        self.sum(a).dot(self.sum(b)) / (self.size(a) * self.size(b))
+    /// Average similarity over the cross pairs of the groups rooted at `a` and `b`,
+    /// faded by the time between their mean publication times over
+    /// [`Options::event_span`] (an event is reported within hours, and a group a day
+    /// later is more likely the storyline's next development), and lowered when
+    /// their titles' numbers disagree ([`Options::number_mismatch`]).
+    fn linkage(&self, a: usize, b: usize, options: &Options) -> f32 {
+        let average = self.sum(a).dot(self.sum(b)) / (self.size(a) * self.size(b));
+        let apart = (self.mean_time(a) - self.mean_time(b))
+            .abs()
+            .min(f64::from(u32::MAX));
+        let span = options.event_span.as_secs().clamp(1, u64::from(u32::MAX)) as u32;
+        let numbers = if self.numbers_disagree(a, b) {
+            options.number_mismatch
+        } else {
+            1.0
+        };
+        average * fade(apart as u32, span) * numbers
     }
 
     /// Merges the groups of `a` and `b` into the one with the smaller root.
@@ -154,11 +212,17 @@ impl<'a> Groups<'a> {
         let mut outlets = [self.outlets(keep), self.outlets(gone)].concat();
         outlets.sort_unstable();
         outlets.dedup();
+        let mut numbers = [self.numbers(keep), self.numbers(gone)].concat();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let time_sum = self.time_sum(keep) + self.time_sum(gone);
         let size = self.size(keep) + self.size(gone);
         self.merged[gone] = None;
         self.merged[keep] = Some(Group {
             size,
             outlets,
+            numbers,
+            time_sum,
             terms,
             weights,
         });

@@ -41,6 +41,10 @@ pub(super) struct Run {
     /// `keys[bounds[2d]..bounds[2d + 1]]`, its summary keys up to `bounds[2d + 2]`.
     keys: Vec<u64>,
     bounds: Vec<u32>,
+    /// Every story's title numbers (sorted, each once), flat: story `d`'s are
+    /// `numbers[number_bounds[d]..number_bounds[d + 1]]`.
+    pub numbers: Vec<u64>,
+    pub number_bounds: Vec<u32>,
     /// Per story: whether its title has a Cyrillic letter.
     pub cyrillic: Vec<bool>,
     /// Per story: a hash of its article URL (never 0), or 0 for none.
@@ -54,21 +58,32 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
         terms: Local::with_capacity(docs.len()),
         keys: Vec::with_capacity(docs.len() * 4),
         bounds: Vec::with_capacity(docs.len() * 2 + 1),
+        numbers: Vec::new(),
+        number_bounds: Vec::with_capacity(docs.len() + 1),
         cyrillic: Vec::with_capacity(docs.len()),
         urls: Vec::with_capacity(docs.len()),
     };
     run.bounds.push(0);
-    let (mut title, mut summary) = (Vec::new(), Vec::new());
+    run.number_bounds.push(0);
+    let (mut title, mut summary, mut unused) = (Vec::new(), Vec::new(), Vec::new());
     for doc in docs {
         title.clear();
         summary.clear();
-        tokenizer.tokenise(doc.title, usize::MAX, &mut title, &mut run.keys);
+        let start = run.numbers.len();
+        let numbers = &mut run.numbers;
+        tokenizer.tokenise(doc.title, usize::MAX, &mut title, &mut run.keys, numbers);
+        numbers[start..].sort_unstable();
+        let kept = start + dedup(&mut numbers[start..]);
+        numbers.truncate(kept);
+        run.number_bounds.push(numbers.len() as u32);
         run.bounds.push(run.keys.len() as u32);
+        unused.clear();
         tokenizer.tokenise(
             doc.summary,
             options.summary_words,
             &mut summary,
             &mut run.keys,
+            &mut unused,
         );
         run.bounds.push(run.keys.len() as u32);
         run.terms.add_row(&title, &summary, options.summary_weight);
@@ -90,6 +105,18 @@ impl Run {
         }
         keys
     }
+}
+
+/// Moves the distinct values of sorted `values` to its front; returns how many.
+fn dedup(values: &mut [u64]) -> usize {
+    let mut kept = 0;
+    for k in 0..values.len() {
+        if kept == 0 || values[k] != values[kept - 1] {
+            values[kept] = values[k];
+            kept += 1;
+        }
+    }
+    kept
 }
 
 /// Whether `text` has a Cyrillic letter (U+0400 to U+04FF, whose UTF-8 lead bytes

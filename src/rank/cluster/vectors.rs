@@ -10,6 +10,8 @@
 
 use std::{collections::HashMap, hash::BuildHasherDefault, ops::Range};
 
+use crate::rank::text::is_concept;
+
 use super::{
     Doc, Options, parallel,
     tokens::{self, Local, PrehashedHasher, Run},
@@ -23,6 +25,8 @@ pub(super) struct Vectors {
     weights: Vec<f32>,
     /// In how many stories each term appears.
     pub df: Vec<u32>,
+    /// Per term: whether it is a concept of the bilingual lexicon (for keys).
+    pub concept: Vec<bool>,
 }
 
 /// Every story tokenised, in runs (one per thread).
@@ -62,6 +66,20 @@ impl Tokens {
         Vectors::merge(&keys.iter().collect::<Vec<_>>(), self.stories)
     }
 
+    /// Per story, the numbers of its title.
+    pub fn numbers(&self) -> Numbers {
+        let mut numbers = Numbers {
+            offsets: vec![0],
+            values: Vec::new(),
+        };
+        for run in &self.runs {
+            let base = numbers.values.len() as u32;
+            (numbers.offsets).extend(run.number_bounds[1..].iter().map(|b| base + b));
+            numbers.values.extend_from_slice(&run.numbers);
+        }
+        numbers
+    }
+
     /// Per story, whether its title has a Cyrillic letter.
     pub fn cyrillic(&self) -> Vec<bool> {
         self.runs
@@ -79,12 +97,26 @@ impl Tokens {
     }
 }
 
+/// Each story's title numbers, sorted, flat: story `i`'s are
+/// `values[offsets[i]..offsets[i + 1]]`.
+pub(super) struct Numbers {
+    offsets: Vec<u32>,
+    values: Vec<u64>,
+}
+
+impl Numbers {
+    /// The numbers of story `i`.
+    pub fn of(&self, i: usize) -> &[u64] {
+        &self.values[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
 impl Vectors {
     /// Numbers the runs' vocabularies in input order, then weighs and normalises
     /// each run's rows (in parallel) and joins them.
     fn merge(runs: &[&Local], stories: usize) -> Self {
         let mut ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>> = HashMap::default();
-        let mut df: Vec<u32> = Vec::new();
+        let (mut df, mut concept): (Vec<u32>, Vec<bool>) = (Vec::new(), Vec::new());
         let remaps: Vec<Vec<u32>> = runs
             .iter()
             .map(|run| {
@@ -94,6 +126,7 @@ impl Vectors {
                         let id = *ids.entry(hash).or_insert(next);
                         if id == next {
                             df.push(0);
+                            concept.push(is_concept(hash));
                         }
                         id
                     })
@@ -113,6 +146,7 @@ impl Vectors {
             terms: Vec::new(),
             weights: Vec::new(),
             df,
+            concept,
         };
         vectors.offsets.push(0);
         for (offsets, terms, weights) in rows {

@@ -1,0 +1,89 @@
+//! The tokenizer's terms, keys and numbers.
+
+use super::*;
+
+#[test]
+fn russian_case_forms_meet() {
+    let forms = term_strings("Москва Москве Москвой Москву");
+    assert!(forms.iter().all(|f| f == &forms[0]), "{forms:?}");
+    assert_eq!(term_strings("Россия России"), ["росс", "росс"]);
+}
+
+#[test]
+fn english_inflections_meet() {
+    assert_eq!(
+        term_strings("releases released"),
+        term_strings("release releasing")
+    );
+    assert_eq!(term_strings("Biden’s"), term_strings("Biden"));
+}
+
+#[test]
+fn stop_words_and_numbers() {
+    assert_eq!(
+        term_strings("The vote in 2026: 9709 cases"),
+        ["vot", "2026", "9709", "cas"]
+    );
+    assert_eq!(
+        term_strings("магнитудой 6,6 / 6.6, 5.6"),
+        ["магниту", "6.6", "6.6", "5.6"]
+    );
+    assert_eq!(term_strings("COVID-19 и Ма’хия"), ["covid", "19", "мах"]);
+}
+
+#[test]
+fn names_meet_across_scripts() {
+    let key_of = |text: &str| {
+        let (mut terms, mut keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
+        Tokenizer::default().tokenise(text, usize::MAX, &mut terms, &mut keys, &mut numbers);
+        keys
+    };
+    assert_eq!(key_of("Хоккайдо"), key_of("Hokkaido"));
+    assert_eq!(key_of("у Камчатки"), key_of("off Kamchatka"));
+    assert_eq!(key_of("шторм «Ильзе»"), key_of("Storm Ilse")[1..]);
+    assert_eq!(key_of("магнитудой 6,6"), key_of("magnitude 6.6"));
+    assert_eq!(key_of("девять"), key_of("9"));
+    assert_ne!(key_of("6,6"), key_of("5.6"));
+    assert_ne!(key_of("Москве"), key_of("Hokkaido"));
+}
+
+#[test]
+fn numbers_are_their_significant_digits_and_names_hold_none() {
+    let numbers_of = |text: &str| {
+        let (mut terms, mut keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
+        Tokenizer::default().tokenise(text, usize::MAX, &mut terms, &mut keys, &mut numbers);
+        numbers
+    };
+    assert_eq!(numbers_of("194,000 jobs"), numbers_of("194K jobs"));
+    assert_eq!(numbers_of("minus 25C"), numbers_of("25 degrees"));
+    assert_ne!(numbers_of("94 deaths"), numbers_of("98 deaths"));
+    assert!(numbers_of("COVID-19 after 9/11, Sokol-5").is_empty());
+    assert_eq!(numbers_of("a 16-year-old").len(), 1);
+}
+
+#[test]
+fn the_tail_is_the_zero_padded_remainder() {
+    let bytes: Vec<u8> = (1..=8).map(|b| b * 0x1F).collect();
+    for n in 0..8 {
+        let mut padded = [0u8; 8];
+        padded[..n].copy_from_slice(&bytes[..n]);
+        assert_eq!(tail(&bytes[..n]), u64::from_le_bytes(padded), "{n} bytes");
+    }
+}
+
+#[test]
+fn terms_stop_at_the_limit() {
+    let (mut terms, mut keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
+    Tokenizer::default().tokenise(
+        "the alpha beta gamma",
+        2,
+        &mut terms,
+        &mut keys,
+        &mut numbers,
+    );
+    let expected: Vec<u64> = term_strings("alpha beta")
+        .iter()
+        .map(|t| hash(t.as_bytes()))
+        .collect();
+    assert_eq!(terms, expected);
+}
