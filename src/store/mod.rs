@@ -17,6 +17,7 @@ mod meta;
 mod schema;
 mod signals;
 mod stories;
+mod story_reads;
 mod suppressions;
 
 use std::path::{Path, PathBuf};
