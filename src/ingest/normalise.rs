@@ -11,11 +11,11 @@ use url::Url;
 
 use super::{
     adapter::ParsedEntry,
-    text::{clean_text, escape, excerpt, sanitise, text_of_sanitised},
+    text::{clean_text, excerpt, sanitise, text_of_sanitised},
 };
 use crate::{
     config::{Section, Source},
-    model::{Image, Item, SectionId, hex, url::canonical_url},
+    model::{Image, Item, SectionId, hex, html::escape, url::canonical_url},
 };
 
 /// The longest excerpt, in characters (cut at a word boundary before it).
