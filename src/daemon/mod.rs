@@ -44,9 +44,9 @@ pub enum DaemonError {
     /// The listener could not start.
     #[error("cannot listen on {addr}: {source}")]
     Listen {
-        /// The address.
+        /// `daemon.listen`, as configured.
         addr: std::net::SocketAddr,
-        /// Why.
+        /// The bind error, e.g. the port is taken.
         source: std::io::Error,
     },
     /// The state file.
