@@ -88,6 +88,14 @@ fn sections_in_order(edition: &EditionPlan, subscriber: &Subscriber) -> Option<V
     (ordered.len() < edition.sections.len()).then_some(ordered)
 }
 
+/// The audience's name: its sections joined by '+' (or "all"), the format and the time
+/// zone in lower case with '/' and '_' as '-', e.g. `politics+world.html.europe-berlin`.
+/// The delivery ledger stores it, so it must not change.
+///
+/// Not `config::check::slugify` on purpose: that one collapses every other character
+/// into '-', which would give `Etc/GMT+5` and `Etc/GMT-5` (hours apart) one name, and cuts
+/// at 48 characters; here the parts are already slugs or zone names, '/' and '_' are the
+/// only characters replaced, and '+' and '.' separate the parts.
 fn slug(sections: Option<&[SectionId]>, subscriber: &Subscriber) -> String {
     let sections = match sections {
         None => "all".to_owned(),
@@ -107,4 +115,49 @@ fn slug(sections: Option<&[SectionId]>, subscriber: &Subscriber) -> String {
         .to_lowercase()
         .replace(['/', '_'], "-");
     format!("{sections}.{format}.{zone}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Address;
+
+    fn reader(format: Format, zone: &str) -> Subscriber {
+        Subscriber {
+            address: Address::parse("reader@news.example").unwrap(),
+            name: None,
+            sections: None,
+            editions: None,
+            format,
+            time_zone: zone.parse().unwrap(),
+        }
+    }
+
+    fn ids(list: &[&str]) -> Vec<SectionId> {
+        list.iter().map(|s| SectionId::parse(s).unwrap()).collect()
+    }
+
+    /// The delivery ledger keys on these names: they must stay byte-identical.
+    #[test]
+    fn slugs_are_pinned() {
+        let berlin = reader(Format::Html, "Europe/Berlin");
+        assert_eq!(slug(None, &berlin), "all.html.europe-berlin");
+        let two = ids(&["politics", "world"]);
+        assert_eq!(
+            slug(Some(&two), &berlin),
+            "politics+world.html.europe-berlin"
+        );
+        let text = reader(Format::Text, "America/Argentina/Buenos_Aires");
+        assert_eq!(
+            slug(Some(&ids(&["sport"])), &text),
+            "sport.text.america-argentina-buenos-aires"
+        );
+        assert_eq!(slug(None, &reader(Format::Html, "UTC")), "all.html.utc");
+        let west = slug(None, &reader(Format::Text, "Etc/GMT+5"));
+        let east = slug(None, &reader(Format::Text, "Etc/GMT-5"));
+        assert_eq!(
+            (west.as_str(), east.as_str()),
+            ("all.text.etc-gmt+5", "all.text.etc-gmt-5")
+        );
+    }
 }

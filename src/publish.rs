@@ -48,7 +48,7 @@ pub enum PublishError {
     /// No issue of the edition is due yet.
     #[error("no issue of {edition} is due yet: the first is {first} at {at}")]
     NotDue {
-        /// The edition.
+        /// The edition's id, e.g. "morning".
         edition: String,
         /// Its first issue.
         first: IssueId,

@@ -23,7 +23,7 @@ use crate::{
     time::Clock,
 };
 
-/// Success.
+/// Everything went through.
 pub const EXIT_OK: u8 = 0;
 /// Something failed but the rest went through.
 pub const EXIT_PARTIAL: u8 = 2;
@@ -70,7 +70,7 @@ pub enum LogFormat {
     Json,
 }
 
-/// The commands.
+/// What `pressroom <command>` does: each variant's doc is its `--help` line.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the configuration; print every problem with its file, line and key.

@@ -29,7 +29,7 @@ pub struct Outline {
     pub id: Option<String>,
     /// The feed's title.
     pub title: String,
-    /// Its URL.
+    /// The feed's address (`xmlUrl`), as written in the file: the new source's `url`.
     pub url: String,
     /// Section hint: `pressroom:section`, `category` or the enclosing folder.
     pub section_hint: Option<String>,

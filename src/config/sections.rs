@@ -33,7 +33,7 @@ pub struct RawSection {
 pub struct Section {
     /// The identifier sources, editions, subscribers and templates name it by.
     pub id: SectionId,
-    /// Its heading.
+    /// The heading readers see above its stories, e.g. "Politics".
     pub title: String,
     /// Stories it carries in an issue.
     pub stories: usize,

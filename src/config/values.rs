@@ -99,7 +99,7 @@ impl fmt::Display for Address {
 pub struct Mailbox {
     /// The display name, if any.
     pub name: Option<String>,
-    /// The address.
+    /// The address in the angle brackets (or all of it), lower-cased: "review@news.example".
     pub address: Address,
 }
 

@@ -59,7 +59,7 @@ pub struct StoreView {
     pub outbox_depth: u64,
 }
 
-/// The verdict.
+/// How well the daemon does its job: `status` in `/healthz`'s body, and its HTTP code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     /// All is well.
@@ -73,7 +73,7 @@ pub enum Status {
 /// One reading of the daemon's health.
 #[derive(Clone, Debug)]
 pub struct Report {
-    /// The verdict.
+    /// The worst of the findings: unhealthy answers 503, the others 200.
     pub status: Status,
     /// What is wrong, one line each.
     pub problems: Vec<String>,

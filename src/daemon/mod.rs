@@ -44,9 +44,9 @@ pub enum DaemonError {
     /// The listener could not start.
     #[error("cannot listen on {addr}: {source}")]
     Listen {
-        /// The address.
+        /// `daemon.listen`, as configured.
         addr: std::net::SocketAddr,
-        /// Why.
+        /// The bind error, e.g. the port is taken.
         source: std::io::Error,
     },
     /// The state file.
@@ -56,7 +56,9 @@ pub enum DaemonError {
 
 /// What the loop, its jobs, the signal handler and the listener share.
 struct Daemon {
-    plan: Arc<serve::Shared>,
+    /// What the HTTP listener and the reload handler see too: the current plan (replaced
+    /// on SIGHUP), the clock, metrics and health.
+    shared: Arc<serve::Shared>,
     clock: Clock,
     metrics: Arc<Metrics>,
     health: Arc<Health>,
@@ -107,13 +109,13 @@ pub async fn run(config: PathBuf, plan: Plan, clock: Clock) -> Result<(), Daemon
     tokio::spawn(serve::serve_on(shared.clone(), listener));
 
     let daemon = Arc::new(Daemon {
-        plan: shared,
+        shared,
         clock,
         metrics,
         health,
     });
     let (stop, stopped) = watch::channel(false);
-    tokio::spawn(signals(stop, config, daemon.plan.clone()));
+    tokio::spawn(signals(stop, config, daemon.shared.clone()));
     let mut jobs = Jobs::new(daemon.clone(), stopped.clone());
     let local = tokio::task::LocalSet::new();
     local
@@ -128,7 +130,7 @@ pub async fn run(config: PathBuf, plan: Plan, clock: Clock) -> Result<(), Daemon
 
 impl Daemon {
     fn plan(&self) -> Plan {
-        self.plan
+        self.shared
             .plan
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -352,7 +354,7 @@ mod tests {
             let addr = listener.local_addr().unwrap();
             tokio::spawn(serve::serve_on(shared.clone(), listener));
             let daemon = Arc::new(Daemon {
-                plan: shared,
+                shared,
                 clock,
                 metrics: Arc::default(),
                 health: health.clone(),

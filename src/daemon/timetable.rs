@@ -42,9 +42,9 @@ impl Job {
 /// One fire of one job.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Fire {
-    /// When.
+    /// The instant it is due (for a local-time edition, in one readers' zone).
     pub at: DateTime<Utc>,
-    /// What.
+    /// The job that runs then.
     pub job: Job,
 }
 

@@ -31,7 +31,7 @@ const SUMMARY_BYTES: usize = 4096;
 
 /// What normalisation needs to know about where entries come from.
 pub struct Context<'a> {
-    /// The source.
+    /// The configured source the feed came from: its placement picks each story's section.
     pub source: &'a Source,
     /// All sections (their categories place stories).
     pub sections: &'a [Section],

@@ -118,9 +118,9 @@ pub struct AlsoIn {
     pub source: SourceId,
     /// Its story id.
     pub story: StoryId,
-    /// Its headline.
+    /// That version's headline, as plain text.
     pub title: String,
-    /// Its link.
+    /// That version's canonical URL; `None` when its entry had no article link.
     pub url: Option<String>,
 }
 
@@ -163,9 +163,9 @@ pub struct ReadAlso {
     pub outlet: String,
     /// Its story id.
     pub story: StoryId,
-    /// Its headline.
+    /// The earlier story's headline, plain text, as it ran then.
     pub title: String,
-    /// Its link.
+    /// Its canonical URL; `None` when its entry had no article link.
     pub url: Option<String>,
     /// When it was published.
     pub published: DateTime<Utc>,

@@ -65,9 +65,9 @@ pub struct MostReadEntry {
     pub rank: u32,
     /// The story (the representative of its group, where it is in the issue's window).
     pub story: StoryId,
-    /// Headline.
+    /// The story's headline, plain text, copied from the story when the issue was built.
     pub title: String,
-    /// Link.
+    /// The story's canonical URL; `None` when its entry had no article link.
     pub url: Option<String>,
     /// The outlet that published it.
     pub outlet: String,

@@ -12,11 +12,11 @@ pub struct Row {
     pub position: String,
     /// The story's section.
     pub section: String,
-    /// Headline.
+    /// The story's headline, plain text.
     pub title: String,
     /// Link (what pin and drop take).
     pub url: Option<String>,
-    /// Outlet.
+    /// The outlet's name, e.g. "The Northern Ledger".
     pub outlet: String,
     /// Total score (absent for stories that could not be scored).
     pub score: Option<f64>,
@@ -142,20 +142,20 @@ pub struct GroupRow {
 /// Another outlet's version of a group's story.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AlsoInRow {
-    /// The outlet.
+    /// The other outlet's name.
     pub outlet: String,
-    /// Its headline.
+    /// That outlet's headline for the story.
     pub title: String,
-    /// Its link.
+    /// That version's canonical URL, if it has one.
     pub url: Option<String>,
 }
 
 /// An earlier story of a group's storyline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReadAlsoRow {
-    /// Its headline.
+    /// The earlier story's headline.
     pub title: String,
-    /// Its link.
+    /// Its canonical URL, if it has one.
     pub url: Option<String>,
     /// When it was published.
     pub published: chrono::DateTime<chrono::Utc>,

@@ -14,9 +14,9 @@ pub const HTML_BUDGET: usize = 100 * 1024;
 /// A story one audience's email left out for size.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Trimmed {
-    /// Its headline.
+    /// The story's headline, plain text (the editor lists it).
     pub title: String,
-    /// Its link.
+    /// Its link to the article (http or https only), or `None`.
     pub url: Option<String>,
     /// Its section's heading.
     pub section: String,

@@ -82,7 +82,7 @@ pub enum RenderError {
     /// Rendering failed (in strict mode: a field that does not exist).
     #[error("template {name}: {message}")]
     Render {
-        /// The template.
+        /// The template's name, e.g. "email.html", or [`SUBJECT`].
         name: String,
         /// What failed.
         message: String,
@@ -90,9 +90,9 @@ pub enum RenderError {
     /// The override folder could not be read.
     #[error("templates folder {path}: {message}")]
     Folder {
-        /// The folder.
+        /// The template file, or a folder in the override folder, that could not be read.
         path: PathBuf,
-        /// Why.
+        /// The I/O error, as text.
         message: String,
     },
 }

@@ -16,7 +16,7 @@ use crate::{
 pub struct Held {
     /// Which issue.
     pub id: IssueId,
-    /// Its instant.
+    /// The moment the issue was for (its window's end), as scheduled, not when it was held.
     pub instant: DateTime<Utc>,
     /// How many stories it would have carried.
     pub stories: usize,

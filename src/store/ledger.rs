@@ -93,7 +93,7 @@ pub struct LedgerCounts {
     pub deferred: usize,
     /// Interrupted mid-attempt.
     pub sending: usize,
-    /// Accepted.
+    /// Accepted by the recipient (state `sent`): these are never sent again.
     pub sent: usize,
     /// Refused for good.
     pub failed: usize,

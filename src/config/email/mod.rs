@@ -102,7 +102,7 @@ pub struct RawDkim {
 pub struct Dkim {
     /// Signing domain.
     pub domain: String,
-    /// Selector.
+    /// Selector (s=): the DNS name `<selector>._domainkey.<domain>` holds the public key.
     pub selector: String,
     /// The private key file (PEM).
     pub key: PathBuf,
@@ -111,7 +111,7 @@ pub struct Dkim {
 /// `[email]`, compiled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EmailPlan {
-    /// The sender.
+    /// `email.from`: the From header and the envelope sender of every message.
     pub from: Mailbox,
     /// Where replies go.
     pub reply_to: Option<Mailbox>,
@@ -119,7 +119,8 @@ pub struct EmailPlan {
     pub subscribers_file: PathBuf,
     /// The subject template's source.
     pub subject: String,
-    /// List-Id.
+    /// The List-Id header's value, e.g. "morning-review.news.example": `email.list_id`,
+    /// or the site's title as a slug under the sender's domain.
     pub list_id: String,
     /// How messages leave.
     pub transport: Transport,

@@ -29,14 +29,14 @@ pub(super) struct RawTransport<'a> {
 pub enum Transport {
     /// `.eml` files in a folder (the demo's default).
     File {
-        /// The folder.
+        /// Where the `.eml` files go: `email.folder`, or "outbox" beside the state file.
         folder: PathBuf,
     },
     /// An SMTP server.
     Smtp {
         /// Host name or address.
         host: String,
-        /// Port.
+        /// `email.port`; 465 with implicit TLS, else 587 by default.
         port: u16,
         /// Transport security.
         tls: Tls,
@@ -45,7 +45,7 @@ pub enum Transport {
     },
     /// The local sendmail program.
     Sendmail {
-        /// Its path.
+        /// `email.sendmail`, by default "/usr/sbin/sendmail".
         program: PathBuf,
     },
 }

@@ -18,7 +18,7 @@ pub struct Html {
 #[serde(deny_unknown_fields)]
 pub struct Options {
     /// CSS selector of the most-read links, most read first, e.g. "ol.most-read a".
-    /// Required.
+    /// Required: `None` only so that its absence is reported as a configuration problem.
     pub selector: Option<String>,
 }
 

@@ -40,7 +40,7 @@ pub trait ReadOptions {
 
 /// A signal's document, as fetched.
 pub struct Document<'a> {
-    /// The body.
+    /// The bytes as fetched or read from the file, before any charset decoding.
     pub body: &'a [u8],
     /// The charset the server declared, if any.
     pub charset: Option<&'a str>,

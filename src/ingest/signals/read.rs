@@ -15,7 +15,8 @@ use crate::{
 /// A reading, and what in it could not be used.
 #[derive(Debug)]
 pub struct Reading {
-    /// The snapshot.
+    /// The entries, canonicalised, deduplicated and ranked, stamped with the signal and
+    /// the instant.
     pub snapshot: SignalSnapshot,
     /// One line per kind of problem.
     pub warnings: Vec<String>,

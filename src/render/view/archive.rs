@@ -29,7 +29,8 @@ pub struct ArchiveIndexView {
 pub struct EditionIndexView {
     /// Its id, e.g. `morning` (for anchors).
     pub id: String,
-    /// Its title.
+    /// The edition's title, e.g. "Morning Review": configured, or from its latest issue
+    /// for an edition no longer configured.
     pub title: String,
     /// Its digest feeds, or null when none are written (an edition no longer configured).
     pub feeds: Option<FeedLinks>,
@@ -71,9 +72,9 @@ pub struct IssueLinkView {
 /// An edition the index lists, as the caller knows it.
 #[derive(Clone, Debug)]
 pub struct IndexedEdition {
-    /// Its id.
+    /// The edition's id: the index groups issues whose id names it.
     pub id: EditionId,
-    /// Its title.
+    /// The edition's configured title, e.g. "Morning Review".
     pub title: String,
     /// Its digest feeds.
     pub feeds: Option<FeedLinks>,

@@ -24,7 +24,7 @@ pub struct MostReadView {
 pub struct MostReadItemView {
     /// Its place, from 1.
     pub rank: u32,
-    /// Headline.
+    /// The story's headline (plain text; templates escape it).
     pub title: String,
     /// Link (http and https only).
     pub url: Option<String>,
