@@ -105,13 +105,13 @@ pub struct IssueMeta {
 pub struct SectionView {
     /// Its id (for anchors).
     pub id: String,
-    /// Its heading.
+    /// Its heading as configured (`[[sections]] title`), plain text.
     pub title: String,
-    /// Its stories.
+    /// Its stories in score order, those the size budget left out removed.
     pub stories: Vec<StoryView>,
 }
 
-/// The reader.
+/// Who reads this rendering: placeholders filled per subscriber after rendering.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReaderView {
     /// Their name, "reader" when the subscribers file gives none (a placeholder until

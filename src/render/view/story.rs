@@ -26,7 +26,7 @@ pub struct StoryView {
     pub summary_html: String,
     /// Lead image, or null.
     pub image: Option<ImageView>,
-    /// Topics.
+    /// The feed's categories, plain text, in the feed's order.
     pub topics: Vec<String>,
     /// The same story elsewhere.
     pub also_in: Vec<AlsoInView>,
@@ -66,22 +66,22 @@ pub struct ImageView {
 /// Another outlet's version of a story.
 #[derive(Clone, Debug, Serialize)]
 pub struct AlsoInView {
-    /// The outlet.
+    /// The other outlet's name, e.g. "The Northern Ledger".
     pub outlet: String,
     /// Its link, or null.
     pub url: Option<String>,
-    /// Its headline.
+    /// That outlet's headline, plain text.
     pub title: String,
 }
 
 /// An earlier story of the same storyline ("Read also").
 #[derive(Clone, Debug, Serialize)]
 pub struct ReadAlsoView {
-    /// The outlet.
+    /// The earlier story's outlet.
     pub outlet: String,
     /// Its link, or null.
     pub url: Option<String>,
-    /// Its headline.
+    /// The earlier story's headline, plain text.
     pub title: String,
     /// Unix time of publication.
     pub published: i64,
