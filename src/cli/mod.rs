@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::{
     config::{self, Plan},
     ingest,
-    store::Store,
+    store::{StateLock, Store},
     time::Clock,
 };
 
@@ -31,6 +31,8 @@ pub const EXIT_PARTIAL: u8 = 2;
 pub const EXIT_CONFIG: u8 = 78;
 /// Any other failure.
 pub const EXIT_FAILURE: u8 = 1;
+/// Another run holds the state file; try again later (EX_TEMPFAIL).
+pub const EXIT_LOCKED: u8 = 75;
 
 /// pressroom: collects the day's stories from many outlets' feeds and delivers one
 /// ranked press review.
@@ -101,6 +103,10 @@ pub enum Command {
         /// fetch since its window opened.
         #[arg(long)]
         force: bool,
+        /// How long to wait for another run holding the state file (the daemon, another
+        /// `publish`), e.g. "5m"; then exit 75. Default: do not wait.
+        #[arg(long, value_parser = humantime::parse_duration, default_value = "0s")]
+        wait: std::time::Duration,
     },
     /// Run the schedules: fetch, publish each edition on its cron (DST-correct), serve
     /// unsubscribe, the archive, /healthz and /metrics. SIGHUP reloads; SIGTERM stops.
@@ -224,7 +230,15 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
             edition,
             no_fetch,
             force,
-        } => publish::run(cli, clock, edition.clone(), !*no_fetch, *force).await,
+            wait,
+        } => {
+            let how = publish::How {
+                fetch: !*no_fetch,
+                force: *force,
+                wait: *wait,
+            };
+            publish::run(cli, clock, edition.clone(), how).await
+        }
         Command::Serve { listen } => publish::serve(cli, clock, *listen).await,
         Command::Daemon => publish::daemon(cli).await,
         Command::Schedule { count } => publish::schedule(cli, clock, *count),
@@ -268,6 +282,10 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
             );
             EXIT_CONFIG
         }
+        Err(Failure::Locked(error)) => {
+            eprintln!("error: {error}");
+            EXIT_LOCKED
+        }
         Err(Failure::Other(error)) => {
             eprintln!("error: {error:#}");
             EXIT_FAILURE
@@ -279,6 +297,8 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
 pub(crate) enum Failure {
     /// The configuration is invalid (exit 78).
     Config(config::ConfigErrors),
+    /// Another run holds the state file (exit 75).
+    Locked(crate::store::LockError),
     /// Anything else (exit 1).
     Other(anyhow::Error),
 }
@@ -291,6 +311,16 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 
 pub(crate) fn load_plan(cli: &Cli) -> Result<Plan, Failure> {
     config::load(&cli.config).map_err(Failure::Config)
+}
+
+/// Takes the state file's lock for a command that sends or writes the store, waiting
+/// up to `wait` for another run (the daemon, another `publish`) to release it.
+pub(crate) fn lock_state(plan: &Plan, wait: std::time::Duration) -> Result<StateLock, Failure> {
+    match StateLock::wait(&plan.site.state, wait) {
+        Ok(lock) => Ok(lock),
+        Err(error @ crate::store::LockError::Held { .. }) => Err(Failure::Locked(error)),
+        Err(error) => Err(Failure::Other(error.into())),
+    }
 }
 
 fn check(cli: &Cli) -> Result<u8, Failure> {
@@ -339,6 +369,7 @@ fn problem(cli: &Cli, key: &str, message: String) -> config::ConfigErrors {
 
 async fn fetch(cli: &Cli, clock: &Clock, force: bool) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
+    let _lock = lock_state(&plan, std::time::Duration::ZERO)?;
     let mut store = Store::open(&plan.site.state)?;
     let options = ingest::Options {
         force,

@@ -8,20 +8,32 @@ use tokio::sync::watch;
 use super::{Cli, EXIT_OK, EXIT_PARTIAL, Failure, load_plan};
 use crate::{publish, serve, time::Clock};
 
+/// How `publish` runs, from its flags.
+pub(super) struct How {
+    /// Fetch first.
+    pub fetch: bool,
+    /// Send a held issue anyway.
+    pub force: bool,
+    /// How long to wait for the state file's lock.
+    pub wait: std::time::Duration,
+}
+
 pub(super) async fn run(
     cli: &Cli,
     clock: &Clock,
     edition: Option<String>,
-    fetch: bool,
-    force: bool,
+    how: How,
 ) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
+    // One sender per state file: a second publish, or one beside the daemon, would
+    // send the same people the issue again.
+    let _lock = super::lock_state(&plan, how.wait)?;
     let options = publish::Options {
         edition,
-        fetch,
+        fetch: how.fetch,
         progress: std::io::stderr().is_terminal(),
         due: None,
-        force,
+        force: how.force,
     };
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {

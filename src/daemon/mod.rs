@@ -12,7 +12,6 @@
 
 pub mod health;
 mod jobs;
-mod lock;
 pub mod metrics;
 pub mod timetable;
 
@@ -29,7 +28,6 @@ use tokio::sync::watch;
 use self::{
     health::Health,
     jobs::Jobs,
-    lock::InstanceLock,
     metrics::Metrics,
     timetable::{CatchUpDecision, Fire, Job},
 };
@@ -66,7 +64,8 @@ struct Daemon {
 
 /// Runs the daemon until SIGTERM/SIGINT.
 pub async fn run(config: PathBuf, plan: Plan, clock: Clock) -> Result<(), DaemonError> {
-    let lock = InstanceLock::take(&plan.site.state).map_err(DaemonError::Locked)?;
+    let lock = crate::store::StateLock::take(&plan.site.state)
+        .map_err(|e| DaemonError::Locked(e.to_string()))?;
     tracing::info!("holding {} for this state file", lock.path().display());
     Store::open(&plan.site.state)?; // create or migrate before anything reads it
     let metrics = Arc::new(Metrics::default());

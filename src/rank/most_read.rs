@@ -34,12 +34,23 @@ pub(super) fn lists(input: &Input<'_>, ranked: &Ranked<'_>) -> Vec<MostReadList>
         return Vec::new();
     }
     let targets = targets(input, ranked);
-    (input.edition.most_read_windows.iter())
-        .map(|&window| MostReadList {
+    // Spans that read the same snapshots (all readings recent, say) rank alike:
+    // merging tens of thousands of entries once is enough.
+    let mut last: Option<(Vec<usize>, Vec<MostReadEntry>)> = None;
+    let mut lists = Vec::new();
+    for &window in &input.edition.most_read_windows {
+        let chosen = readings(input, window);
+        let entries = match &last {
+            Some((same, entries)) if *same == chosen => entries.clone(),
+            _ => ranking(input, &targets, &chosen, size),
+        };
+        lists.push(MostReadList {
             window,
-            entries: ranking(input, &targets, window, size),
-        })
-        .collect()
+            entries: entries.clone(),
+        });
+        last = Some((chosen, entries));
+    }
+    lists
 }
 
 /// The badge of each listed story: its place in the first ranking shown.
@@ -82,11 +93,8 @@ fn targets<'a>(input: &Input<'a>, ranked: &Ranked<'a>) -> FxHashMap<&'a str, Tar
     targets
 }
 
-/// The readings that count for `window`, in the order taken.
-fn readings<'a>(
-    input: &Input<'a>,
-    window: ReadWindow,
-) -> impl Iterator<Item = &'a SignalSnapshot> + Clone {
+/// The readings that count for `window` (positions in the readings), in the order taken.
+fn readings(input: &Input<'_>, window: ReadWindow) -> Vec<usize> {
     let (now, snapshots) = (input.now, input.readings.snapshots);
     let from = now - window.span();
     let spans: Vec<Option<ReadWindow>> = snapshots.iter().map(|s| span_of(input, s)).collect();
@@ -98,11 +106,12 @@ fn readings<'a>(
         .collect();
     let own = !latest.is_empty();
     (snapshots.iter().enumerate())
-        .filter(move |&(i, s)| match spans[i] {
+        .filter(|&(i, s)| match spans[i] {
             None => !own && s.taken_at > from && s.taken_at <= now,
             Some(w) => w == window && latest.get(s.signal.as_str()) == Some(&i),
         })
-        .map(|(_, s)| s)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The span a snapshot's signal ranks itself, if it is one tab of a site's box
@@ -114,14 +123,15 @@ fn span_of(input: &Input<'_>, snapshot: &SignalSnapshot) -> Option<ReadWindow> {
         .and_then(|s| s.window)
 }
 
-/// The `size` most-read stories over `window`, numbered from 1.
+/// The `size` most-read stories of the `chosen` readings, numbered from 1.
 fn ranking(
     input: &Input<'_>,
     targets: &FxHashMap<&str, Target<'_>>,
-    window: ReadWindow,
+    chosen: &[usize],
     size: usize,
 ) -> Vec<MostReadEntry> {
-    let read = MostRead::from_readings(readings(input, window));
+    let snapshots = input.readings.snapshots;
+    let read = MostRead::from_readings(chosen.iter().map(|&i| &snapshots[i]));
     let mut urls: Vec<(&str, f64, u32)> = read
         .urls()
         .filter(|(url, value, _)| *value > 0.0 && targets.contains_key(url))

@@ -13,6 +13,7 @@ mod fetch_state;
 mod held;
 mod issues;
 mod ledger;
+mod lock;
 mod meta;
 mod schema;
 mod signals;
@@ -26,6 +27,7 @@ pub use fetch_state::{FetchNotes, FetchRecord, FetchState, Health, StateKey, Val
 pub use held::Held;
 pub use issues::Frozen;
 pub use ledger::{Delivery, DeliveryState, Entry, LedgerCounts};
+pub use lock::{LockError, StateLock};
 use rusqlite::Connection;
 pub use stories::{PruneReport, SaveReport};
 pub use suppressions::Suppression;
