@@ -23,7 +23,7 @@ use crate::{
     config::{Format, Plan},
     issue,
     model::url::canonical_url,
-    model::{Issue, Override, OverrideAction},
+    model::{Issue, Override, OverrideAction, html::escape},
     rank::explain,
     render::{Renderer, view},
     store::Store,
@@ -340,13 +340,6 @@ td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-alig
 td form{display:block;margin:0 0 2px}button{font-size:12px;white-space:nowrap}\
 .error{background:#fdecea;border:1px solid #d93025;padding:1rem;border-radius:6px}\
 pre{white-space:pre-wrap}small{color:#777;font-weight:normal}";
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// What a preview shows the reader in place of per-subscriber values.
 pub const PREVIEW_NAME: &str = "Reader";
