@@ -464,3 +464,28 @@ fn the_daemons_first_start_fetches_before_it_builds_the_issue() {
     assert!(text.contains("32 stories"), "{log}");
     assert!(text.contains("Magnitude 6.4 earthquake"), "{log}");
 }
+
+#[test]
+fn an_http_base_url_gets_no_one_click_header_and_check_says_why() {
+    // RFC 8058 allows one-click unsubscribe only with an https link; the demo serves
+    // its archive and unsubscribe links from http://127.0.0.1:8080/.
+    let project = Project::demo();
+    let check = project.run(&["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains("List-Unsubscribe-Post"),
+        "{}",
+        stderr(&check)
+    );
+    let published = project.run_at(DAY1, &["publish"]);
+    assert_eq!(published.status.code(), Some(0), "{}", stderr(&published));
+    let eml =
+        std::fs::read_to_string(project.path("state/outbox/anna.petrova@readers.example.eml"))
+            .unwrap();
+    let head = &eml[..eml.find("\r\n\r\n").unwrap()];
+    assert!(
+        head.contains("List-Unsubscribe: <http://127.0.0.1:8080/unsubscribe?"),
+        "{head}"
+    );
+    assert!(!head.contains("List-Unsubscribe-Post"), "{head}");
+}

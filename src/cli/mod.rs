@@ -345,6 +345,13 @@ fn check(cli: &Cli) -> Result<u8, Failure> {
         plan.site.output.display(),
     );
     println!("{rendered}");
+    if plan.email.is_some() && plan.site.base_url.scheme() != "https" {
+        eprintln!(
+            "warning: site.base_url {} is not https: emails carry List-Unsubscribe without \
+             List-Unsubscribe-Post, as RFC 8058 allows one-click unsubscribe only over https",
+            plan.site.base_url
+        );
+    }
     Ok(EXIT_OK)
 }
 

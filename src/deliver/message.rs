@@ -164,11 +164,14 @@ pub fn build(letter: &Letter<'_>) -> Result<Message, String> {
             letter.unsubscribe_url, letter.unsubscribe_mailto
         ),
     );
-    raw(
-        &mut message,
-        "List-Unsubscribe-Post",
-        "List-Unsubscribe=One-Click".to_owned(),
-    );
+    // RFC 8058: one-click only with an https URL (an http one fails every checker).
+    if letter.unsubscribe_url.starts_with("https://") {
+        raw(
+            &mut message,
+            "List-Unsubscribe-Post",
+            "List-Unsubscribe=One-Click".to_owned(),
+        );
+    }
     Ok(message)
 }
 
@@ -239,6 +242,21 @@ mod tests {
         // The subject's CR LF did not become a header.
         assert!(!head.lines().any(|l| l.starts_with("Bcc:")), "{head}");
         assert!(head.contains("Subject: Morning Review: Bcc: everyone@evil.example"));
+    }
+    #[test]
+    fn one_click_is_offered_only_with_an_https_link() {
+        let from = Mailbox {
+            name: None,
+            address: Address::parse("review@news.example").unwrap(),
+        };
+        let mut plain = letter(&from, None);
+        plain.unsubscribe_url = "http://127.0.0.1:8080/unsubscribe?token=a.b";
+        let head = headers(&build(&plain).unwrap().formatted());
+        assert!(!head.contains("List-Unsubscribe-Post"), "{head}");
+        assert!(
+            head.contains("List-Unsubscribe: <http://127.0.0.1:8080/unsubscribe?token=a.b>"),
+            "{head}"
+        );
     }
 
     #[test]
