@@ -71,7 +71,8 @@ pub struct RawEmail {
     pub attempts: Option<Spanned<i64>>,
     /// First retry delay after a temporary failure; doubles, with jitter. Default "2s".
     pub backoff: Option<Spanned<String>>,
-    /// Time allowed for one SMTP command. Default "60s".
+    /// Time allowed for one SMTP command; a whole transaction (MAIL, RCPT, DATA, the
+    /// content and the reply to it) may take three times this. Default "60s".
     pub timeout: Option<Spanned<String>>,
     /// Permanent failures (hard bounces) after which an address is suppressed. Default 2.
     pub bounce_limit: Option<Spanned<i64>>,
