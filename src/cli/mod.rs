@@ -5,11 +5,15 @@
 //! failure (some source or recipient failed), 78 configuration error (nothing was
 //! done), 1 anything else.
 
+mod check;
 mod editor;
+mod fetch;
 mod preview;
 mod publish;
 mod sources;
 mod status;
+
+pub(crate) use check::template_problem;
 
 use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
@@ -18,8 +22,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::{
     config::{self, Plan},
-    ingest,
-    store::{StateLock, Store},
+    store::StateLock,
     time::Clock,
 };
 
@@ -223,8 +226,8 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: &Cli, clock: &Clock) -> u8 {
     let result = match &cli.command {
-        Command::Check => check(cli),
-        Command::Fetch { force } => fetch(cli, clock, *force).await,
+        Command::Check => check::check(cli),
+        Command::Fetch { force } => fetch::fetch(cli, clock, *force).await,
         Command::Status { json } => status::run(cli, clock, *json),
         Command::Publish {
             edition,
@@ -321,79 +324,6 @@ pub(crate) fn lock_state(plan: &Plan, wait: std::time::Duration) -> Result<State
         Err(error @ crate::store::LockError::Held { .. }) => Err(Failure::Locked(error)),
         Err(error) => Err(Failure::Other(error.into())),
     }
-}
-
-fn check(cli: &Cli) -> Result<u8, Failure> {
-    let plan = load_plan(cli)?;
-    let rendered =
-        preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, &e)))?;
-    #[cfg(feature = "dkim")]
-    if let Some(dkim) = plan.email.as_ref().and_then(|e| e.dkim.as_ref()) {
-        crate::deliver::dkim::Signer::load(dkim)
-            .map_err(|e| Failure::Config(problem(cli, "email.dkim.key", e)))?;
-    }
-    println!(
-        "{}: OK: {} sections, {} sources, {} signals, {} editions, {} subscribers; state {}; \
-         output {}",
-        cli.config.display(),
-        plan.sections.len(),
-        plan.sources.len(),
-        plan.signals.len(),
-        plan.editions.len(),
-        plan.subscribers.len(),
-        plan.site.state.display(),
-        plan.site.output.display(),
-    );
-    println!("{rendered}");
-    if plan.email.is_some() && plan.site.base_url.scheme() != "https" {
-        eprintln!(
-            "warning: site.base_url {} is not https: emails carry List-Unsubscribe without \
-             List-Unsubscribe-Post, as RFC 8058 allows one-click unsubscribe only over https",
-            plan.site.base_url
-        );
-    }
-    Ok(EXIT_OK)
-}
-
-/// A template problem, reported like a configuration problem (it is one).
-pub(crate) fn template_problem(
-    cli: &Cli,
-    error: &crate::render::RenderError,
-) -> config::ConfigErrors {
-    problem(cli, error.key(), error.to_string())
-}
-
-/// A problem found after the configuration compiled (templates, keys).
-fn problem(cli: &Cli, key: &str, message: String) -> config::ConfigErrors {
-    config::ConfigErrors(vec![config::Problem {
-        file: cli.config.clone(),
-        line: 0,
-        column: 0,
-        key: key.to_owned(),
-        message,
-    }])
-}
-
-async fn fetch(cli: &Cli, clock: &Clock, force: bool) -> Result<u8, Failure> {
-    let plan = load_plan(cli)?;
-    let _lock = lock_state(&plan, std::time::Duration::ZERO)?;
-    let mut store = Store::open(&plan.site.state)?;
-    let options = ingest::Options {
-        force,
-        progress: std::io::stderr().is_terminal(),
-    };
-    let report = ingest::ingest(&plan, &mut store, clock, &options).await?;
-    let mut line = report.summary();
-    if let Some(peak) = peak_rss_bytes() {
-        line.push_str(&format!("; peak RSS {:.0} MB", peak as f64 / 1e6));
-    }
-    // Each failure was logged with its source as it happened.
-    println!("{line}");
-    Ok(if report.failures().next().is_some() {
-        EXIT_PARTIAL
-    } else {
-        EXIT_OK
-    })
 }
 
 /// The process's peak resident memory, where the platform tells (Linux).
