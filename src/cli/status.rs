@@ -29,15 +29,7 @@ pub(super) fn run(cli: &Cli, clock: &Clock, json: bool) -> Result<u8, Failure> {
     }
     let store = Store::open(&plan.site.state)?;
     let health = store.health()?;
-    let keys = plan
-        .sources
-        .iter()
-        .map(|s| (StateKey::Source(s.id.clone()), s.location.to_string()))
-        .chain(
-            plan.signals
-                .iter()
-                .map(|s| (StateKey::Signal(s.id.clone()), s.location.to_string())),
-        );
+    let keys = targets(&plan);
     let width = plan
         .sources
         .iter()
@@ -131,15 +123,7 @@ fn print_json(plan: &crate::config::Plan) -> Result<u8, Failure> {
     } else {
         Default::default()
     };
-    let keys = plan
-        .sources
-        .iter()
-        .map(|s| (StateKey::Source(s.id.clone()), s.location.to_string()))
-        .chain(
-            plan.signals
-                .iter()
-                .map(|s| (StateKey::Signal(s.id.clone()), s.location.to_string())),
-        );
+    let keys = targets(plan);
     let mut failing = 0;
     let mut sources = Vec::new();
     let mut signals = Vec::new();
@@ -178,6 +162,15 @@ fn print_json(plan: &crate::config::Plan) -> Result<u8, Failure> {
 }
 
 /// "5 min ago", "3 h ago", "2 d ago".
+/// Every configured source and signal with its location, in the configuration's order.
+fn targets(plan: &crate::config::Plan) -> impl Iterator<Item = (StateKey, String)> + '_ {
+    (plan.sources.iter())
+        .map(|s| (StateKey::Source(s.id.clone()), s.location.to_string()))
+        .chain(
+            (plan.signals.iter()).map(|s| (StateKey::Signal(s.id.clone()), s.location.to_string())),
+        )
+}
+
 fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     let minutes = (now - at).num_minutes();
     match minutes {
