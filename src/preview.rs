@@ -99,7 +99,7 @@ async fn build(context: Arc<Context>, edition: Option<String>) -> Result<Built, 
         let now = context.clock.now();
         let due = issue::next(&plan, edition_plan, &store, now)?;
         let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
-        let held = issue::hold_reason(edition_plan, &store, &due, &edition)?;
+        let held = issue::hold_reason(edition_plan, &store, &edition)?;
         Ok(Built {
             plan,
             edition,

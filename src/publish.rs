@@ -238,7 +238,7 @@ fn build(
     let edition = issue::assemble(plan, edition_plan, store, due)?;
     let reason = match force {
         true => None,
-        false => issue::hold_reason(edition_plan, store, due, &edition)?,
+        false => issue::hold_reason(edition_plan, store, &edition)?,
     };
     if let Some(reason) = reason {
         let held = Held {

@@ -30,7 +30,7 @@ pub(super) fn explain(
     let now = clock.now();
     let due = issue::next(&plan, edition_plan, &store, now)?;
     let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
-    let held = issue::hold_reason(edition_plan, &store, &due, &edition)?;
+    let held = issue::hold_reason(edition_plan, &store, &edition)?;
     let trimmed = trimmed_for_size(&plan, &edition)?;
     if all {
         let groups = issue::groups(&plan, edition_plan, &store, &due)?;

@@ -57,7 +57,7 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
     let now = clock.now();
     let due = issue::next(&plan, edition_plan, &store, now)?;
     let edition = issue::assemble(&plan, edition_plan, &store, &due)?;
-    if let Some(reason) = issue::hold_reason(edition_plan, &store, &due, &edition)? {
+    if let Some(reason) = issue::hold_reason(edition_plan, &store, &edition)? {
         println!("{}: would be held, not sent: {reason}", edition.id);
     }
     let out = args

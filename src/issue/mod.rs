@@ -107,7 +107,20 @@ fn with_input<R>(
     rank: impl FnOnce(&rank::Input<'_>) -> R,
 ) -> Result<R, StoreError> {
     let window = window(edition, store, due)?;
-    let stories = store.stories_since(window.cap)?;
+    // "Read also" reads the last days' stories; the window's are among them when it
+    // reaches back no further, so the store is read once.
+    let since = due.at - chrono::Duration::days(rank::read_also::DAYS);
+    let earlier = match edition.read_also {
+        true => store.stories_since(since.min(window.cap))?,
+        false => Vec::new(),
+    };
+    let stories = match edition.read_also {
+        true => (earlier.iter())
+            .filter(|s| s.published >= window.cap)
+            .cloned()
+            .collect(),
+        false => store.stories_since(window.cap)?,
+    };
     let span = chrono::Duration::from_std(edition.window).unwrap_or_default();
     let snapshots = store.snapshots_between(due.at - span, due.at)?;
     let longest = (edition.most_read_windows.iter()).map(|w| w.span()).max();
@@ -121,10 +134,6 @@ fn with_input<R>(
     let read_stories = store.stories_by_urls(named)?;
     let sent = store.sent_before(&edition.id, due.at)?;
     let overrides = store.overrides(&due.id)?;
-    let earlier = match edition.read_also {
-        true => store.stories_since(due.at - chrono::Duration::days(rank::read_also::DAYS))?,
-        false => Vec::new(),
-    };
     let input = rank::Input {
         plan,
         edition,
@@ -144,13 +153,12 @@ fn with_input<R>(
     Ok(rank(&input))
 }
 
-/// Why issue `due` of `edition`, as assembled, would be held rather than sent: fewer
+/// Why `issue` of `edition`, as assembled, would be held rather than sent: fewer
 /// stories than `min_stories`, or no source fetched since its window opened (an
 /// issue built from stale data). `None`: it goes out.
 pub fn hold_reason(
     edition: &EditionPlan,
     store: &Store,
-    due: &Due,
     issue: &Issue,
 ) -> Result<Option<String>, StoreError> {
     let stories = issue.story_count();
@@ -165,7 +173,7 @@ pub fn hold_reason(
             edition.min_stories
         )));
     }
-    let opened = window(edition, store, due)?.start;
+    let opened = issue.window_start;
     Ok(match store.last_fetch()? {
         Some(at) if at >= opened => None,
         Some(at) => Some(format!(
