@@ -18,6 +18,7 @@ mod fetch_identity;
 mod fetch_readers;
 mod fetch_status;
 mod issues;
+mod languages;
 mod lock;
 mod opml;
 mod outputs;
