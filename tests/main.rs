@@ -7,6 +7,7 @@ mod boundaries;
 mod clustering;
 mod config_check;
 mod config_secrets;
+mod crash_bound;
 mod daemon;
 mod daemon_jobs;
 mod deliver;
