@@ -26,6 +26,7 @@ pub mod message;
 pub mod output;
 pub mod pace;
 pub mod personal;
+pub mod refusal;
 pub mod send_error;
 mod sending;
 pub mod signer;
