@@ -110,7 +110,7 @@ impl Report {
         let email = self
             .email
             .as_ref()
-            .is_some_and(|r| r.failed + r.deferred > 0);
+            .is_some_and(|r| r.failed + r.refused + r.deferred > 0 || r.halted.is_some());
         ingest || email
     }
 }

@@ -22,5 +22,6 @@ mod lock;
 mod opml;
 mod outputs;
 mod preview;
+mod refusals;
 mod signals;
 mod templates;

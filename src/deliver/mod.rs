@@ -20,6 +20,7 @@ pub mod dkim;
 pub mod email;
 pub mod feeds;
 pub mod files;
+pub mod halt;
 pub mod journal;
 pub mod mailer;
 pub mod message;
