@@ -6,7 +6,12 @@
 //! untouched. Shared by every send slot of a run; the order is the order in which
 //! answers come.
 
-use std::sync::{Mutex, OnceLock};
+use std::{
+    sync::{Mutex, OnceLock},
+    time::Duration,
+};
+
+use tokio::sync::Notify;
 
 use super::refusal;
 
@@ -27,6 +32,8 @@ pub(super) struct Halt {
     refusal_limit: u32,
     streaks: Mutex<Streaks>,
     halted: OnceLock<Halted>,
+    /// Wakes the slots waiting out a back-off when the run stops.
+    wake: Notify,
 }
 
 #[derive(Default)]
@@ -46,6 +53,27 @@ impl Halt {
             refusal_limit,
             streaks: Mutex::new(Streaks::default()),
             halted: OnceLock::new(),
+            wake: Notify::new(),
+        }
+    }
+
+    /// Waits `delay` (a back-off), or less if the run stops meanwhile.
+    pub(super) async fn sleep(&self, delay: Duration) {
+        let woken = self.wake.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        if self.halted().is_some() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = woken => {}
+        }
+    }
+
+    fn stop(&self, why: Halted) {
+        if self.halted.set(why).is_ok() {
+            self.wake.notify_waiters();
         }
     }
 
@@ -74,7 +102,7 @@ impl Halt {
         let mut streaks = self.lock();
         streaks.connection += 1;
         if streaks.connection >= self.connection_limit {
-            let _ = self.halted.set(Halted::Unreachable(error.to_owned()));
+            self.stop(Halted::Unreachable(error.to_owned()));
         }
     }
 
@@ -89,7 +117,7 @@ impl Halt {
         };
         streaks.refusal = Some((key, count));
         if self.refusal_limit > 0 && count >= self.refusal_limit {
-            let _ = self.halted.set(Halted::Refused(reply.to_owned()));
+            self.stop(Halted::Refused(reply.to_owned()));
         }
     }
 
@@ -143,5 +171,24 @@ mod tests {
                 "127.0.0.1:1: connect: Connection refused".to_owned()
             ))
         );
+    }
+
+    #[tokio::test]
+    async fn a_back_off_ends_when_the_run_stops() {
+        let halt = std::sync::Arc::new(Halt::new(1, 0));
+        let waiting = tokio::spawn({
+            let halt = halt.clone();
+            async move { halt.sleep(Duration::from_secs(600)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        halt.connection_failed("refused");
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the back-off went on after the run stopped")
+            .unwrap();
+        // Once stopped, a back-off does not wait at all.
+        tokio::time::timeout(Duration::from_secs(5), halt.sleep(Duration::from_secs(600)))
+            .await
+            .unwrap();
     }
 }

@@ -137,6 +137,10 @@ impl Context<'_> {
         ahead: Option<&Envelope>,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
+        // Stopped, or stopped by itself: no message is built for nothing.
+        if *self.stop.borrow() || self.halt.halted().is_some() {
+            return Outcome::Stopped;
+        }
         let resent = delivery.state == DeliveryState::Sending;
         let audience = self
             .audience_of
@@ -220,7 +224,7 @@ impl Context<'_> {
                     let _ = self.record(unrecorded, Some(change)).await;
                     last = Some((Cause::Connection, error));
                     if attempt + 1 < email.attempts && self.halt.halted().is_none() {
-                        tokio::time::sleep(backoff(email.backoff, attempt)).await;
+                        self.halt.sleep(backoff(email.backoff, attempt)).await;
                     }
                     continue;
                 }
@@ -244,7 +248,7 @@ impl Context<'_> {
             let _ = self.record(unrecorded, Some(change)).await;
             last = Some((cause, error));
             if attempt + 1 < email.attempts {
-                tokio::time::sleep(backoff(email.backoff, attempt)).await;
+                self.halt.sleep(backoff(email.backoff, attempt)).await;
             }
         }
         Outcome::Deferred(last)
