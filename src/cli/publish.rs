@@ -34,6 +34,7 @@ pub(super) async fn run(
         progress: std::io::stderr().is_terminal(),
         due: None,
         force: how.force,
+        tally: None,
     };
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {

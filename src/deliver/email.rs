@@ -122,6 +122,7 @@ impl Channel for Email {
                 renderer: job.renderer,
                 clock: job.clock,
                 stop: job.stop.clone(),
+                tally: job.tally,
                 release: job.edition.local_time.map(|t| (job.issue.id.date, t)),
             };
             let report = send(run).await.map_err(|e| ChannelError::new(CHANNEL, e))?;
@@ -149,6 +150,8 @@ pub struct Run<'a> {
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new messages.
     pub stop: watch::Receiver<bool>,
+    /// Where each message's outcome is counted as it happens.
+    pub tally: Option<&'a super::tally::Tally>,
     /// For an edition delivered at each reader's local time: the issue's date and
     /// that time. Only subscribers whose moment has come are sent to.
     pub release: Option<(chrono::NaiveDate, chrono::NaiveTime)>,
@@ -249,6 +252,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         secret: &secret,
         pace: &pace,
         halt: &halt,
+        tally: run.tally,
     };
     let outcomes = context.deliver_all(work, run.email.concurrency).await;
     mailer.close().await;

@@ -32,6 +32,7 @@ pub mod send_error;
 mod sending;
 pub mod signer;
 pub mod smtp;
+pub mod tally;
 pub mod unsubscribe;
 
 use std::path::PathBuf;
@@ -72,6 +73,8 @@ pub struct Job<'a> {
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new deliveries.
     pub stop: watch::Receiver<bool>,
+    /// Where each message's outcome is counted as it happens (the daemon's metrics).
+    pub tally: Option<&'a tally::Tally>,
 }
 
 /// What one channel did.

@@ -71,6 +71,8 @@ pub(super) struct Context<'a> {
     pub(super) pace: &'a Pace,
     /// The run's streaks of refusals and connection failures.
     pub(super) halt: &'a Halt,
+    /// Counts each outcome as it happens.
+    pub(super) tally: Option<&'a super::tally::Tally>,
 }
 
 /// A message sent whose `sent` is not committed yet: the address and when.
@@ -99,6 +101,9 @@ impl Context<'_> {
                 let outcome = self
                     .deliver(delivery, subscriber, ahead.as_ref(), &mut unrecorded)
                     .await;
+                if let Some(tally) = self.tally {
+                    tally.count(&outcome);
+                }
                 outcomes.push(outcome);
             }
             if unrecorded.is_some() {
