@@ -90,7 +90,8 @@ pub enum Command {
     /// Show the health of every source and signal, the suppression list and the
     /// outbox of the latest issues.
     Status {
-        /// Print the health of each source and signal as JSON instead.
+        /// Print the health of each source and signal, and the latest issues' deliveries
+        /// by cause, as JSON instead.
         #[arg(long)]
         json: bool,
     },
