@@ -8,10 +8,12 @@ use serde::Serialize;
 use crate::model::{Issue, IssueId, SectionId};
 
 mod archive;
+pub mod lang;
 mod most_read;
 mod story;
 pub use archive::{
-    ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, archive_index,
+    ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, LeadLineView,
+    archive_index,
 };
 pub use most_read::{MostReadItemView, MostReadView};
 use story::story;
@@ -151,7 +153,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
         .enumerate()
-        .map(|(i, p)| story(p, edition, "top", i + 1))
+        .map(|(i, p)| story(p, edition, "top", i + 1, &site.language))
         .collect();
     let sections: Vec<SectionView> = edition
         .sections
@@ -164,11 +166,11 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
                 .picks
                 .iter()
                 .enumerate()
-                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1))
+                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1, &site.language))
                 .collect(),
         })
         .collect();
-    let most_read = most_read::views(&edition.most_read);
+    let most_read = most_read::views(&edition.most_read, &site.language);
     let story_count = lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>();
     let issue_url = permalink(&site.url, &edition.id);
     let preheader = preheader(&lead, &sections);
