@@ -170,11 +170,8 @@ async fn issue_page(
             escape(reason)
         );
     }
-    body.push_str(&explain_table(
-        &built.edition,
-        &slug,
-        &built.plan.site.language,
-    ));
+    let site = view::Site::from(&built.plan.site);
+    body.push_str(&explain_table(&built.edition, &slug, &site));
     body.push_str(&health_table(&built.store)?);
     body.push_str("</div></div>");
     Ok(Html(page(&format!("Preview: {}", built.edition.id), &body)))
@@ -266,21 +263,21 @@ async fn set_override(
     Ok(Redirect::to(&back))
 }
 
-/// The ranking table; headlines in another language than `page`'s carry their `lang`.
-fn explain_table(edition: &Issue, slug: &str, page: &str) -> String {
+/// The ranking table; headlines in another language than the site's carry their `lang`.
+fn explain_table(edition: &Issue, slug: &str, site: &view::Site) -> String {
     let mut html = String::from(
         "<h2 id=\"ranking\">Ranking</h2><div class=\"wide\" role=\"region\" aria-labelledby=\"ranking\" tabindex=\"0\"><table id=\"explain\"><thead><tr><th scope=\"col\">position</th><th scope=\"col\">title</th><th scope=\"col\">outlet</th><th scope=\"col\">score</th><th scope=\"col\">recency</th><th scope=\"col\">most read</th><th scope=\"col\">outlets</th><th scope=\"col\">note</th><th scope=\"col\">actions</th></tr></thead><tbody>",
     );
     for row in explain::rows(edition) {
         let number = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}"));
-        let title = in_lang(&row.title, page);
+        let title = in_lang(&row.title, lang::of_outlet(&row.title, &row.outlet, site));
         let buttons =
             (row.url.as_deref()).map_or(String::new(), |url| buttons(edition, slug, url, &title));
         let _ = write!(
             html,
             "<tr data-position=\"{p}\"><td>{p}</td><td class=\"title\">{title}</td><td>{o}</td><td>{s}</td><td>{r}</td><td>{m}</td><td>{n}</td><td>{note}</td><td>{buttons}</td></tr>",
             p = escape(&row.position),
-            o = in_lang(&row.outlet, page),
+            o = in_lang(&row.outlet, lang::mark(&row.outlet, &site.language)),
             s = number(row.score),
             r = number(row.recency),
             m = number(row.most_read),
@@ -292,9 +289,9 @@ fn explain_table(edition: &Issue, slug: &str, page: &str) -> String {
     html
 }
 
-/// `text` escaped, in a `<span lang>` when its language is not `page`'s.
-fn in_lang(text: &str, page: &str) -> String {
-    match lang::mark(text, page) {
+/// `text` escaped, in a `<span lang>` when it has a language to mark.
+fn in_lang(text: &str, lang: Option<String>) -> String {
+    match lang {
         Some(code) => format!("<span lang=\"{code}\">{}</span>", escape(text)),
         None => escape(text),
     }

@@ -24,6 +24,7 @@ fn site() -> Site {
         title: "Meridian Morning Review".to_owned(),
         url: "https://review.example/".to_owned(),
         language: "en".to_owned(),
+        languages: Default::default(),
     }
 }
 

@@ -71,6 +71,10 @@ pub struct Site {
     pub url: String,
     /// Language (BCP 47).
     pub language: String,
+    /// The configured language of each outlet that has one, by outlet name (not shown:
+    /// the views mark stories with it).
+    #[serde(skip)]
+    pub languages: std::collections::BTreeMap<String, String>,
 }
 
 impl From<&crate::config::Site> for Site {
@@ -79,6 +83,7 @@ impl From<&crate::config::Site> for Site {
             title: site.title.clone(),
             url: site.base_url.to_string(),
             language: site.language.clone(),
+            languages: site.outlet_languages.clone(),
         }
     }
 }
@@ -153,7 +158,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
         .enumerate()
-        .map(|(i, p)| story(p, edition, "top", i + 1, &site.language))
+        .map(|(i, p)| story(p, edition, "top", i + 1, site))
         .collect();
     let sections: Vec<SectionView> = edition
         .sections
@@ -166,11 +171,11 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
                 .picks
                 .iter()
                 .enumerate()
-                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1, &site.language))
+                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1, site))
                 .collect(),
         })
         .collect();
-    let most_read = most_read::views(&edition.most_read, &site.language);
+    let most_read = most_read::views(&edition.most_read, site);
     let story_count = lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>();
     let issue_url = permalink(&site.url, &edition.id);
     let preheader = preheader(&lead, &sections);

@@ -1,19 +1,41 @@
 //! The language of a piece of text, for the `lang` attribute on text in another
 //! language than the page's (WCAG 3.1.2): screen readers pick their voice by it.
 //!
-//! Neither the configuration nor the store records a feed's language, so it is told
-//! from the text itself, cheaply: the script of its letters (Cyrillic, Greek, Latin),
-//! the letters that only some Cyrillic alphabets have, and, for Latin text on a page
-//! in another script, English function words. What cannot be told is left unmarked
-//! (it inherits the page's language) rather than guessed.
+//! An outlet's configured language (`[[sources]] language`) comes first. Otherwise
+//! (the store does not record a feed's own language) it is told from the text
+//! itself, cheaply: the script of its letters (Cyrillic, Greek, Latin), the letters
+//! that only some Cyrillic alphabets have, and, for Latin text on a page in another
+//! script, English function words. What cannot be told is left unmarked (it inherits
+//! the page's language) rather than guessed.
+
+use super::Site;
+
+/// The tag to mark `text`, written by `outlet`, with on a page of `site`: the
+/// outlet's configured language, else the one told from the text; `None` when that
+/// is the page's or cannot be told.
+pub fn of_outlet(text: &str, outlet: &str, site: &Site) -> Option<String> {
+    match site.languages.get(outlet) {
+        Some(configured) => {
+            (primary(configured) != primary(&site.language)).then(|| configured.clone())
+        }
+        None => mark(text, &site.language),
+    }
+}
+
+/// The primary subtag of a BCP 47 tag, lower-cased: "en" for "en-GB".
+fn primary(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase()
+}
 
 /// The BCP 47 tag to mark `text` with on a page in `page` (a BCP 47 tag such as "en"
 /// or "en-GB"): `None` when the text is in the page's language or its own cannot be
 /// told.
 pub fn mark(text: &str, page: &str) -> Option<String> {
     let detected = detect(text)?;
-    let primary = page.split(['-', '_']).next().unwrap_or(page);
-    (!detected.eq_ignore_ascii_case(primary)).then(|| detected.to_owned())
+    (detected != primary(page)).then(|| detected.to_owned())
 }
 
 /// The language of `text`, as a primary BCP 47 subtag, when its letters tell it.
@@ -91,6 +113,28 @@ mod tests {
         // A Russian headline with a Latin acronym is still Russian.
         assert_eq!(
             mark("NATO и ЕС обсудили бюджет", "en").as_deref(),
+            Some("ru")
+        );
+    }
+
+    #[test]
+    fn an_outlets_configured_language_comes_first() {
+        let mut site = Site {
+            title: "T".into(),
+            url: "http://127.0.0.1/".into(),
+            language: "en-GB".into(),
+            languages: Default::default(),
+        };
+        site.languages.insert("Kyiv Daily".into(), "uk".into());
+        site.languages.insert("Ledger".into(), "en".into());
+        // Configured: Ukrainian, though these letters alone would say Russian.
+        assert_eq!(
+            of_outlet("Новини дня", "Kyiv Daily", &site).as_deref(),
+            Some("uk")
+        );
+        assert_eq!(of_outlet("Whatever it says", "Ledger", &site), None);
+        assert_eq!(
+            of_outlet("Новости дня", "Unconfigured", &site).as_deref(),
             Some("ru")
         );
     }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{lang, safe, web};
+use super::{Site, lang, safe, web};
 use crate::model::{MostReadList, ReadWindow};
 
 /// One most-read ranking.
@@ -45,8 +45,8 @@ pub fn span(window: ReadWindow) -> &'static str {
     }
 }
 
-/// The views of an issue's rankings (empty ones left out), on a page in language `page`.
-pub fn views(lists: &[MostReadList], page: &str) -> Vec<MostReadView> {
+/// The views of an issue's rankings (empty ones left out), on a page of `site`.
+pub fn views(lists: &[MostReadList], site: &Site) -> Vec<MostReadView> {
     (lists.iter())
         .filter(|l| !l.entries.is_empty())
         .map(|l| MostReadView {
@@ -57,10 +57,10 @@ pub fn views(lists: &[MostReadList], page: &str) -> Vec<MostReadView> {
                 .map(|e| MostReadItemView {
                     rank: e.rank,
                     title: safe(&e.title),
-                    lang: lang::mark(&e.title, page),
+                    lang: lang::of_outlet(&e.title, &e.outlet, site),
                     url: web(e.url.as_deref()),
                     outlet: safe(&e.outlet),
-                    outlet_lang: lang::mark(&e.outlet, page),
+                    outlet_lang: lang::mark(&e.outlet, &site.language),
                 })
                 .collect(),
         })

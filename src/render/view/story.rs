@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{lang, most_read, safe, web};
+use super::{Site, lang, most_read, safe, web};
 use crate::model::{Issue, Pick};
 
 /// The widest an image is shown in a 600-pixel single-column email.
@@ -104,16 +104,19 @@ pub struct ReadAlsoView {
     pub published: i64,
 }
 
-/// The view of `pick`, the `position`th story of `block`, on a page in language `page`.
+/// The view of `pick`, the `position`th story of `block`, on a page of `site`.
 pub(super) fn story(
     pick: &Pick,
     edition: &Issue,
     block: &str,
     position: usize,
-    page: &str,
+    site: &Site,
 ) -> StoryView {
     let s = &pick.story;
-    let mark = |text: &str| lang::mark(text, page);
+    // An outlet's name is in whatever language its letters say; its stories in the
+    // outlet's configured language, else their letters'.
+    let mark = |text: &str| lang::mark(text, &site.language);
+    let by = |text: &str, outlet: &str| lang::of_outlet(text, outlet, site);
     let section = edition
         .sections
         .iter()
@@ -122,7 +125,7 @@ pub(super) fn story(
     StoryView {
         title: safe(&s.title),
         // Headline and excerpt together: more letters tell the language better.
-        lang: mark(&format!("{} {}", s.title, s.excerpt)),
+        lang: by(&format!("{} {}", s.title, s.excerpt), &pick.outlet),
         url: web(s.url.as_deref()),
         outlet: safe(&pick.outlet),
         outlet_lang: mark(&pick.outlet),
@@ -146,7 +149,7 @@ pub(super) fn story(
                 ImageView {
                     url: i.url.clone(),
                     alt: safe(alt),
-                    lang: mark(alt),
+                    lang: by(alt, &pick.outlet),
                     width,
                     height: (u64::from(width) * u64::from(h) / u64::from(w)) as u32,
                 }
@@ -160,7 +163,7 @@ pub(super) fn story(
                 outlet_lang: mark(&a.outlet),
                 url: web(a.url.as_deref()),
                 title: safe(&a.title),
-                lang: mark(&a.title),
+                lang: by(&a.title, &a.outlet),
             })
             .collect(),
         read_also: (pick.read_also.iter())
@@ -169,7 +172,7 @@ pub(super) fn story(
                 outlet_lang: mark(&r.outlet),
                 url: web(r.url.as_deref()),
                 title: safe(&r.title),
-                lang: mark(&r.title),
+                lang: by(&r.title, &r.outlet),
                 published: r.published.timestamp(),
             })
             .collect(),
