@@ -71,7 +71,7 @@ impl IntoResponse for Failed {
         let body = page(
             "pressroom preview: error",
             &format!(
-                "<div class=\"error\"><strong>Cannot render the preview.</strong><pre>{}</pre><p>Fix it and reload.</p></div>",
+                "<h1>Cannot render the preview</h1><div class=\"error\" role=\"alert\"><pre>{}</pre><p>Fix it and reload.</p></div>",
                 escape(&self.0)
             ),
         );

@@ -1,6 +1,7 @@
 //! Accessibility (WCAG 2.2 AA): axe-core in the headless Chromium over every page
 //! the demo makes (the email, the archive's index and issue page, the editor's
-//! preview site), light and dark, at 1280, 375 and 320 px; and, in the HTML itself,
+//! preview site and its error page), light and dark, at 1280, 375 and 320 px; and,
+//! in the HTML itself,
 //! `lang` on every Russian text and link texts that each lead to one place.
 //!
 //! axe-core is not a Debian package: tests/run fetches it from the npm registry,
@@ -183,6 +184,10 @@ async fn every_page_passes_axe_light_and_dark_at_every_width() {
         "preview issue".to_owned(),
         format!("{site}/issue?edition=morning"),
     ));
+    pages.push((
+        "preview error".to_owned(),
+        format!("{site}/issue?edition=no-such-edition"),
+    ));
 
     let browser = Browser::start().await;
     // First a page with known faults, to see that the audit finds them.
@@ -236,7 +241,7 @@ async fn every_page_passes_axe_light_and_dark_at_every_width() {
         }
     }
     browser.quit().await;
-    assert_eq!(audits, 30);
+    assert_eq!(audits, 36);
     assert!(
         failures.is_empty(),
         "{} accessibility failures:\n{}",
