@@ -203,6 +203,7 @@ fn main() {
         title: "Bench".into(),
         url: "http://127.0.0.1:8080/".into(),
         language: "en".into(),
+        languages: Default::default(),
     };
     let audience = Audience {
         sections: None,

@@ -3,6 +3,8 @@
 
 mod support;
 
+mod a11y;
+
 mod boundaries;
 mod clustering;
 mod config_check;

@@ -1,6 +1,9 @@
 //! `[site]`: the digest as a whole (title, public address, time zone, files).
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -51,6 +54,9 @@ pub struct Site {
     pub language: Language,
     /// Folder whose templates override the built-in ones, if any.
     pub templates: Option<PathBuf>,
+    /// The language of each outlet whose `[[sources]]` set one, by outlet name (filled
+    /// in from the sources when the plan is compiled): pages mark its stories with it.
+    pub outlet_languages: BTreeMap<String, String>,
 }
 
 /// Where the archive is served when `base_url` is not set.
@@ -84,6 +90,7 @@ pub(super) fn compile(p: &mut Problems<'_>, raw: RawSite, root: &Path) -> Site {
         language: check::language(p, "site.language", raw.language.as_ref())
             .unwrap_or_else(Language::english),
         templates: raw.templates.as_deref().map(|t| root.join(t)),
+        outlet_languages: BTreeMap::new(),
     }
 }
 

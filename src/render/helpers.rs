@@ -12,6 +12,9 @@
 //! - `{{truncate text 30}}`: at most 30 words, with "…" when cut.
 //! - `{{plural n "story" "stories"}}`: "1 story", "3 stories" (English only; the
 //!   built-in templates use `t`).
+//! - `{{in_lang text code}}` (HTML templates): `text` escaped, in a
+//!   `<span lang="code">` when `code` is a language (text in another language than
+//!   the page's), bare when it is null.
 
 use std::sync::Arc;
 
@@ -38,6 +41,7 @@ pub fn register(registry: &mut Handlebars<'_>, catalogues: &Arc<Catalogues>, esc
     registry.register_helper("ago", with(Kind::Ago));
     registry.register_helper("truncate", Box::new(truncate));
     registry.register_helper("plural", Box::new(plural));
+    registry.register_helper("in_lang", Box::new(in_lang));
 }
 
 /// A helper that writes in the view's language.
@@ -193,6 +197,26 @@ fn plural(
     Ok(())
 }
 
+fn in_lang(
+    h: &Helper<'_>,
+    registry: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let text = str_param(h, 0, "in_lang")?;
+    let escape = |s: &str| registry.get_escape_fn()(s);
+    match h.param(1).and_then(|p| p.value().as_str()) {
+        Some(code) if !code.is_empty() => out.write(&format!(
+            "<span lang=\"{}\">{}</span>",
+            escape(code),
+            escape(text)
+        ))?,
+        _ => out.write(&escape(text))?,
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +245,15 @@ mod tests {
         assert_eq!(
             render("{{ago a}}|{{ago b}}|{{ago c}}|{{ago d}}", data),
             "just now|35 min ago|5 h ago|3 d ago"
+        );
+    }
+
+    #[test]
+    fn text_in_another_language_is_marked_and_escaped() {
+        let data = serde_json::json!({"t": "Вести & <b>", "l": "ru", "n": null});
+        assert_eq!(
+            render("{{in_lang t l}}|{{in_lang t n}}", data),
+            "<span lang=\"ru\">Вести &amp; &lt;b&gt;</span>|Вести &amp; &lt;b&gt;"
         );
     }
 

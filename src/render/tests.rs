@@ -24,6 +24,7 @@ fn site() -> Site {
         title: "Meridian Morning Review".to_owned(),
         url: "https://review.example/".to_owned(),
         language: "en".to_owned(),
+        languages: Default::default(),
     }
 }
 
@@ -202,10 +203,12 @@ fn a_full_issue_stays_far_below_gmails_clipping() {
         html < GMAIL_CLIP,
         "{html} bytes: Gmail clips beyond {GMAIL_CLIP}"
     );
-    // Three rankings of seven add about 11 KB; the size budget (render/budget.rs)
-    // keeps any larger issue under the clip, but one of the demo's scale needs none.
+    // Three rankings of seven add about 11 KB, and links that name their article
+    // ("Also in: Outlet: headline", "(jump to the story)") 7 KB; the size budget
+    // (render/budget.rs) keeps any larger issue under the clip, but one of the demo's
+    // scale needs none.
     assert!(
-        html < 90 * 1024,
+        html < 96 * 1024,
         "{html} bytes: too close to Gmail's clipping"
     );
     let sample = render(&sample::edition()).email.html.len();

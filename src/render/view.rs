@@ -11,10 +11,12 @@ use crate::{
 };
 
 mod archive;
+pub mod lang;
 mod most_read;
 mod story;
 pub use archive::{
-    ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, archive_index,
+    ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, LeadLineView,
+    archive_index,
 };
 pub use most_read::{MostReadItemView, MostReadView};
 use story::story;
@@ -74,6 +76,10 @@ pub struct Site {
     pub url: String,
     /// The site's language (BCP 47); a rendering's own is `lang` at the root.
     pub language: String,
+    /// The configured language of each outlet that has one, by outlet name (not shown:
+    /// the views mark stories with it).
+    #[serde(skip)]
+    pub languages: std::collections::BTreeMap<String, String>,
 }
 
 impl From<&crate::config::Site> for Site {
@@ -82,6 +88,7 @@ impl From<&crate::config::Site> for Site {
             title: site.title.clone(),
             url: site.base_url.to_string(),
             language: site.language.to_string(),
+            languages: site.outlet_languages.clone(),
         }
     }
 }
@@ -158,13 +165,19 @@ pub fn issue(
     catalogues: &Catalogues,
 ) -> IssueView {
     let words = catalogues.words(&audience.language);
+    // The page is in the reader's language: text in another one is marked against it.
+    let page = Site {
+        language: audience.language.to_string(),
+        ..site.clone()
+    };
+    let site = &page;
     let wanted = |id: &SectionId| audience.sections.as_ref().is_none_or(|s| s.contains(id));
     let lead: Vec<StoryView> = edition
         .lead
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
         .enumerate()
-        .map(|(i, p)| story(p, edition, "top", i + 1))
+        .map(|(i, p)| story(p, edition, "top", i + 1, site))
         .collect();
     let sections: Vec<SectionView> = edition
         .sections
@@ -177,11 +190,11 @@ pub fn issue(
                 .picks
                 .iter()
                 .enumerate()
-                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1))
+                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1, site))
                 .collect(),
         })
         .collect();
-    let most_read = most_read::views(&edition.most_read);
+    let most_read = most_read::views(&edition.most_read, site);
     let story_count = lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>();
     let issue_url = permalink(&site.url, &edition.id);
     let preheader = preheader(&lead, &sections);

@@ -49,12 +49,14 @@ most-read = { $window ->
     [today] Most read today
    *[week] Most read this week
 }
-# A story's badge: its place in a ranking.
+# A story's badge: its place in a ranking, naming the ranking.
 most-read-rank = { $window ->
-    [now] #{ $rank } most read now
-    [today] #{ $rank } most read today
-   *[week] #{ $rank } most read this week
+    [now] #{ $rank } in Most read now
+    [today] #{ $rank } in Most read today
+   *[week] #{ $rank } in Most read this week
 }
+# After a contents link, for screen readers: where the link goes.
+jump-to-story = (jump to the story)
 also-in = Also in
 read-also = Read also
 topics = Topics

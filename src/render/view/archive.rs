@@ -5,7 +5,7 @@
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{Site, permalink, safe};
+use super::{Site, lang, permalink, safe};
 use crate::{
     i18n::{Catalogues, Language},
     model::{EditionId, IssueSummary},
@@ -69,9 +69,18 @@ pub struct IssueLinkView {
     /// Stories it carries.
     pub story_count: usize,
     /// Headlines of its lead block.
-    pub lead: Vec<String>,
+    pub lead: Vec<LeadLineView>,
     /// Unix time it was built for.
     pub built_at: i64,
+}
+
+/// A headline of an issue's lead block, in the index.
+#[derive(Clone, Debug, Serialize)]
+pub struct LeadLineView {
+    /// The headline, plain text.
+    pub title: String,
+    /// Its language when not the page's (BCP 47, for `lang`), or null.
+    pub lang: Option<String>,
 }
 
 /// An edition the index lists, as the caller knows it.
@@ -130,7 +139,12 @@ pub fn archive_index(
             },
             url: permalink(&site.url, &summary.id),
             story_count: summary.story_count,
-            lead: summary.lead.iter().map(|t| safe(t)).collect(),
+            lead: (summary.lead.iter())
+                .map(|t| LeadLineView {
+                    title: safe(t),
+                    lang: lang::mark(t, &site.language),
+                })
+                .collect(),
             built_at: summary.built_at.timestamp(),
         });
     }

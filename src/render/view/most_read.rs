@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{safe, web};
+use super::{Site, lang, safe, web};
 use crate::model::MostReadList;
 
 /// One most-read ranking.
@@ -24,14 +24,18 @@ pub struct MostReadItemView {
     pub rank: u32,
     /// The story's headline (plain text; templates escape it).
     pub title: String,
+    /// The language of the headline when not the page's (BCP 47), or null.
+    pub lang: Option<String>,
     /// Link (http and https only).
     pub url: Option<String>,
     /// The outlet that published it.
     pub outlet: String,
+    /// The language of the outlet's name when not the page's, or null.
+    pub outlet_lang: Option<String>,
 }
 
-/// The views of an issue's rankings (empty ones left out).
-pub fn views(lists: &[MostReadList]) -> Vec<MostReadView> {
+/// The views of an issue's rankings (empty ones left out), on a page of `site`.
+pub fn views(lists: &[MostReadList], site: &Site) -> Vec<MostReadView> {
     (lists.iter())
         .filter(|l| !l.entries.is_empty())
         .map(|l| MostReadView {
@@ -41,8 +45,10 @@ pub fn views(lists: &[MostReadList]) -> Vec<MostReadView> {
                 .map(|e| MostReadItemView {
                     rank: e.rank,
                     title: safe(&e.title),
+                    lang: lang::of_outlet(&e.title, &e.outlet, site),
                     url: web(e.url.as_deref()),
                     outlet: safe(&e.outlet),
+                    outlet_lang: lang::mark(&e.outlet, &site.language),
                 })
                 .collect(),
         })
