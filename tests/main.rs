@@ -10,6 +10,7 @@ mod config_secrets;
 mod daemon;
 mod daemon_jobs;
 mod deliver;
+mod dkim;
 mod fetch_broken;
 mod fetch_encodings;
 mod fetch_faults;

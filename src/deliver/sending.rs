@@ -156,7 +156,14 @@ impl Context<'_> {
             Err(error) => return self.bounce(address, error, 1, unrecorded).await,
         };
         if let Some(signer) = self.signer {
-            signer.sign(&mut message);
+            // On the blocking pool: the slots sign on every core.
+            message = match signer.sign(message, letter.date).await {
+                Ok(signed) => signed,
+                Err(error) => {
+                    tracing::error!(%address, %error, "not sent");
+                    return Outcome::Deferred;
+                }
+            };
         }
         for attempt in 0..email.attempts {
             if *self.stop.borrow() {
