@@ -11,7 +11,7 @@ use crate::support::{
 };
 
 /// The demo, delivering over SMTP to 127.0.0.1:`port` with short timeouts.
-fn smtp_demo(port: u16, base_url: &str) -> Project {
+pub(crate) fn smtp_demo(port: u16, base_url: &str) -> Project {
     let project = Project::demo();
     let config = std::fs::read_to_string(project.config()).unwrap();
     let config = config
@@ -584,105 +584,6 @@ fn the_sendmail_transport_hands_each_message_to_the_program() {
         stderr(&output)
     );
     assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 6);
-}
-
-#[test]
-fn dkim_signatures_verify_with_an_independent_verifier() {
-    let sink = Sink::start();
-    let project = smtp_demo(sink.port, "https://review.meridian.example/");
-    // An RSA key from openssl, its public half as a DNS record would carry it.
-    let key = project.path("dkim.pem");
-    let made = std::process::Command::new("openssl")
-        .args([
-            "genrsa",
-            "-traditional",
-            "-out",
-            key.to_str().unwrap(),
-            "2048",
-        ])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("openssl");
-    assert!(made.success());
-    let public = std::process::Command::new("openssl")
-        .args([
-            "rsa",
-            "-in",
-            key.to_str().unwrap(),
-            "-pubout",
-            "-outform",
-            "DER",
-        ])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .unwrap()
-        .stdout;
-    use base64::Engine;
-    let public = base64::engine::general_purpose::STANDARD.encode(public);
-    let config = std::fs::read_to_string(project.config()).unwrap()
-        + "\n[email.dkim]\ndomain = \"meridian.example\"\nselector = \"news2026\"\nkey = \"dkim.pem\"\n";
-    std::fs::write(project.config(), config).unwrap();
-    assert_eq!(project.run(&["check"]).status.code(), Some(0));
-    let output = project.run(&["publish"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    // Save what the server received and let dkimpy judge it.
-    let received = project.path("received");
-    std::fs::create_dir_all(&received).unwrap();
-    let messages = sink.messages();
-    assert_eq!(messages.len(), 6);
-    let mut files = Vec::new();
-    for (i, message) in messages.iter().enumerate() {
-        let signature = message.header("dkim-signature").expect("signed");
-        assert!(signature.contains("d=meridian.example") && signature.contains("s=news2026"));
-        assert!(
-            signature.to_lowercase().contains("list-unsubscribe-post"),
-            "{signature}"
-        );
-        let path = received.join(format!("{i}.eml"));
-        std::fs::write(&path, message.raw.replace('\n', "\r\n")).unwrap();
-        files.push(path.to_str().unwrap().to_owned());
-    }
-    let verifier = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/dkim_verify.py");
-    let verdict = std::process::Command::new("/usr/bin/python3")
-        .args([verifier, "news2026", "meridian.example", &public, "rsa"])
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        verdict.status.success(),
-        "{}{}",
-        stdout(&verdict),
-        stderr(&verdict)
-    );
-    assert_eq!(
-        stdout(&verdict)
-            .lines()
-            .filter(|l| l.starts_with("ok "))
-            .count(),
-        6
-    );
-    // A message altered after signing fails the same check.
-    let tampered = received.join("tampered.eml");
-    std::fs::write(
-        &tampered,
-        messages[0]
-            .raw
-            .replace('\n', "\r\n")
-            .replacen("Subject: ", "Subject: URGENT ", 1),
-    )
-    .unwrap();
-    let verdict = std::process::Command::new("/usr/bin/python3")
-        .args([
-            verifier,
-            "news2026",
-            "meridian.example",
-            &public,
-            "rsa",
-            tampered.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(!verdict.status.success(), "a tampered message verified");
 }
 
 #[test]

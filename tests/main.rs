@@ -14,6 +14,7 @@ mod daemon;
 mod daemon_jobs;
 mod deliver;
 mod delivery_causes;
+mod dkim;
 mod fetch_broken;
 mod fetch_encodings;
 mod fetch_faults;

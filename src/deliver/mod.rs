@@ -15,7 +15,6 @@
 //! [`channels`] (see ARCHITECTURE.md).
 
 pub mod archive;
-#[cfg(feature = "dkim")]
 pub mod dkim;
 pub mod email;
 pub mod feeds;

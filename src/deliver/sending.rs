@@ -221,7 +221,15 @@ impl Context<'_> {
             Err(error) => return self.bounce(address, error, 1, unrecorded).await,
         };
         if let Some(signer) = self.signer {
-            signer.sign(&mut message);
+            // On the blocking pool: the slots sign on every core.
+            message = match signer.sign(message, letter.date).await {
+                Ok(signed) => signed,
+                Err(error) => {
+                    tracing::error!(%address, %error, "not sent");
+                    let cause = format!("cannot sign the message: {error}");
+                    return Outcome::Deferred(Some((Cause::Other, cause)));
+                }
+            };
         }
         let mut last = None;
         for attempt in 0..email.attempts {

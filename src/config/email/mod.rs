@@ -98,7 +98,20 @@ pub struct RawDkim {
     pub domain: Spanned<String>,
     /// Selector (s=).
     pub selector: Spanned<String>,
-    /// PEM file of the RSA private key, relative to this file.
+    /// The private key file, relative to this file.
+    pub key: Spanned<String>,
+    /// A second key to sign with as well, `{ selector = "ed2026", key = "dkim-ed25519.pem" }`:
+    /// RFC 8463 advises an Ed25519 signature beside the RSA one.
+    pub also: Option<RawDkimKey>,
+}
+
+/// `[email.dkim] also`: a second key and its selector.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDkimKey {
+    /// Selector (s=) of this key.
+    pub selector: Spanned<String>,
+    /// The private key file, relative to this file.
     pub key: Spanned<String>,
 }
 
@@ -109,7 +122,18 @@ pub struct Dkim {
     pub domain: String,
     /// Selector (s=): the DNS name `<selector>._domainkey.<domain>` holds the public key.
     pub selector: String,
-    /// The private key file (PEM).
+    /// The private key file: RSA or Ed25519 (see `deliver/dkim/key.rs`).
+    pub key: PathBuf,
+    /// A second key signing as well (typically Ed25519 beside RSA).
+    pub also: Option<DkimKey>,
+}
+
+/// A second DKIM key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DkimKey {
+    /// Selector (s=) of this key.
+    pub selector: String,
+    /// The private key file.
     pub key: PathBuf,
 }
 
@@ -200,15 +224,22 @@ pub(super) fn compile(
         domain: d.domain.get_ref().clone(),
         selector: d.selector.get_ref().clone(),
         key: root.join(d.key.get_ref()),
+        also: d.also.as_ref().map(|a| DkimKey {
+            selector: a.selector.get_ref().clone(),
+            key: root.join(a.key.get_ref()),
+        }),
     });
-    if let (Some(d), Some(raw_dkim)) = (&dkim, &raw.dkim)
-        && !d.key.is_file()
-    {
-        p.on(
-            &raw_dkim.key,
-            "email.dkim.key",
-            format!("no key file at {}", d.key.display()),
-        );
+    if let Some(raw_dkim) = &raw.dkim {
+        let also = raw_dkim
+            .also
+            .as_ref()
+            .map(|a| (&a.key, "email.dkim.also.key"));
+        for (key, name) in std::iter::once((&raw_dkim.key, "email.dkim.key")).chain(also) {
+            let path = root.join(key.get_ref());
+            if !path.is_file() {
+                p.on(key, name, format!("no key file at {}", path.display()));
+            }
+        }
     }
     Some(EmailPlan {
         from: from?,
