@@ -3,6 +3,7 @@
 
 mod support;
 
+mod bounces;
 mod boundaries;
 mod clustering;
 mod config_check;

@@ -15,8 +15,10 @@
 //! [`channels`] (see ARCHITECTURE.md).
 
 pub mod archive;
+pub mod bounces;
 #[cfg(feature = "dkim")]
 pub mod dkim;
+pub mod dsn;
 pub mod email;
 pub mod feeds;
 pub mod files;
@@ -34,6 +36,7 @@ pub mod signer;
 pub mod smtp;
 pub mod tally;
 pub mod unsubscribe;
+pub mod verp;
 
 use std::path::PathBuf;
 
