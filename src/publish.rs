@@ -271,8 +271,9 @@ fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), Rende
     let audience = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
+        language: plan.language_of(&issue.id.edition).clone(),
     };
-    let mut view = view::issue(issue, &audience, &site);
+    let mut view = view::issue(issue, &audience, &site, renderer.catalogues());
     renderer.feed_entry(&view)?;
     if let Some(email) = &plan.email {
         renderer.email(&view)?;

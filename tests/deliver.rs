@@ -49,10 +49,14 @@ fn publish_delivers_each_subscriber_their_sections_once_over_real_smtp() {
             message.header("from"),
             Some("\"Meridian Morning Review\" <review@meridian.example>")
         );
-        assert_eq!(
-            message.header("subject"),
-            Some("Meridian Morning Review: Friday, 27 November 2026")
-        );
+        // The demo's Russian reader gets the date in Russian (RFC 2047-encoded).
+        let subject = match message.to().as_str() {
+            "irina@readers.example" => {
+                "Meridian Morning Review: =?utf-8?b?0J/Rj9GC0L3QuNGG0LAs?= 27 =?utf-8?b?0L3QvtGP0LHRgNGP?= 2026"
+            }
+            _ => "Meridian Morning Review: Friday, 27 November 2026",
+        };
+        assert_eq!(message.header("subject"), Some(subject));
         assert_eq!(
             message.header("list-id"),
             Some("\"Meridian Morning Review\" <morning.meridian.example>")

@@ -24,7 +24,7 @@ async fn metrics_status_and_the_log_agree_on_refused_and_deferred() {
         )]),
         data_reply: HashMap::from([
             ("tomas@readers.example".to_owned(), policy.to_owned()),
-            ("marta@readers.example".to_owned(), policy.to_owned()),
+            ("irina@readers.example".to_owned(), policy.to_owned()),
         ]),
         ..Default::default()
     })

@@ -344,7 +344,7 @@ fn render(
     let site = view::Site::from(&run.plan.site);
     let mut rendered = HashMap::new();
     for group in groups {
-        let mut view = view::issue(run.issue, &group.audience, &site);
+        let mut view = view::issue(run.issue, &group.audience, &site, run.renderer.catalogues());
         let (email, trimmed) = run.renderer.email_within(&mut view, HTML_BUDGET)?;
         if !trimmed.is_empty() {
             tracing::info!(

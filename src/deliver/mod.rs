@@ -152,6 +152,9 @@ pub enum OutputError {
     /// The state file failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A message of the catalogue could not be written.
+    #[error("message catalogue: {0}")]
+    Words(String),
 }
 
 #[cfg(test)]

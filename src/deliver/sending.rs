@@ -4,8 +4,17 @@
 //! A slot records a message `sent` in the same transaction as the `sending` of its
 //! next message (or on its own when it has no next): one commit per message instead
 //! of two, with the same guarantee, since the slot starts no SMTP transaction before
-//! that commit. At any moment each slot has at most one message whose fate a crash
-//! would leave unknown (sent, or on the wire, but not recorded `sent`), as before.
+//! that commit. A `sent` whose commit fails stays with the slot and goes with its
+//! next commit, so it never leaves a row behind it. Each slot has at most one message
+//! whose fate a crash would leave unknown (sent, or on the wire, but not recorded
+//! `sent`): the row it recorded `sending` last.
+//!
+//! **The crash bound**: after a crash at most `concurrency` rows are `sending`. The
+//! rows a previous crash left `sending` are resent first, all of them, before any
+//! other message starts: otherwise a slot that holds one as its next (to send its
+//! commands ahead) keeps it `sending` while the other slots start new messages (six
+//! unknown at concurrency 4 with PIPELINING, before this). The rows left unknown are
+//! then the slots' current ones, or the previous crash's still being resent, never both.
 
 use std::{collections::HashMap, sync::Mutex};
 
@@ -79,12 +88,34 @@ pub(super) struct Context<'a> {
 type Unrecorded = Option<(String, DateTime<Utc>)>;
 
 impl Context<'_> {
-    /// Delivers `work` over `slots` slots; one outcome per delivery.
+    /// Delivers `work` over `slots` slots; one outcome per delivery. The deliveries a
+    /// crash left `sending` go first, and none other starts before they are done
+    /// (see the crash bound above).
     pub(super) async fn deliver_all(
         &self,
         work: Vec<(Delivery, &Subscriber)>,
         slots: usize,
     ) -> Vec<Outcome> {
+        let (unknown, rest): (Vec<_>, Vec<_>) = work
+            .into_iter()
+            .partition(|(delivery, _)| delivery.state == DeliveryState::Sending);
+        let mut outcomes = Vec::new();
+        if !unknown.is_empty() {
+            tracing::info!(
+                messages = unknown.len(),
+                "resending first the messages whose fate a crash left unknown"
+            );
+            outcomes = self.deliver_over(unknown, slots).await;
+        }
+        outcomes.extend(self.deliver_over(rest, slots).await);
+        outcomes
+    }
+
+    /// Delivers `work` over `slots` slots, each flushing its last `sent` at the end.
+    async fn deliver_over(&self, work: Vec<(Delivery, &Subscriber)>, slots: usize) -> Vec<Outcome> {
+        if work.is_empty() {
+            return Vec::new();
+        }
         let queue = Mutex::new(work.into_iter());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
         let verp = || self.email.verp_domain.as_deref();
@@ -118,14 +149,15 @@ impl Context<'_> {
         all.into_iter().flatten().collect()
     }
 
-    /// Commits `change` (if any) together with the slot's unrecorded `sent`.
+    /// Commits `change` (if any) together with the slot's unrecorded `sent`, which is
+    /// cleared only once committed.
     async fn record(
         &self,
         unrecorded: &mut Unrecorded,
         change: Option<Change>,
     ) -> Result<Recorded, String> {
         let mut changes = Vec::with_capacity(2);
-        if let Some((address, at)) = unrecorded.take() {
+        if let Some((address, at)) = unrecorded.clone() {
             let sent = Change::Move {
                 recipient: address,
                 state: DeliveryState::Sent,
@@ -135,7 +167,13 @@ impl Context<'_> {
             changes.push((sent, at));
         }
         changes.extend(change.map(|c| (c, self.clock.now())));
-        self.journal.record_all(changes).await
+        let recorded = self.journal.record_all(changes).await;
+        if recorded.is_ok() {
+            // Kept until committed: a failed commit must not leave it `sending` while
+            // the slot goes on to another message.
+            *unrecorded = None;
+        }
+        recorded
     }
 
     async fn deliver(
