@@ -3,8 +3,7 @@
 
 mod support;
 
-mod a11y;
-
+mod bounces;
 mod boundaries;
 mod clustering;
 mod config_check;

@@ -344,3 +344,55 @@ async fn a_server_that_never_greets_stops_the_run_within_its_timeout() {
     assert!(took < Duration::from_secs(15), "took {took:?}");
     assert!(rows(&project).values().all(|d| d.attempts == 0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_starttls_or_no_authentication_stops_the_run_and_names_the_step() {
+    // The fault server offers neither STARTTLS nor AUTH.
+    let server = FaultServer::start(Script::default()).await;
+    for (extra, step) in [
+        ("tls = \"starttls\"", "STARTTLS: "),
+        (
+            "user = \"review\"\npassword_env = \"PRESSROOM_TEST_SMTP_PASSWORD\"",
+            "authentication: ",
+        ),
+    ] {
+        let project = project(server.port, 12, "attempts = 4\nconcurrency = 2");
+        let config = std::fs::read_to_string(project.config()).unwrap();
+        let config = if extra.starts_with("tls") {
+            config.replace("tls = \"none\"", extra)
+        } else {
+            config.replace("tls = \"none\"", &format!("tls = \"none\"\n{extra}"))
+        };
+        std::fs::write(project.config(), config).unwrap();
+        let path = project.config();
+        let output = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+                .args([
+                    "--config",
+                    path.to_str().unwrap(),
+                    "--now",
+                    crate::support::NOW,
+                ])
+                .arg("publish")
+                .env("PRESSROOM_TEST_SMTP_PASSWORD", "not-a-real-one")
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("error: cannot deliver to the mail server: 127.0.0.1:")
+                && err.contains(step),
+            "{step}: {err}"
+        );
+        // The test process has no password: read the ledger without asking for one.
+        let config = std::fs::read_to_string(project.config()).unwrap();
+        std::fs::write(project.config(), config.replace(extra, "")).unwrap();
+        let ledger = rows(&project);
+        assert_eq!(ledger.len(), 12, "{step}");
+        assert!(ledger.values().all(|d| d.attempts == 0), "{step}");
+        assert_eq!(server.accepted.lock().unwrap().len(), 0);
+    }
+}

@@ -5,6 +5,7 @@
 //! failure (some source or recipient failed), 78 configuration error (nothing was
 //! done), 1 anything else.
 
+mod bounces;
 mod check;
 mod editor;
 mod fetch;
@@ -180,6 +181,9 @@ pub enum Command {
     /// List, add or lift suppressed addresses (unsubscribed, or bounced).
     #[command(subcommand)]
     Suppressions(suppressions::SuppressionsCommand),
+    /// Import bounces that came back by email (delivery status notifications).
+    #[command(subcommand)]
+    Bounces(bounces::BouncesCommand),
 }
 
 /// `pressroom sources …`
@@ -279,6 +283,7 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
         }
         Command::Sources(SourcesCommand::Export { out }) => sources::export(cli, out.as_deref()),
         Command::Suppressions(command) => suppressions::run(cli, clock, command),
+        Command::Bounces(command) => bounces::run(cli, clock, command),
     };
     match result {
         Ok(code) => code,

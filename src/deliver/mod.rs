@@ -15,7 +15,9 @@
 //! [`channels`] (see ARCHITECTURE.md).
 
 pub mod archive;
+pub mod bounces;
 pub mod dkim;
+pub mod dsn;
 pub mod email;
 pub mod feeds;
 pub mod files;
@@ -33,6 +35,7 @@ pub mod signer;
 pub mod smtp;
 pub mod tally;
 pub mod unsubscribe;
+pub mod verp;
 
 use std::path::PathBuf;
 

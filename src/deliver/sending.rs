@@ -118,6 +118,7 @@ impl Context<'_> {
         }
         let queue = Mutex::new(work.into_iter());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+        let verp = || self.email.verp_domain.as_deref();
         let slot = || async {
             let mut outcomes = Vec::new();
             let mut unrecorded: Unrecorded = None;
@@ -128,7 +129,9 @@ impl Context<'_> {
                 upcoming = next();
                 let ahead = (upcoming.as_ref())
                     .filter(|_| self.pace.unlimited())
-                    .and_then(|(_, s)| message::envelope(&self.email.from, s.address.as_str()));
+                    .and_then(|(_, s)| {
+                        message::envelope(&self.email.from, verp(), s.address.as_str())
+                    });
                 let outcome = self
                     .deliver(delivery, subscriber, ahead.as_ref(), &mut unrecorded)
                     .await;
@@ -215,6 +218,7 @@ impl Context<'_> {
             unsubscribe_url: &unsubscribe_url,
             unsubscribe_mailto: email.unsubscribe_mailto.as_str(),
             date: self.clock.now(),
+            verp_domain: email.verp_domain.as_deref(),
         };
         let mut message = match message::build(&letter) {
             Ok(message) => message,

@@ -184,6 +184,14 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE ledger ADD COLUMN cause TEXT;
     "#,
+    // 8: delivery status notifications already imported (`bounces import`), by their
+    // Message-ID, so that importing a mailbox twice counts nothing twice.
+    r#"
+    CREATE TABLE bounce_reports (
+        id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -76,6 +76,15 @@ impl Writer<'_> {
         Ok(added > 0)
     }
 
+    /// Records that the bounce report `id` was imported; false if it was already.
+    pub fn report_seen(&mut self, id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let added = self.tx.execute(
+            "INSERT OR IGNORE INTO bounce_reports (id, at) VALUES (?1, ?2)",
+            params![id, to_unix(at)],
+        )?;
+        Ok(added == 0)
+    }
+
     /// Lifts the suppression of `address` and forgets its bounces, so that the next
     /// bounce counts from one again; false if it was not suppressed.
     pub fn unsuppress(&mut self, address: &str) -> Result<bool, StoreError> {

@@ -80,6 +80,10 @@ pub struct RawEmail {
     /// this many recipients in a row stops the run, the rest left pending; 0 never
     /// stops. Default 5.
     pub refusal_limit: Option<Spanned<i64>>,
+    /// A domain whose mail comes back to you: each message's envelope sender (the
+    /// return path bounces go to) is then `bounces+LOCAL=HOST@` it, naming its
+    /// reader (VERP), for `pressroom bounces import`. Default: none (`from`).
+    pub verp_domain: Option<Spanned<String>>,
     /// Name of the environment variable holding the secret that signs unsubscribe links;
     /// when named here it must be set. Default "PRESSROOM_UNSUBSCRIBE_SECRET", which may
     /// be unset: the store then generates and keeps a secret.
@@ -167,6 +171,8 @@ pub struct EmailPlan {
     pub bounce_limit: u32,
     /// Identical refusals of our mail in a row that stop the run (0: never).
     pub refusal_limit: u32,
+    /// The domain of the VERP return paths, if set.
+    pub verp_domain: Option<String>,
     /// The secret of unsubscribe tokens, from the environment; `None` only when no
     /// variable is named and the default one is unset (the store then generates and
     /// keeps one).
@@ -255,6 +261,7 @@ pub(super) fn compile(
         timeout: duration(p, "email.timeout", &raw.timeout, Duration::from_secs(60)),
         bounce_limit: count(p, "email.bounce_limit", &raw.bounce_limit, 1..=100, 2) as u32,
         refusal_limit: count(p, "email.refusal_limit", &raw.refusal_limit, 0..=100_000, 5) as u32,
+        verp_domain: verp_domain(p, &raw),
         unsubscribe_secret,
         unsubscribe_mailto: unsubscribe_mailto?,
         dkim,
@@ -271,6 +278,23 @@ fn transport_keys(raw: &RawEmail) -> transport::RawTransport<'_> {
         user: raw.user.as_deref(),
         password_env: raw.password_env.as_ref(),
         sendmail: raw.sendmail.as_deref(),
+    }
+}
+
+/// `email.verp_domain`, checked: a domain name (its return paths must parse).
+fn verp_domain(p: &mut Problems<'_>, raw: &RawEmail) -> Option<String> {
+    let value = raw.verp_domain.as_ref()?;
+    let domain = value.get_ref().trim().to_lowercase();
+    match Address::parse(&format!("bounces+a=b.example@{domain}")) {
+        Ok(_) if !domain.is_empty() => Some(domain),
+        _ => {
+            p.on(
+                value,
+                "email.verp_domain",
+                "must be a domain such as \"bounces.news.example\"",
+            );
+            None
+        }
     }
 }
 
