@@ -383,5 +383,11 @@ async fn a_flood_of_silent_connections_starves_nothing() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let log = stderr(&output);
     assert!(!log.contains("unable to open database file"), "{log}");
+    // The operator is told, once a minute at most.
+    let told = log
+        .lines()
+        .filter(|l| l.contains("HTTP connection cap (daemon.max_connections) reached"))
+        .count();
+    assert_eq!(told, 1, "{log}");
     assert_eq!(sink.count(), 6);
 }
