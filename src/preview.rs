@@ -188,7 +188,12 @@ async fn email(
         .unwrap_or(&groups[0]);
     let site = view::Site::from(&built.plan.site);
     // As the subscriber gets it: within the size budget.
-    let mut view = view::issue(&built.edition, &group.audience, &site);
+    let mut view = view::issue(
+        &built.edition,
+        &group.audience,
+        &site,
+        built.renderer.catalogues(),
+    );
     let (rendered, _) = built
         .renderer
         .email_within(&mut view, crate::render::budget::HTML_BUDGET)?;

@@ -12,6 +12,7 @@ mod preview;
 mod publish;
 mod sources;
 mod status;
+mod suppressions;
 
 pub(crate) use check::template_problem;
 
@@ -89,7 +90,8 @@ pub enum Command {
     /// Show the health of every source and signal, the suppression list and the
     /// outbox of the latest issues.
     Status {
-        /// Print the health of each source and signal as JSON instead.
+        /// Print the health of each source and signal, and the latest issues' deliveries
+        /// by cause, as JSON instead.
         #[arg(long)]
         json: bool,
     },
@@ -175,6 +177,9 @@ pub enum Command {
     /// Import or export the list of sources as OPML.
     #[command(subcommand)]
     Sources(SourcesCommand),
+    /// List, add or lift suppressed addresses (unsubscribed, or bounced).
+    #[command(subcommand)]
+    Suppressions(suppressions::SuppressionsCommand),
 }
 
 /// `pressroom sources …`
@@ -273,6 +278,7 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
             sources::import(cli, file, *print)
         }
         Command::Sources(SourcesCommand::Export { out }) => sources::export(cli, out.as_deref()),
+        Command::Suppressions(command) => suppressions::run(cli, clock, command),
     };
     match result {
         Ok(code) => code,

@@ -20,16 +20,19 @@ pub mod dkim;
 pub mod email;
 pub mod feeds;
 pub mod files;
+pub mod halt;
 pub mod journal;
 pub mod mailer;
 pub mod message;
 pub mod output;
 pub mod pace;
 pub mod personal;
+pub mod refusal;
 pub mod send_error;
 mod sending;
 pub mod signer;
 pub mod smtp;
+pub mod tally;
 pub mod unsubscribe;
 
 use std::path::PathBuf;
@@ -70,6 +73,8 @@ pub struct Job<'a> {
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new deliveries.
     pub stop: watch::Receiver<bool>,
+    /// Where each message's outcome is counted as it happens (the daemon's metrics).
+    pub tally: Option<&'a tally::Tally>,
 }
 
 /// What one channel did.
@@ -144,6 +149,9 @@ pub enum OutputError {
     /// The state file failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A message of the catalogue could not be written.
+    #[error("message catalogue: {0}")]
+    Words(String),
 }
 
 #[cfg(test)]

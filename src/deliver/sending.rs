@@ -24,11 +24,13 @@ use lettre::address::Envelope;
 use tokio::sync::watch;
 
 use super::{
+    halt::Halt,
     journal::{Change, Journal, Recorded},
     mailer::Mailer,
     message::{self, Letter},
     pace::Pace,
     personal::Rendered,
+    refusal::{self, Cause},
     send_error::SendError,
     signer::Signer,
     unsubscribe,
@@ -39,11 +41,24 @@ use crate::{
     time::{Clock, backoff},
 };
 
-/// What happened to one message.
+/// What happened to one message; a failure with its cause and reply.
 pub(super) enum Outcome {
-    Sent { resent: bool },
-    Failed { suppressed: bool },
-    Deferred,
+    Sent {
+        resent: bool,
+    },
+    /// The mailbox refused it: a bounce.
+    Failed {
+        suppressed: bool,
+        reply: String,
+    },
+    /// Our mail refused (not the mailbox).
+    Refused {
+        cause: Cause,
+        reply: String,
+    },
+    /// Left pending after failures (`None`: no failure of the server's).
+    Deferred(Option<(Cause, String)>),
+    /// Not started: the run was asked to stop, or stopped by itself.
     Stopped,
 }
 
@@ -63,6 +78,10 @@ pub(super) struct Context<'a> {
     pub(super) signer: Option<&'a Signer>,
     pub(super) secret: &'a str,
     pub(super) pace: &'a Pace,
+    /// The run's streaks of refusals and connection failures.
+    pub(super) halt: &'a Halt,
+    /// Counts each outcome as it happens.
+    pub(super) tally: Option<&'a super::tally::Tally>,
 }
 
 /// A message sent whose `sent` is not committed yet: the address and when.
@@ -113,6 +132,9 @@ impl Context<'_> {
                 let outcome = self
                     .deliver(delivery, subscriber, ahead.as_ref(), &mut unrecorded)
                     .await;
+                if let Some(tally) = self.tally {
+                    tally.count(&outcome);
+                }
                 outcomes.push(outcome);
             }
             if unrecorded.is_some() {
@@ -137,6 +159,7 @@ impl Context<'_> {
                 recipient: address,
                 state: DeliveryState::Sent,
                 error: None,
+                cause: None,
             };
             changes.push((sent, at));
         }
@@ -157,6 +180,10 @@ impl Context<'_> {
         ahead: Option<&Envelope>,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
+        // Stopped, or stopped by itself: no message is built for nothing.
+        if *self.stop.borrow() || self.halt.halted().is_some() {
+            return Outcome::Stopped;
+        }
         let resent = delivery.state == DeliveryState::Sending;
         let audience = self
             .audience_of
@@ -164,7 +191,7 @@ impl Context<'_> {
             .copied()
             .unwrap_or(&delivery.audience);
         let Some(rendered) = self.rendered.get(audience) else {
-            return Outcome::Deferred;
+            return Outcome::Deferred(None);
         };
         let email = self.email;
         let address = subscriber.address.as_str();
@@ -196,49 +223,98 @@ impl Context<'_> {
         if let Some(signer) = self.signer {
             signer.sign(&mut message);
         }
+        let mut last = None;
         for attempt in 0..email.attempts {
-            if *self.stop.borrow() {
-                return Outcome::Stopped;
+            if *self.stop.borrow() || self.halt.halted().is_some() {
+                return match last {
+                    Some(failure) => Outcome::Deferred(Some(failure)),
+                    None => Outcome::Stopped,
+                };
             }
             self.pace.wait().await;
             let change = Change::Move {
                 recipient: address.to_owned(),
                 state: DeliveryState::Sending,
                 error: None,
+                cause: None,
             };
             if self.record(unrecorded, Some(change)).await.is_err() {
-                return Outcome::Deferred;
+                return Outcome::Deferred(last);
             }
             let sent = tokio::time::timeout(
                 email.timeout * 3,
                 self.mailer.send(&message, address, ahead),
             )
             .await;
-            let error = match sent {
+            let (error, cause) = match sent {
                 Ok(Ok(())) => {
+                    self.halt.accepted();
                     *unrecorded = Some((address.to_owned(), self.clock.now()));
                     return Outcome::Sent { resent };
                 }
-                Ok(Err(SendError::Permanent(reason))) => {
-                    return self
-                        .bounce(address, reason, email.bounce_limit, unrecorded)
-                        .await;
+                Ok(Err(SendError::Permanent(reply))) => {
+                    return self.refused(address, reply, unrecorded).await;
                 }
-                Ok(Err(SendError::Temporary(reason))) => reason,
-                Err(_) => format!("no answer within {:?}", email.timeout * 3),
+                Ok(Err(SendError::Connection(error))) => {
+                    // Nothing was sent: the attempt is given back, and the run stops
+                    // after a few of these in a row (see halt.rs).
+                    tracing::debug!(%address, attempt, %error, "no connection");
+                    self.halt.connection_failed(&error);
+                    let change = Change::Release {
+                        recipient: address.to_owned(),
+                        error: error.clone(),
+                    };
+                    let _ = self.record(unrecorded, Some(change)).await;
+                    last = Some((Cause::Connection, error));
+                    if attempt + 1 < email.attempts && self.halt.halted().is_none() {
+                        self.halt.sleep(backoff(email.backoff, attempt)).await;
+                    }
+                    continue;
+                }
+                Ok(Err(SendError::Temporary(reply))) => {
+                    self.halt.answered();
+                    let cause = refusal::classify(&reply);
+                    (reply, cause)
+                }
+                Err(_) => (
+                    format!("no answer within {:?}", email.timeout * 3),
+                    Cause::Connection,
+                ),
             };
             tracing::debug!(%address, attempt, %error, "temporary failure");
             let change = Change::Move {
                 recipient: address.to_owned(),
                 state: DeliveryState::Pending,
-                error: Some(error),
+                error: Some(error.clone()),
+                cause: Some(cause),
             };
             let _ = self.record(unrecorded, Some(change)).await;
+            last = Some((cause, error));
             if attempt + 1 < email.attempts {
-                tokio::time::sleep(backoff(email.backoff, attempt)).await;
+                self.halt.sleep(backoff(email.backoff, attempt)).await;
             }
         }
-        Outcome::Deferred
+        Outcome::Deferred(last)
+    }
+
+    /// A permanent failure: a bounce if the mailbox was refused, else a refusal of
+    /// our mail, recorded `refused`, which never counts toward suppression.
+    async fn refused(&self, address: &str, reply: String, unrecorded: &mut Unrecorded) -> Outcome {
+        let cause = refusal::classify(&reply);
+        if cause == Cause::Mailbox {
+            self.halt.bounced();
+            return (self.bounce(address, reply, self.email.bounce_limit, unrecorded)).await;
+        }
+        tracing::debug!(%address, %cause, error = %reply, "refused");
+        self.halt.refused(&reply);
+        let change = Change::Move {
+            recipient: address.to_owned(),
+            state: DeliveryState::Refused,
+            error: Some(reply.clone()),
+            cause: Some(cause),
+        };
+        let _ = self.record(unrecorded, Some(change)).await;
+        Outcome::Refused { cause, reply }
     }
 
     async fn bounce(
@@ -248,13 +324,16 @@ impl Context<'_> {
         limit: u32,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
-        tracing::warn!(%address, %error, "refused");
+        tracing::debug!(%address, %error, "bounced");
         let change = Change::Bounce {
             address: address.to_owned(),
-            error,
+            error: error.clone(),
             limit,
         };
         let suppressed = self.record(unrecorded, Some(change)).await == Ok(Recorded::Suppressed);
-        Outcome::Failed { suppressed }
+        Outcome::Failed {
+            suppressed,
+            reply: error,
+        }
     }
 }

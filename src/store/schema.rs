@@ -178,6 +178,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE fetch_state ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE fetch_state ADD COLUMN warnings TEXT;                -- one per line
     "#,
+    // 7: what a delivery's last failure was about (deliver::refusal's cause:
+    // mailbox, policy, content, system, protocol, connection, other), beside the
+    // reply in last_error; state 'refused' (our mail refused, not the mailbox).
+    r#"
+    ALTER TABLE ledger ADD COLUMN cause TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -76,6 +76,10 @@ pub struct RawEmail {
     pub timeout: Option<Spanned<String>>,
     /// Permanent failures (hard bounces) after which an address is suppressed. Default 2.
     pub bounce_limit: Option<Spanned<i64>>,
+    /// The same refusal of our mail (policy, content, system: not a bad mailbox) from
+    /// this many recipients in a row stops the run, the rest left pending; 0 never
+    /// stops. Default 5.
+    pub refusal_limit: Option<Spanned<i64>>,
     /// Name of the environment variable holding the secret that signs unsubscribe links;
     /// when named here it must be set. Default "PRESSROOM_UNSUBSCRIBE_SECRET", which may
     /// be unset: the store then generates and keeps a secret.
@@ -137,6 +141,8 @@ pub struct EmailPlan {
     pub timeout: Duration,
     /// Hard bounces before an address is suppressed.
     pub bounce_limit: u32,
+    /// Identical refusals of our mail in a row that stop the run (0: never).
+    pub refusal_limit: u32,
     /// The secret of unsubscribe tokens, from the environment; `None` only when no
     /// variable is named and the default one is unset (the store then generates and
     /// keeps one).
@@ -217,6 +223,7 @@ pub(super) fn compile(
         backoff: duration(p, "email.backoff", &raw.backoff, Duration::from_secs(2)),
         timeout: duration(p, "email.timeout", &raw.timeout, Duration::from_secs(60)),
         bounce_limit: count(p, "email.bounce_limit", &raw.bounce_limit, 1..=100, 2) as u32,
+        refusal_limit: count(p, "email.refusal_limit", &raw.refusal_limit, 0..=100_000, 5) as u32,
         unsubscribe_secret,
         unsubscribe_mailto: unsubscribe_mailto?,
         dkim,

@@ -30,6 +30,7 @@ fn meta_charset_comes_within_the_first_1024_bytes() {
         chrono_tz::UTC,
         &[],
         &[IssueSummary::of(&sample::edition())],
+        &crate::i18n::Catalogues::builtin(),
     );
     let html = Renderer::new(None)
         .expect("parse")
@@ -109,8 +110,14 @@ fn the_archive_page_links_its_editions_feeds() {
     let audience = super::Audience {
         sections: None,
         time_zone: chrono_tz::UTC,
+        language: crate::i18n::Language::english(),
     };
-    let view = view::issue(&sample::edition(), &audience, &site());
+    let view = view::issue(
+        &sample::edition(),
+        &audience,
+        &site(),
+        &crate::i18n::Catalogues::builtin(),
+    );
     let page = Renderer::new(None)
         .expect("parse")
         .archive_page(&view)

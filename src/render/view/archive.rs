@@ -6,7 +6,10 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{Site, permalink, safe};
-use crate::model::{EditionId, IssueSummary};
+use crate::{
+    i18n::{Catalogues, Language},
+    model::{EditionId, IssueSummary},
+};
 
 /// The index page.
 #[derive(Clone, Debug, Serialize)]
@@ -22,6 +25,8 @@ pub struct ArchiveIndexView {
     pub now: i64,
     /// IANA name of the site's time zone: `{{date ts "%H:%M"}}` uses it.
     pub tz: String,
+    /// The page's language (the site's): `{{t}}` writes in it.
+    pub lang: String,
 }
 
 /// One edition in the index.
@@ -87,7 +92,10 @@ pub fn archive_index(
     zone: Tz,
     editions: &[IndexedEdition],
     issues: &[IssueSummary],
+    catalogues: &Catalogues,
 ) -> ArchiveIndexView {
+    let language = Language::parse(&site.language).unwrap_or_else(|_| Language::english());
+    let words = catalogues.words(&language);
     let mut sorted: Vec<&IssueSummary> = issues.iter().collect();
     sorted.sort_by_key(|s| std::cmp::Reverse((s.id.date, s.built_at)));
     let mut groups: Vec<EditionIndexView> = editions
@@ -115,7 +123,7 @@ pub fn archive_index(
         };
         groups[at].issues.push(IssueLinkView {
             id: summary.id.to_string(),
-            day: super::issue_date(&summary.id),
+            day: super::issue_date(&summary.id, &words),
             iso_date: match summary.id.time {
                 Some(time) => format!("{}T{}", summary.id.date, time.format("%H:%M")),
                 None => summary.id.date.format("%Y-%m-%d").to_string(),
@@ -135,5 +143,6 @@ pub fn archive_index(
         issue_count: sorted.len(),
         now: sorted.first().map_or(0, |s| s.built_at.timestamp()),
         tz: zone.name().to_owned(),
+        lang: language.to_string(),
     }
 }

@@ -4,15 +4,13 @@
 use serde::Serialize;
 
 use super::{safe, web};
-use crate::model::{MostReadList, ReadWindow};
+use crate::model::MostReadList;
 
 /// One most-read ranking.
 #[derive(Clone, Debug, Serialize)]
 pub struct MostReadView {
-    /// `now`, `today` or `week`.
+    /// `now`, `today` or `week`: the message `most-read` words the heading.
     pub window: String,
-    /// The span in words, after "Most read": "now", "today", "this week".
-    pub span: String,
     /// The block's anchor in the page: `most-read-now`.
     pub anchor: String,
     /// The stories, most read first.
@@ -32,22 +30,12 @@ pub struct MostReadItemView {
     pub outlet: String,
 }
 
-/// The span of `window` in words, after "Most read".
-pub fn span(window: ReadWindow) -> &'static str {
-    match window {
-        ReadWindow::Now => "now",
-        ReadWindow::Today => "today",
-        ReadWindow::Week => "this week",
-    }
-}
-
 /// The views of an issue's rankings (empty ones left out).
 pub fn views(lists: &[MostReadList]) -> Vec<MostReadView> {
     (lists.iter())
         .filter(|l| !l.entries.is_empty())
         .map(|l| MostReadView {
             window: l.window.name().to_owned(),
-            span: span(l.window).to_owned(),
             anchor: format!("most-read-{}", l.window.name()),
             items: (l.entries.iter())
                 .map(|e| MostReadItemView {

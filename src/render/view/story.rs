@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{most_read, safe, web};
+use super::{safe, web};
 use crate::model::{Issue, Pick};
 
 /// The widest an image is shown in a 600-pixel single-column email.
@@ -38,8 +38,9 @@ pub struct StoryView {
     pub anchor: String,
     /// Its place in the issue's first most-read ranking, or null: "#2 most read now".
     pub most_read_rank: Option<u32>,
-    /// That ranking's span in words ("now", "today", "this week"), with the rank.
-    pub most_read_span: Option<String>,
+    /// That ranking's window (`now`, `today` or `week`), with the rank: the
+    /// message `most-read-rank` words the badge.
+    pub most_read_window: Option<String>,
     /// The section's heading.
     pub section: String,
     /// Its score: what the size budget leaves out first is the lowest (not shown).
@@ -140,10 +141,10 @@ pub(super) fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) 
             })
             .collect(),
         most_read_rank: pick.most_read_rank,
-        most_read_span: pick
+        most_read_window: pick
             .most_read_rank
             .and(edition.most_read.first())
-            .map(|l| most_read::span(l.window).to_owned()),
+            .map(|l| l.window.name().to_owned()),
         score: pick.score.total,
         pinned: pick.placed == crate::model::Placed::Pinned,
         section,
