@@ -17,7 +17,7 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use axum::Router;
@@ -112,10 +112,40 @@ fn refuse(stream: TcpStream) {
     );
 }
 
-/// The open connections, oldest first.
+/// The open connections, oldest first, and what the cap did since it was last told.
 #[derive(Default)]
 struct Table {
     open: Mutex<(u64, BTreeMap<u64, Arc<Slot>>)>,
+    crowded: Mutex<Crowded>,
+}
+
+/// Connections closed or refused at the cap, logged at WARN at most once a minute.
+#[derive(Default)]
+struct Crowded {
+    evicted: usize,
+    refused: usize,
+    told: Option<Instant>,
+}
+
+impl Crowded {
+    fn note(&mut self, refused: bool) {
+        if refused {
+            self.refused += 1;
+        } else {
+            self.evicted += 1;
+        }
+        if self
+            .told
+            .is_none_or(|at| at.elapsed() >= Duration::from_secs(60))
+        {
+            tracing::warn!(
+                evicted_idle = self.evicted,
+                refused_busy = self.refused,
+                "HTTP connection cap (daemon.max_connections) reached"
+            );
+            (self.evicted, self.refused, self.told) = (0, 0, Some(Instant::now()));
+        }
+    }
 }
 
 /// One open connection, as the table sees it.
@@ -137,7 +167,9 @@ impl Table {
             let idle = open
                 .iter()
                 .find(|(_, slot)| slot.busy.load(Ordering::Acquire) == 0)
-                .map(|(id, _)| *id)?;
+                .map(|(id, _)| *id);
+            self.note(idle.is_none());
+            let idle = idle?;
             if let Some(slot) = open.remove(&idle) {
                 // notify_one keeps the wake-up for a task that is not waiting yet.
                 slot.evict.notify_one();
@@ -147,6 +179,11 @@ impl Table {
         let slot = Arc::new(Slot::default());
         open.insert(*next, slot.clone());
         Some((*next, slot))
+    }
+
+    fn note(&self, refused: bool) {
+        let mut crowded = self.crowded.lock().unwrap_or_else(|e| e.into_inner());
+        crowded.note(refused);
     }
 
     fn remove(&self, id: u64) {

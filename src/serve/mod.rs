@@ -78,6 +78,11 @@ pub async fn serve_on(
         max_connections: daemon.max_connections,
         header_timeout: daemon.header_timeout,
     };
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_timeout = %humantime::format_duration(limits.header_timeout),
+        "HTTP connection limits"
+    );
     listener::run(listener, router(shared), limits).await
 }
 
