@@ -26,4 +26,5 @@ pub mod render;
 pub mod schedule;
 pub mod serve;
 pub mod store;
+pub mod subscribers;
 pub mod time;

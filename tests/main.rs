@@ -23,4 +23,5 @@ mod opml;
 mod outputs;
 mod preview;
 mod signals;
+mod subscribers;
 mod templates;

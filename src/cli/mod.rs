@@ -12,6 +12,7 @@ mod preview;
 mod publish;
 mod sources;
 mod status;
+mod subscribers;
 
 pub(crate) use check::template_problem;
 
@@ -175,6 +176,9 @@ pub enum Command {
     /// Import or export the list of sources as OPML.
     #[command(subcommand)]
     Sources(SourcesCommand),
+    /// List, add, remove, import or export subscribers (the store's and the file's).
+    #[command(subcommand)]
+    Subscribers(subscribers::SubscribersCommand),
 }
 
 /// `pressroom sources …`
@@ -273,6 +277,7 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
             sources::import(cli, file, *print)
         }
         Command::Sources(SourcesCommand::Export { out }) => sources::export(cli, out.as_deref()),
+        Command::Subscribers(command) => subscribers::run(cli, clock, command),
     };
     match result {
         Ok(code) => code,

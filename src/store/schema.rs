@@ -178,6 +178,31 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE fetch_state ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE fetch_state ADD COLUMN warnings TEXT;                -- one per line
     "#,
+    // 7: readers kept in the store (web sign-ups, `pressroom subscribers add|import`)
+    // beside the subscribers file, and sign-ups waiting for their confirmation.
+    r#"
+    CREATE TABLE subscribers (
+        address    TEXT PRIMARY KEY,         -- lower-cased
+        name       TEXT,
+        sections   TEXT,                     -- JSON array; NULL: all
+        editions   TEXT,                     -- JSON array; NULL: all
+        format     TEXT NOT NULL,            -- 'html' or 'text'
+        time_zone  TEXT,                     -- IANA name; NULL: the site's
+        origin     TEXT NOT NULL,            -- 'web', 'cli', 'import'
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE signups (
+        address      TEXT PRIMARY KEY,
+        name         TEXT,
+        sections     TEXT,
+        editions     TEXT,
+        format       TEXT NOT NULL,
+        time_zone    TEXT,
+        requested_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.
