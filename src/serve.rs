@@ -42,7 +42,8 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(get(archive_file))
-        .with_state(shared)
+        .with_state(shared.clone())
+        .merge(crate::web::routes(shared))
 }
 
 /// Serves the public site on `addr` until the process stops.
@@ -58,7 +59,8 @@ pub async fn serve_on(
     shared: Arc<Shared>,
     listener: tokio::net::TcpListener,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(shared)).await
+    let app = router(shared).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).await
 }
 
 /// `/healthz`: the daemon's report (200, or 503 once its loop stalls or the state file

@@ -23,5 +23,6 @@ mod opml;
 mod outputs;
 mod preview;
 mod signals;
+mod signup;
 mod subscribers;
 mod templates;

@@ -215,7 +215,7 @@ fn a_publish_delivers_to_store_readers_with_their_sections_and_zone() {
 }
 
 /// A message's text with quoted-printable soft breaks and escapes undone.
-fn decoded(eml: &str) -> String {
+pub fn decoded(eml: &str) -> String {
     let bytes = quoted_printable::decode(
         eml.replace("\r\n", "\n"),
         quoted_printable::ParseMode::Robust,

@@ -95,7 +95,7 @@ pub fn envelope(from: &Mailbox, to: &str) -> Option<lettre::address::Envelope> {
     lettre::address::Envelope::new(Some(from), vec![to]).ok()
 }
 
-fn mailbox(m: &Mailbox) -> Result<LettreMailbox, String> {
+pub(super) fn mailbox(m: &Mailbox) -> Result<LettreMailbox, String> {
     let address = m
         .address
         .as_str()

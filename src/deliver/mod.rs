@@ -23,6 +23,7 @@ pub mod files;
 pub mod journal;
 pub mod mailer;
 pub mod message;
+pub mod notice;
 pub mod output;
 pub mod pace;
 pub mod personal;

@@ -205,6 +205,14 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Forgets the sign-up of `address` (confirmed, or withdrawn).
+    pub fn forget_signup(&mut self, address: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .tx
+            .execute("DELETE FROM signups WHERE address = ?1", [address])?
+            > 0)
+    }
+
     /// Forgets sign-ups requested before `before` (never confirmed); returns how many.
     pub fn forget_signups(&mut self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         Ok(self.tx.execute(
