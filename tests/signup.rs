@@ -366,3 +366,203 @@ async fn sign_up_confirm_and_the_abuse_cases_over_http() {
     .await;
     assert_eq!(other.0, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preferences_change_download_unsubscribe_and_delete() {
+    let (project, base, _server) = serving().await;
+    let added = project.run(&["subscribers", "add", "zoe@readers.example", "--name", "Zoe"]);
+    assert_eq!(
+        added.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stderr(&added)
+    );
+    let plan = project.plan();
+    let secret = project.store().unsubscribe_secret().unwrap();
+    let list = plan.email.as_ref().unwrap().list_id.clone();
+    let url = |address: &str| pressroom::signup::preferences_url(&base, &secret, &list, address);
+    let client = reqwest::Client::new();
+    let zoe = url("zoe@readers.example");
+    let token = zoe.split_once("token=").unwrap().1.to_owned();
+
+    // A forged or other-purpose token shows nothing.
+    for bad in [
+        format!("{base}preferences?token=x"),
+        format!("{base}preferences?token={}", token.replace('.', "x.")),
+        format!(
+            "{base}preferences?token={}",
+            token::make(
+                &secret,
+                Purpose::Confirm,
+                "zoe@readers.example",
+                &list,
+                None
+            )
+        ),
+    ] {
+        assert_eq!(
+            client.get(&bad).send().await.unwrap().status(),
+            400,
+            "{bad}"
+        );
+    }
+    let page = client.get(&zoe).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("z…@readers.example"), "{page}");
+    assert!(
+        !page.contains("zoe@readers.example"),
+        "the page shows the address"
+    );
+    assert!(page.contains("value=\"Zoe\""), "{page}");
+
+    // Saving: from another site refused; from the page, applied.
+    let prefs = format!("{base}preferences");
+    let choice = form(&[
+        ("token", &token),
+        ("action", "save"),
+        ("name", "Zoë"),
+        ("sections", "world"),
+        ("format", "text"),
+        ("time_zone", "America/Sao_Paulo"),
+    ]);
+    let (status, _) = post(
+        &client,
+        &prefs,
+        choice.clone(),
+        &[("origin", "http://evil.example")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        project
+            .store()
+            .reader("zoe@readers.example")
+            .unwrap()
+            .unwrap()
+            .choice
+            .name
+            .as_deref(),
+        Some("Zoe")
+    );
+    let (status, body) = post(
+        &client,
+        &prefs,
+        choice,
+        &[("origin", base.trim_end_matches('/'))],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("from the next issue"), "{body}");
+    let stored = project
+        .store()
+        .reader("zoe@readers.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.choice.sections, Some(vec!["world".to_owned()]));
+    assert_eq!(stored.choice.format, "text");
+    assert_eq!(
+        stored.choice.time_zone.as_deref(),
+        Some("America/Sao_Paulo")
+    );
+    assert_eq!(stored.origin, "cli");
+    // No section at all is refused, with the problem shown.
+    let (_, body) = post(
+        &client,
+        &prefs,
+        form(&[("token", &token), ("action", "save")]),
+        &[],
+    )
+    .await;
+    assert!(body.contains("Choose at least one section"), "{body}");
+
+    // Download what is stored.
+    let data = client
+        .get(format!("{base}preferences/data?token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        data.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let data: serde_json::Value = serde_json::from_str(&data.text().await.unwrap()).unwrap();
+    assert_eq!(data["address"], "zoe@readers.example");
+    assert_eq!(data["store"]["name"], "Zoë");
+    assert_eq!(data["store"]["sections"], serde_json::json!(["world"]));
+
+    // Unsubscribe and subscribe again from the page.
+    post(
+        &client,
+        &prefs,
+        form(&[("token", &token), ("action", "unsubscribe")]),
+        &[],
+    )
+    .await;
+    assert!(
+        project
+            .store()
+            .suppressed_set()
+            .unwrap()
+            .contains("zoe@readers.example")
+    );
+    post(
+        &client,
+        &prefs,
+        form(&[("token", &token), ("action", "resubscribe")]),
+        &[],
+    )
+    .await;
+    assert!(project.store().suppressed_set().unwrap().is_empty());
+
+    // Delete: a store reader is forgotten; one the file lists is suppressed instead.
+    let delete = format!("{base}preferences/delete");
+    assert_eq!(
+        post(
+            &client,
+            &delete,
+            form(&[("token", &token)]),
+            &[("origin", "http://evil.example")]
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        post(&client, &delete, form(&[("token", &token)]), &[])
+            .await
+            .0,
+        200
+    );
+    assert!(
+        project
+            .store()
+            .reader("zoe@readers.example")
+            .unwrap()
+            .is_none()
+    );
+    let anna = url("anna.petrova@readers.example");
+    let anna_token = anna.split_once("token=").unwrap().1;
+    let page = client
+        .get(&anna)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("kept by the editors by hand"), "{page}");
+    assert_eq!(
+        post(&client, &delete, form(&[("token", anna_token)]), &[])
+            .await
+            .0,
+        200
+    );
+    assert!(
+        project
+            .store()
+            .suppressed_set()
+            .unwrap()
+            .contains("anna.petrova@readers.example")
+    );
+}

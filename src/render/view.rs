@@ -25,6 +25,8 @@ pub mod token {
     pub const ADDRESS: &str = "[[pressroom:address]]";
     /// The subscriber's one-click unsubscribe page.
     pub const UNSUBSCRIBE: &str = "[[pressroom:unsubscribe]]";
+    /// The subscriber's preferences page ("Manage your subscription").
+    pub const PREFERENCES: &str = "[[pressroom:preferences]]";
 }
 
 /// The whole page or message.
@@ -132,6 +134,8 @@ pub struct LinksView {
     pub view_online: String,
     /// One-click unsubscribe (a placeholder until delivery fills it in).
     pub unsubscribe: String,
+    /// The reader's preferences page (a placeholder until delivery fills it in).
+    pub preferences: String,
 }
 
 /// Who a rendering is for: subscribers sharing these get the same bytes.
@@ -199,6 +203,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
             archive: site.url.clone(),
             view_online: issue_url,
             unsubscribe: token::UNSUBSCRIBE.to_owned(),
+            preferences: token::PREFERENCES.to_owned(),
         },
         feeds: None,
         now: edition.built_at.timestamp(),

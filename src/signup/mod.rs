@@ -79,15 +79,15 @@ impl Keys {
     /// The "Manage your subscription" link of `address` (it does not expire, like
     /// the unsubscribe link beside it).
     pub fn preferences_url(&self, base_url: &str, address: &str) -> String {
-        let token = token::make(
-            &self.secret,
-            Purpose::Preferences,
-            address,
-            &self.list,
-            None,
-        );
-        format!("{base_url}preferences?token={token}")
+        preferences_url(base_url, &self.secret, &self.list, address)
     }
+}
+
+/// The "Manage your subscription" link of `address` on `list` under the site's base
+/// URL, signed with `secret` (every email carries it).
+pub fn preferences_url(base_url: &str, secret: &str, list: &str, address: &str) -> String {
+    let token = token::make(secret, Purpose::Preferences, address, list, None);
+    format!("{base_url}preferences?token={token}")
 }
 
 /// Whether `address` receives the digest now: listed (file or store) and not
