@@ -161,6 +161,15 @@ async fn sign_up_confirm_and_the_abuse_cases_over_http() {
     )
     .await;
     assert_eq!(status, 403);
+    // An opaque origin (a sandboxed frame, a page that sends no referrer) is not ours.
+    let (status, _) = post(
+        &client,
+        &subscribe,
+        signup("zoe@readers.example", &[]),
+        &[("origin", "null")],
+    )
+    .await;
+    assert_eq!(status, 403);
     assert!(
         project
             .store()
@@ -564,5 +573,112 @@ async fn preferences_change_download_unsubscribe_and_delete() {
             .suppressed_set()
             .unwrap()
             .contains("anna.petrova@readers.example")
+    );
+}
+
+/// The whole flow as a reader does it, in headless Chromium: sign up, open the
+/// confirmation email's link, confirm, choose sections on the preferences page; the
+/// next issue carries only those, and its "Manage your subscription" link works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_signs_up_confirms_and_chooses_sections_in_chromium() {
+    let (project, base, _server) = serving().await;
+    let browser = crate::support::browser::Browser::start().await;
+    browser.go(&format!("{base}subscribe")).await;
+    browser
+        .wait_until("return document.body.innerText", "Email address")
+        .await;
+    // Every field a person fills has a label.
+    let unlabelled = browser
+        .eval(
+            "return [...document.querySelectorAll('input:not([type=hidden]), select')]\
+             .filter(i => i.labels.length === 0).map(i => i.name).join(',')",
+        )
+        .await;
+    assert_eq!(unlabelled, "", "fields without a label");
+    browser
+        .eval(
+            "document.getElementById('email').value = 'zoe@readers.example';\
+             document.getElementById('name').value = 'Zoe';\
+             for (const box of document.querySelectorAll('input[name=sections]')) box.checked = ['science', 'sport'].includes(box.value);\
+             document.querySelector('input[name=format][value=html]').checked = true;\
+             document.getElementById('time_zone').value = 'Asia/Tokyo'; return '';",
+        )
+        .await;
+    browser.click("button[type=submit]").await;
+    browser
+        .wait_until("return document.title", "Check your inbox")
+        .await;
+
+    let email = notice(&project, "zoe@readers.example").await;
+    browser.go(&link(&email, &base, "confirm?token=")).await;
+    browser.wait_until("return document.title", "Confirm").await;
+    assert!(
+        project
+            .store()
+            .reader("zoe@readers.example")
+            .unwrap()
+            .is_none()
+    );
+    browser.click("button[type=submit]").await;
+    browser
+        .wait_until("return document.title", "You are subscribed")
+        .await;
+    assert!(
+        project
+            .store()
+            .reader("zoe@readers.example")
+            .unwrap()
+            .is_some()
+    );
+
+    // Preferences, from the confirmation page: sport only, text.
+    browser.click("a[href*='preferences?token=']").await;
+    browser
+        .wait_until("return document.title", "Your subscription")
+        .await;
+    browser
+        .eval(
+            "for (const box of document.querySelectorAll('input[name=sections]')) box.checked = box.value === 'sport';\
+             document.querySelector('input[name=format][value=text]').checked = true; return '';",
+        )
+        .await;
+    browser.click("button[value=save]").await;
+    browser
+        .wait_until(
+            "return document.body.innerText",
+            "apply from the next issue",
+        )
+        .await;
+    browser.quit().await;
+
+    // The next issue carries her sections, in her format and zone.
+    let published = project.run(&["publish"]);
+    assert_eq!(
+        published.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stderr(&published)
+    );
+    let issue =
+        std::fs::read_to_string(project.path("state/outbox/zoe@readers.example.eml")).unwrap();
+    assert!(!issue.contains("text/html"), "she chose text");
+    let text = crate::subscribers::decoded(&issue);
+    assert!(text.contains("Hello Zoe") || text.contains("Zoe"), "{text}");
+    assert!(
+        text.contains("times are in the Asia/Tokyo time zone"),
+        "{text}"
+    );
+    assert!(text.contains("\nSport\n====="), "{text}");
+    assert!(!text.contains("\nScience & Space\n====="), "{text}");
+    assert!(!text.contains("\nWorld\n====="), "{text}");
+    // Its "Manage your subscription" link opens her page.
+    let manage = link(&issue, &base, "preferences?token=");
+    let page = reqwest::get(&manage).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("value=\"sport\" checked")
     );
 }
