@@ -217,7 +217,8 @@ impl Context<'_> {
         limit: u32,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
-        tracing::warn!(%address, %error, "refused");
+        // Masked: logs at INFO never carry an address in full (the ledger has it).
+        tracing::warn!(reader = %crate::subscribers::mask(address), %error, "refused");
         let change = Change::Bounce {
             address: address.to_owned(),
             error,
