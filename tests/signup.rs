@@ -682,3 +682,57 @@ async fn a_reader_signs_up_confirms_and_chooses_sections_in_chromium() {
             .contains("value=\"sport\" checked")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_archived_stories_and_links_to_their_issue() {
+    let (project, base, _server) = serving().await;
+    let published = project.run(&["publish"]);
+    assert_eq!(
+        published.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stderr(&published)
+    );
+    let id = IssueId::parse("morning/2026-11-27").unwrap();
+    let issue = project.store().issue(&id).unwrap().unwrap();
+    let title = issue.lead[0].story.title.clone();
+    // Its two longest words, the second cut short (words match as prefixes), in
+    // another case.
+    let mut words: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 3)
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    let prefix: String = words[1].chars().take(4).collect();
+    let q = format!("{} {}", words[0].to_uppercase(), prefix);
+    let client = reqwest::Client::new();
+    let page = client
+        .get(format!("{base}search?{}", form(&[("q", q.as_str())])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    let href = format!(
+        "<a href=\"{base}morning/2026-11-27/\">{}</a>",
+        pressroom::model::html::escape(&title)
+    );
+    assert!(page.contains(&href), "{q}: {page}");
+    assert!(page.contains("<mark>"), "{page}");
+    // Words that no story has; FTS5 syntax and markup, taken as plain words.
+    for q in [
+        "zzyzx qwertyuiop",
+        "NEAR(\"a\" OR",
+        "<script>alert(1)</script>",
+    ] {
+        let page = client
+            .get(format!("{base}search?{}", form(&[("q", q)])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{q}");
+        let page = page.text().await.unwrap();
+        assert!(page.contains("No stories"), "{q}: {page}");
+        assert!(!page.contains("<script>"), "{page}");
+    }
+}

@@ -1,5 +1,6 @@
 //! The reader's pages on the public listener: sign up (`/subscribe`), confirm
-//! (`/confirm`), manage a subscription (`/preferences`). `serve::router` merges
+//! (`/confirm`), manage a subscription (`/preferences`), search the archive
+//! (`/search`). `serve::router` merges
 //! [`routes`]. The logic lives in [`crate::signup`]; this module is HTTP and HTML.
 //!
 //! Every POST is checked for its origin: a browser's `Origin` (or `Referer`) must be
@@ -14,6 +15,7 @@
 mod form;
 mod pages;
 mod preferences;
+mod search;
 mod subscribe;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -70,6 +72,7 @@ pub fn routes(shared: Arc<Shared>) -> Router {
         )
         .route("/preferences/data", get(preferences::data))
         .route("/preferences/delete", post(preferences::delete))
+        .route("/search", get(search::page))
         .with_state(web)
 }
 
