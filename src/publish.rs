@@ -282,5 +282,8 @@ fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), Rende
         &feeds::digest_name(&issue.id.edition),
     ));
     renderer.archive_page(&view)?;
+    for (_, listing) in view::listings(&site, std::slice::from_ref(issue)) {
+        renderer.listing(&listing)?;
+    }
     Ok(())
 }

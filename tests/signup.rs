@@ -736,3 +736,59 @@ async fn search_finds_archived_stories_and_links_to_their_issue() {
         assert!(!page.contains("<script>"), "{page}");
     }
 }
+
+/// Publishing writes a static page per topic and per section, and their index, under
+/// the output folder; `serve` serves them like the rest of the archive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn topic_and_section_pages_list_the_archived_stories() {
+    let (project, base, _server) = serving().await;
+    let published = project.run(&["publish"]);
+    assert_eq!(
+        published.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stderr(&published)
+    );
+    let id = IssueId::parse("morning/2026-11-27").unwrap();
+    let issue = project.store().issue(&id).unwrap().unwrap();
+    let out = project.plan().site.output;
+    let index = std::fs::read_to_string(out.join("topics/index.html")).unwrap();
+    // Every section that carried a story, and every topic, has a page linked here.
+    for block in issue.sections.iter().filter(|s| !s.picks.is_empty()) {
+        let url = format!("{base}sections/{}/", block.id);
+        assert!(index.contains(&format!("href=\"{url}\"")), "{url}");
+        let page =
+            std::fs::read_to_string(out.join(format!("sections/{}/index.html", block.id))).unwrap();
+        let page = quotes(&page);
+        for pick in &block.picks {
+            assert!(
+                page.contains(&quotes(&pressroom::model::html::escape(&pick.story.title))),
+                "{}",
+                pick.story.title
+            );
+        }
+        assert!(page.contains(&format!("<a href=\"{base}morning/2026-11-27/\">")));
+    }
+    let topics: Vec<&String> = issue.picks().flat_map(|p| p.story.topics.iter()).collect();
+    assert!(!topics.is_empty(), "the demo's stories have topics");
+    for topic in topics {
+        let slug = pressroom::render::view::topic_slug(topic);
+        let page = std::fs::read_to_string(out.join(format!("topics/{slug}/index.html")))
+            .unwrap_or_else(|e| panic!("{topic}: {e}"));
+        assert!(
+            page.contains(&pressroom::model::html::escape(topic.trim())),
+            "{topic}"
+        );
+    }
+    let served = reqwest::get(format!("{base}topics/")).await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert!(served.text().await.unwrap().contains("Topics and sections"));
+}
+
+/// HTML with its quotes spelled one way (Handlebars and `html::escape` differ).
+fn quotes(html: &str) -> String {
+    html.replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x22;", "\"")
+}

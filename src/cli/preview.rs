@@ -211,6 +211,10 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
         let index = view::archive_index(&site, plan.site.time_zone, &listed, &issues);
         renderer.archive_index(&index)?;
     }
+    // The topic and section pages, and their index.
+    for (_, listing) in view::listings(&site, std::slice::from_ref(&sample)) {
+        renderer.listing(&listing)?;
+    }
     let overridden = renderer
         .templates()
         .values()

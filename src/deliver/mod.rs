@@ -21,6 +21,7 @@ pub mod email;
 pub mod feeds;
 pub mod files;
 pub mod journal;
+pub mod listings;
 pub mod mailer;
 pub mod message;
 pub mod notice;

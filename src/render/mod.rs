@@ -37,6 +37,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/feed-entry.html.hbs"),
     ),
     (
+        "listing.html",
+        include_str!("../../templates/listing.html.hbs"),
+    ),
+    (
         "partials/story.html",
         include_str!("../../templates/partials/story.html.hbs"),
     ),
@@ -239,6 +243,11 @@ impl Renderer {
     /// The archive's index page: every issue of every edition.
     pub fn archive_index(&self, view: &ArchiveIndexView) -> Result<String, RenderError> {
         self.render_html("archive-index.html", view)
+    }
+
+    /// A topic's or a section's page of the archive, or their index.
+    pub fn listing(&self, view: &view::ListingView) -> Result<String, RenderError> {
+        self.render_html("listing.html", view)
     }
 
     /// The HTML content of the issue's entry in the digest feed.

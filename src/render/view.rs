@@ -8,11 +8,13 @@ use serde::Serialize;
 use crate::model::{Issue, IssueId, SectionId};
 
 mod archive;
+mod listing;
 mod most_read;
 mod story;
 pub use archive::{
     ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, archive_index,
 };
+pub use listing::{ListedStoryView, ListingLinkView, ListingView, listings, topic_slug};
 pub use most_read::{MostReadItemView, MostReadView};
 use story::story;
 pub use story::{AlsoInView, IMAGE_WIDTH, ImageView, ReadAlsoView, StoryView};
