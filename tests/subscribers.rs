@@ -205,6 +205,16 @@ fn a_publish_delivers_to_store_readers_with_their_sections_and_zone() {
         anna.contains("text/html"),
         "the file's entry (HTML) lost to the store's"
     );
+    // A store reader is previewed like a file's.
+    let out = project.path("preview");
+    let preview = project.run(&[
+        "preview",
+        "--subscriber",
+        "zoe@readers.example",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(preview.status.code(), Some(0), "{}", stderr(&preview));
     // Once only: a second run sends nobody anything.
     let again = project.run(&["publish", "--no-fetch"]);
     assert!(
