@@ -10,27 +10,34 @@ use crate::{config::Plan, model::html::escape, store::Choice};
 
 /// A whole page in language `lang`; `body` is HTML already.
 pub(super) fn plain(lang: &str, title: &str, body: &str) -> String {
+    titled(lang, title, title, body)
+}
+
+/// A whole page whose window title (`head`) differs from its heading.
+fn titled(lang: &str, head: &str, title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"referrer\" content=\"same-origin\"><title>{t}</title>\
+         <meta name=\"referrer\" content=\"same-origin\"><title>{head}</title>\
          <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:38rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}\
          fieldset{{border:1px solid #999;margin:1rem 0;padding:.5rem 1rem}}legend{{font-weight:600}}\
          label{{display:block;margin:.25rem 0}}input[type=email],input[type=text],select{{font:inherit;padding:.3rem;width:100%;max-width:24rem}}\
-         button{{font:inherit;padding:.4rem 1rem;margin:.5rem .5rem .5rem 0}}.error{{color:#a00000;font-weight:600}}\
+         button{{display:block;font:inherit;padding:.4rem 1rem;margin:1rem 0 .5rem}}.error{{color:#a00000;font-weight:600}}\
          .trap{{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}}\
          :focus{{outline:3px solid #1a5fb4;outline-offset:2px}}</style></head>\
          <body><main><h1>{t}</h1>{body}</main></body></html>",
         lang = escape(lang),
+        head = escape(head),
         t = escape(title)
     )
 }
 
 /// A page of the site: its language and its title after the page's.
 pub(super) fn page(plan: &Plan, title: &str, body: &str) -> String {
-    plain(
+    titled(
         &plan.site.language,
         &format!("{title} · {}", plan.site.title),
+        title,
         body,
     )
 }
