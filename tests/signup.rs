@@ -21,6 +21,11 @@ use crate::support::{
 
 /// The demo with its public site on 127.0.0.1:`port` (also its base URL), serving.
 async fn serving() -> (Project, String, Running) {
+    serving_with(|config| config).await
+}
+
+/// [`serving`], its configuration changed by `edit` first.
+async fn serving_with(edit: impl Fn(String) -> String) -> (Project, String, Running) {
     let project = Project::demo();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}/");
@@ -29,7 +34,7 @@ async fn serving() -> (Project, String, Running) {
         &format!("base_url = \"{base}\""),
     );
     assert!(config.contains(&base));
-    std::fs::write(project.config(), config).unwrap();
+    std::fs::write(project.config(), edit(config)).unwrap();
     let server = Running(
         std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
             .args([
@@ -791,4 +796,91 @@ fn quotes(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&quot;", "\"")
         .replace("&#x22;", "\"")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_can_be_turned_off_and_its_links_expire_as_configured() {
+    let with = |extra: &'static str| {
+        move |config: String| {
+            config.replace(
+                "transport = \"file\"",
+                &format!("transport = \"file\"\n{extra}"),
+            )
+        }
+    };
+    let (_project, base, _server) = serving_with(with("signup = false")).await;
+    let client = reqwest::Client::new();
+    assert_eq!(
+        client
+            .get(format!("{base}subscribe"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        post(
+            &client,
+            &format!("{base}subscribe"),
+            form(&[("email", "a@readers.example")]),
+            &[]
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        client
+            .get(format!("{base}confirm?token=x"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // Managing a subscription still works: a bad link is refused, not missing.
+    assert_eq!(
+        client
+            .get(format!("{base}preferences?token=x"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+
+    let (project, base, _server) = serving_with(with("confirm_within = \"1h\"")).await;
+    let page = client
+        .get(format!("{base}subscribe"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let fields = form(&[
+        ("form", &hidden(&page, "form")),
+        ("email", "zoe@readers.example"),
+        ("sections", "sport"),
+    ]);
+    let (status, body) = post(&client, &format!("{base}subscribe"), fields, &[]).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("within 1 hour to confirm"), "{body}");
+    let email = crate::subscribers::decoded(&notice(&project, "zoe@readers.example").await);
+    assert!(
+        email.contains("works until 2026-11-27 07:00 UTC"),
+        "{email}"
+    );
+    let link = link(&email, &base, "confirm?token=");
+    let token = link.split_once("token=").unwrap().1;
+    let plan = project.plan();
+    let secret = project.store().unsubscribe_secret().unwrap();
+    let list = &plan.email.as_ref().unwrap().list_id;
+    let check = |at: &str| token::check(&secret, Purpose::Confirm, token, list, instant(at));
+    assert!(check("2026-11-27T06:59:59Z").is_ok());
+    assert_eq!(
+        check("2026-11-27T07:00:00Z"),
+        Err(token::TokenError::Expired)
+    );
 }

@@ -4,7 +4,7 @@
 //!
 //! A sign-up is double opt-in: the request is kept as a pending sign-up and a
 //! confirmation email (through the outbox, [`crate::deliver::notice`]) carries a
-//! `/confirm` link signed for the address that expires after [`CONFIRM_WITHIN`]. An
+//! `/confirm` link signed for the address that expires after [`confirm_within`]. An
 //! address that is subscribed already gets a note with its preferences link instead,
 //! so the page never tells whether an address was subscribed.
 
@@ -21,8 +21,13 @@ use crate::{
     subscribers,
 };
 
-/// How long a confirmation link works.
-pub const CONFIRM_WITHIN: chrono::Duration = chrono::Duration::hours(48);
+/// How long a confirmation link works: `email.confirm_within` (48 hours by default).
+pub fn confirm_within(plan: &Plan) -> chrono::Duration {
+    let configured = plan.email.as_ref().map(|e| e.confirm_within);
+    configured
+        .and_then(|d| chrono::Duration::from_std(d).ok())
+        .unwrap_or(chrono::Duration::hours(48))
+}
 /// How long a sign-up form stays valid after it was shown.
 pub const FORM_WITHIN: chrono::Duration = chrono::Duration::hours(2);
 
@@ -116,7 +121,7 @@ pub async fn request(
         let already = subscribed(plan, &store, address)?;
         if !already {
             let mut writer = store.writer()?;
-            writer.forget_signups(now - CONFIRM_WITHIN)?;
+            writer.forget_signups(now - confirm_within(plan))?;
             writer.put_signup(address, choice, now)?;
             writer.commit()?;
         }
@@ -127,7 +132,7 @@ pub async fn request(
             url: keys.preferences_url(base, address),
         }
     } else {
-        let expires = now + CONFIRM_WITHIN;
+        let expires = now + confirm_within(plan);
         let token = token::make(
             &keys.secret,
             Purpose::Confirm,

@@ -85,6 +85,15 @@ impl Web {
             .clone()
     }
 
+    /// [`Web::keys`], and a 404 when sign-ups are turned off (`email.signup`).
+    fn signup_keys(&self) -> Result<(Plan, Keys), Response> {
+        let (plan, keys) = self.keys()?;
+        match plan.email.as_ref().is_some_and(|e| e.signup) {
+            true => Ok((plan, keys)),
+            false => Err(StatusCode::NOT_FOUND.into_response()),
+        }
+    }
+
     /// The plan and its signing keys; a 404 without `[email]` (no sign-up then).
     fn keys(&self) -> Result<(Plan, Keys), Response> {
         let plan = self.plan();

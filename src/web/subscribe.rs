@@ -67,7 +67,7 @@ fn default_choice() -> Choice {
 
 /// `GET /subscribe`
 pub(super) async fn form_page(State(web): State<Arc<Web>>) -> Response {
-    let (plan, keys) = match web.keys() {
+    let (plan, keys) = match web.signup_keys() {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -78,13 +78,16 @@ pub(super) async fn form_page(State(web): State<Arc<Web>>) -> Response {
 
 /// The page every accepted sign-up gets.
 fn check_your_inbox(plan: &Plan) -> Response {
-    let hours = signup::CONFIRM_WITHIN.num_hours();
+    let hours = match signup::confirm_within(plan).num_hours() {
+        1 => "1 hour".to_owned(),
+        n => format!("{n} hours"),
+    };
     Html(pages::page(
         plan,
         "Check your inbox",
         &format!(
             "<p role=\"status\">If this address can receive {}, an email is on its way to it with a link. \
-             Open it within {hours} hours to confirm.</p><p>Nothing arrives? Look in your spam folder; \
+             Open it within {hours} to confirm.</p><p>Nothing arrives? Look in your spam folder; \
              you can ask again tomorrow.</p>",
             escape(&plan.site.title)
         ),
@@ -99,7 +102,7 @@ pub(super) async fn submit(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let (plan, keys) = match web.keys() {
+    let (plan, keys) = match web.signup_keys() {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -197,7 +200,7 @@ pub(super) async fn confirm_page(
     State(web): State<Arc<Web>>,
     Query(query): Query<Token>,
 ) -> Response {
-    let (plan, keys) = match web.keys() {
+    let (plan, keys) = match web.signup_keys() {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -222,7 +225,7 @@ pub(super) async fn confirm(
     uri: Uri,
     body: String,
 ) -> Response {
-    let (plan, keys) = match web.keys() {
+    let (plan, keys) = match web.signup_keys() {
         Ok(found) => found,
         Err(response) => return response,
     };
