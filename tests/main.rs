@@ -3,6 +3,7 @@
 
 mod support;
 
+mod archive_topics;
 mod boundaries;
 mod clustering;
 mod config_check;
@@ -21,6 +22,7 @@ mod issues;
 mod lock;
 mod opml;
 mod outputs;
+mod preferences;
 mod preview;
 mod signals;
 mod signup;

@@ -193,7 +193,7 @@ fn a_publish_delivers_to_store_readers_with_their_sections_and_zone() {
     assert!(zoe.contains("To: Zoe <zoe@readers.example>"), "{zoe}");
     assert!(zoe.contains("Content-Type: text/plain"), "{zoe}");
     assert!(!zoe.contains("text/html"), "a text-only reader got HTML");
-    let text = decoded(&zoe);
+    let text = crate::support::reader::decoded(&zoe);
     assert!(
         text.contains("times are in the Asia/Tokyo time zone"),
         "{text}"
@@ -222,14 +222,4 @@ fn a_publish_delivers_to_store_readers_with_their_sections_and_zone() {
         "{}",
         stdout(&again)
     );
-}
-
-/// A message's text with quoted-printable soft breaks and escapes undone.
-pub fn decoded(eml: &str) -> String {
-    let bytes = quoted_printable::decode(
-        eml.replace("\r\n", "\n"),
-        quoted_printable::ParseMode::Robust,
-    )
-    .unwrap();
-    String::from_utf8_lossy(&bytes).replace("\r\n", "\n")
 }
