@@ -26,5 +26,8 @@ pub mod rank;
 pub mod render;
 pub mod schedule;
 pub mod serve;
+pub mod signup;
 pub mod store;
+pub mod subscribers;
 pub mod time;
+pub mod web;

@@ -379,6 +379,8 @@ pub const PREVIEW_NAME: &str = "Reader";
 pub const PREVIEW_ADDRESS: &str = "reader@example.com";
 /// The unsubscribe link of a preview (goes nowhere).
 pub const PREVIEW_UNSUBSCRIBE: &str = "#unsubscribe-preview";
+/// The preferences link of a preview (goes nowhere).
+pub const PREVIEW_PREFERENCES: &str = "#preferences-preview";
 
 /// The reader a preview is filled in for: a subscriber, or stand-ins for an audience.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -406,4 +408,5 @@ pub fn fill(rendered: &str, reader: &PreviewReader, html: bool) -> String {
         .replace(view::token::NAME, &value(&reader.name))
         .replace(view::token::ADDRESS, &value(&reader.address))
         .replace(view::token::UNSUBSCRIBE, PREVIEW_UNSUBSCRIBE)
+        .replace(view::token::PREFERENCES, PREVIEW_PREFERENCES)
 }

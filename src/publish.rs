@@ -128,6 +128,8 @@ pub async fn publish(
         issue::edition(plan, options.edition.as_deref()).map_err(PublishError::Edition)?;
     let mut timings = Vec::new();
     let mut store = Store::open(&plan.site.state)?;
+    // Readers kept in the store join the file's: one list from here on.
+    let plan = &crate::subscribers::with_store(plan, &store)?;
 
     let started = Instant::now();
     let ingest = match options.fetch {
@@ -284,5 +286,8 @@ fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), Rende
         &feeds::digest_name(&issue.id.edition),
     ));
     renderer.archive_page(&view)?;
+    for (_, listing) in view::listings(&site, std::slice::from_ref(issue), renderer.catalogues()) {
+        renderer.listing(&listing)?;
+    }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod archive_topics;
 mod bounces;
 mod boundaries;
 mod clustering;
@@ -26,8 +27,11 @@ mod languages;
 mod lock;
 mod opml;
 mod outputs;
+mod preferences;
 mod preview;
 mod refusals;
 mod serve;
 mod signals;
+mod signup;
+mod subscribers;
 mod templates;

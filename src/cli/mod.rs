@@ -13,6 +13,7 @@ mod preview;
 mod publish;
 mod sources;
 mod status;
+mod subscribers;
 mod suppressions;
 
 pub(crate) use check::template_problem;
@@ -184,6 +185,9 @@ pub enum Command {
     /// Import bounces that came back by email (delivery status notifications).
     #[command(subcommand)]
     Bounces(bounces::BouncesCommand),
+    /// List, add, remove, import or export subscribers (the store's and the file's).
+    #[command(subcommand)]
+    Subscribers(subscribers::SubscribersCommand),
 }
 
 /// `pressroom sources …`
@@ -284,6 +288,7 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
         Command::Sources(SourcesCommand::Export { out }) => sources::export(cli, out.as_deref()),
         Command::Suppressions(command) => suppressions::run(cli, clock, command),
         Command::Bounces(command) => bounces::run(cli, clock, command),
+        Command::Subscribers(command) => subscribers::run(cli, clock, command),
     };
     match result {
         Ok(code) => code,

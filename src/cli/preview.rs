@@ -44,6 +44,8 @@ pub struct PreviewArgs {
 pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let store = open_state(&plan)?;
+    // The store's readers are previewed as the file's: they make audiences too.
+    let plan = crate::subscribers::with_store(&plan, &store)?;
     if let Some(addr) = args.serve {
         drop(store);
         crate::preview::serve(cli.config.clone(), clock.clone(), addr)
@@ -145,7 +147,9 @@ pub(super) fn audiences(
         .subscribers
         .iter()
         .find(|s| s.address == address)
-        .ok_or_else(|| anyhow::anyhow!("no subscriber {address} in the subscribers file"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("no subscriber {address} in the subscribers file or the store")
+        })?;
     if !found.receives(&edition.id) {
         return Err(
             anyhow::anyhow!("{address} does not receive the {} edition", edition.id).into(),
@@ -236,6 +240,11 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
             renderer.catalogues(),
         );
         renderer.archive_index(&index)?;
+    }
+    // The topic and section pages, and their index.
+    for (_, listing) in view::listings(&site, std::slice::from_ref(&sample), renderer.catalogues())
+    {
+        renderer.listing(&listing)?;
     }
     let overridden = renderer
         .templates()

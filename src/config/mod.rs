@@ -67,6 +67,12 @@ pub fn load(path: &Path) -> Result<Plan, ConfigErrors> {
     parse(&text, path)
 }
 
+/// Reads and checks a file in the subscribers file's format (`[[subscribers]]`
+/// tables) against `plan`: what `pressroom subscribers import` reads.
+pub fn read_subscribers(plan: &Plan, file: &Path) -> Result<Vec<Subscriber>, ConfigErrors> {
+    subscribers::compile(file, &plan.sections, &plan.editions, &plan.site)
+}
+
 /// Compiles configuration `text`, as if read from `path` (relative paths in it are
 /// resolved against the folder of `path`).
 pub fn parse(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {

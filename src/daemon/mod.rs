@@ -13,6 +13,7 @@
 pub mod health;
 mod jobs;
 pub mod metrics;
+pub mod readers;
 pub mod timetable;
 
 use std::{
@@ -60,6 +61,8 @@ struct Daemon {
     clock: Clock,
     metrics: Arc<Metrics>,
     health: Arc<Health>,
+    /// The store's readers, for the zones of local-time editions.
+    readers: readers::Readers,
 }
 
 /// Runs the daemon until SIGTERM/SIGINT.
@@ -112,6 +115,7 @@ pub async fn run(config: PathBuf, plan: Plan, clock: Clock) -> Result<(), Daemon
         clock,
         metrics,
         health,
+        readers: readers::Readers::default(),
     });
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(signals(stop, config, daemon.shared.clone()));
@@ -138,7 +142,7 @@ impl Daemon {
 
     /// Issues missed while down: started late, or skipped, per edition.
     fn catch_up(&self, jobs: &mut Jobs) {
-        let plan = self.plan();
+        let plan = self.readers.merged(self.plan(), self.clock.now());
         let Ok(store) = Store::open(&plan.site.state) else {
             return;
         };
@@ -170,7 +174,7 @@ impl Daemon {
         loop {
             self.health.tick(self.clock.now());
             jobs.reap();
-            let plan = self.plan();
+            let plan = self.readers.merged(self.plan(), self.clock.now());
             let fires = timetable::next(&plan, &plan.daemon.fetch, after);
             let next = fires.first().map(|f| f.at);
             if next.is_none() && !idle_said {
@@ -357,6 +361,7 @@ mod tests {
                 clock,
                 metrics: Arc::default(),
                 health: health.clone(),
+                readers: readers::Readers::default(),
             });
             let (_stop, stopped) = watch::channel(false);
             let jobs = Jobs::new(daemon.clone(), stopped.clone());

@@ -50,6 +50,8 @@ pub struct Letter<'a> {
     pub list_id: &'a str,
     /// The one-click unsubscribe URL.
     pub unsubscribe_url: &'a str,
+    /// The reader's preferences page ("Manage your subscription").
+    pub preferences_url: &'a str,
     /// mailto: address for unsubscribing by email.
     pub unsubscribe_mailto: &'a str,
     /// The Date header.
@@ -105,7 +107,7 @@ pub fn envelope(
     lettre::address::Envelope::new(Some(from), vec![to]).ok()
 }
 
-fn mailbox(m: &Mailbox) -> Result<LettreMailbox, String> {
+pub(super) fn mailbox(m: &Mailbox) -> Result<LettreMailbox, String> {
     let address = m
         .address
         .as_str()
@@ -144,6 +146,7 @@ pub fn build(letter: &Letter<'_>) -> Result<Message, String> {
         name: &name,
         address: letter.to,
         unsubscribe_url: letter.unsubscribe_url,
+        preferences_url: letter.preferences_url,
     };
     // One line, whatever the template or the name held; lettre encodes it (RFC 2047).
     let subject = header_text(&letter.subject.fill(&personal, false));
@@ -219,6 +222,7 @@ mod tests {
             message_id: "morning.20261127.abc@news.example",
             list_id: "\"Morning Review\" <morning.news.example>",
             unsubscribe_url: "https://news.example/unsubscribe?token=a.b&x=1",
+            preferences_url: "https://news.example/preferences?token=p",
             unsubscribe_mailto: "review@news.example",
             date: DateTime::parse_from_rfc3339("2026-11-27T06:00:00Z")
                 .unwrap()

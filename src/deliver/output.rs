@@ -1,13 +1,14 @@
-//! The output folder's channels: [`Archive`] (an issue's page and the archive's
-//! index) and [`Feeds`] (its edition's feeds), each loading what it needs from the
-//! store and handing it to the writers in [`archive`] and [`feeds`]. Also the same
+//! The output folder's channels: [`Archive`] (an issue's page, the archive's
+//! index, the topic and section pages) and [`Feeds`] (its edition's feeds), each
+//! loading what it needs from the store and handing it to the writers in [`archive`],
+//! [`listings`] and [`feeds`]. Also the same
 //! writes without a run: [`write`] for one issue, [`write_all`] for everything.
 
 use std::path::PathBuf;
 
 use futures_util::future::BoxFuture;
 
-use super::{Channel, ChannelError, Delivered, Job, OutputError, archive, feeds};
+use super::{Channel, ChannelError, Delivered, Job, OutputError, archive, feeds, listings};
 use crate::{
     config::Plan,
     model::{Issue, IssueSummary},
@@ -82,7 +83,36 @@ fn write_archive(
     issue: &Issue,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let summaries = store.issue_summaries()?;
-    archive::write(plan, renderer, issue, &summaries)
+    let mut files = archive::write(plan, renderer, issue, &summaries)?;
+    files.extend(write_listings(
+        plan,
+        renderer,
+        store,
+        &summaries,
+        Some(issue),
+    )?);
+    Ok(files)
+}
+
+/// The topic and section pages of every frozen issue (and `issue`, if it is not
+/// frozen yet).
+fn write_listings(
+    plan: &Plan,
+    renderer: &Renderer,
+    store: &Store,
+    summaries: &[IssueSummary],
+    issue: Option<&Issue>,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let mut issues = Vec::with_capacity(summaries.len() + 1);
+    for summary in summaries {
+        if let Some(frozen) = store.issue(&summary.id)? {
+            issues.push(frozen);
+        }
+    }
+    if let Some(issue) = issue.filter(|i| !summaries.iter().any(|s| s.id == i.id)) {
+        issues.push(issue.clone());
+    }
+    listings::write(plan, renderer, &issues)
 }
 
 /// The feeds of `issue`'s edition, if it is still configured.
@@ -117,6 +147,7 @@ pub fn write_all(
         }
     }
     files.push(archive::write_index(plan, renderer, &summaries)?);
+    files.extend(write_listings(plan, renderer, store, &summaries, None)?);
     for edition in &plan.editions {
         let recent = store.recent_issues(&edition.id, feeds::RECENT)?;
         files.extend(feeds::write(plan, renderer, edition, &recent)?);

@@ -1,5 +1,6 @@
 //! The per-subscriber parts of a message. An audience's rendering is cut once at its
-//! placeholders (the reader's name and address, their unsubscribe link) into a
+//! placeholders (the reader's name and address, their unsubscribe and preferences
+//! links) into a
 //! [`Template`];
 //! filling it in for each of thousands of readers is then a few copies, with no
 //! search through 30 KB per reader.
@@ -34,6 +35,7 @@ enum Piece {
     Name,
     Address,
     Unsubscribe,
+    Preferences,
 }
 
 /// What `{{reader.name}}` becomes for a subscriber the subscribers file gives no name.
@@ -48,24 +50,32 @@ pub struct Personal<'a> {
     pub address: &'a str,
     /// Their one-click unsubscribe link.
     pub unsubscribe_url: &'a str,
+    /// Their preferences page.
+    pub preferences_url: &'a str,
 }
 
 impl Personal<'_> {
-    /// The three values, escaped for HTML when `html`.
-    fn values(&self, html: bool) -> [String; 3] {
-        let values = [self.name, self.address, self.unsubscribe_url];
+    /// The four values, escaped for HTML when `html`.
+    fn values(&self, html: bool) -> [String; 4] {
+        let values = [
+            self.name,
+            self.address,
+            self.unsubscribe_url,
+            self.preferences_url,
+        ];
         values.map(|v| if html { html::escape(v) } else { v.to_owned() })
     }
 }
 
 impl Piece {
-    /// The value of a placeholder among `[name, address, unsubscribe]`.
-    fn value<'v>(&self, values: &'v [String; 3]) -> Option<&'v str> {
+    /// The value of a placeholder among `[name, address, unsubscribe, preferences]`.
+    fn value<'v>(&self, values: &'v [String; 4]) -> Option<&'v str> {
         match self {
             Piece::Literal(_) => None,
             Piece::Name => Some(&values[0]),
             Piece::Address => Some(&values[1]),
             Piece::Unsubscribe => Some(&values[2]),
+            Piece::Preferences => Some(&values[3]),
         }
     }
 }
@@ -85,6 +95,8 @@ impl Template {
                 (Piece::Address, token::ADDRESS.len())
             } else if rest.starts_with(token::UNSUBSCRIBE) {
                 (Piece::Unsubscribe, token::UNSUBSCRIBE.len())
+            } else if rest.starts_with(token::PREFERENCES) {
+                (Piece::Preferences, token::PREFERENCES.len())
             } else {
                 // Not ours (a story could quote the marker): left as it is.
                 let next = at + "[[pressroom:".len();
@@ -101,7 +113,7 @@ impl Template {
             .iter()
             .filter_map(|piece| match piece {
                 Piece::Literal(range) => Some(qp_piece(&text[range.clone()])),
-                Piece::Name | Piece::Address | Piece::Unsubscribe => None,
+                Piece::Name | Piece::Address | Piece::Unsubscribe | Piece::Preferences => None,
             })
             .collect();
         Template {
@@ -186,6 +198,7 @@ mod tests {
             name,
             address: "anna@readers.example",
             unsubscribe_url,
+            preferences_url: "https://n.example/preferences?token=p",
         }
     }
 

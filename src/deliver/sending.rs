@@ -200,6 +200,12 @@ impl Context<'_> {
         let address = subscriber.address.as_str();
         let token = unsubscribe::token(self.secret, address, &email.list_id);
         let unsubscribe_url = unsubscribe::url(self.plan.site.base_url.as_str(), &token);
+        let preferences_url = crate::signup::preferences_url(
+            self.plan.site.base_url.as_str(),
+            self.secret,
+            &email.list_id,
+            address,
+        );
         let list_id = format!(
             "\"{}\" <{}>",
             message::header_text(&self.plan.site.title),
@@ -216,6 +222,7 @@ impl Context<'_> {
             message_id: &delivery.message_id,
             list_id: &list_id,
             unsubscribe_url: &unsubscribe_url,
+            preferences_url: &preferences_url,
             unsubscribe_mailto: email.unsubscribe_mailto.as_str(),
             date: self.clock.now(),
             verp_domain: email.verp_domain.as_deref(),

@@ -11,6 +11,7 @@ pub mod budget;
 mod helpers;
 pub mod sample;
 pub mod view;
+mod wrap;
 
 use std::{
     collections::BTreeMap,
@@ -23,6 +24,7 @@ use handlebars::{Context, Handlebars};
 
 use crate::i18n::Catalogues;
 pub use view::{ArchiveIndexView, Audience, IssueView, Site};
+pub use wrap::wrap;
 
 /// The built-in templates: (name, source).
 const BUILTIN: &[(&str, &str)] = &[
@@ -39,6 +41,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "feed-entry.html",
         include_str!("../../templates/feed-entry.html.hbs"),
+    ),
+    (
+        "listing.html",
+        include_str!("../../templates/listing.html.hbs"),
     ),
     (
         "partials/story.html",
@@ -257,6 +263,11 @@ impl Renderer {
         self.render_html("archive-index.html", view)
     }
 
+    /// A topic's or a section's page of the archive, or their index.
+    pub fn listing(&self, view: &view::ListingView) -> Result<String, RenderError> {
+        self.render_html("listing.html", view)
+    }
+
     /// The HTML content of the issue's entry in the digest feed.
     pub fn feed_entry(&self, view: &IssueView) -> Result<String, RenderError> {
         self.render_html("feed-entry.html", view)
@@ -324,19 +335,6 @@ fn template_files(folder: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> 
     Ok(found)
 }
 
-/// The width of a list marker at the start of `text` ("- ", "* ", "3. "), or 0.
-fn list_marker(text: &str) -> usize {
-    if text.starts_with("- ") || text.starts_with("* ") {
-        return 2;
-    }
-    let digits = text.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && text[digits..].starts_with(". ") {
-        digits + 2
-    } else {
-        0
-    }
-}
-
 /// Moves the `<style>` rules onto the elements (mail clients drop `<style>` or parts
 /// of it), keeping `@media` rules (dark mode, narrow screens) in a `<style>`. Built
 /// once per [`Renderer`]; [`NODES`] nodes are allocated up front.
@@ -378,34 +376,6 @@ pub fn check_template(text: &str) -> Result<(), String> {
     handlebars::Template::compile(text)
         .map(|_| ())
         .map_err(|e| e.to_string())
-}
-
-/// Wraps every line longer than `width` at word boundaries, keeping its indentation;
-/// a single word longer than the line (a URL) stays whole, and words are never split
-/// at their hyphens (URLs are full of them).
-pub fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 20);
-    for line in text.lines() {
-        if textwrap::core::display_width(line) <= width {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            continue;
-        }
-        let indent: String = line.chars().take_while(|c| *c == ' ').collect();
-        // A list item ("- ", "* ", "12. ") hangs: its continuation lines align with its text.
-        let marker = list_marker(line.trim_start());
-        let hanging = format!("{indent}{}", " ".repeat(marker));
-        let options = textwrap::Options::new(width)
-            .initial_indent(&indent)
-            .subsequent_indent(&hanging)
-            .break_words(false)
-            .word_splitter(textwrap::WordSplitter::NoHyphenation);
-        for piece in textwrap::wrap(line.trim_start(), options) {
-            out.push_str(piece.trim_end());
-            out.push('\n');
-        }
-    }
-    out
 }
 
 #[cfg(test)]

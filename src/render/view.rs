@@ -12,12 +12,14 @@ use crate::{
 
 mod archive;
 pub mod lang;
+mod listing;
 mod most_read;
 mod story;
 pub use archive::{
     ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, LeadLineView,
     archive_index,
 };
+pub use listing::{ListedStoryView, ListingLinkView, ListingView, listings, topic_slug};
 pub use most_read::{MostReadItemView, MostReadView};
 use story::story;
 pub use story::{AlsoInView, IMAGE_WIDTH, ImageView, ReadAlsoView, StoryView};
@@ -30,6 +32,8 @@ pub mod token {
     pub const ADDRESS: &str = "[[pressroom:address]]";
     /// The subscriber's one-click unsubscribe page.
     pub const UNSUBSCRIBE: &str = "[[pressroom:unsubscribe]]";
+    /// The subscriber's preferences page ("Manage your subscription").
+    pub const PREFERENCES: &str = "[[pressroom:preferences]]";
 }
 
 /// The whole page or message.
@@ -144,6 +148,8 @@ pub struct LinksView {
     pub view_online: String,
     /// One-click unsubscribe (a placeholder until delivery fills it in).
     pub unsubscribe: String,
+    /// The reader's preferences page (a placeholder until delivery fills it in).
+    pub preferences: String,
 }
 
 /// Who a rendering is for: subscribers sharing these get the same bytes.
@@ -225,6 +231,7 @@ pub fn issue(
             archive: site.url.clone(),
             view_online: issue_url,
             unsubscribe: token::UNSUBSCRIBE.to_owned(),
+            preferences: token::PREFERENCES.to_owned(),
         },
         feeds: None,
         now: edition.built_at.timestamp(),

@@ -79,8 +79,15 @@ async fn connection(
     header_timeout: Duration,
 ) {
     let _ = stream.set_nodelay(true);
+    // The client's address, for the handlers that limit requests per client.
+    let peer = stream.peer_addr().ok();
     let busy = slot.clone();
-    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+        if let Some(peer) = peer {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let working = Working::enter(busy.clone());
         let mut router = router.clone();
         async move {

@@ -49,7 +49,8 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(unsubscribe::routes())
         .merge(operations())
         .fallback(get(files::archive_file))
-        .with_state(shared)
+        .with_state(shared.clone())
+        .merge(crate::web::routes(shared))
 }
 
 /// `/healthz` and `/metrics`.

@@ -253,6 +253,8 @@ impl Writer<'_> {
                 stmt.execute(params![id, other.story.as_str(), other.url])?;
             }
         }
+        drop(stmt);
+        self.index_for_search(edition)?;
         Ok(edition.clone())
     }
 

@@ -1,7 +1,8 @@
 //! The state: one SQLite file (WAL mode) holding stories, fetch state and source
 //! health, most-read snapshots, frozen issues and overrides, the delivery ledger
 //! (once-only delivery for every channel; email's part of it is the outbox), the
-//! suppression list, and small settings.
+//! suppression list, readers kept in the store and their pending sign-ups, the
+//! full-text index of archived stories, and small settings.
 //!
 //! Only this module sees SQL. Other stages hand it domain types (`Item`, `Story`,
 //! `SignalSnapshot` from [`crate::model`]) and get domain types back. Writes go through a [`Writer`], one
@@ -16,7 +17,9 @@ mod issues;
 mod ledger;
 mod lock;
 mod meta;
+mod readers;
 mod schema;
+mod search;
 mod signals;
 mod stories;
 mod story_reads;
@@ -30,7 +33,9 @@ pub use held::Held;
 pub use issues::Frozen;
 pub use ledger::{Delivery, DeliveryState, Entry, LedgerCounts};
 pub use lock::{LockError, StateLock};
+pub use readers::{Choice, Signup, StoredReader};
 use rusqlite::Connection;
+pub use search::{MATCH_END, MATCH_START, SearchHit};
 pub use stories::{PruneReport, SaveReport};
 pub use suppressions::Suppression;
 

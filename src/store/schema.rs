@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Each entry brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: stories, fetch state, most-read snapshots.
     r#"
     CREATE TABLE fetch_state (
@@ -191,6 +191,48 @@ const MIGRATIONS: &[&str] = &[
         id TEXT PRIMARY KEY,
         at INTEGER NOT NULL
     ) WITHOUT ROWID;
+    "#,
+    // 9: readers kept in the store (web sign-ups, `pressroom subscribers add|import`)
+    // beside the subscribers file, and sign-ups waiting for their confirmation.
+    r#"
+    CREATE TABLE subscribers (
+        address    TEXT PRIMARY KEY,         -- lower-cased
+        name       TEXT,
+        sections   TEXT,                     -- JSON array; NULL: all
+        editions   TEXT,                     -- JSON array; NULL: all
+        format     TEXT NOT NULL,            -- 'html' or 'text'
+        time_zone  TEXT,                     -- IANA name; NULL: the site's
+        origin     TEXT NOT NULL,            -- 'web', 'cli', 'import'
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE signups (
+        address      TEXT PRIMARY KEY,
+        name         TEXT,
+        sections     TEXT,
+        editions     TEXT,
+        format       TEXT NOT NULL,
+        time_zone    TEXT,
+        requested_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+    // 10: full-text search over the stories of frozen issues (titles and summaries),
+    // filled when an issue is frozen; the issues frozen before are indexed here.
+    r#"
+    CREATE VIRTUAL TABLE story_search USING fts5(
+        title, summary,
+        issue UNINDEXED, story UNINDEXED, built_at UNINDEXED,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO story_search (title, summary, issue, story, built_at)
+        SELECT json_extract(p.value, '$.story.title'), json_extract(p.value, '$.story.excerpt'),
+               i.id, json_extract(p.value, '$.story.id'), i.built_at
+        FROM issues i, json_each(i.body, '$.lead') p
+        UNION ALL
+        SELECT json_extract(p.value, '$.story.title'), json_extract(p.value, '$.story.excerpt'),
+               i.id, json_extract(p.value, '$.story.id'), i.built_at
+        FROM issues i, json_each(i.body, '$.sections') s, json_each(s.value, '$.picks') p;
     "#,
 ];
 

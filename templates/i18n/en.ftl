@@ -68,6 +68,7 @@ sent-to-text = This email was sent to { $address }
 because-subscribed = because you subscribed to { $site }.
 times-shown-in = Times are shown in the { $zone } time zone.
 past-issues = Past issues
+manage-subscription = Manage your subscription
 unsubscribe = Unsubscribe
 read-on-web = Read this issue on the web
 all-issues-of = All issues of { $site }
@@ -78,6 +79,18 @@ all-issues-title = all issues
 archive = Archive
 follow-in-reader = Follow in a feed reader
 no-issues = No issues yet.
+
+## Topic and section pages of the archive
+listing-kind = { $kind ->
+    [topic] Topic
+    [section] Section
+   *[index] Topics and sections
+}
+stories-newest-first = { $count ->
+    [one] { $count } story, newest first
+   *[other] { $count } stories, newest first
+}
+in-the-issue-of = in the issue of
 
 ## Feeds
 feed-digest-description = Every issue of { $edition }, as it went out.

@@ -64,6 +64,7 @@ sent-to-text = Это письмо отправлено на адрес { $addre
 because-subscribed = потому что вы подписаны на «{ $site }».
 times-shown-in = Время указано по часовому поясу { $zone }.
 past-issues = Архив выпусков
+manage-subscription = Управление подпиской
 unsubscribe = Отписаться
 read-on-web = Читать выпуск на сайте
 all-issues-of = Все выпуски «{ $site }»
@@ -74,6 +75,19 @@ all-issues-title = все выпуски
 archive = Архив
 follow-in-reader = Подписаться в RSS-читалке
 no-issues = Выпусков пока нет.
+
+## Темы и разделы архива
+listing-kind = { $kind ->
+    [topic] Тема
+    [section] Раздел
+   *[index] Темы и разделы
+}
+stories-newest-first = { $count ->
+    [one] { $count } материал, сначала новые
+    [few] { $count } материала, сначала новые
+   *[other] { $count } материалов, сначала новые
+}
+in-the-issue-of = выпуск:
 
 ## Ленты
 feed-digest-description = Все выпуски «{ $edition }» в том виде, в каком они вышли.

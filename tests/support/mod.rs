@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test module uses a different subset
 
 pub mod browser;
+pub mod reader;
 pub mod smtp;
 
 use std::{

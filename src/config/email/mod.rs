@@ -92,6 +92,11 @@ pub struct RawEmail {
     pub unsubscribe_mailto: Option<Spanned<String>>,
     /// DKIM signing: `{ domain = "news.example", selector = "s1", key = "dkim.pem" }`.
     pub dkim: Option<RawDkim>,
+    /// Whether readers may sign up on the web (`/subscribe`, double opt-in).
+    /// Default true; the preferences and unsubscribe pages work either way.
+    pub signup: Option<bool>,
+    /// How long a sign-up's confirmation link works. Default "48h".
+    pub confirm_within: Option<Spanned<String>>,
 }
 
 /// `[email.dkim]`: DKIM signing of every message.
@@ -181,6 +186,10 @@ pub struct EmailPlan {
     pub unsubscribe_mailto: Address,
     /// DKIM signing, if configured.
     pub dkim: Option<Dkim>,
+    /// Whether `/subscribe` takes sign-ups.
+    pub signup: bool,
+    /// How long a confirmation link works.
+    pub confirm_within: Duration,
 }
 
 /// Checks `[email]`; `None` when a problem leaves no usable sender or transport.
@@ -265,6 +274,13 @@ pub(super) fn compile(
         unsubscribe_secret,
         unsubscribe_mailto: unsubscribe_mailto?,
         dkim,
+        signup: raw.signup.unwrap_or(true),
+        confirm_within: duration(
+            p,
+            "email.confirm_within",
+            &raw.confirm_within,
+            Duration::from_secs(48 * 3600),
+        ),
     })
 }
 

@@ -1,0 +1,114 @@
+//! The reader's pages as HTML: one small, accessible layout (labels on every field,
+//! fieldsets with legends, the site's language), no scripts, no tracking, nothing
+//! loaded from elsewhere. The referrer policy is `same-origin`: the tokens in these
+//! pages' addresses never leave the site, and a browser still sends the `Origin` that
+//! the POST check reads (`no-referrer` would make it `null`).
+
+use std::fmt::Write as _;
+
+use crate::{config::Plan, model::html::escape, store::Choice};
+
+/// A whole page in language `lang`; `body` is HTML already.
+pub(super) fn plain(lang: &str, title: &str, body: &str) -> String {
+    titled(lang, title, title, body)
+}
+
+/// A whole page whose window title (`head`) differs from its heading.
+fn titled(lang: &str, head: &str, title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"referrer\" content=\"same-origin\"><title>{head}</title>\
+         <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:38rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}\
+         fieldset{{border:1px solid #999;margin:1rem 0;padding:.5rem 1rem}}legend{{font-weight:600}}\
+         label{{display:block;margin:.25rem 0}}input[type=email],input[type=text],select{{font:inherit;padding:.3rem;width:100%;max-width:24rem}}\
+         button{{display:block;font:inherit;padding:.4rem 1rem;margin:1rem 0 .5rem}}.error{{color:#a00000;font-weight:600}}\
+         .trap{{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}}\
+         :focus{{outline:3px solid #1a5fb4;outline-offset:2px}}</style></head>\
+         <body><main><h1>{t}</h1>{body}</main></body></html>",
+        lang = escape(lang),
+        head = escape(head),
+        t = escape(title)
+    )
+}
+
+/// A page of the site: its language and its title after the page's.
+pub(super) fn page(plan: &Plan, title: &str, body: &str) -> String {
+    titled(
+        plan.site.language.as_str(),
+        &format!("{title} · {}", plan.site.title),
+        title,
+        body,
+    )
+}
+
+/// The fields of a choice, filled with `current`: name, sections, editions (when
+/// there is more than one), format and time zone.
+pub(super) fn choice_fields(plan: &Plan, current: &Choice) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<label for=\"name\">Your name (optional, for the greeting)</label>\
+         <input type=\"text\" id=\"name\" name=\"name\" autocomplete=\"name\" maxlength=\"100\" value=\"{}\">",
+        escape(current.name.as_deref().unwrap_or_default())
+    );
+    out.push_str("<fieldset><legend>Sections</legend>");
+    for section in &plan.sections {
+        let id = section.id.as_str();
+        let checked = current
+            .sections
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|s| s == id));
+        let _ = write!(
+            out,
+            "<label><input type=\"checkbox\" name=\"sections\" value=\"{id}\"{}> {}</label>",
+            if checked { " checked" } else { "" },
+            escape(&section.title)
+        );
+    }
+    out.push_str("</fieldset>");
+    if plan.editions.len() > 1 {
+        out.push_str("<fieldset><legend>Editions</legend>");
+        for edition in &plan.editions {
+            let id = edition.id.as_str();
+            let checked = current
+                .editions
+                .as_ref()
+                .is_none_or(|list| list.iter().any(|e| e == id));
+            let _ = write!(
+                out,
+                "<label><input type=\"checkbox\" name=\"editions\" value=\"{id}\"{}> {}</label>",
+                if checked { " checked" } else { "" },
+                escape(&edition.title)
+            );
+        }
+        out.push_str("</fieldset>");
+    }
+    let text = current.format == "text";
+    let _ = write!(
+        out,
+        "<fieldset><legend>Format</legend>\
+         <label><input type=\"radio\" name=\"format\" value=\"html\"{}> HTML (with a plain-text version)</label>\
+         <label><input type=\"radio\" name=\"format\" value=\"text\"{}> Plain text only</label></fieldset>",
+        if text { "" } else { " checked" },
+        if text { " checked" } else { "" }
+    );
+    let zone = current
+        .time_zone
+        .clone()
+        .unwrap_or_else(|| plan.site.time_zone.name().to_owned());
+    out.push_str(
+        "<label for=\"time_zone\">Your time zone (for the times in your email)</label>\
+         <select id=\"time_zone\" name=\"time_zone\">",
+    );
+    for tz in chrono_tz::TZ_VARIANTS {
+        let name = tz.name();
+        let _ = write!(
+            out,
+            "<option{}>{name}</option>",
+            if name == zone { " selected" } else { "" }
+        );
+    }
+    out.push_str("</select>");
+    out
+}

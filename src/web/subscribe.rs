@@ -1,0 +1,284 @@
+//! `GET/POST /subscribe` and `GET/POST /confirm`: double opt-in.
+//!
+//! Whatever the address (new, waiting, subscribed, suppressed, over its limit) and
+//! whether the honeypot was filled, a well-formed POST gets the same page, and the
+//! email goes out after the answer, so neither the page nor its timing tells whether
+//! an address is subscribed.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode, Uri},
+    response::{Html, IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    Client, Web, forbidden_origin,
+    form::{self, Fields},
+    pages, same_origin, unavailable,
+};
+use crate::{
+    config::{Address, Plan},
+    model::html::escape,
+    signup::{self, Confirmed, token::Purpose, token::TokenError},
+    store::Choice,
+};
+
+/// The sign-up form, with `error` above it and `current` filled in.
+fn form_html(
+    plan: &Plan,
+    token: &str,
+    current: &Choice,
+    email: &str,
+    error: Option<&str>,
+) -> String {
+    let error = error.map_or(String::new(), |e| {
+        format!(
+            "<p class=\"error\" role=\"alert\" id=\"problem\">{}</p>",
+            escape(e)
+        )
+    });
+    format!(
+        "<p>Receive {title} by email. We will send you a link to confirm; nothing is sent \
+         until you do. Every email has a link to change your choices or unsubscribe.</p>{error}\
+         <form method=\"post\" action=\"/subscribe\">\
+         <input type=\"hidden\" name=\"form\" value=\"{token}\">\
+         <label for=\"email\">Email address</label>\
+         <input type=\"email\" id=\"email\" name=\"email\" required autocomplete=\"email\" value=\"{email}\">\
+         {fields}\
+         <div class=\"trap\" aria-hidden=\"true\"><label for=\"website\">Leave this empty</label>\
+         <input type=\"text\" id=\"website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>\
+         <button type=\"submit\">Subscribe</button></form>",
+        title = escape(&plan.site.title),
+        token = escape(token),
+        email = escape(email),
+        fields = pages::choice_fields(plan, current),
+    )
+}
+
+fn default_choice() -> Choice {
+    Choice {
+        format: "html".to_owned(),
+        ..Choice::default()
+    }
+}
+
+/// `GET /subscribe`
+pub(super) async fn form_page(State(web): State<Arc<Web>>) -> Response {
+    let (plan, keys) = match web.signup_keys() {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let token = keys.form_token(web.now());
+    let body = form_html(&plan, &token, &default_choice(), "", None);
+    Html(pages::page(&plan, "Subscribe", &body)).into_response()
+}
+
+/// The page every accepted sign-up gets.
+fn check_your_inbox(plan: &Plan) -> Response {
+    let hours = match signup::confirm_within(plan).num_hours() {
+        1 => "1 hour".to_owned(),
+        n => format!("{n} hours"),
+    };
+    Html(pages::page(
+        plan,
+        "Check your inbox",
+        &format!(
+            "<p role=\"status\">If this address can receive {}, an email is on its way to it with a link. \
+             Open it within {hours} to confirm.</p><p>Nothing arrives? Look in your spam folder; \
+             you can ask again tomorrow.</p>",
+            escape(&plan.site.title)
+        ),
+    ))
+    .into_response()
+}
+
+/// `POST /subscribe`
+pub(super) async fn submit(
+    State(web): State<Arc<Web>>,
+    Client(client): Client,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let (plan, keys) = match web.signup_keys() {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if !same_origin(&plan, &headers) {
+        return forbidden_origin();
+    }
+    let now = web.now();
+    if !web.per_client.allow(&client, now) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "3600")],
+            Html(pages::page(
+                &plan,
+                "Too many requests",
+                "<p>Too many sign-ups from your network in the last hour. Please try again later.</p>",
+            )),
+        )
+            .into_response();
+    }
+    let fields = Fields::parse(None, &body);
+    if !keys.form_ok(fields.get("form").unwrap_or_default(), now) {
+        let token = keys.form_token(now);
+        let body = form_html(
+            &plan,
+            &token,
+            &default_choice(),
+            fields.get("email").unwrap_or_default(),
+            Some("This form has expired or did not come from this site. Please send it again."),
+        );
+        return (
+            StatusCode::FORBIDDEN,
+            Html(pages::page(&plan, "Subscribe", &body)),
+        )
+            .into_response();
+    }
+    // A bot filled the field people do not see: the same answer, nothing done.
+    if fields.get("website").is_some_and(|v| !v.is_empty()) {
+        tracing::info!("sign-up with the honeypot filled: ignored");
+        return check_your_inbox(&plan);
+    }
+    let email = fields.get("email").unwrap_or_default();
+    let problem = match (Address::parse(email), form::choice(&plan, &fields)) {
+        (Err(_), _) => Err("Enter an email address such as name@example.com.".to_owned()),
+        (Ok(_), Err(e)) => Err(e),
+        (Ok(address), Ok(choice)) => Ok((address, choice)),
+    };
+    let (address, choice) = match problem {
+        Ok(found) => found,
+        Err(e) => {
+            let current = form::choice(&plan, &fields).unwrap_or_else(|_| default_choice());
+            let body = form_html(&plan, &keys.form_token(now), &current, email, Some(&e));
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(pages::page(&plan, "Subscribe", &body)),
+            )
+                .into_response();
+        }
+    };
+    if !web.per_address.allow(address.as_str(), now) {
+        return check_your_inbox(&plan);
+    }
+    let answer = check_your_inbox(&plan);
+    let address = address.to_string();
+    tokio::spawn(async move {
+        if let Err(e) = signup::request(&plan, &keys, &address, &choice, now).await {
+            tracing::error!(error = %e, "sign-up not recorded");
+        }
+    });
+    answer
+}
+
+#[derive(Deserialize)]
+pub(super) struct Token {
+    pub(super) token: Option<String>,
+}
+
+fn not_valid(plan: &Plan, error: TokenError) -> Response {
+    let text = match error {
+        TokenError::Expired => {
+            "<p>This confirmation link has expired. <a href=\"/subscribe\">Sign up again</a> to get a new one.</p>"
+        }
+        TokenError::Invalid => {
+            "<p>This link is incomplete or was not issued by us. Nothing has changed.</p>"
+        }
+    };
+    (
+        StatusCode::BAD_REQUEST,
+        Html(pages::page(plan, "This link does not work", text)),
+    )
+        .into_response()
+}
+
+/// `GET /confirm?token=…`: one button; a GET changes nothing.
+pub(super) async fn confirm_page(
+    State(web): State<Arc<Web>>,
+    Query(query): Query<Token>,
+) -> Response {
+    let (plan, keys) = match web.signup_keys() {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let token = query.token.unwrap_or_default();
+    if let Err(e) = keys.check(Purpose::Confirm, &token, web.now()) {
+        return not_valid(&plan, e);
+    }
+    let body = format!(
+        "<p>Press the button to start receiving {}.</p>\
+         <form method=\"post\" action=\"/confirm\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
+         <button type=\"submit\">Confirm my subscription</button></form>",
+        escape(&plan.site.title),
+        escape(&token)
+    );
+    Html(pages::page(&plan, "Confirm your subscription", &body)).into_response()
+}
+
+/// `POST /confirm` (the token in the form or the query).
+pub(super) async fn confirm(
+    State(web): State<Arc<Web>>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: String,
+) -> Response {
+    let (plan, keys) = match web.signup_keys() {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if !same_origin(&plan, &headers) {
+        return forbidden_origin();
+    }
+    let fields = Fields::parse(uri.query(), &body);
+    let now = web.now();
+    let address = match keys.check(
+        Purpose::Confirm,
+        fields.get("token").unwrap_or_default(),
+        now,
+    ) {
+        Ok(address) => address,
+        Err(e) => return not_valid(&plan, e),
+    };
+    let done = {
+        let plan = plan.clone();
+        let address = address.clone();
+        tokio::task::spawn_blocking(move || signup::confirm(&plan, &address, now)).await
+    };
+    let preferences = keys.preferences_url(plan.site.base_url.as_str(), &address);
+    let manage = format!(
+        "<p><a href=\"{}\">Choose your sections, format and time zone</a> at any time.</p>",
+        escape(&preferences)
+    );
+    match done {
+        Ok(Ok(Confirmed::Subscribed | Confirmed::Already)) => Html(pages::page(
+            &plan,
+            "You are subscribed",
+            &format!(
+                "<p role=\"status\">Thank you: {} will come to your inbox from the next issue.</p>{manage}",
+                escape(&plan.site.title)
+            ),
+        ))
+        .into_response(),
+        Ok(Ok(Confirmed::Nothing)) => (
+            StatusCode::NOT_FOUND,
+            Html(pages::page(
+                &plan,
+                "Nothing to confirm",
+                "<p>No sign-up is waiting for this address (it may have been more than two days). \
+                 <a href=\"/subscribe\">Sign up again</a>.</p>",
+            )),
+        )
+            .into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "confirmation not recorded");
+            unavailable()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "confirmation task failed");
+            unavailable()
+        }
+    }
+}
