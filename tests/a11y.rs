@@ -336,8 +336,33 @@ fn ambiguous_links(document: &Html) -> Vec<String> {
         .collect()
 }
 
+/// Ids used twice, and links within the page (`#x`) that lead to no element.
+fn broken_anchors(document: &Html) -> Vec<String> {
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    for element in document.select(&Selector::parse("[id]").unwrap()) {
+        *ids.entry(element.value().id().unwrap_or_default().to_owned())
+            .or_default() += 1;
+    }
+    let mut broken: Vec<String> = (ids.iter())
+        .filter(|(_, n)| **n > 1)
+        .map(|(id, n)| format!("id {id:?} is used {n} times"))
+        .collect();
+    for link in document.select(&Selector::parse("a[href^='#']").unwrap()) {
+        let href = link.value().attr("href").unwrap_or_default();
+        // The preview's stand-in for the unsubscribe link delivery fills in.
+        if href == pressroom::preview::PREVIEW_UNSUBSCRIBE {
+            continue;
+        }
+        let target = &href[1..];
+        if !ids.contains_key(target) {
+            broken.push(format!("#{target} leads nowhere"));
+        }
+    }
+    broken
+}
+
 #[test]
-fn russian_text_is_marked_and_every_link_text_names_one_place() {
+fn russian_text_is_marked_and_every_link_names_one_place_that_exists() {
     let project = published_demo();
     for (name, path) in demo_files(&project) {
         let html =
@@ -358,6 +383,12 @@ fn russian_text_is_marked_and_every_link_text_names_one_place() {
             ambiguous.is_empty(),
             "{name}: links sharing a text lead to different places:\n{}",
             ambiguous.join("\n")
+        );
+        let broken = broken_anchors(&document);
+        assert!(
+            broken.is_empty(),
+            "{name}: ids and links within the page:\n{}",
+            broken.join("\n")
         );
     }
 }
