@@ -1,9 +1,8 @@
 //! Accessibility (WCAG 2.2 AA): axe-core in the headless Chromium over every page
 //! the demo makes (the email in English and Russian, the archive's index and issue
-//! page, the editor's
-//! preview site and its error page), light and dark, at 1280, 375 and 320 px; and,
-//! in the HTML itself,
-//! `lang` on every Russian text and link texts that each lead to one place.
+//! page, the editor's preview site and its error page), light and dark, at 1280, 375
+//! and 320 px; and, in the HTML itself, `lang` on text in the other language, link
+//! texts that each lead to one place, and in-page links that land.
 //!
 //! axe-core is not a Debian package: tests/run fetches it from the npm registry,
 //! pinned and checked against its sha512, into target/axe/ (or `PRESSROOM_AXE` names
