@@ -1,8 +1,8 @@
 //! Accessibility (WCAG 2.2 AA): axe-core in the headless Chromium over every page
-//! the demo makes (the email, the archive's index and issue page, the editor's
-//! preview site and its error page), light and dark, at 1280, 375 and 320 px; and,
-//! in the HTML itself,
-//! `lang` on every Russian text and link texts that each lead to one place.
+//! the demo makes (the email in English and Russian, the archive's index and issue
+//! page, the editor's preview site and its error page), light and dark, at 1280, 375
+//! and 320 px; and, in the HTML itself, `lang` on text in the other language, link
+//! texts that each lead to one place, and in-page links that land.
 //!
 //! axe-core is not a Debian package: tests/run fetches it from the npm registry,
 //! pinned and checked against its sha512, into target/axe/ (or `PRESSROOM_AXE` names
@@ -56,12 +56,17 @@ fn published_demo() -> Project {
 }
 
 /// The demo's pages as files: the email (as the whole-review audience in Moscow
-/// gets it), the archive's index and the issue's page.
-fn demo_files(project: &Project) -> [(&'static str, PathBuf); 3] {
+/// gets it, and in Russian as the Warsaw reader does), the archive's index and the
+/// issue's page.
+fn demo_files(project: &Project) -> [(&'static str, PathBuf); 4] {
     [
         (
             "email",
             project.path("preview/morning-all.html.europe-moscow.html"),
+        ),
+        (
+            "Russian email",
+            project.path("preview/morning-business+science.html.europe-warsaw.ru.html"),
         ),
         ("archive index", project.path("out/index.html")),
         (
@@ -241,7 +246,7 @@ async fn every_page_passes_axe_light_and_dark_at_every_width() {
         }
     }
     browser.quit().await;
-    assert_eq!(audits, 36);
+    assert_eq!(audits, 42);
     assert!(
         failures.is_empty(),
         "{} accessibility failures:\n{}",
@@ -336,15 +341,52 @@ fn ambiguous_links(document: &Html) -> Vec<String> {
         .collect()
 }
 
+/// Ids used twice, and links within the page (`#x`) that lead to no element.
+fn broken_anchors(document: &Html) -> Vec<String> {
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    for element in document.select(&Selector::parse("[id]").unwrap()) {
+        *ids.entry(element.value().id().unwrap_or_default().to_owned())
+            .or_default() += 1;
+    }
+    let mut broken: Vec<String> = (ids.iter())
+        .filter(|(_, n)| **n > 1)
+        .map(|(id, n)| format!("id {id:?} is used {n} times"))
+        .collect();
+    for link in document.select(&Selector::parse("a[href^='#']").unwrap()) {
+        let href = link.value().attr("href").unwrap_or_default();
+        // The preview's stand-in for the unsubscribe link delivery fills in.
+        if href == pressroom::preview::PREVIEW_UNSUBSCRIBE {
+            continue;
+        }
+        let target = &href[1..];
+        if !ids.contains_key(target) {
+            broken.push(format!("#{target} leads nowhere"));
+        }
+    }
+    broken
+}
+
 #[test]
-fn russian_text_is_marked_and_every_link_text_names_one_place() {
+fn russian_text_is_marked_and_every_link_names_one_place_that_exists() {
     let project = published_demo();
     for (name, path) in demo_files(&project) {
         let html =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let document = Html::parse_document(&html);
         let (checked, unmarked) = unmarked_russian(&document);
-        if name != "archive index" {
+        if name == "Russian email" {
+            // On a Russian page the English headlines are the other language.
+            let headlines = Selector::parse("h3.story-title").unwrap();
+            let mut english = 0;
+            for headline in document.select(&headlines) {
+                let text = headline.text().collect::<String>();
+                if !cyrillic(&text) {
+                    english += 1;
+                    assert_eq!(lang_of(headline).as_deref(), Some("en"), "{name}: {text}");
+                }
+            }
+            assert!(english >= 5, "{name}: only {english} English headlines");
+        } else if name != "archive index" {
             // The Severny Vestnik's stories, its name, its "Also in" links.
             assert!(checked >= 16, "{name}: only {checked} Russian texts");
         }
@@ -358,6 +400,12 @@ fn russian_text_is_marked_and_every_link_text_names_one_place() {
             ambiguous.is_empty(),
             "{name}: links sharing a text lead to different places:\n{}",
             ambiguous.join("\n")
+        );
+        let broken = broken_anchors(&document);
+        assert!(
+            broken.is_empty(),
+            "{name}: ids and links within the page:\n{}",
+            broken.join("\n")
         );
     }
 }
