@@ -37,9 +37,20 @@ pub struct Tokenizer {
     key: String,
     latin: String,
     cases: case::Cases,
+    /// Whether to note how each term was written ([`Tokenizer::cases`]).
+    track_cases: bool,
 }
 
 impl Tokenizer {
+    /// A tokenizer that also notes how each term was written ([`Tokenizer::cases`]);
+    /// the default one does not, which saves a little per word.
+    pub fn tracking_cases() -> Self {
+        Tokenizer {
+            track_cases: true,
+            ..Tokenizer::default()
+        }
+    }
+
     /// Appends the first `limit` terms of `text` to `terms`, the keys found among the
     /// same words to `keys` and the numbers written in digits to `numbers`, as hashes,
     /// in text order.
@@ -63,17 +74,21 @@ impl Tokenizer {
             key,
             latin,
             cases,
+            track_cases,
         } = self;
+        let track = *track_cases;
         cases.clear();
         let mut count = 0;
         each_word(text, word, |word, shape| {
             if count == limit {
                 return false;
             }
-            cases.push(case::Looks {
-                letters: !shape.numeric,
-                ..shape.looks
-            });
+            if track {
+                cases.push(case::Looks {
+                    letters: !shape.numeric,
+                    ..shape.looks
+                });
+            }
             if shape.numeric {
                 let mut digits = [0u8; 24];
                 let number = number_key(significant(word, &mut digits));
@@ -86,7 +101,7 @@ impl Tokenizer {
                     // `twelve` is the term `12`, and the key of 12.
                     keys.push(number_key(digits.as_bytes()));
                     terms.push(hash(digits.as_bytes()));
-                    if let Some(last) = cases.list.last_mut() {
+                    if let Some(last) = cases.list.last_mut().filter(|_| track) {
                         *last = Case::Unknown;
                     }
                     count += 1;
@@ -119,7 +134,8 @@ impl Tokenizer {
         cases.finish();
     }
 
-    /// How each term of the last text tokenised was written, in order.
+    /// How each term of the last text tokenised was written, in order (empty unless
+    /// [`Tokenizer::tracking_cases`]).
     pub fn cases(&self) -> &[Case] {
         &self.cases.list
     }

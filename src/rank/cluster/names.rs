@@ -108,7 +108,11 @@ mod tests {
                 "Губернатор Александр Моор ввел режим, сообщили омичи.",
             ),
         ];
-        let tokens = Tokens::new(&docs, &Options::default());
+        let options = Options {
+            name_mismatch: 0.5,
+            ..Options::default()
+        };
+        let tokens = Tokens::new(&docs, &options);
         let names = Names::new(&tokens);
         let as_hashes = |words: &[&str]| {
             let mut hashes: Vec<u64> = (words.iter())

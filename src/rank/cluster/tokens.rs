@@ -59,7 +59,11 @@ pub(super) struct Run {
 
 /// Tokenises `docs` (the summary up to [`Options::summary_words`] terms).
 pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
-    let mut tokenizer = Tokenizer::default();
+    let names = options.name_mismatch < 1.0;
+    let mut tokenizer = match names {
+        true => Tokenizer::tracking_cases(),
+        false => Tokenizer::default(),
+    };
     let mut run = Run {
         terms: Local::with_capacity(docs.len()),
         keys: Vec::with_capacity(docs.len() * 4),
@@ -95,8 +99,8 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
             &mut unused,
         );
         run.bounds.push(run.keys.len() as u32);
-        let cases = [title_cases.as_slice(), tokenizer.cases()];
-        (run.terms).add_row(&title, &summary, options.summary_weight, Some(cases));
+        let cases = names.then_some([title_cases.as_slice(), tokenizer.cases()]);
+        (run.terms).add_row(&title, &summary, options.summary_weight, cases);
         run.cyrillic.push(has_cyrillic(doc.title));
         let url = doc.url.filter(|url| is_article(url));
         run.urls.push(url.map_or(0, |url| hash(url.as_bytes()) | 1));

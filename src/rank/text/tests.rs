@@ -97,7 +97,7 @@ fn russian_adjective_forms_meet() {
 
 #[test]
 fn cases_tell_words_capitalised_inside_sentences() {
-    let mut tokenizer = Tokenizer::default();
+    let mut tokenizer = Tokenizer::tracking_cases();
     let (mut terms, mut keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
     let mut cases_of = |text: &str| {
         tokenizer.tokenise(text, usize::MAX, &mut terms, &mut keys, &mut numbers);
