@@ -100,6 +100,20 @@ fn variants() -> Vec<(&'static str, Options)> {
     vec![
         ("defaults", base.clone()),
         (
+            "threshold 0.10",
+            Options {
+                threshold: 0.10,
+                ..base.clone()
+            },
+        ),
+        (
+            "threshold 0.14",
+            Options {
+                threshold: 0.14,
+                ..base.clone()
+            },
+        ),
+        (
             "name_mismatch 0.5",
             Options {
                 name_mismatch: 0.5,
