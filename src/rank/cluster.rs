@@ -22,7 +22,8 @@
 //!    pairs are merged from the most similar down, but two groups merge only if
 //!    their *average* similarity over all cross pairs reaches
 //!    [`Options::threshold`] (group-average linkage, which does not chain the way
-//!    single linkage does) and, by default, only if no outlet is in both.
+//!    single linkage does) and, by default, only if no outlet is in both. Optional
+//!    rules lower it when the titles' numbers or names (`names`) disagree.
 //! 4. `crossing`: groups in different scripts (English, Russian) are joined when
 //!    their names and numbers match and each is the other's best match.
 
