@@ -67,7 +67,11 @@ fn main() {
         });
     }
     println!("data: {}", dir.display());
+    let only = std::env::var("PRESSROOM_CLUSTERING_ONLY").ok();
     for (name, options) in variants() {
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
         println!("== {name}");
         for set in &sets {
             match &set.labelled {
@@ -95,6 +99,48 @@ fn variants() -> Vec<(&'static str, Options)> {
     let base = Options::default();
     vec![
         ("defaults", base.clone()),
+        (
+            "threshold 0.10",
+            Options {
+                threshold: 0.10,
+                ..base.clone()
+            },
+        ),
+        (
+            "threshold 0.14",
+            Options {
+                threshold: 0.14,
+                ..base.clone()
+            },
+        ),
+        (
+            "name_mismatch 0.5",
+            Options {
+                name_mismatch: 0.5,
+                ..base.clone()
+            },
+        ),
+        (
+            "name_mismatch 0.7",
+            Options {
+                name_mismatch: 0.7,
+                ..base.clone()
+            },
+        ),
+        (
+            "name_mismatch 0.3",
+            Options {
+                name_mismatch: 0.3,
+                ..base.clone()
+            },
+        ),
+        (
+            "name veto (name_mismatch 0)",
+            Options {
+                name_mismatch: 0.0,
+                ..base.clone()
+            },
+        ),
         (
             "same outlet may merge by similarity",
             Options {
@@ -207,7 +253,21 @@ fn report_telegram(set: &Set, labelled: &[(usize, usize, bool, bool)], options: 
         for &(a, b, same, _) in labelled {
             if (group_of[a] == group_of[b]) != same {
                 let what = if same { "missed" } else { "false merge" };
-                println!("  {what}: {} | {}", rows[a].title, rows[b].title);
+                let ru = if rows[a].russian && rows[b].russian {
+                    "ru"
+                } else {
+                    "--"
+                };
+                println!("  {ru} {what}: {} | {}", rows[a].title, rows[b].title);
+                if std::env::var_os("PRESSROOM_CLUSTERING_GROUPS").is_some() {
+                    for &x in [a, b].iter() {
+                        let g = &groups[group_of[x]];
+                        println!("      group of {} ({}):", rows[x].outlet, g.len());
+                        for &i in g {
+                            println!("        {} | {}", rows[i].outlet, rows[i].title);
+                        }
+                    }
+                }
             }
         }
     }

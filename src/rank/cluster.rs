@@ -22,13 +22,15 @@
 //!    pairs are merged from the most similar down, but two groups merge only if
 //!    their *average* similarity over all cross pairs reaches
 //!    [`Options::threshold`] (group-average linkage, which does not chain the way
-//!    single linkage does) and, by default, only if no outlet is in both.
+//!    single linkage does) and, by default, only if no outlet is in both. Optional
+//!    rules lower it when the titles' numbers or names (`names`) disagree.
 //! 4. `crossing`: groups in different scripts (English, Russian) are joined when
 //!    their names and numbers match and each is the other's best match.
 
 mod candidates;
 mod crossing;
 mod linkage;
+mod names;
 mod parallel;
 mod tokens;
 mod vectors;
@@ -82,6 +84,15 @@ pub struct Options {
     /// lower value cost more recall than it gained precision, see
     /// `benches/README.md`).
     pub number_mismatch: f32,
+    /// When the titles of two groups both name someone or something, their
+    /// similarity is scaled from 1 (the names agree) down to this (none of either
+    /// title's names is in the other's titles and ledes): another region, person or
+    /// team is evidence of another event. A name is a term written capitalised
+    /// inside sentences more often than in lower case, over all the stories
+    /// clustered. 1 ignores names (default 1: on the development data every lower
+    /// value traded recall for precision along the same F1, see
+    /// `benches/README.md`).
+    pub name_mismatch: f32,
     /// The group-average similarity of two groups fades linearly to nothing over this
     /// gap between their mean publication times (default 36 h): reports of one event
     /// come within hours of each other, a storyline's next development a day later.
@@ -116,6 +127,7 @@ impl Default for Options {
             summary_words: 30,
             one_story_per_outlet: true,
             number_mismatch: 1.0,
+            name_mismatch: 1.0,
             event_span: Duration::from_secs(36 * 3600),
             storyline_threshold: 0.2,
             cross_script_threshold: 0.1,
@@ -161,7 +173,12 @@ pub fn partition(docs: &[Doc<'_>], options: &Options) -> Partition {
     let edges = candidates::edges(docs, &outlets, &vectors, options);
 
     let numbers = tokens.numbers();
-    let mut groups = linkage::Groups::new(docs, &outlets, &vectors, &numbers);
+    let names = if options.name_mismatch < 1.0 {
+        names::Names::new(&tokens)
+    } else {
+        names::Names::none(docs.len())
+    };
+    let mut groups = linkage::Groups::new(docs, &outlets, &vectors, &numbers, &names);
     groups.join_same_urls(docs, &tokens.urls());
     groups.join_similar(&edges, options);
     crossing::join_across_scripts(docs, &tokens, &mut groups, options);

@@ -17,9 +17,16 @@
 //! them, and hashing avoids one allocation per word. Nothing here knows about
 //! documents or scores; see [`super::cluster`].
 
+mod case;
+mod hash;
 mod latin;
 mod lexicon;
 mod stem;
+
+pub use case::Case;
+pub use hash::hash;
+#[cfg(test)]
+use hash::tail;
 
 pub use stem::{is_cyrillic, is_stop_word, stem};
 
@@ -29,9 +36,21 @@ pub struct Tokenizer {
     word: Vec<u8>,
     key: String,
     latin: String,
+    cases: case::Cases,
+    /// Whether to note how each term was written ([`Tokenizer::cases`]).
+    track_cases: bool,
 }
 
 impl Tokenizer {
+    /// A tokenizer that also notes how each term was written ([`Tokenizer::cases`]);
+    /// the default one does not, which saves a little per word.
+    pub fn tracking_cases() -> Self {
+        Tokenizer {
+            track_cases: true,
+            ..Tokenizer::default()
+        }
+    }
+
     /// Appends the first `limit` terms of `text` to `terms`, the keys found among the
     /// same words to `keys` and the numbers written in digits to `numbers`, as hashes,
     /// in text order.
@@ -50,11 +69,25 @@ impl Tokenizer {
         keys: &mut Vec<u64>,
         numbers: &mut Vec<u64>,
     ) {
-        let Tokenizer { word, key, latin } = self;
+        let Tokenizer {
+            word,
+            key,
+            latin,
+            cases,
+            track_cases,
+        } = self;
+        let track = *track_cases;
+        cases.clear();
         let mut count = 0;
         each_word(text, word, |word, shape| {
             if count == limit {
                 return false;
+            }
+            if track {
+                cases.push(case::Looks {
+                    letters: !shape.numeric,
+                    ..shape.looks
+                });
             }
             if shape.numeric {
                 let mut digits = [0u8; 24];
@@ -68,6 +101,9 @@ impl Tokenizer {
                     // `twelve` is the term `12`, and the key of 12.
                     keys.push(number_key(digits.as_bytes()));
                     terms.push(hash(digits.as_bytes()));
+                    if let Some(last) = cases.list.last_mut().filter(|_| track) {
+                        *last = Case::Unknown;
+                    }
                     count += 1;
                     return true;
                 }
@@ -95,6 +131,13 @@ impl Tokenizer {
             count += 1;
             true
         });
+        cases.finish();
+    }
+
+    /// How each term of the last text tokenised was written, in order (empty unless
+    /// [`Tokenizer::tracking_cases`]).
+    pub fn cases(&self) -> &[Case] {
+        &self.cases.list
     }
 }
 
@@ -160,6 +203,8 @@ struct Shape {
     /// It is joined to the word before by `-` or `/`, or to the one after by `/`
     /// (`COVID-19`, `Sokol-5`, `9/11`): part of a name or a date, not a figure.
     joined: bool,
+    /// Its capitals and place in the sentence, for its [`Case`].
+    looks: case::Looks,
 }
 
 /// Calls `each` with every word of `text` worth a term, lower-cased into `word` as
@@ -168,12 +213,13 @@ struct Shape {
 /// it is a digit.
 fn each_word(text: &str, word: &mut Vec<u8>, mut each: impl FnMut(&mut Vec<u8>, Shape) -> bool) {
     let bytes = text.as_bytes();
-    let (mut at, mut quoted) = (0, false);
+    let (mut at, mut quoted, mut starts) = (0, false, true);
     while at < bytes.len() {
         let b = bytes[at];
         if b.is_ascii() && !b.is_ascii_alphanumeric() {
             // Spaces and ASCII punctuation, the common case, without decoding.
             quoted ^= b == b'"';
+            starts |= matches!(b, b'.' | b'!' | b'?' | b':');
             at += 1;
             continue;
         }
@@ -183,6 +229,7 @@ fn each_word(text: &str, word: &mut Vec<u8>, mut each: impl FnMut(&mut Vec<u8>, 
                 '«' | '“' => quoted = true,
                 '»' | '”' => quoted = false,
                 '"' => quoted = !quoted,
+                '…' => starts = true,
                 _ => {}
             }
             at += len;
@@ -191,9 +238,20 @@ fn each_word(text: &str, word: &mut Vec<u8>, mut each: impl FnMut(&mut Vec<u8>, 
         let before = at.checked_sub(1).map(|k| bytes[k]);
         let start = at;
         at = scan_word(bytes, at, word);
+        let capital = is_upper(c);
+        let looks = case::Looks {
+            letters: true,
+            capital,
+            acronym: capital
+                && at - start > len
+                && !text[start..at].chars().any(char::is_lowercase),
+            starts,
+        };
+        starts = false;
         let shape = Shape {
             numeric: c.is_ascii_digit(),
-            name_like: quoted || is_upper(c),
+            name_like: quoted || capital,
+            looks,
             joined: start > 1
                 && matches!(before, Some(b'-' | b'/'))
                 && bytes[start - 2].is_ascii_alphanumeric()
@@ -322,45 +380,6 @@ fn is_upper(c: char) -> bool {
 
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | 'ʼ')
-}
-
-/// A 64-bit hash of a word, eight bytes at a time (multiply–rotate, then a final
-/// avalanche): stable across runs and platforms, so results never depend on a random
-/// hasher seed.
-pub fn hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        h = (h.rotate_left(23) ^ word).wrapping_mul(K);
-    }
-    h = (h.rotate_left(23) ^ tail(chunks.remainder())).wrapping_mul(K);
-    h ^= h >> 32;
-    h = h.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    h ^ (h >> 32)
-}
-
-/// The last 0 to 7 bytes of a word as a little-endian number, zero-padded: what
-/// `u64::from_le_bytes` gives of them copied into eight zero bytes, read in at most
-/// two overlapping loads instead of a copy through memory (which stalls the load
-/// after it, and most words end in such a tail).
-#[inline]
-fn tail(bytes: &[u8]) -> u64 {
-    let n = bytes.len();
-    debug_assert!(n < 8);
-    if n >= 4 {
-        let low = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-        let high = u32::from_le_bytes([bytes[n - 4], bytes[n - 3], bytes[n - 2], bytes[n - 1]]);
-        // The bytes both loads read land in the same places, so OR keeps them.
-        u64::from(low) | u64::from(high) << (8 * (n - 4))
-    } else if n > 0 {
-        u64::from(bytes[0])
-            | u64::from(bytes[n / 2]) << (8 * (n / 2))
-            | u64::from(bytes[n - 1]) << (8 * (n - 1))
-    } else {
-        0
-    }
 }
 
 #[cfg(test)]

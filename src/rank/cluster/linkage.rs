@@ -14,6 +14,7 @@ use std::collections::HashSet;
 use super::{
     Doc, Options, Partition,
     candidates::{Edge, fade},
+    names::Names,
     tokens::FastStrings,
     vectors::{Numbers, Row, Vectors},
 };
@@ -25,6 +26,7 @@ pub(super) struct Groups<'a> {
     vectors: &'a Vectors,
     outlet_of: &'a [u32],
     numbers: &'a Numbers,
+    names: &'a Names,
     /// Each story's publication time, in seconds.
     times: Vec<i64>,
     parent: Vec<usize>,
@@ -39,6 +41,10 @@ struct Group {
     outlets: Vec<u32>,
     /// The numbers of the members' titles, sorted, each once.
     numbers: Vec<u64>,
+    /// The names of the members' titles, and of their titles and ledes, sorted,
+    /// each once.
+    title_names: Vec<u64>,
+    all_names: Vec<u64>,
     /// The sum of the members' publication times, in seconds.
     time_sum: f64,
     /// The sum of the members' vectors.
@@ -53,11 +59,13 @@ impl<'a> Groups<'a> {
         outlet_of: &'a [u32],
         vectors: &'a Vectors,
         numbers: &'a Numbers,
+        names: &'a Names,
     ) -> Self {
         Groups {
             vectors,
             outlet_of,
             numbers,
+            names,
             times: docs.iter().map(|d| d.published.timestamp()).collect(),
             parent: (0..outlet_of.len()).collect(),
             merged: (0..outlet_of.len()).map(|_| None).collect(),
@@ -81,6 +89,37 @@ impl<'a> Groups<'a> {
             Some(g) => &g.numbers,
             None => self.numbers.of(root),
         }
+    }
+
+    /// The names of the titles of the group rooted at `root`.
+    fn title_names(&self, root: usize) -> &[u64] {
+        match &self.merged[root] {
+            Some(g) => &g.title_names,
+            None => self.names.title.of(root),
+        }
+    }
+
+    /// The names of the titles and ledes of the group rooted at `root`.
+    fn all_names(&self, root: usize) -> &[u64] {
+        match &self.merged[root] {
+            Some(g) => &g.all_names,
+            None => self.names.all.of(root),
+        }
+    }
+
+    /// How far the names of the groups rooted at `a` and `b` agree, from 0 to 1:
+    /// the mean over the two of the share of one's title names that the other's
+    /// titles and ledes give; 1 when either title gives none.
+    fn name_agreement(&self, a: usize, b: usize) -> f32 {
+        let (x, y) = (self.title_names(a), self.title_names(b));
+        if x.is_empty() || y.is_empty() {
+            return 1.0;
+        }
+        let share = |names: &[u64], other: &[u64]| {
+            let found = names.iter().filter(|n| other.binary_search(n).is_ok());
+            found.count() as f32 / names.len() as f32
+        };
+        (share(x, self.all_names(b)) + share(y, self.all_names(a))) / 2.0
     }
 
     /// The mean publication time of the group rooted at `root`, in seconds.
@@ -198,7 +237,13 @@ impl<'a> Groups<'a> {
         } else {
             1.0
         };
-        average * fade(apart as u32, span) * numbers
+        let names = if options.name_mismatch < 1.0 {
+            let agreement = self.name_agreement(a, b);
+            options.name_mismatch + (1.0 - options.name_mismatch) * agreement
+        } else {
+            1.0
+        };
+        average * fade(apart as u32, span) * numbers * names
     }
 
     /// Merges the groups of `a` and `b` into the one with the smaller root.
@@ -212,9 +257,9 @@ impl<'a> Groups<'a> {
         let mut outlets = [self.outlets(keep), self.outlets(gone)].concat();
         outlets.sort_unstable();
         outlets.dedup();
-        let mut numbers = [self.numbers(keep), self.numbers(gone)].concat();
-        numbers.sort_unstable();
-        numbers.dedup();
+        let numbers = union(self.numbers(keep), self.numbers(gone));
+        let title_names = union(self.title_names(keep), self.title_names(gone));
+        let all_names = union(self.all_names(keep), self.all_names(gone));
         let time_sum = self.time_sum(keep) + self.time_sum(gone);
         let size = self.size(keep) + self.size(gone);
         self.merged[gone] = None;
@@ -222,6 +267,8 @@ impl<'a> Groups<'a> {
             size,
             outlets,
             numbers,
+            title_names,
+            all_names,
             time_sum,
             terms,
             weights,
@@ -258,4 +305,12 @@ impl<'a> Groups<'a> {
         }
         Partition { members, starts }
     }
+}
+
+/// The sorted, distinct values of two sorted lists.
+fn union(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut all = [a, b].concat();
+    all.sort_unstable();
+    all.dedup();
+    all
 }

@@ -13,7 +13,7 @@ use std::{
 };
 
 use super::{Doc, Options};
-use crate::rank::text::{Tokenizer, hash};
+use crate::rank::text::{Case, Tokenizer, hash};
 
 /// One vocabulary (terms, or keys) of a run of stories.
 #[derive(Default)]
@@ -27,6 +27,12 @@ pub(super) struct Local {
     /// `(local id, field weight)`: 1 in the title, plus the summary weight in the
     /// summary; each id once per story.
     pub entries: Vec<(u32, f32)>,
+    /// Per entry: 1 if the id is in the title, 2 if in the summary, 3 if in both.
+    pub fields: Vec<u8>,
+    /// Per local id: how often it was written capitalised inside a sentence, and
+    /// how often in lower case ([`Case`]; only for terms).
+    pub capital: Vec<u32>,
+    pub lower: Vec<u32>,
     ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>,
     /// Scratch: `local id << 1 | field` of the current story.
     keyed: Vec<u64>,
@@ -53,7 +59,11 @@ pub(super) struct Run {
 
 /// Tokenises `docs` (the summary up to [`Options::summary_words`] terms).
 pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
-    let mut tokenizer = Tokenizer::default();
+    let names = options.name_mismatch < 1.0;
+    let mut tokenizer = match names {
+        true => Tokenizer::tracking_cases(),
+        false => Tokenizer::default(),
+    };
     let mut run = Run {
         terms: Local::with_capacity(docs.len()),
         keys: Vec::with_capacity(docs.len() * 4),
@@ -66,6 +76,7 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
     run.bounds.push(0);
     run.number_bounds.push(0);
     let (mut title, mut summary, mut unused) = (Vec::new(), Vec::new(), Vec::new());
+    let mut title_cases = Vec::new();
     for doc in docs {
         title.clear();
         summary.clear();
@@ -77,6 +88,8 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
         numbers.truncate(kept);
         run.number_bounds.push(numbers.len() as u32);
         run.bounds.push(run.keys.len() as u32);
+        title_cases.clear();
+        title_cases.extend_from_slice(tokenizer.cases());
         unused.clear();
         tokenizer.tokenise(
             doc.summary,
@@ -86,7 +99,8 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
             &mut unused,
         );
         run.bounds.push(run.keys.len() as u32);
-        run.terms.add_row(&title, &summary, options.summary_weight);
+        let cases = names.then_some([title_cases.as_slice(), tokenizer.cases()]);
+        (run.terms).add_row(&title, &summary, options.summary_weight, cases);
         run.cyrillic.push(has_cyrillic(doc.title));
         let url = doc.url.filter(|url| is_article(url));
         run.urls.push(url.map_or(0, |url| hash(url.as_bytes()) | 1));
@@ -101,7 +115,7 @@ impl Run {
         let mut keys = Local::with_capacity(stories);
         for d in 0..stories {
             let [a, b, c] = [2 * d, 2 * d + 1, 2 * d + 2].map(|k| self.bounds[k] as usize);
-            keys.add_row(&self.keys[a..b], &self.keys[b..c], summary_weight);
+            keys.add_row(&self.keys[a..b], &self.keys[b..c], summary_weight, None);
         }
         keys
     }
@@ -147,13 +161,25 @@ impl Local {
         }
     }
 
-    /// Adds one story: each distinct id once, with its field weight.
-    fn add_row(&mut self, title: &[u64], summary: &[u64], summary_weight: f32) {
+    /// Adds one story: each distinct id once, with its field weight; `cases` says
+    /// how each of the title's and the summary's hashes was written.
+    fn add_row(
+        &mut self,
+        title: &[u64],
+        summary: &[u64],
+        summary_weight: f32,
+        cases: Option<[&[Case]; 2]>,
+    ) {
         self.keyed.clear();
         for (field, hashes) in [(0, title), (1, summary)] {
-            for &hash in hashes {
+            for (k, &hash) in hashes.iter().enumerate() {
                 let id = self.id(hash);
                 self.keyed.push(u64::from(id) << 1 | field);
+                match cases.and_then(|c| c[field as usize].get(k)) {
+                    Some(Case::Capital) => self.capital[id as usize] += 1,
+                    Some(Case::Lower) => self.lower[id as usize] += 1,
+                    _ => {}
+                }
             }
         }
         self.keyed.sort_unstable();
@@ -162,14 +188,19 @@ impl Local {
         for &keyed in &self.keyed {
             let id = (keyed >> 1) as u32;
             let weight = if keyed & 1 == 0 { 1.0 } else { summary_weight };
+            let field = 1 << (keyed & 1);
             let same_term = self.entries.len() > row_start
                 && self.entries.last().is_some_and(|last| last.0 == id);
             if same_term {
                 if let Some(last) = self.entries.last_mut() {
                     last.1 += weight;
                 }
+                if let Some(last) = self.fields.last_mut() {
+                    *last |= field;
+                }
             } else {
                 self.entries.push((id, weight));
+                self.fields.push(field);
                 self.df[id as usize] += 1;
             }
         }
@@ -182,6 +213,8 @@ impl Local {
         if id == next {
             self.hashes.push(hash);
             self.df.push(0);
+            self.capital.push(0);
+            self.lower.push(0);
         }
         id
     }

@@ -80,6 +80,11 @@ impl Tokens {
         numbers
     }
 
+    /// The runs, in input order.
+    pub fn runs(&self) -> &[Run] {
+        &self.runs
+    }
+
     /// Per story, whether its title has a Cyrillic letter.
     pub fn cyrillic(&self) -> Vec<bool> {
         self.runs
@@ -105,6 +110,28 @@ pub(super) struct Numbers {
 }
 
 impl Numbers {
+    /// No number for any of `stories` stories.
+    pub fn empty(stories: usize) -> Self {
+        Numbers {
+            offsets: vec![0; stories + 1],
+            values: Vec::new(),
+        }
+    }
+
+    /// One sorted list of distinct values per story.
+    pub fn from_lists(lists: &[Vec<u64>]) -> Self {
+        let mut numbers = Numbers {
+            offsets: Vec::with_capacity(lists.len() + 1),
+            values: Vec::new(),
+        };
+        numbers.offsets.push(0);
+        for list in lists {
+            numbers.values.extend_from_slice(list);
+            numbers.offsets.push(numbers.values.len() as u32);
+        }
+        numbers
+    }
+
     /// The numbers of story `i`.
     pub fn of(&self, i: usize) -> &[u64] {
         &self.values[self.offsets[i] as usize..self.offsets[i + 1] as usize]

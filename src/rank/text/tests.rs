@@ -87,3 +87,32 @@ fn terms_stop_at_the_limit() {
         .collect();
     assert_eq!(terms, expected);
 }
+
+#[test]
+fn russian_adjective_forms_meet() {
+    assert_eq!(term_strings("сладкого"), term_strings("сладких"));
+    assert_eq!(term_strings("новую"), term_strings("новым"));
+    assert_eq!(term_strings("режим"), term_strings("режиме"));
+}
+
+#[test]
+fn cases_tell_words_capitalised_inside_sentences() {
+    let mut tokenizer = Tokenizer::tracking_cases();
+    let (mut terms, mut keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
+    let mut cases_of = |text: &str| {
+        tokenizer.tokenise(text, usize::MAX, &mut terms, &mut keys, &mut numbers);
+        tokenizer.cases().to_vec()
+    };
+    use Case::{Capital, Lower, Unknown};
+    assert_eq!(
+        cases_of("Омичи обсудили парк в Омске. Парк ВОЗ и 12 домов"),
+        [
+            Unknown, Lower, Lower, Capital, Unknown, Capital, Unknown, Lower
+        ]
+    );
+    // Title Case says nothing of names, but an all-lower-case word still counts.
+    assert_eq!(
+        cases_of("Biden Moves To Extend Key Parts of relief"),
+        [Unknown, Unknown, Unknown, Unknown, Unknown, Lower]
+    );
+}

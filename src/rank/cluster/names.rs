@@ -1,0 +1,129 @@
+//! Which terms are names, and the names in each story's title and lede.
+//!
+//! A term is a name when, over all the stories being clustered, it was written
+//! capitalised inside a sentence more often than in lower case ([`Case`]): the
+//! ledes, in sentence case, say which words of the headlines are names. Two reports
+//! of one event name the same place or person; two look-alike events (two regions'
+//! daily counts, two searches for missing men) name different ones.
+
+use std::{collections::HashMap, hash::BuildHasherDefault};
+
+use super::{
+    tokens::PrehashedHasher,
+    vectors::{Numbers, Tokens},
+};
+#[cfg(doc)]
+use crate::rank::text::Case;
+
+/// The names of each story, as term hashes (sorted, each once).
+pub(super) struct Names {
+    /// Those of its title.
+    pub title: Numbers,
+    /// Those of its title and lede.
+    pub all: Numbers,
+}
+
+impl Names {
+    /// No story has a name (when names are not used).
+    pub fn none(stories: usize) -> Self {
+        Names {
+            title: Numbers::empty(stories),
+            all: Numbers::empty(stories),
+        }
+    }
+
+    /// The names of every story of `tokens`.
+    pub fn new(tokens: &Tokens) -> Self {
+        let mut counts: HashMap<u64, (u32, u32), BuildHasherDefault<PrehashedHasher>> =
+            HashMap::default();
+        for run in tokens.runs() {
+            let terms = &run.terms;
+            for (k, &hash) in terms.hashes.iter().enumerate() {
+                let count = counts.entry(hash).or_default();
+                count.0 += terms.capital[k];
+                count.1 += terms.lower[k];
+            }
+        }
+        let (mut title, mut all) = (Vec::new(), Vec::new());
+        let (mut title_lists, mut all_lists) = (Vec::new(), Vec::new());
+        for run in tokens.runs() {
+            let terms = &run.terms;
+            let name: Vec<bool> = (terms.hashes.iter())
+                .map(|hash| {
+                    counts
+                        .get(hash)
+                        .is_some_and(|&(capital, lower)| capital > lower)
+                })
+                .collect();
+            for range in terms.offsets.windows(2) {
+                title.clear();
+                all.clear();
+                for e in range[0]..range[1] {
+                    let id = terms.entries[e].0 as usize;
+                    if name[id] {
+                        let hash = terms.hashes[id];
+                        all.push(hash);
+                        if terms.fields[e] & 1 != 0 {
+                            title.push(hash);
+                        }
+                    }
+                }
+                title.sort_unstable();
+                all.sort_unstable();
+                title_lists.push(title.clone());
+                all_lists.push(all.clone());
+            }
+        }
+        Names {
+            title: Numbers::from_lists(&title_lists),
+            all: Numbers::from_lists(&all_lists),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::{
+        cluster::{Doc, Options},
+        text,
+    };
+
+    #[test]
+    fn names_are_the_words_capitalised_inside_sentences_more_often_than_not() {
+        let doc = |title: &'static str, summary: &'static str| Doc {
+            outlet: "o",
+            url: None,
+            title,
+            summary,
+            published: chrono::DateTime::UNIX_EPOCH,
+        };
+        let docs = [
+            doc(
+                "Омичи обсудили парк «Зелёный остров»",
+                "Жители обсудили парк. Омичи хотят скамейки.",
+            ),
+            doc(
+                "Моор ввел режим",
+                "Губернатор Александр Моор ввел режим, сообщили омичи.",
+            ),
+        ];
+        let options = Options {
+            name_mismatch: 0.5,
+            ..Options::default()
+        };
+        let tokens = Tokens::new(&docs, &options);
+        let names = Names::new(&tokens);
+        let as_hashes = |words: &[&str]| {
+            let mut hashes: Vec<u64> = (words.iter())
+                .map(|w| text::hash(text::term_strings(w)[0].as_bytes()))
+                .collect();
+            hashes.sort_unstable();
+            hashes
+        };
+        // `омичи` is in lower case inside a sentence, `Зелёный` and `Моор` are not.
+        assert_eq!(names.title.of(0), as_hashes(&["зелёный"]));
+        assert_eq!(names.title.of(1), as_hashes(&["Моор"]));
+        assert_eq!(names.all.of(1), as_hashes(&["Моор", "Александр"]));
+    }
+}

@@ -1,0 +1,81 @@
+//! How each term of a text was written, as evidence of which words are names.
+//!
+//! A word capitalised in the middle of a sentence is most likely a name (`Моор`,
+//! `Bashkiria`), one in lower case is not; the first word of a sentence, and every
+//! word of a headline in Title Case (`Biden Moves To Extend Key Parts`), say
+//! nothing. The clustering counts this over all the stories it is given and calls a
+//! term a name where capitalised uses outnumber lower-case ones, so that the first
+//! word of `Омичи обсудили благоустройство парка` is no name (the ledes write
+//! `омичи`) while `Кудрин: …` is (`Алексей Кудрин`), without a list of names.
+
+/// How a term was written where it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// First word of a sentence, a number, or a word of a Title Case headline.
+    Unknown,
+    /// Capitalised inside a sentence, or an acronym (`ВОЗ`, `NATO`).
+    Capital,
+    /// In lower case.
+    Lower,
+}
+
+/// The cases of one text's terms, in order, and what tells Title Case apart.
+#[derive(Debug, Default)]
+pub(super) struct Cases {
+    pub list: Vec<Case>,
+    /// Words inside sentences, and how many of them are capitalised.
+    inside: u32,
+    capitalised: u32,
+}
+
+/// How a word looked, for its [`Case`].
+#[derive(Clone, Copy)]
+pub(super) struct Looks {
+    /// It has letters (not a number).
+    pub letters: bool,
+    /// Its first letter is upper-case.
+    pub capital: bool,
+    /// Two letters or more, none lower-case.
+    pub acronym: bool,
+    /// It starts a sentence (the text, or after `.`, `!`, `?`, `:` or `…`).
+    pub starts: bool,
+}
+
+impl Cases {
+    pub fn clear(&mut self) {
+        self.list.clear();
+        self.inside = 0;
+        self.capitalised = 0;
+    }
+
+    pub fn push(&mut self, looks: Looks) {
+        let case = if !looks.letters {
+            Case::Unknown
+        } else if looks.acronym {
+            Case::Capital
+        } else if looks.starts {
+            Case::Unknown
+        } else {
+            self.inside += 1;
+            if looks.capital {
+                self.capitalised += 1;
+                Case::Capital
+            } else {
+                Case::Lower
+            }
+        };
+        self.list.push(case);
+    }
+
+    /// Once the text is read: in Title Case (most words inside sentences
+    /// capitalised), a capital says nothing.
+    pub fn finish(&mut self) {
+        if self.inside >= 2 && self.capitalised * 2 > self.inside {
+            for case in &mut self.list {
+                if *case == Case::Capital {
+                    *case = Case::Unknown;
+                }
+            }
+        }
+    }
+}
