@@ -332,7 +332,7 @@ fn row(name: &str, feeds: usize, runs: &[Measure], target: Duration) {
     let rss = median(runs.iter().map(|m| m.rss));
     let met = wall <= target.as_secs_f64() && rss <= TARGET_RSS_MB;
     println!(
-        "{name:<22} {:>6.2} s {:>6.2} s {:>8.0} {:>10.1} {:>6.0} MB   ≤ {:.1} s, ≤ {TARGET_RSS_MB:.0} MB: {}",
+        "{name:<22} {:>6.2} s {:>6.2} s {:>8.0} {:>10.1} {:>6.0} MB   ≤ {:.2} s, ≤ {TARGET_RSS_MB:.0} MB: {}",
         wall,
         ingest,
         feeds as f64 / wall,
