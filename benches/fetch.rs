@@ -8,6 +8,13 @@
 //! (start-up, configuration, store and exit included). Each pair of runs uses a fresh
 //! temporary folder; the table shows medians. See benches/README.md.
 //!
+//! In the same run, beside it (see `fetch/rivals.rs`): newsboat's first reload of the
+//! same feeds from the same server (installed with apt-get when missing; as many
+//! parallel downloads as pressroom's `fetch.concurrency`, 16, unless
+//! `PRESSROOM_BENCH_NEWSBOAT_THREADS` says otherwise; `PRESSROOM_BENCH_NEWSBOAT=0` skips
+//! it), and `pressroom publish` end to end into a fresh store: fetch, rank, render
+//! and one digest by SMTP to Postfix's smtp-sink (to a file when it is missing).
+//!
 //! Environment knobs (for profiling smaller runs): `PRESSROOM_BENCH_FEEDS` (1000),
 //! `PRESSROOM_BENCH_ITEMS` (50), `PRESSROOM_BENCH_RUNS` (3), and `PRESSROOM_BENCH_WRAP`,
 //! a command put in front of the binary, e.g. `valgrind --tool=massif`.
@@ -17,6 +24,12 @@
 // take them for benches of their own.
 #[path = "fetch/feeds.rs"]
 mod feeds;
+// The fetch bench uses the sink alone.
+#[allow(dead_code)]
+#[path = "deliver/postfix.rs"]
+mod postfix;
+#[path = "fetch/rivals.rs"]
+mod rivals;
 #[path = "fetch/server.rs"]
 mod server;
 #[path = "common/stats.rs"]
@@ -33,10 +46,13 @@ use stats::{knob, load_average, median};
 
 /// The instant every run pretends it is (`--now`).
 const NOW: &str = "2026-11-27T06:00:00Z";
-/// Targets from issue #2: first run, second run, peak RSS.
-const TARGET_FIRST: Duration = Duration::from_secs(3);
-const TARGET_SECOND: Duration = Duration::from_millis(500);
-const TARGET_RSS_MB: f64 = 150.0;
+/// Targets from issue #15 (on a quiet machine): first run, second run, peak RSS;
+/// end-to-end publish, and how many times faster than newsboat it should be.
+const TARGET_FIRST: Duration = Duration::from_millis(800);
+const TARGET_SECOND: Duration = Duration::from_millis(50);
+const TARGET_RSS_MB: f64 = 100.0;
+const TARGET_PUBLISH: f64 = 1.2;
+const TARGET_NEWSBOAT: f64 = 15.0;
 
 /// What one `pressroom fetch` reported.
 #[derive(Clone, Copy, Debug, Default)]
@@ -69,8 +85,18 @@ fn main() {
          load average {}",
         load_average()
     );
+    let newsboat_threads = knob("PRESSROOM_BENCH_NEWSBOAT_THREADS", 16);
+    let newsboat = knob("PRESSROOM_BENCH_NEWSBOAT", 1) != 0 && rivals::newsboat_ready();
+    let urls: Vec<String> = (0..feeds_n)
+        .map(|n| format!("http://{addr}/feed/{n}.xml"))
+        .collect();
+    let work = tempfile::tempdir().expect("temporary folder");
+    let sink = Path::new("/usr/sbin/smtp-sink")
+        .exists()
+        .then(|| postfix::Sink::start(work.path()));
     let mut first = Vec::new();
     let mut second = Vec::new();
+    let mut rivals = Rivals::default();
     for run in 1..=runs {
         let dir = tempfile::tempdir().expect("temporary folder");
         let config = dir.path().join("pressroom.toml");
@@ -95,8 +121,105 @@ fn main() {
         );
         first.push(a);
         second.push(b);
+        if newsboat {
+            let wall = rivals::newsboat(&dir.path().join("newsboat"), &urls, newsboat_threads);
+            let (ok, _) = counts.take();
+            assert_eq!(ok, feeds_n, "newsboat must read every feed");
+            eprintln!(
+                "run {run}/{runs}: newsboat ({newsboat_threads} threads) {wall:.2} s; load average {}",
+                load_average()
+            );
+            rivals.newsboat.push(wall);
+        }
+        let published = dir.path().join("publish");
+        std::fs::create_dir_all(&published).expect("publish folder");
+        let toml = configuration(addr.port(), feeds_n).replacen(
+            "[site]\n",
+            "[site]\nbase_url = \"https://news.example/\"\n",
+            1,
+        ) + &rivals::publishing(sink.as_ref().map(|s| s.port));
+        std::fs::write(published.join("pressroom.toml"), toml).expect("write config");
+        std::fs::write(published.join("subscribers.toml"), rivals::SUBSCRIBERS)
+            .expect("write subscribers");
+        let (wall, stages) = publish(&published.join("pressroom.toml"));
+        let (ok, _) = counts.take();
+        assert_eq!(ok, feeds_n, "publish must read every feed");
+        eprintln!("run {run}/{runs}: publish {wall:.2} s ({stages})");
+        rivals.publish.push(wall);
     }
     print_table(feeds_n, items, total_mb, runs, &first, &second);
+    print_rivals(&first, &rivals, newsboat_threads, sink.is_some());
+}
+
+/// The runs beside pressroom's fetches.
+#[derive(Default)]
+struct Rivals {
+    /// newsboat's first reload, wall seconds.
+    newsboat: Vec<f64>,
+    /// `pressroom publish` into a fresh store, wall seconds.
+    publish: Vec<f64>,
+}
+
+fn print_rivals(first: &[Measure], rivals: &Rivals, threads: usize, smtp: bool) {
+    let verdict = |met: bool| if met { "met" } else { "MISSED" };
+    let fetch = median(first.iter().map(|m| m.wall));
+    let publish = median(rivals.publish.iter().copied());
+    let to = if smtp {
+        "by SMTP to smtp-sink"
+    } else {
+        "to a file (no smtp-sink)"
+    };
+    println!(
+        "{:<22} {publish:>6.2} s   fetch, rank, render, one digest {to}; ≤ {TARGET_PUBLISH} s: {}",
+        "publish (fresh store)",
+        verdict(publish <= TARGET_PUBLISH)
+    );
+    if rivals.newsboat.is_empty() {
+        println!("newsboat: not run");
+        return;
+    }
+    let newsboat = median(rivals.newsboat.iter().copied());
+    println!(
+        "{:<22} {newsboat:>6.2} s   newsboat -x reload, {threads} reload-threads, fresh cache",
+        "newsboat (first reload)"
+    );
+    println!(
+        "newsboat / pressroom fetch: {:.1}×; newsboat / pressroom publish: {:.1}× \
+         (target ≥ {TARGET_NEWSBOAT}×: {}); load average {}",
+        newsboat / fetch,
+        newsboat / publish,
+        verdict(newsboat / publish >= TARGET_NEWSBOAT),
+        load_average()
+    );
+}
+
+/// Runs `pressroom publish` (fetch included) with `config`; its wall time and its
+/// `stages:` line.
+fn publish(config: &Path) -> (f64, String) {
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .current_dir(config.parent().expect("folder"))
+        .arg("--config")
+        .arg(config)
+        .args(["--now", NOW, "publish"])
+        .env_remove("PRESSROOM_CONFIG")
+        .env_remove("PRESSROOM_NOW")
+        .env_remove("PRESSROOM_LOG")
+        .output()
+        .expect("run pressroom publish");
+    let wall = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "pressroom publish failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stages = stdout
+        .lines()
+        .find(|l| l.starts_with("stages: "))
+        .unwrap_or("");
+    (wall, stages.to_owned())
 }
 
 /// The configuration: seven sections mapped from the generated categories and one
@@ -209,7 +332,7 @@ fn row(name: &str, feeds: usize, runs: &[Measure], target: Duration) {
     let rss = median(runs.iter().map(|m| m.rss));
     let met = wall <= target.as_secs_f64() && rss <= TARGET_RSS_MB;
     println!(
-        "{name:<22} {:>6.2} s {:>6.2} s {:>8.0} {:>10.1} {:>6.0} MB   ≤ {:.1} s, ≤ {TARGET_RSS_MB:.0} MB: {}",
+        "{name:<22} {:>6.2} s {:>6.2} s {:>8.0} {:>10.1} {:>6.0} MB   ≤ {:.2} s, ≤ {TARGET_RSS_MB:.0} MB: {}",
         wall,
         ingest,
         feeds as f64 / wall,
