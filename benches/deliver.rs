@@ -10,6 +10,10 @@
 //! store and outbox; `fetch` runs first, untimed). The sink's counters confirm that
 //! every message arrived. See benches/README.md.
 //!
+//! Each run also publishes the same issue DKIM-signed, with an RSA-2048 key and with an
+//! Ed25519 key (fresh folders each), so that the three rates are measured side by
+//! side under the same load; `PRESSROOM_BENCH_DKIM=0` leaves the signed runs out.
+//!
 //! Knobs: `PRESSROOM_BENCH_SUBSCRIBERS` (100000), `PRESSROOM_BENCH_RUNS` (3),
 //! `PRESSROOM_BENCH_SOURCE_MESSAGES` (20000), `PRESSROOM_BENCH_STORIES` (stories per
 //! section), `PRESSROOM_BENCH_KEEP` (keep the temporary folder, for a look at the
@@ -41,6 +45,53 @@ const TARGET_RSS_MB: f64 = 150.0;
 /// smtp-source's parallel sessions, as the issue says; pressroom's default
 /// `email.concurrency` is the same.
 const SESSIONS: usize = 4;
+/// Issue #15: signed with RSA-2048, at least this share of the unsigned rate.
+const TARGET_SIGNED: f64 = 0.8;
+
+/// How the messages of a publish run are signed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Signing {
+    Unsigned,
+    Rsa,
+    Ed25519,
+}
+
+impl Signing {
+    fn name(self) -> &'static str {
+        match self {
+            Signing::Unsigned => "unsigned",
+            Signing::Rsa => "DKIM RSA-2048",
+            Signing::Ed25519 => "DKIM Ed25519",
+        }
+    }
+
+    /// The `[email.dkim]` table (after `[email]`, the last table of the configuration)
+    /// naming a key made in `work` by openssl.
+    fn table(self, work: &Path) -> String {
+        let (file, args): (&str, &[&str]) = match self {
+            Signing::Unsigned => return String::new(),
+            Signing::Rsa => ("rsa.pem", &["genrsa", "-traditional", "-out"]),
+            Signing::Ed25519 => ("ed25519.pem", &["genpkey", "-algorithm", "ed25519", "-out"]),
+        };
+        let key = work.join(file);
+        if !key.exists() {
+            let mut command = Command::new("openssl");
+            command.args(args).arg(&key);
+            if self == Signing::Rsa {
+                command.arg("2048");
+            }
+            let made = command.stderr(std::process::Stdio::null()).status();
+            assert!(
+                made.is_ok_and(|s| s.success()),
+                "openssl could not make a key"
+            );
+        }
+        format!(
+            "\n[email.dkim]\ndomain = \"news.example\"\nselector = \"bench\"\nkey = \"{}\"\n",
+            key.display()
+        )
+    }
+}
 
 /// What one `pressroom publish` reported.
 #[derive(Clone, Copy, Debug, Default)]
@@ -85,8 +136,13 @@ fn main() {
         load_average()
     );
 
+    let signings: &[Signing] = if knob("PRESSROOM_BENCH_DKIM", 1) == 0 {
+        &[Signing::Unsigned]
+    } else {
+        &[Signing::Unsigned, Signing::Rsa, Signing::Ed25519]
+    };
     let mut source = Vec::new();
-    let mut publish = Vec::new();
+    let mut publish = vec![Vec::new(); signings.len()];
     for run in 1..=runs {
         let before = sink.received();
         let wall = postfix::source(sink.port, SESSIONS, source_messages, mean);
@@ -96,31 +152,38 @@ fn main() {
             "smtp-source lost messages"
         );
         source.push(wall);
-
-        let dir = work.path().join(format!("run{run}"));
-        let transport = project::Transport::Smtp(sink.port);
-        project::write(&dir, subscribers, stories, transport, now);
-        pressroom(&dir, &["fetch"]);
-        let before = sink.received();
-        let m = measure_publish(&dir);
-        assert_eq!(m.sent, subscribers, "pressroom did not send to everyone");
-        assert_eq!(
-            sink.received() - before,
-            subscribers,
-            "the sink missed messages"
-        );
-        eprintln!(
-            "run {run}/{runs}: smtp-source {:.0} msgs/s; pressroom {:.0} msgs/s \
-             ({:.2} s, email stage {:.2} s), peak RSS {:.0} MB",
-            source_messages as f64 / wall,
-            subscribers as f64 / m.wall,
-            m.wall,
-            m.email,
-            m.rss
-        );
-        publish.push(m);
-        if !keep {
-            std::fs::remove_dir_all(&dir).expect("clean up the run");
+        for (i, &signing) in signings.iter().enumerate() {
+            let dir = work.path().join(format!("run{run}-{i}"));
+            let transport = project::Transport::Smtp(sink.port);
+            project::write(&dir, subscribers, stories, transport, now);
+            let config = dir.join("pressroom.toml");
+            let mut toml = std::fs::read_to_string(&config).expect("config");
+            toml.push_str(&signing.table(work.path()));
+            std::fs::write(&config, toml).expect("config");
+            pressroom(&dir, &["fetch"]);
+            let before = sink.received();
+            let m = measure_publish(&dir);
+            assert_eq!(m.sent, subscribers, "pressroom did not send to everyone");
+            assert_eq!(
+                sink.received() - before,
+                subscribers,
+                "the sink missed messages"
+            );
+            eprintln!(
+                "run {run}/{runs}: smtp-source {:.0} msgs/s; pressroom {} {:.0} msgs/s \
+                 ({:.2} s, email stage {:.2} s), peak RSS {:.0} MB; load average {}",
+                source_messages as f64 / wall,
+                signing.name(),
+                subscribers as f64 / m.wall,
+                m.wall,
+                m.email,
+                m.rss,
+                load_average()
+            );
+            publish[i].push(m);
+            if !keep {
+                std::fs::remove_dir_all(&dir).expect("clean up the run");
+            }
         }
     }
     print_table(
@@ -128,8 +191,45 @@ fn main() {
         source_messages,
         (mean, *min, *max),
         &source,
-        &publish,
+        &publish[0],
     );
+    print_signed(subscribers, signings, &publish);
+}
+
+/// The signed runs beside the unsigned ones of the same runs.
+fn print_signed(subscribers: usize, signings: &[Signing], publish: &[Vec<Measure>]) {
+    if signings.len() < 2 {
+        return;
+    }
+    let rate = |runs: &[Measure]| subscribers as f64 / median(runs.iter().map(|m| m.wall));
+    let email_rate = |runs: &[Measure]| subscribers as f64 / median(runs.iter().map(|m| m.email));
+    let unsigned = rate(&publish[0]);
+    println!();
+    println!(
+        "{:<40} {:>8} {:>14} {:>10}",
+        "pressroom publish --no-fetch", "msgs/s", "email stage/s", "/ unsigned"
+    );
+    for (signing, runs) in signings.iter().zip(publish) {
+        println!(
+            "{:<40} {:>8.0} {:>14.0} {:>10.2}",
+            signing.name(),
+            rate(runs),
+            email_rate(runs),
+            rate(runs) / unsigned
+        );
+    }
+    if let Some(i) = signings.iter().position(|&s| s == Signing::Rsa) {
+        let ratio = rate(&publish[i]) / unsigned;
+        println!(
+            "RSA-2048 / unsigned: {ratio:.2} (target ≥ {TARGET_SIGNED}: {}); load average {}",
+            if ratio >= TARGET_SIGNED {
+                "met"
+            } else {
+                "MISSED"
+            },
+            load_average()
+        );
+    }
 }
 
 /// Publishes to `.eml` files for one reader per audience and returns each message's

@@ -203,17 +203,24 @@ fn main() {
         title: "Bench".into(),
         url: "http://127.0.0.1:8080/".into(),
         language: "en".into(),
+        languages: Default::default(),
     };
     let audience = Audience {
         sections: None,
         time_zone: chrono_tz::Europe::Moscow,
+        language: pressroom::i18n::Language::english(),
     };
     let mut times = Vec::new();
     let mut size = 0;
     for _ in 0..200 {
         let started = Instant::now();
         let email = renderer
-            .email(&view::issue(&edition_built, &audience, &site))
+            .email(&view::issue(
+                &edition_built,
+                &audience,
+                &site,
+                renderer.catalogues(),
+            ))
             .expect("render");
         times.push(started.elapsed());
         size = email.html.len();

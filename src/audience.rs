@@ -1,11 +1,12 @@
-//! Audiences: the subscribers who share one rendering (same sections, format and time
-//! zone). Rendering is done once per audience, so its cost grows with audiences, not
+//! Audiences: the subscribers who share one rendering (same sections, format, time
+//! zone and language). Rendering is done once per audience, so its cost grows with audiences, not
 //! subscribers; the per-subscriber parts (name, unsubscribe link) are filled in after.
 
 use std::collections::BTreeMap;
 
 use crate::{
     config::{EditionPlan, Format, Plan, Subscriber},
+    i18n::Language,
     model::SectionId,
     render::Audience,
 };
@@ -32,25 +33,33 @@ pub fn groups<'p>(
     edition: &EditionPlan,
     subscribers: &[&'p Subscriber],
 ) -> Vec<Group<'p>> {
-    let mut by_key: BTreeMap<(Option<Vec<SectionId>>, Format, String), Group<'p>> = BTreeMap::new();
+    type Key = (Option<Vec<SectionId>>, Format, String, Language);
+    let mut by_key: BTreeMap<Key, Group<'p>> = BTreeMap::new();
     for subscriber in subscribers
         .iter()
         .copied()
         .filter(|s| s.receives(&edition.id))
     {
         let sections = sections_in_order(edition, subscriber);
+        let language = edition.language_for(subscriber.language.as_ref());
         let key = (
             sections.clone(),
             subscriber.format,
             subscriber.time_zone.name().to_owned(),
+            language.clone(),
         );
         by_key
             .entry(key)
             .or_insert_with(|| Group {
-                slug: slug(sections.as_deref(), subscriber),
+                slug: slug(
+                    sections.as_deref(),
+                    subscriber,
+                    (language != &edition.languages[0]).then_some(language),
+                ),
                 audience: Audience {
                     sections,
                     time_zone: subscriber.time_zone,
+                    language: language.clone(),
                 },
                 format: subscriber.format,
                 members: Vec::new(),
@@ -64,6 +73,7 @@ pub fn groups<'p>(
             audience: Audience {
                 sections: None,
                 time_zone: plan.site.time_zone,
+                language: edition.languages[0].clone(),
             },
             format: Format::Html,
             members: Vec::new(),
@@ -89,14 +99,19 @@ fn sections_in_order(edition: &EditionPlan, subscriber: &Subscriber) -> Option<V
 }
 
 /// The audience's name: its sections joined by '+' (or "all"), the format and the time
-/// zone in lower case with '/' and '_' as '-', e.g. `politics+world.html.europe-berlin`.
+/// zone in lower case with '/' and '_' as '-', e.g. `politics+world.html.europe-berlin`,
+/// and the language when it is not the edition's first (`….europe-berlin.en`).
 /// The delivery ledger stores it, so it must not change.
 ///
 /// Not `config::check::slugify` on purpose: that one collapses every other character
 /// into '-', which would give `Etc/GMT+5` and `Etc/GMT-5` (hours apart) one name, and cuts
 /// at 48 characters; here the parts are already slugs or zone names, '/' and '_' are the
 /// only characters replaced, and '+' and '.' separate the parts.
-fn slug(sections: Option<&[SectionId]>, subscriber: &Subscriber) -> String {
+fn slug(
+    sections: Option<&[SectionId]>,
+    subscriber: &Subscriber,
+    other_language: Option<&Language>,
+) -> String {
     let sections = match sections {
         None => "all".to_owned(),
         Some(list) => list
@@ -114,7 +129,13 @@ fn slug(sections: Option<&[SectionId]>, subscriber: &Subscriber) -> String {
         .name()
         .to_lowercase()
         .replace(['/', '_'], "-");
-    format!("{sections}.{format}.{zone}")
+    match other_language {
+        None => format!("{sections}.{format}.{zone}"),
+        Some(language) => format!(
+            "{sections}.{format}.{zone}.{}",
+            language.as_str().to_lowercase()
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -129,6 +150,7 @@ mod tests {
             sections: None,
             editions: None,
             format,
+            language: None,
             time_zone: zone.parse().unwrap(),
         }
     }
@@ -141,23 +163,28 @@ mod tests {
     #[test]
     fn slugs_are_pinned() {
         let berlin = reader(Format::Html, "Europe/Berlin");
-        assert_eq!(slug(None, &berlin), "all.html.europe-berlin");
+        assert_eq!(slug(None, &berlin, None), "all.html.europe-berlin");
         let two = ids(&["politics", "world"]);
         assert_eq!(
-            slug(Some(&two), &berlin),
+            slug(Some(&two), &berlin, None),
             "politics+world.html.europe-berlin"
         );
         let text = reader(Format::Text, "America/Argentina/Buenos_Aires");
         assert_eq!(
-            slug(Some(&ids(&["sport"])), &text),
+            slug(Some(&ids(&["sport"])), &text, None),
             "sport.text.america-argentina-buenos-aires"
         );
-        assert_eq!(slug(None, &reader(Format::Html, "UTC")), "all.html.utc");
-        let west = slug(None, &reader(Format::Text, "Etc/GMT+5"));
-        let east = slug(None, &reader(Format::Text, "Etc/GMT-5"));
+        assert_eq!(
+            slug(None, &reader(Format::Html, "UTC"), None),
+            "all.html.utc"
+        );
+        let west = slug(None, &reader(Format::Text, "Etc/GMT+5"), None);
+        let east = slug(None, &reader(Format::Text, "Etc/GMT-5"), None);
         assert_eq!(
             (west.as_str(), east.as_str()),
             ("all.text.etc-gmt+5", "all.text.etc-gmt-5")
         );
+        let en = Language::parse("en").unwrap();
+        assert_eq!(slug(None, &berlin, Some(&en)), "all.html.europe-berlin.en");
     }
 }

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod deliver;
+pub mod i18n;
 pub mod ingest;
 pub mod issue;
 pub mod model;

@@ -37,6 +37,8 @@ pub struct Options {
     pub due: Option<Due>,
     /// Send the issue even if it is too thin (`min_stories`) or its data is stale.
     pub force: bool,
+    /// Where each message's outcome is counted as it happens (the daemon's metrics).
+    pub tally: Option<std::sync::Arc<deliver::tally::Tally>>,
 }
 
 /// What can stop a publish run as a whole.
@@ -110,7 +112,7 @@ impl Report {
         let email = self
             .email
             .as_ref()
-            .is_some_and(|r| r.failed + r.deferred > 0);
+            .is_some_and(|r| r.failed + r.refused + r.deferred > 0 || r.halted.is_some());
         ingest || email
     }
 }
@@ -190,6 +192,7 @@ pub async fn publish(
         renderer: &renderer,
         clock,
         stop,
+        tally: options.tally.as_deref(),
     };
     let mut written = Vec::new();
     let mut email = None;
@@ -270,8 +273,9 @@ fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), Rende
     let audience = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
+        language: plan.language_of(&issue.id.edition).clone(),
     };
-    let mut view = view::issue(issue, &audience, &site);
+    let mut view = view::issue(issue, &audience, &site, renderer.catalogues());
     renderer.feed_entry(&view)?;
     if let Some(email) = &plan.email {
         renderer.email(&view)?;
@@ -282,7 +286,8 @@ fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), Rende
         &feeds::digest_name(&issue.id.edition),
     ));
     renderer.archive_page(&view)?;
-    for (_, listing) in view::listings(&site, std::slice::from_ref(issue)) {
+    let words = renderer.catalogues().words(&plan.site.language);
+    for (_, listing) in view::listings(&site, &words, std::slice::from_ref(issue)) {
         renderer.listing(&listing)?;
     }
     Ok(())

@@ -138,6 +138,7 @@ pub fn subscriber(plan: &Plan, address: &str, choice: &Choice) -> Result<Subscri
             Format::Html
         },
         time_zone,
+        language: None,
     })
 }
 

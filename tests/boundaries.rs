@@ -10,7 +10,8 @@ use std::{
 };
 
 /// The crates whose owners are enforced.
-const GUARDED: [&str; 6] = [
+const GUARDED: [&str; 7] = [
+    "fluent_bundle",
     "lettre",
     "rusqlite",
     "feed_rs",

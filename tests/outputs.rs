@@ -211,7 +211,12 @@ fn archive_pages_sit_at_their_permalinks_and_the_index_links_everything() {
     let mut last_seen = 0;
     for issue in issues.iter().rev() {
         // The email's "view in browser" link, the feed's link and the file agree.
-        let view = view::issue(issue, &everyone(&plan), &view::Site::from(&plan.site));
+        let view = view::issue(
+            issue,
+            &everyone(&plan),
+            &view::Site::from(&plan.site),
+            &pressroom::i18n::Catalogues::builtin(),
+        );
         let url = view.links.view_online.clone();
         assert_eq!(url, format!("{base}{}/", issue.id));
         let page = archive::page_path(&output, &issue.id);
@@ -251,6 +256,7 @@ fn everyone(plan: &pressroom::config::Plan) -> pressroom::render::Audience {
     pressroom::render::Audience {
         sections: None,
         time_zone: plan.site.time_zone,
+        language: plan.site.language.clone(),
     }
 }
 

@@ -9,10 +9,9 @@ pub(super) fn check(cli: &Cli) -> Result<u8, Failure> {
     let plan = load_plan(cli)?;
     let rendered =
         preview::check_templates(&plan).map_err(|e| Failure::Config(template_problem(cli, &e)))?;
-    #[cfg(feature = "dkim")]
     if let Some(dkim) = plan.email.as_ref().and_then(|e| e.dkim.as_ref()) {
         crate::deliver::dkim::Signer::load(dkim)
-            .map_err(|e| Failure::Config(problem(cli, "email.dkim.key", e)))?;
+            .map_err(|e| Failure::Config(problem(cli, "email.dkim.key", e.to_string())))?;
     }
     println!(
         "{}: OK: {} sections, {} sources, {} signals, {} editions, {} subscribers; state {}; \

@@ -86,8 +86,10 @@ fn trimmed_for_size(plan: &Plan, edition: &crate::model::Issue) -> Result<Vec<Tr
     let everyone = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
+        language: plan.language_of(&edition.id.edition).clone(),
     };
-    let mut view = view::issue(edition, &everyone, &view::Site::from(&plan.site));
+    let site = view::Site::from(&plan.site);
+    let mut view = view::issue(edition, &everyone, &site, renderer.catalogues());
     Ok(renderer.email_within(&mut view, HTML_BUDGET)?.1)
 }
 

@@ -5,6 +5,7 @@
 //! failure (some source or recipient failed), 78 configuration error (nothing was
 //! done), 1 anything else.
 
+mod bounces;
 mod check;
 mod editor;
 mod fetch;
@@ -13,6 +14,7 @@ mod publish;
 mod sources;
 mod status;
 mod subscribers;
+mod suppressions;
 
 pub(crate) use check::template_problem;
 
@@ -90,7 +92,8 @@ pub enum Command {
     /// Show the health of every source and signal, the suppression list and the
     /// outbox of the latest issues.
     Status {
-        /// Print the health of each source and signal as JSON instead.
+        /// Print the health of each source and signal, and the latest issues' deliveries
+        /// by cause, as JSON instead.
         #[arg(long)]
         json: bool,
     },
@@ -176,6 +179,12 @@ pub enum Command {
     /// Import or export the list of sources as OPML.
     #[command(subcommand)]
     Sources(SourcesCommand),
+    /// List, add or lift suppressed addresses (unsubscribed, or bounced).
+    #[command(subcommand)]
+    Suppressions(suppressions::SuppressionsCommand),
+    /// Import bounces that came back by email (delivery status notifications).
+    #[command(subcommand)]
+    Bounces(bounces::BouncesCommand),
     /// List, add, remove, import or export subscribers (the store's and the file's).
     #[command(subcommand)]
     Subscribers(subscribers::SubscribersCommand),
@@ -277,6 +286,8 @@ async fn run(cli: &Cli, clock: &Clock) -> u8 {
             sources::import(cli, file, *print)
         }
         Command::Sources(SourcesCommand::Export { out }) => sources::export(cli, out.as_deref()),
+        Command::Suppressions(command) => suppressions::run(cli, clock, command),
+        Command::Bounces(command) => bounces::run(cli, clock, command),
         Command::Subscribers(command) => subscribers::run(cli, clock, command),
     };
     match result {

@@ -68,7 +68,8 @@ pub(super) async fn run(cli: &Cli, clock: &Clock, args: &PreviewArgs) -> Result<
         .unwrap_or_else(|| config_dir(cli).join("preview"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     for (slug, audience, reader) in audiences(&plan, edition_plan, args.subscriber.as_deref())? {
-        let mut view = view::issue(&edition, &audience, &view::Site::from(&plan.site));
+        let site = view::Site::from(&plan.site);
+        let mut view = view::issue(&edition, &audience, &site, renderer.catalogues());
         let (email, trimmed) = renderer.email_within(&mut view, HTML_BUDGET)?;
         let base = format!("{}/{}-{slug}", out.display(), edition.id.edition);
         write(
@@ -179,22 +180,41 @@ fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
     std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Renders every template against the sample issue, for `check`; returns a summary.
+/// Renders every template against the sample issue in every language the
+/// configuration uses, for `check`; returns a summary. A language without a
+/// catalogue, or a catalogue lacking a message, is a problem.
 pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
     let renderer = Renderer::new(plan.site.templates.as_deref())?;
+    let languages = plan.languages();
+    let mut problems = renderer.catalogues().gaps();
+    for language in languages.iter().filter(|l| !renderer.catalogues().knows(l)) {
+        problems.push(crate::i18n::Problem {
+            file: format!("templates/i18n/{language}.ftl"),
+            line: 0,
+            message: format!("the configuration uses {language}, which has no message catalogue"),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(render::RenderError::Catalogue(problems));
+    }
     let sample: Issue = render::sample::edition();
     let site = view::Site::from(&plan.site);
-    let everything = Audience {
-        sections: None,
-        time_zone: plan.site.time_zone,
-    };
-    let sport = Audience {
-        sections: Some(vec![sample.sections[1].id.clone()]),
-        time_zone: chrono_tz::UTC,
-    };
+    let mut audiences = Vec::new();
+    for language in &languages {
+        audiences.push(Audience {
+            sections: None,
+            time_zone: plan.site.time_zone,
+            language: language.clone(),
+        });
+        audiences.push(Audience {
+            sections: Some(vec![sample.sections[1].id.clone()]),
+            time_zone: chrono_tz::UTC,
+            language: language.clone(),
+        });
+    }
     let mut sizes = (0, 0);
-    for audience in [&everything, &sport] {
-        let view = view::issue(&sample, audience, &site);
+    for audience in &audiences {
+        let view = view::issue(&sample, audience, &site, renderer.catalogues());
         let email = renderer.email(&view)?;
         if let Some(email) = &plan.email {
             renderer.subject(&email.subject, &view)?;
@@ -212,11 +232,18 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
         feeds: Some(feeds::links(&site.url, sample.id.edition.as_str())),
     }];
     for issues in [vec![IssueSummary::of(&sample)], Vec::new()] {
-        let index = view::archive_index(&site, plan.site.time_zone, &listed, &issues);
+        let index = view::archive_index(
+            &site,
+            plan.site.time_zone,
+            &listed,
+            &issues,
+            renderer.catalogues(),
+        );
         renderer.archive_index(&index)?;
     }
     // The topic and section pages, and their index.
-    for (_, listing) in view::listings(&site, std::slice::from_ref(&sample)) {
+    let words = renderer.catalogues().words(&plan.site.language);
+    for (_, listing) in view::listings(&site, &words, std::slice::from_ref(&sample)) {
         renderer.listing(&listing)?;
     }
     let overridden = renderer
@@ -224,14 +251,16 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
         .values()
         .filter(|o| *o != "built in")
         .count();
+    let languages: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
     Ok(format!(
-        "templates: {} ({overridden} overridden){}, all render in strict mode; sample email {} KB HTML, {} KB text",
+        "templates: {} ({overridden} overridden){}, all render in strict mode in {}; sample email {} KB HTML, {} KB text",
         renderer.templates().len(),
         if plan.email.is_some() {
             " and the subject"
         } else {
             ""
         },
+        languages.join(", "),
         sizes.0.div_ceil(1024),
         sizes.1.div_ceil(1024)
     ))

@@ -34,6 +34,7 @@ pub(super) async fn run(
         progress: std::io::stderr().is_terminal(),
         due: None,
         force: how.force,
+        tally: None,
     };
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
@@ -74,26 +75,17 @@ pub(super) async fn run(
         plan.site.output.display()
     );
     if let Some(email) = &report.email {
-        println!(
-            "email: {} recipients, {} audiences: {} sent ({} resent after an interruption), {} already sent, {} failed, {} deferred, {} suppressed{}",
-            email.recipients,
-            email.audiences,
-            email.sent,
-            email.resent,
-            email.already_sent,
-            email.failed,
-            email.deferred,
-            email.suppressed,
-            if email.stopped > 0 {
-                format!(", {} left for the next run (stopped)", email.stopped)
-            } else {
-                String::new()
-            }
-        );
+        println!("{}", email_line(email));
         if email.waiting > 0 {
             println!(
                 "email: {} waiting for their local delivery time",
                 email.waiting
+            );
+        }
+        if let Some(halted) = &email.halted {
+            eprintln!(
+                "error: {halted} (the run stopped; {} left pending for the next run)",
+                email.stopped
             );
         }
     }
@@ -106,6 +98,32 @@ pub(super) async fn run(
     } else {
         EXIT_OK
     })
+}
+
+/// The email report on one line. Each message is counted once: sent, already sent,
+/// failed (bounced; some of them now suppressed), refused, deferred, or left; the
+/// subscribers suppressed earlier are not among the recipients.
+fn email_line(email: &crate::deliver::email::EmailReport) -> String {
+    let mut line = format!(
+        "email: {} recipients, {} audiences: {} sent ({} resent after an interruption), {} already sent, {} failed (bounced; {} now suppressed), {} refused, {} deferred",
+        email.recipients,
+        email.audiences,
+        email.sent,
+        email.resent,
+        email.already_sent,
+        email.failed,
+        email.newly_suppressed,
+        email.refused,
+        email.deferred,
+    );
+    if email.stopped > 0 {
+        line.push_str(&format!(
+            ", {} left for the next run (stopped)",
+            email.stopped
+        ));
+    }
+    line.push_str(&format!("; {} suppressed earlier", email.suppressed));
+    line
 }
 
 /// `stages: ingest 0.00 s, rank 0.02 s, …, email 21.30 s; peak RSS 88 MB`: what the

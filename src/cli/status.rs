@@ -7,8 +7,9 @@ use chrono_tz::Tz;
 
 use super::{Cli, EXIT_OK, EXIT_PARTIAL, Failure, load_plan};
 use crate::{
+    deliver::email::CHANNEL,
     model::line::one_line,
-    store::{Health, StateKey, Store},
+    store::{DeliveryState, Health, StateKey, Store},
     time::Clock,
 };
 
@@ -68,18 +69,71 @@ pub(super) fn run(cli: &Cli, clock: &Clock, json: bool) -> Result<u8, Failure> {
     Ok(if failing > 0 { EXIT_PARTIAL } else { EXIT_OK })
 }
 
-/// The latest issues of each edition and their outbox.
+/// The latest issues of each edition and their outbox: the counts by state, then
+/// what the undelivered were about, by cause, with the latest reply.
 fn issues(plan: &crate::config::Plan, store: &Store) -> Result<(), Failure> {
     for edition in &plan.editions {
         for id in store.issues_of(&edition.id)?.into_iter().take(3) {
-            let c = store.ledger_counts(&id, crate::deliver::email::CHANNEL)?;
+            let c = store.ledger_counts(&id, CHANNEL)?;
             println!(
-                "issue {id}: {} sent, {} failed, {} pending ({} deferred), {} interrupted",
-                c.sent, c.failed, c.pending, c.deferred, c.sending
+                "issue {id}: {} sent, {} failed (bounced), {} refused, {} pending ({} deferred), {} interrupted",
+                c.sent, c.failed, c.refused, c.pending, c.deferred, c.sending
             );
+            for cause in store.causes(&id, CHANNEL)? {
+                println!(
+                    "  {} {} ({}): last reply: {}",
+                    cause.count,
+                    outcome(cause.state),
+                    cause.cause,
+                    one_line(&cause.last_reply)
+                );
+            }
         }
     }
     Ok(())
+}
+
+/// A ledger state as the run report names its outcome.
+fn outcome(state: DeliveryState) -> &'static str {
+    match state {
+        DeliveryState::Pending => "deferred",
+        other => other.as_str(),
+    }
+}
+
+/// `status --json`'s "issues": the latest issues of each edition, their counts and
+/// causes, as [`issues`] prints them.
+fn issues_json(
+    plan: &crate::config::Plan,
+    store: &Store,
+) -> Result<Vec<serde_json::Value>, Failure> {
+    let mut list = Vec::new();
+    for edition in &plan.editions {
+        for id in store.issues_of(&edition.id)?.into_iter().take(3) {
+            let c = store.ledger_counts(&id, CHANNEL)?;
+            let causes: Vec<_> = (store.causes(&id, CHANNEL)?.iter())
+                .map(|cause| {
+                    serde_json::json!({
+                        "outcome": outcome(cause.state),
+                        "cause": cause.cause,
+                        "count": cause.count,
+                        "last_reply": one_line(&cause.last_reply),
+                    })
+                })
+                .collect();
+            list.push(serde_json::json!({
+                "id": id.to_string(),
+                "sent": c.sent,
+                "failed": c.failed,
+                "refused": c.refused,
+                "pending": c.pending,
+                "deferred": c.deferred,
+                "interrupted": c.sending,
+                "causes": causes,
+            }));
+        }
+    }
+    Ok(list)
 }
 
 fn describe(h: &Health, zone: Tz, now: DateTime<Utc>) -> String {
@@ -114,12 +168,15 @@ fn describe(h: &Health, zone: Tz, now: DateTime<Utc>) -> String {
     line
 }
 
-/// `status --json`: `{"sources": [{"id", "ok", "stories", "last_error", …}]}`, sources
-/// and signals in configuration order; exits 2 when any is failing.
+/// `status --json`: `{"sources": [{"id", "ok", "stories", "last_error", …}], "signals":
+/// […], "issues": [{"id", "sent", "failed", "refused", "pending", "deferred", "causes":
+/// [{"outcome", "cause", "count", "last_reply"}]}]}`, sources and signals in
+/// configuration order; exits 2 when any is failing.
 fn print_json(plan: &crate::config::Plan) -> Result<u8, Failure> {
-    let (health, counts) = if plan.site.state.exists() {
+    let (health, counts, issues) = if plan.site.state.exists() {
         let store = Store::open(&plan.site.state)?;
-        (store.health()?, store.story_counts()?)
+        let issues = issues_json(plan, &store)?;
+        (store.health()?, store.story_counts()?, issues)
     } else {
         Default::default()
     };
@@ -156,7 +213,7 @@ fn print_json(plan: &crate::config::Plan) -> Result<u8, Failure> {
             "fetched": h.is_some(),
         }));
     }
-    let doc = serde_json::json!({ "sources": sources, "signals": signals });
+    let doc = serde_json::json!({ "sources": sources, "signals": signals, "issues": issues });
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(if failing > 0 { EXIT_PARTIAL } else { EXIT_OK })
 }

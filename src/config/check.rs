@@ -1,5 +1,5 @@
 //! Value checkers every table uses: counts, numbers, durations, sizes, slugs, choices,
-//! time zones, cron cadences, locations and secrets from the environment.
+//! time zones, languages, cron cadences, locations and secrets from the environment.
 //!
 //! Each takes the value as written (spanned, so a problem points at it), records a
 //! problem when it is wrong and returns what the plan should hold (a default after a
@@ -17,7 +17,7 @@ use super::{
     problems::Problems,
     values::{Location, Secret},
 };
-use crate::schedule::Cadence;
+use crate::{i18n::Language, schedule::Cadence};
 
 /// A whole number within `range`; `default` when absent or out of range.
 pub(super) fn count(
@@ -206,6 +206,19 @@ pub(super) fn time_zone(
             default
         }),
     }
+}
+
+/// A language tag (BCP 47); whether a catalogue has it is `check`'s question, once
+/// the templates folder is read.
+pub(super) fn language(
+    p: &mut Problems<'_>,
+    key: &str,
+    value: Option<&Spanned<String>>,
+) -> Option<Language> {
+    let value = value?;
+    Language::parse(value.get_ref())
+        .map_err(|message| p.on(value, key, message))
+        .ok()
 }
 
 /// A six-field cron expression, read in `zone`.

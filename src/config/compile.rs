@@ -72,12 +72,15 @@ pub(super) fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
         }
     }
     let root = config_root(path);
-    let site = site::compile(&mut p, raw.site.unwrap_or_default(), &root);
+    let mut site = site::compile(&mut p, raw.site.unwrap_or_default(), &root);
     let fetch = fetch::compile(&mut p, raw.fetch.unwrap_or_default());
     let retention = retention::compile(&mut p, raw.retention.unwrap_or_default());
-    let sections = sections::compile(&mut p, raw.sections);
+    let sections = sections::compile(&mut p, raw.sections, &site.language);
     let known: HashSet<SectionId> = sections.iter().map(|s| s.id.clone()).collect();
     let sources = sources::compile(&mut p, raw.sources, &known, &fetch, &root);
+    site.outlet_languages = (sources.iter())
+        .filter_map(|s| Some((s.name.clone(), s.language.clone()?)))
+        .collect();
     let signals = signals::compile(&mut p, raw.signals.as_ref(), &fetch, &root);
     let ranking = ranking::compile(&mut p, "ranking", raw.ranking.as_ref(), &Ranking::default());
     let editions = editions::compile(&mut p, raw.editions, &sections, &ranking, &site);

@@ -1,4 +1,5 @@
-//! `[daemon]`: how `pressroom daemon` runs (listener, fetch cadence, shutdown).
+//! `[daemon]`: how `pressroom daemon` runs (listener and its limits, fetch cadence,
+//! shutdown). `pressroom serve` uses the listener's limits too.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -6,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    check::{cadence, duration},
+    check::{cadence, count, duration},
     problems::Problems,
     site::Site,
 };
@@ -24,6 +25,12 @@ pub struct RawDaemon {
     pub fetch: Option<Spanned<String>>,
     /// Time allowed to finish in-flight SMTP transactions on SIGTERM. Default "30s".
     pub shutdown_grace: Option<Spanned<String>>,
+    /// Most HTTP connections open at once (1 to 16384). Default 256, well below the
+    /// usual 1,024 open files, so that a flood leaves files for the store and SMTP.
+    pub max_connections: Option<Spanned<i64>>,
+    /// Time a connection has to send a complete request head, from its opening or from
+    /// its previous response (so also the idle keep-alive limit). Default "10s".
+    pub header_timeout: Option<Spanned<String>>,
 }
 
 /// `[daemon]`, compiled.
@@ -35,6 +42,10 @@ pub struct DaemonPlan {
     pub fetch: Cadence,
     /// Time allowed for in-flight transactions at shutdown.
     pub shutdown_grace: Duration,
+    /// Most HTTP connections open at once.
+    pub max_connections: usize,
+    /// Deadline for a request head, and the idle keep-alive limit.
+    pub header_timeout: Duration,
 }
 
 /// Checks `[daemon]`, with its defaults; cron is read in the site's time zone.
@@ -64,6 +75,19 @@ pub(super) fn compile(p: &mut Problems<'_>, raw: RawDaemon, site: &Site) -> Daem
             "daemon.shutdown_grace",
             &raw.shutdown_grace,
             Duration::from_secs(30),
+        ),
+        max_connections: count(
+            p,
+            "daemon.max_connections",
+            &raw.max_connections,
+            1..=16384,
+            256,
+        ) as usize,
+        header_timeout: duration(
+            p,
+            "daemon.header_timeout",
+            &raw.header_timeout,
+            Duration::from_secs(10),
         ),
     }
 }

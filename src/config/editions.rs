@@ -14,13 +14,14 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    check::{cadence, count, duration, one_of, slug},
+    check::{self, cadence, count, duration, one_of, slug},
     problems::Problems,
     ranking::{self, Ranking, RawRanking},
     sections::{self, Section},
     site::Site,
 };
 use crate::{
+    i18n::Language,
     model::{EditionId, ReadWindow, SectionId},
     schedule::Cadence,
 };
@@ -68,6 +69,10 @@ pub struct RawEdition {
     /// "Read also": under each lead and section story, up to three earlier stories of
     /// the same storyline from the last seven days. Default true.
     pub read_also: Option<bool>,
+    /// The languages it is written in, e.g. ["ru", "en"]: the first for readers who
+    /// choose none of them (`language` in the subscribers file), the feeds and the
+    /// archive. Default: the site's language.
+    pub languages: Option<Vec<Spanned<String>>>,
 }
 
 /// One edition of the digest, compiled.
@@ -99,6 +104,18 @@ pub struct EditionPlan {
     pub catch_up: CatchUp,
     /// Whether picks carry "Read also": earlier stories of their storyline.
     pub read_also: bool,
+    /// The languages it is written in, its default first; never empty.
+    pub languages: Vec<Language>,
+}
+
+impl EditionPlan {
+    /// The language it is written in for a reader who chose `wanted`: that one if
+    /// the edition is written in it, else the edition's first.
+    pub fn language_for(&self, wanted: Option<&Language>) -> &Language {
+        wanted
+            .and_then(|w| self.languages.iter().find(|l| *l == w))
+            .unwrap_or(&self.languages[0])
+    }
 }
 
 /// What the daemon does with an issue whose time passed while it was down.
@@ -153,6 +170,7 @@ fn daily(sections: &[Section], base: &Ranking, site: &Site) -> EditionPlan {
         local_time: None,
         catch_up: CatchUp::SendLate(DEFAULT_GRACE),
         read_also: true,
+        languages: vec![site.language.clone()],
     }
 }
 
@@ -225,6 +243,7 @@ pub(super) fn compile(
             }),
             catch_up: catch_up(p, &key, &edition),
             read_also: edition.read_also.unwrap_or(true),
+            languages: languages(p, &key, edition.languages.as_deref(), site),
             id,
         });
     }
@@ -276,4 +295,25 @@ fn catch_up(p: &mut Problems<'_>, key: &str, edition: &RawEdition) -> CatchUp {
         Some("send-late") => CatchUp::SendLate(grace),
         _ => CatchUp::Skip,
     }
+}
+
+/// An edition's languages, in order, without repeats; the site's when none is given.
+fn languages(
+    p: &mut Problems<'_>,
+    key: &str,
+    given: Option<&[Spanned<String>]>,
+    site: &Site,
+) -> Vec<Language> {
+    let mut languages: Vec<Language> = Vec::new();
+    for value in given.unwrap_or_default() {
+        if let Some(language) = check::language(p, &format!("{key}.languages"), Some(value))
+            && !languages.contains(&language)
+        {
+            languages.push(language);
+        }
+    }
+    if languages.is_empty() {
+        languages.push(site.language.clone());
+    }
+    languages
 }

@@ -39,7 +39,7 @@ use std::path::Path;
 pub use self::{
     daemon::DaemonPlan,
     editions::{CatchUp, EditionPlan},
-    email::{Dkim, EmailPlan, Tls, Transport},
+    email::{Dkim, DkimKey, EmailPlan, Tls, Transport},
     fetch::FetchLimits,
     plan::Plan,
     problems::{ConfigErrors, Problem, Problems},

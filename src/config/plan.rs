@@ -61,4 +61,29 @@ impl Plan {
     pub fn edition(&self, id: &EditionId) -> Option<&EditionPlan> {
         self.editions.iter().find(|e| &e.id == id)
     }
+
+    /// Every language the configuration writes in: the site's, the editions', the
+    /// subscribers' choices; in that order, without repeats.
+    pub fn languages(&self) -> Vec<crate::i18n::Language> {
+        let mut all = vec![self.site.language.clone()];
+        let chosen = self.subscribers.iter().filter_map(|s| s.language.as_ref());
+        for language in self
+            .editions
+            .iter()
+            .flat_map(|e| &e.languages)
+            .chain(chosen)
+        {
+            if !all.contains(language) {
+                all.push(language.clone());
+            }
+        }
+        all
+    }
+
+    /// The language edition `id` is published in (its first; the site's for an
+    /// edition no longer configured): its archive page, feeds and previews.
+    pub fn language_of(&self, id: &EditionId) -> &crate::i18n::Language {
+        self.edition(id)
+            .map_or(&self.site.language, |e| &e.languages[0])
+    }
 }

@@ -1,7 +1,7 @@
 //! `[[sections]]`: the sections of the digest, in reading order; and the check of a
 //! reference to one, which sources, editions and subscribers share.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -10,7 +10,7 @@ use super::{
     check::{count, slug},
     problems::Problems,
 };
-use crate::model::SectionId;
+use crate::{i18n::Language, model::SectionId};
 
 /// `[[sections]]`: one section of the digest; their order in the file is the order
 /// in which readers see them.
@@ -19,8 +19,9 @@ use crate::model::SectionId;
 pub struct RawSection {
     /// Identifier: a-z, 0-9, '-' and '_' (used by sources, subscribers, templates).
     pub id: Spanned<String>,
-    /// Heading shown to readers, e.g. "Politics & Diplomacy".
-    pub title: String,
+    /// Heading shown to readers, e.g. "Politics & Diplomacy"; or one per language,
+    /// e.g. `{ en = "World", ru = "В мире" }` (the site's language is the default).
+    pub title: Spanned<Title>,
     /// Stories the section carries in an issue. Default 5.
     pub stories: Option<Spanned<i64>>,
     /// Feed categories (matched without regard to case) that place a story here.
@@ -33,16 +34,34 @@ pub struct RawSection {
 pub struct Section {
     /// The identifier sources, editions, subscribers and templates name it by.
     pub id: SectionId,
-    /// The heading readers see above its stories, e.g. "Politics".
+    /// The heading readers see above its stories, e.g. "Politics", in the site's
+    /// language (or the first one given).
     pub title: String,
+    /// Its heading in each language given, by tag (empty for a single title).
+    pub titles: BTreeMap<String, String>,
     /// Stories it carries in an issue.
     pub stories: usize,
     /// Feed categories (lower-cased) that place a story here.
     pub categories: Vec<String>,
 }
 
-/// Checks the `[[sections]]` tables (`raw` holds each with its index in the file).
-pub(super) fn compile(p: &mut Problems<'_>, raw: Vec<(usize, RawSection)>) -> Vec<Section> {
+/// A section's heading: one text, or one per language.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Title {
+    /// The same in every language.
+    One(String),
+    /// By language tag.
+    PerLanguage(BTreeMap<String, String>),
+}
+
+/// Checks the `[[sections]]` tables (`raw` holds each with its index in the file);
+/// `language` is the site's, whose title is a section's default.
+pub(super) fn compile(
+    p: &mut Problems<'_>,
+    raw: Vec<(usize, RawSection)>,
+    language: &Language,
+) -> Vec<Section> {
     let mut seen = HashSet::new();
     let mut sections = Vec::new();
     for (i, section) in raw {
@@ -59,9 +78,11 @@ pub(super) fn compile(p: &mut Problems<'_>, raw: Vec<(usize, RawSection)>) -> Ve
             continue;
         }
         let stories = count(p, &format!("{key}.stories"), &section.stories, 1..=100, 5) as usize;
+        let (title, titles) = title(p, &format!("{key}.title"), &section.title, language);
         sections.push(Section {
             id,
-            title: section.title,
+            title,
+            titles,
             stories,
             categories: section
                 .categories
@@ -93,5 +114,37 @@ pub(super) fn reference(
             format!("no section \"{id}\" is defined in [[sections]]"),
         );
         None
+    }
+}
+
+/// The default heading and the headings by language; each tag must be a language.
+fn title(
+    p: &mut Problems<'_>,
+    key: &str,
+    raw: &Spanned<Title>,
+    language: &Language,
+) -> (String, BTreeMap<String, String>) {
+    let given = match raw.get_ref() {
+        Title::One(text) => return (text.clone(), BTreeMap::new()),
+        Title::PerLanguage(given) => given,
+    };
+    let mut titles = BTreeMap::new();
+    for (tag, text) in given {
+        match Language::parse(tag) {
+            Ok(tag) => {
+                titles.insert(tag.to_string(), text.clone());
+            }
+            Err(message) => p.on(raw, format!("{key}.{tag}"), message),
+        }
+    }
+    let default = (titles.get(language.as_str()))
+        .or_else(|| titles.get(language.base().as_str()))
+        .or_else(|| titles.values().next());
+    match default {
+        Some(text) => (text.clone(), titles.clone()),
+        None => {
+            p.on(raw, key.to_owned(), "give at least one title");
+            (String::new(), titles)
+        }
     }
 }

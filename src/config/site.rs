@@ -1,6 +1,9 @@
 //! `[site]`: the digest as a whole (title, public address, time zone, files).
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -8,6 +11,7 @@ use toml::Spanned;
 use url::Url;
 
 use super::{check, problems::Problems};
+use crate::i18n::Language;
 
 /// `[site]`: the digest as a whole.
 #[derive(Debug, Default, Deserialize)]
@@ -25,8 +29,9 @@ pub struct RawSite {
     /// Folder for feeds, archive pages and `.eml` files, relative to this file.
     /// Default "public".
     pub output: Option<String>,
-    /// Language of the digest (BCP 47), e.g. "en". Default "en".
-    pub language: Option<String>,
+    /// Language of the digest (BCP 47), e.g. "en" or "ru": the words pressroom
+    /// writes come from its message catalogue. Default "en".
+    pub language: Option<Spanned<String>>,
     /// Folder of templates overriding the built-in ones by name, relative to this file.
     /// Default: none (the built-in templates).
     pub templates: Option<String>,
@@ -45,10 +50,13 @@ pub struct Site {
     pub state: PathBuf,
     /// The output folder.
     pub output: PathBuf,
-    /// Language of the digest.
-    pub language: String,
+    /// Language of the digest, the default of every edition.
+    pub language: Language,
     /// Folder whose templates override the built-in ones, if any.
     pub templates: Option<PathBuf>,
+    /// The language of each outlet whose `[[sources]]` set one, by outlet name (filled
+    /// in from the sources when the plan is compiled): pages mark its stories with it.
+    pub outlet_languages: BTreeMap<String, String>,
 }
 
 /// Where the archive is served when `base_url` is not set.
@@ -79,8 +87,10 @@ pub(super) fn compile(p: &mut Problems<'_>, raw: RawSite, root: &Path) -> Site {
         time_zone: check::time_zone(p, "site.time_zone", &raw.time_zone, chrono_tz::UTC),
         state: root.join(raw.state.as_deref().unwrap_or("pressroom.db")),
         output: root.join(raw.output.as_deref().unwrap_or("public")),
-        language: raw.language.unwrap_or_else(|| "en".to_owned()),
+        language: check::language(p, "site.language", raw.language.as_ref())
+            .unwrap_or_else(Language::english),
         templates: raw.templates.as_deref().map(|t| root.join(t)),
+        outlet_languages: BTreeMap::new(),
     }
 }
 

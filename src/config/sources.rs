@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    check::{duration, location, number, secret, slug},
+    check::{self, duration, location, number, secret, slug},
     fetch::FetchLimits,
     problems::Problems,
     sections,
@@ -46,6 +46,9 @@ pub struct RawSource {
     pub user: Option<String>,
     /// Name of the environment variable that holds the basic-auth password.
     pub password_env: Option<Spanned<String>>,
+    /// Language of the outlet's stories (BCP 47), e.g. "ru": pages mark them with it
+    /// when it is not the site's. Default: told from each text's letters.
+    pub language: Option<Spanned<String>>,
 }
 
 /// How a source's stories find their section.
@@ -85,6 +88,8 @@ pub struct Source {
     pub interval: Duration,
     /// Credentials, if the feed needs them.
     pub auth: Option<BasicAuth>,
+    /// Language of its stories (BCP 47), when configured.
+    pub language: Option<String>,
 }
 
 /// Checks the `[[sources]]` tables against the `known` sections.
@@ -142,6 +147,8 @@ pub(super) fn compile(
             fetch.interval,
         );
         let auth = basic_auth(p, &key, &source);
+        let language = check::language(p, &format!("{key}.language"), source.language.as_ref())
+            .map(|l| l.to_string());
         if let (Some(id), Some(location)) = (id, location) {
             sources.push(Source {
                 name: source.name.unwrap_or_else(|| id.to_string()),
@@ -155,6 +162,7 @@ pub(super) fn compile(
                 weight,
                 interval,
                 auth,
+                language,
             });
         }
     }
@@ -179,5 +187,43 @@ fn basic_auth(p: &mut Problems<'_>, key: &str, source: &RawSource) -> Option<Bas
             None
         }
         (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn with_language(language: &str) -> Result<crate::config::Plan, String> {
+        let text = format!(
+            "[[sections]]\nid = \"world\"\ntitle = \"World\"\n\n[[sources]]\nid = \"vestnik\"\nname = \"Северный вестник\"\nurl = \"https://vestnik.example/rss\"\nsection = \"world\"\nlanguage = \"{language}\"\n"
+        );
+        crate::config::parse(&text, Path::new("/etc/pressroom/pressroom.toml"))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_sources_language_reaches_the_site_by_outlet_name() {
+        let plan = with_language("ru").expect("valid");
+        assert_eq!(plan.sources[0].language.as_deref(), Some("ru"));
+        assert_eq!(
+            plan.site
+                .outlet_languages
+                .get("Северный вестник")
+                .map(String::as_str),
+            Some("ru")
+        );
+        assert!(with_language("pt-BR").is_ok());
+    }
+
+    #[test]
+    fn a_language_that_is_not_a_tag_is_reported_at_its_key() {
+        for bad in ["Russian!", "r", "ru-", ""] {
+            let error = with_language(bad).expect_err(bad);
+            assert!(
+                error.contains("sources[0].language:") && error.contains("is not a language tag"),
+                "{bad}: {error}"
+            );
+        }
     }
 }

@@ -8,14 +8,17 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    check::{one_of, slug, time_zone},
+    check::{self, one_of, slug, time_zone},
     editions::EditionPlan,
     problems::{ConfigErrors, Problems},
     sections::{self, Section},
     site::Site,
     values::Address,
 };
-use crate::model::{EditionId, SectionId};
+use crate::{
+    i18n::Language,
+    model::{EditionId, SectionId},
+};
 
 /// One `[[subscribers]]` table of the subscribers file.
 #[derive(Debug, Deserialize)]
@@ -33,6 +36,9 @@ pub struct RawSubscriber {
     pub format: Option<Spanned<String>>,
     /// Their IANA time zone, for the times in their email. Default: the site's.
     pub time_zone: Option<Spanned<String>>,
+    /// The language they read, among each edition's `languages`, e.g. "en".
+    /// Default: each edition's first.
+    pub language: Option<Spanned<String>>,
 }
 
 /// A subscriber's preferred format.
@@ -59,6 +65,8 @@ pub struct Subscriber {
     pub format: Format,
     /// Their time zone.
     pub time_zone: Tz,
+    /// The language they chose, if any (an edition not written in it uses its own).
+    pub language: Option<Language>,
 }
 
 impl Subscriber {
@@ -227,6 +235,7 @@ fn subscriber(
         &s.time_zone,
         known.site.time_zone,
     );
+    let language = check::language(p, &format!("{key}.language"), s.language.as_ref());
     Some(Subscriber {
         address: address?,
         name: s.name.filter(|n| !n.trim().is_empty()),
@@ -234,5 +243,6 @@ fn subscriber(
         editions: editions_chosen,
         format,
         time_zone,
+        language,
     })
 }

@@ -57,6 +57,8 @@ pub struct StoreView {
     pub failing: usize,
     /// Messages waiting in the outbox.
     pub outbox_depth: u64,
+    /// Of those, the ones waiting after a failure (deferred).
+    pub deferred: u64,
 }
 
 /// How well the daemon does its job: `status` in `/healthz`'s body, and its HTTP code.
@@ -235,6 +237,7 @@ pub fn read_store(plan: &Plan) -> Result<StoreView, String> {
         sources: configured.len(),
         failing,
         outbox_depth: store.outbox_depth().map_err(|e| e.to_string())?,
+        deferred: store.deferred_now().map_err(|e| e.to_string())?,
     })
 }
 
@@ -269,6 +272,7 @@ mod tests {
             sources: 3,
             failing: 1,
             outbox_depth: 0,
+            deferred: 0,
         })
     }
 

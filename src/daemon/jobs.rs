@@ -34,7 +34,11 @@ use super::{
     health::IssueOutcome,
     timetable::{Fire, Job},
 };
-use crate::{deliver::email::EmailReport, ingest, publish, store::Store};
+use crate::{
+    deliver::{email::EmailReport, tally::Tally},
+    ingest, publish,
+    store::Store,
+};
 
 /// A fire this late is logged at WARN.
 pub const LATE_WARN: Duration = Duration::from_secs(5);
@@ -254,7 +258,7 @@ impl Daemon {
     /// messages left for a later run.
     async fn publish(&self, fire: &Fire, stop: watch::Receiver<bool>) -> bool {
         let plan = self.plan();
-        let Some(options) = options(&fire.job) else {
+        let Some(options) = options(&fire.job, self.metrics.tally()) else {
             return true;
         };
         let result = publish::publish(&plan, &self.clock, &options, stop).await;
@@ -287,8 +291,11 @@ impl Daemon {
                     stopped = email.map_or(0, |e| e.stopped),
                     "issue delivered"
                 );
+                if let Some(email) = email {
+                    undelivered_warning(&report.issue, email);
+                }
                 self.metrics
-                    .published(report.issue.edition.as_str(), report.built, now, email);
+                    .published(report.issue.edition.as_str(), report.built, now);
                 self.health.issue(IssueOutcome {
                     id: report.issue.to_string(),
                     at: now,
@@ -324,8 +331,9 @@ impl Daemon {
     }
 }
 
-/// What `publish` is asked to do for a publish job (the daemon has fetched already).
-fn options(job: &Job) -> Option<publish::Options> {
+/// What `publish` is asked to do for a publish job (the daemon has fetched already);
+/// its messages are counted in `tally` as they go.
+fn options(job: &Job, tally: std::sync::Arc<Tally>) -> Option<publish::Options> {
     let Job::Publish(due) = job else {
         return None;
     };
@@ -335,13 +343,37 @@ fn options(job: &Job) -> Option<publish::Options> {
         progress: false,
         due: Some(due.clone()),
         force: false,
+        tally: Some(tally),
     })
+}
+
+/// A WARN when a run leaves anyone deferred, bounced or refused: the counts by
+/// cause with the last reply (the run's own lines, grouped, came before), and why
+/// the run stopped if it stopped by itself.
+fn undelivered_warning(issue: &crate::model::IssueId, email: &EmailReport) {
+    if email.failed + email.refused + email.deferred == 0 && email.halted.is_none() {
+        return;
+    }
+    let causes: Vec<String> = (email.causes.iter())
+        .map(|c| format!("{} {} ({})", c.count, c.outcome, c.cause))
+        .collect();
+    tracing::warn!(
+        %issue,
+        failed = email.failed,
+        refused = email.refused,
+        deferred = email.deferred,
+        left_pending = email.stopped,
+        stopped = email.halted.as_ref().map(ToString::to_string),
+        last_reply = email.causes.first().map(|c| c.last_reply.as_str()),
+        "issue left readers without it: {}",
+        causes.join(", ")
+    );
 }
 
 /// Why an issue reached nobody, if it did not.
 fn undelivered(email: &EmailReport) -> Option<String> {
     let reached = email.sent + email.already_sent;
-    let missed = email.failed + email.deferred;
+    let missed = email.failed + email.refused + email.deferred;
     (email.recipients > 0 && reached == 0 && missed > 0).then(|| {
         format!(
             "no subscriber received it ({} failed, {} deferred)",

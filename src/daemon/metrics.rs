@@ -1,5 +1,8 @@
 //! Counters the daemon keeps, served at `/metrics` in Prometheus' text format, with
 //! the gauges of [`super::health`] (up, degraded, sources failing) read at scrape time.
+//! Messages are counted as they go (a [`Tally`] handed to every publish run), each
+//! once, at its outcome; the messages deferred are read from the ledger at scrape
+//! time, as `status` counts them, not summed over the runs that retried them.
 
 use std::{
     collections::BTreeMap,
@@ -13,7 +16,7 @@ use std::{
 use chrono::{DateTime, Utc};
 
 use super::health::{Report, Status};
-use crate::{deliver::email::EmailReport, ingest::IngestReport, store::StateKey};
+use crate::{deliver::tally::Tally, ingest::IngestReport, store::StateKey};
 
 /// What the daemon has done since it started.
 #[derive(Debug, Default)]
@@ -23,9 +26,7 @@ pub struct Metrics {
     issues: Mutex<BTreeMap<String, u64>>,
     held: Mutex<BTreeMap<String, u64>>,
     last_issue: Mutex<BTreeMap<String, i64>>,
-    sent: AtomicU64,
-    failed: AtomicU64,
-    deferred: AtomicU64,
+    tally: std::sync::Arc<Tally>,
 }
 
 impl Metrics {
@@ -48,15 +49,14 @@ impl Metrics {
         }
     }
 
-    /// Counts a publish run's delivery, and its issue if this run built it: a run that
-    /// resumes an issue built earlier does not count it again.
-    pub fn published(
-        &self,
-        edition: &str,
-        built: bool,
-        at: DateTime<Utc>,
-        email: Option<&EmailReport>,
-    ) {
+    /// Where publish runs count their messages as they go.
+    pub fn tally(&self) -> std::sync::Arc<Tally> {
+        self.tally.clone()
+    }
+
+    /// Counts an issue if this run built it: a run that resumes an issue built
+    /// earlier does not count it again. (Its messages were counted as they went.)
+    pub fn published(&self, edition: &str, built: bool, at: DateTime<Utc>) {
         if built {
             *self
                 .issues
@@ -69,13 +69,6 @@ impl Metrics {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(edition.to_owned(), at.timestamp());
-        if let Some(email) = email {
-            self.sent.fetch_add(email.sent as u64, Ordering::Relaxed);
-            self.failed
-                .fetch_add(email.failed as u64, Ordering::Relaxed);
-            self.deferred
-                .fetch_add(email.deferred as u64, Ordering::Relaxed);
-        }
     }
 
     /// Counts an issue held back (too thin, or stale data).
@@ -142,23 +135,25 @@ impl Metrics {
         }
         let _ = writeln!(
             out,
-            "# HELP pressroom_messages_total Messages by outcome.\n# TYPE pressroom_messages_total counter"
+            "# HELP pressroom_messages_total Messages by outcome, each counted once as it happens: sent, failed (bounced), refused (our mail).\n# TYPE pressroom_messages_total counter"
         );
-        for (result, counter) in [
-            ("sent", &self.sent),
-            ("failed", &self.failed),
-            ("deferred", &self.deferred),
+        for (result, n) in [
+            ("sent", self.tally.sent()),
+            ("failed", self.tally.failed()),
+            ("refused", self.tally.refused()),
         ] {
-            let _ = writeln!(
-                out,
-                "pressroom_messages_total{{result=\"{result}\"}} {}",
-                counter.load(Ordering::Relaxed)
-            );
+            let _ = writeln!(out, "pressroom_messages_total{{result=\"{result}\"}} {n}");
         }
-        if let Some(depth) = health.fetching.as_ref().map(|f| f.outbox_depth) {
+        if let Some(store) = health.fetching.as_ref() {
             let _ = writeln!(
                 out,
-                "# HELP pressroom_outbox_depth Messages waiting in the outbox.\n# TYPE pressroom_outbox_depth gauge\npressroom_outbox_depth {depth}"
+                "# HELP pressroom_outbox_depth Messages waiting in the outbox.\n# TYPE pressroom_outbox_depth gauge\npressroom_outbox_depth {}",
+                store.outbox_depth
+            );
+            let _ = writeln!(
+                out,
+                "# HELP pressroom_messages_deferred Messages waiting after a failure (deferred), as `status` counts them.\n# TYPE pressroom_messages_deferred gauge\npressroom_messages_deferred {}",
+                store.deferred
             );
         }
         let _ = writeln!(

@@ -52,9 +52,10 @@ pub fn write_page(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<Pat
     let audience = Audience {
         sections: None,
         time_zone: plan.site.time_zone,
+        language: plan.language_of(&issue.id.edition).clone(),
     };
     let site = Site::from(&plan.site);
-    let mut view = view::issue(issue, &audience, &site);
+    let mut view = view::issue(issue, &audience, &site, renderer.catalogues());
     view.feeds = (plan.edition(&issue.id.edition))
         .map(|e| feeds::links(&site.url, &feeds::digest_name(&e.id)));
     let html = renderer.archive_page(&view)?;
@@ -83,7 +84,13 @@ pub fn write_index(
                 .then(|| feeds::links(&site.url, &feeds::digest_name(&e.id))),
         })
         .collect();
-    let view = view::archive_index(&site, plan.site.time_zone, &editions, issues);
+    let view = view::archive_index(
+        &site,
+        plan.site.time_zone,
+        &editions,
+        issues,
+        renderer.catalogues(),
+    );
     let html = renderer.archive_index(&view)?;
     let path = index_path(&plan.site.output);
     files::save(&path, html.as_bytes())?;

@@ -4,8 +4,12 @@
 //! Each message is recorded `sending` (committed) before its SMTP transaction and
 //! `sent`, `failed` or back to `pending` (deferred) after it. Temporary failures are
 //! retried with exponential back-off and jitter up to `email.attempts`; permanent ones
-//! count as bounces and suppress the address past `email.bounce_limit`. A run that is
-//! stopped (SIGTERM) starts no new transaction and leaves the rest pending.
+//! are told apart ([`super::refusal`]): a refused mailbox is a bounce (`failed`) and
+//! suppresses the address past `email.bounce_limit`, a refusal of our mail is
+//! recorded `refused` and suppresses nobody. A run that is stopped (SIGTERM), or that
+//! stops by itself ([`super::halt`]: the same refusal again and again, no connection),
+//! starts no new transaction and leaves the rest pending. What went wrong is logged
+//! at WARN at the end, grouped by cause.
 
 use std::collections::HashMap;
 
@@ -14,11 +18,13 @@ use tokio::sync::watch;
 
 use super::{
     Channel, ChannelError, Delivered, Job,
+    halt::{Halt, Halted},
     journal::Journal,
     mailer::Mailer,
     message,
     pace::Pace,
     personal::{Rendered, Template},
+    refusal::Cause,
     sending::{Context, Outcome},
     signer::signer,
 };
@@ -61,16 +67,37 @@ pub struct EmailReport {
     pub resent: usize,
     /// Sent by an earlier run of the same issue.
     pub already_sent: usize,
-    /// Refused for good in this run.
+    /// Bounced in this run: the mailbox refused for good (state `failed`).
     pub failed: usize,
-    /// Left pending after temporary failures, for the next run.
+    /// Of those, addresses now suppressed (past `email.bounce_limit`).
+    pub newly_suppressed: usize,
+    /// Our mail refused for good in this run (policy, content, system): no bounce.
+    pub refused: usize,
+    /// Left pending after temporary or connection failures, for the next run.
     pub deferred: usize,
-    /// Addresses suppressed: newly, by bounces, or skipped as already suppressed.
+    /// Subscribers of the edition not sent to: suppressed by earlier runs.
     pub suppressed: usize,
-    /// Not started because the run was asked to stop.
+    /// Not started because the run was asked to stop, or stopped by itself.
     pub stopped: usize,
     /// Waiting for their local delivery time.
     pub waiting: usize,
+    /// Why the run stopped by itself, if it did (the rest left pending).
+    pub halted: Option<Halted>,
+    /// The failures of this run by outcome and cause, the largest group first.
+    pub causes: Vec<CauseGroup>,
+}
+
+/// Failures of one kind in a run: how many, and the last reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CauseGroup {
+    /// "failed" (bounced), "refused" or "deferred".
+    pub outcome: &'static str,
+    /// What they were about.
+    pub cause: Cause,
+    /// How many messages.
+    pub count: usize,
+    /// The last reply or error, one line.
+    pub last_reply: String,
 }
 
 /// Email as a channel: the issue to every subscriber who receives its edition and
@@ -95,6 +122,7 @@ impl Channel for Email {
                 renderer: job.renderer,
                 clock: job.clock,
                 stop: job.stop.clone(),
+                tally: job.tally,
                 release: job.edition.local_time.map(|t| (job.issue.id.date, t)),
             };
             let report = send(run).await.map_err(|e| ChannelError::new(CHANNEL, e))?;
@@ -122,6 +150,8 @@ pub struct Run<'a> {
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new messages.
     pub stop: watch::Receiver<bool>,
+    /// Where each message's outcome is counted as it happens.
+    pub tally: Option<&'a super::tally::Tally>,
     /// For an edition delivered at each reader's local time: the issue's date and
     /// that time. Only subscribers whose moment has come are sent to.
     pub release: Option<(chrono::NaiveDate, chrono::NaiveTime)>,
@@ -199,6 +229,8 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     let journal = Journal::start(&plan.site.state, run.issue.id.clone(), CHANNEL)?;
     let mailer = Mailer::open(run.email).map_err(EmailError::Transport)?;
     let pace = Pace::new(run.email.rate);
+    // A few connection failures in a row: one per slot, and two more after a back-off.
+    let halt = Halt::new(run.email.concurrency as u32 + 2, run.email.refusal_limit);
     let audience_of: HashMap<&str, &str> = groups
         .iter()
         .flat_map(|g| {
@@ -219,25 +251,80 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
         signer: signer.as_ref(),
         secret: &secret,
         pace: &pace,
+        halt: &halt,
+        tally: run.tally,
     };
     let outcomes = context.deliver_all(work, run.email.concurrency).await;
     mailer.close().await;
     journal.close();
+    let mut groups: HashMap<(&'static str, Cause), (usize, String)> = HashMap::new();
+    let mut group = |outcome, cause, reply: String| {
+        let entry = groups.entry((outcome, cause)).or_default();
+        entry.0 += 1;
+        entry.1 = reply;
+    };
     for outcome in outcomes {
         match outcome {
             Outcome::Sent { resent } => {
                 report.sent += 1;
                 report.resent += usize::from(resent);
             }
-            Outcome::Failed { suppressed } => {
+            Outcome::Failed { suppressed, reply } => {
                 report.failed += 1;
-                report.suppressed += usize::from(suppressed);
+                report.newly_suppressed += usize::from(suppressed);
+                group("failed", Cause::Mailbox, reply);
             }
-            Outcome::Deferred => report.deferred += 1,
+            Outcome::Refused { cause, reply } => {
+                report.refused += 1;
+                group("refused", cause, reply);
+            }
+            Outcome::Deferred(failure) => {
+                report.deferred += 1;
+                let (cause, reply) = failure.unwrap_or((Cause::Other, String::new()));
+                group("deferred", cause, reply);
+            }
             Outcome::Stopped => report.stopped += 1,
         }
     }
+    report.causes = (groups.into_iter())
+        .map(|((outcome, cause), (count, last_reply))| CauseGroup {
+            outcome,
+            cause,
+            count,
+            last_reply,
+        })
+        .collect();
+    report
+        .causes
+        .sort_by(|a, b| (b.count, a.outcome, a.cause).cmp(&(a.count, b.outcome, b.cause)));
+    report.halted = halt.halted().cloned();
+    log_causes(&run, &report);
     Ok(report)
+}
+
+/// The failures of a run at WARN, one line per outcome and cause, and why the run
+/// stopped if it stopped by itself.
+fn log_causes(run: &Run<'_>, report: &EmailReport) {
+    for group in &report.causes {
+        tracing::warn!(
+            issue = %run.issue.id,
+            outcome = group.outcome,
+            cause = %group.cause,
+            count = group.count,
+            last_reply = %group.last_reply,
+            "{} {}: {}",
+            group.count,
+            group.outcome,
+            group.cause
+        );
+    }
+    if let Some(halted) = &report.halted {
+        tracing::warn!(
+            issue = %run.issue.id,
+            left_pending = report.stopped,
+            "the run stopped: {halted}"
+        );
+    }
 }
 
 /// Whether `subscriber`'s moment has come (always, unless the edition is delivered at
@@ -257,7 +344,7 @@ fn render(
     let site = view::Site::from(&run.plan.site);
     let mut rendered = HashMap::new();
     for group in groups {
-        let mut view = view::issue(run.issue, &group.audience, &site);
+        let mut view = view::issue(run.issue, &group.audience, &site, run.renderer.catalogues());
         let (email, trimmed) = run.renderer.email_within(&mut view, HTML_BUDGET)?;
         if !trimmed.is_empty() {
             tracing::info!(

@@ -8,6 +8,7 @@ use std::{path::Path, thread::JoinHandle};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
+use super::refusal::Cause;
 use crate::{
     model::IssueId,
     store::{DeliveryState, Store, StoreError},
@@ -24,6 +25,8 @@ pub enum Change {
         state: DeliveryState,
         /// The error, if one.
         error: Option<String>,
+        /// What the error is about.
+        cause: Option<Cause>,
     },
     /// A permanent failure: count the bounce and suppress past `limit`.
     Bounce {
@@ -33,6 +36,14 @@ pub enum Change {
         error: String,
         /// Bounces that suppress.
         limit: u32,
+    },
+    /// No connection could be made for a delivery marked `sending`: back to pending
+    /// with its attempt given back (nothing was sent).
+    Release {
+        /// Who it goes to.
+        recipient: String,
+        /// Why no connection could be made.
+        error: String,
     },
 }
 
@@ -166,8 +177,15 @@ fn apply(
             recipient,
             state,
             error,
+            cause,
         } => {
-            writer.transition(issue, channel, recipient, *state, error.as_deref(), at)?;
+            let cause = cause.unwrap_or(Cause::Other).as_str();
+            let failure = error.as_deref().map(|e| (e, cause));
+            writer.transition(issue, channel, recipient, *state, failure, at)?;
+            Recorded::Done
+        }
+        Change::Release { recipient, error } => {
+            writer.release(issue, channel, recipient, error, at)?;
             Recorded::Done
         }
         Change::Bounce {
@@ -180,7 +198,7 @@ fn apply(
                 channel,
                 address,
                 DeliveryState::Failed,
-                Some(error),
+                Some((error, Cause::Mailbox.as_str())),
                 at,
             )?;
             let count = writer.bounce(address, error, at)?;

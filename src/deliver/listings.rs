@@ -23,7 +23,8 @@ pub fn write(
 ) -> Result<Vec<PathBuf>, OutputError> {
     let site = Site::from(&plan.site);
     let mut written = Vec::new();
-    for (path, view) in listings(&site, issues) {
+    let words = renderer.catalogues().words(&plan.site.language);
+    for (path, view) in listings(&site, &words, issues) {
         let html = renderer.listing(&view)?;
         let file = plan.site.output.join(path).join("index.html");
         files::save(&file, html.as_bytes())?;

@@ -56,6 +56,8 @@ pub struct Letter<'a> {
     pub unsubscribe_mailto: &'a str,
     /// The Date header.
     pub date: DateTime<Utc>,
+    /// `email.verp_domain`: the envelope sender is then the reader's return path.
+    pub verp_domain: Option<&'a str>,
 }
 
 /// The Message-ID of `issue` for `address`: the same on every resend.
@@ -90,9 +92,17 @@ fn body(template: &Template, personal: &Personal<'_>, html: bool) -> Body {
 }
 
 /// The SMTP envelope of a message [`build`] makes from `from` to `to` (the same
-/// value as its `envelope()`), without building it.
-pub fn envelope(from: &Mailbox, to: &str) -> Option<lettre::address::Envelope> {
-    let from = from.address.as_str().parse().ok()?;
+/// value as its `envelope()`), without building it. `verp_domain`: the sender is then
+/// the reader's VERP return path under it ([`super::verp`]), not `from`.
+pub fn envelope(
+    from: &Mailbox,
+    verp_domain: Option<&str>,
+    to: &str,
+) -> Option<lettre::address::Envelope> {
+    let from = match verp_domain {
+        Some(domain) => super::verp::encode(to, domain).parse().ok()?,
+        None => from.address.as_str().parse().ok()?,
+    };
     let to = to.parse().ok()?;
     lettre::address::Envelope::new(Some(from), vec![to]).ok()
 }
@@ -148,6 +158,11 @@ pub fn build(letter: &Letter<'_>) -> Result<Message, String> {
         .message_id(Some(format!("<{}>", letter.message_id)));
     if let Some(reply_to) = letter.reply_to {
         builder = builder.reply_to(mailbox(reply_to)?);
+    }
+    if letter.verp_domain.is_some() {
+        let envelope = envelope(letter.from, letter.verp_domain, letter.to)
+            .ok_or_else(|| format!("{}: no VERP return path", letter.to))?;
+        builder = builder.envelope(envelope);
     }
     let text = body(letter.text, &personal, false);
     let mut message = match letter.html {
@@ -212,6 +227,7 @@ mod tests {
             date: DateTime::parse_from_rfc3339("2026-11-27T06:00:00Z")
                 .unwrap()
                 .to_utc(),
+            verp_domain: None,
         }
     }
 
@@ -322,12 +338,31 @@ mod tests {
         };
         let message = build(&letter(&from, Some("Anna"))).unwrap();
         assert_eq!(
-            envelope(&from, "anna@readers.example").as_ref(),
+            envelope(&from, None, "anna@readers.example").as_ref(),
             Some(message.envelope())
         );
         assert_ne!(
-            envelope(&from, "sam@readers.example").as_ref(),
+            envelope(&from, None, "sam@readers.example").as_ref(),
             Some(message.envelope())
+        );
+        // With VERP, the sender is the reader's return path, From stays the same.
+        let verp = Some("bounces.news.example");
+        let message = build(&Letter {
+            verp_domain: verp,
+            ..letter(&from, Some("Anna"))
+        })
+        .unwrap();
+        assert_eq!(
+            envelope(&from, verp, "anna@readers.example").as_ref(),
+            Some(message.envelope())
+        );
+        assert_eq!(
+            message.envelope().from().map(|a| a.to_string()).as_deref(),
+            Some("bounces+anna=readers.example@bounces.news.example")
+        );
+        assert!(
+            headers(&message.formatted())
+                .contains("From: \"Morning Review\" <review@news.example>")
         );
     }
 

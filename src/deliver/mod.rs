@@ -15,11 +15,13 @@
 //! [`channels`] (see ARCHITECTURE.md).
 
 pub mod archive;
-#[cfg(feature = "dkim")]
+pub mod bounces;
 pub mod dkim;
+pub mod dsn;
 pub mod email;
 pub mod feeds;
 pub mod files;
+pub mod halt;
 pub mod journal;
 pub mod listings;
 pub mod mailer;
@@ -28,11 +30,14 @@ pub mod notice;
 pub mod output;
 pub mod pace;
 pub mod personal;
+pub mod refusal;
 pub mod send_error;
 mod sending;
 pub mod signer;
 pub mod smtp;
+pub mod tally;
 pub mod unsubscribe;
+pub mod verp;
 
 use std::path::PathBuf;
 
@@ -72,6 +77,8 @@ pub struct Job<'a> {
     pub clock: &'a Clock,
     /// Turns true when the run must stop starting new deliveries.
     pub stop: watch::Receiver<bool>,
+    /// Where each message's outcome is counted as it happens (the daemon's metrics).
+    pub tally: Option<&'a tally::Tally>,
 }
 
 /// What one channel did.
@@ -146,6 +153,9 @@ pub enum OutputError {
     /// The state file failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A message of the catalogue could not be written.
+    #[error("message catalogue: {0}")]
+    Words(String),
 }
 
 #[cfg(test)]

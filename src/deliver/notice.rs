@@ -101,7 +101,9 @@ fn build(
         .singlepart(SinglePart::plain(text))
         .map_err(|e| format!("cannot build the message: {e}"))?;
     if let Some(signer) = signer(email)? {
-        signer.sign(&mut message);
+        message = signer
+            .sign_now(message, now)
+            .map_err(|e| format!("cannot sign the message: {e}"))?;
     }
     Ok(message)
 }
@@ -159,7 +161,11 @@ pub async fn send(plan: &Plan, to: &str, notice: &Notice, now: DateTime<Utc>) ->
                 mailer.close().await;
                 match sent {
                     Ok(Ok(())) => Ok(()),
-                    Ok(Err(SendError::Permanent(e) | SendError::Temporary(e))) => Err(e),
+                    Ok(Err(
+                        SendError::Permanent(e)
+                        | SendError::Temporary(e)
+                        | SendError::Connection(e),
+                    )) => Err(e),
                     Err(_) => Err(format!("no answer within {:?}", email.timeout * 3)),
                 }
             }
@@ -169,7 +175,10 @@ pub async fn send(plan: &Plan, to: &str, notice: &Notice, now: DateTime<Utc>) ->
     };
     let (state, error) = match &outcome {
         Ok(()) => (DeliveryState::Sent, None),
-        Err(e) => (DeliveryState::Pending, Some(e.as_str())),
+        Err(e) => (
+            DeliveryState::Pending,
+            Some((e.as_str(), super::refusal::Cause::Other.as_str())),
+        ),
     };
     let recorded = Store::open(&plan.site.state).and_then(|mut store| {
         let mut writer = store.writer()?;

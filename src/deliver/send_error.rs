@@ -1,5 +1,7 @@
 //! How sending one message failed, classified for the outbox: temporary (4xx, a
-//! dropped connection, a timeout: retried) or permanent (5xx: recorded). Every
+//! dropped connection, a timeout: retried), permanent (5xx: recorded, a bounce or a
+//! refusal as [`super::refusal`] tells), or no connection at all (nothing was sent:
+//! the attempt is given back, and a run meeting several in a row stops). Every
 //! transport reports in these terms; the leaf of `mailer` and `smtp`.
 
 /// How a send failed.
@@ -9,13 +11,16 @@ pub enum SendError {
     Temporary(String),
     /// The server refused this message for good.
     Permanent(String),
+    /// No usable connection: refused, no greeting, TLS or STARTTLS, authentication.
+    /// No transaction started, so the message was certainly not delivered.
+    Connection(String),
 }
 
 impl SendError {
     /// The one-line reason.
     pub fn reason(&self) -> &str {
         match self {
-            SendError::Temporary(r) | SendError::Permanent(r) => r,
+            SendError::Temporary(r) | SendError::Permanent(r) | SendError::Connection(r) => r,
         }
     }
 }

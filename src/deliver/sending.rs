@@ -4,8 +4,17 @@
 //! A slot records a message `sent` in the same transaction as the `sending` of its
 //! next message (or on its own when it has no next): one commit per message instead
 //! of two, with the same guarantee, since the slot starts no SMTP transaction before
-//! that commit. At any moment each slot has at most one message whose fate a crash
-//! would leave unknown (sent, or on the wire, but not recorded `sent`), as before.
+//! that commit. A `sent` whose commit fails stays with the slot and goes with its
+//! next commit, so it never leaves a row behind it. Each slot has at most one message
+//! whose fate a crash would leave unknown (sent, or on the wire, but not recorded
+//! `sent`): the row it recorded `sending` last.
+//!
+//! **The crash bound**: after a crash at most `concurrency` rows are `sending`. The
+//! rows a previous crash left `sending` are resent first, all of them, before any
+//! other message starts: otherwise a slot that holds one as its next (to send its
+//! commands ahead) keeps it `sending` while the other slots start new messages (six
+//! unknown at concurrency 4 with PIPELINING, before this). The rows left unknown are
+//! then the slots' current ones, or the previous crash's still being resent, never both.
 
 use std::{collections::HashMap, sync::Mutex};
 
@@ -15,11 +24,13 @@ use lettre::address::Envelope;
 use tokio::sync::watch;
 
 use super::{
+    halt::Halt,
     journal::{Change, Journal, Recorded},
     mailer::Mailer,
     message::{self, Letter},
     pace::Pace,
     personal::Rendered,
+    refusal::{self, Cause},
     send_error::SendError,
     signer::Signer,
     unsubscribe,
@@ -30,11 +41,24 @@ use crate::{
     time::{Clock, backoff},
 };
 
-/// What happened to one message.
+/// What happened to one message; a failure with its cause and reply.
 pub(super) enum Outcome {
-    Sent { resent: bool },
-    Failed { suppressed: bool },
-    Deferred,
+    Sent {
+        resent: bool,
+    },
+    /// The mailbox refused it: a bounce.
+    Failed {
+        suppressed: bool,
+        reply: String,
+    },
+    /// Our mail refused (not the mailbox).
+    Refused {
+        cause: Cause,
+        reply: String,
+    },
+    /// Left pending after failures (`None`: no failure of the server's).
+    Deferred(Option<(Cause, String)>),
+    /// Not started: the run was asked to stop, or stopped by itself.
     Stopped,
 }
 
@@ -54,20 +78,47 @@ pub(super) struct Context<'a> {
     pub(super) signer: Option<&'a Signer>,
     pub(super) secret: &'a str,
     pub(super) pace: &'a Pace,
+    /// The run's streaks of refusals and connection failures.
+    pub(super) halt: &'a Halt,
+    /// Counts each outcome as it happens.
+    pub(super) tally: Option<&'a super::tally::Tally>,
 }
 
 /// A message sent whose `sent` is not committed yet: the address and when.
 type Unrecorded = Option<(String, DateTime<Utc>)>;
 
 impl Context<'_> {
-    /// Delivers `work` over `slots` slots; one outcome per delivery.
+    /// Delivers `work` over `slots` slots; one outcome per delivery. The deliveries a
+    /// crash left `sending` go first, and none other starts before they are done
+    /// (see the crash bound above).
     pub(super) async fn deliver_all(
         &self,
         work: Vec<(Delivery, &Subscriber)>,
         slots: usize,
     ) -> Vec<Outcome> {
+        let (unknown, rest): (Vec<_>, Vec<_>) = work
+            .into_iter()
+            .partition(|(delivery, _)| delivery.state == DeliveryState::Sending);
+        let mut outcomes = Vec::new();
+        if !unknown.is_empty() {
+            tracing::info!(
+                messages = unknown.len(),
+                "resending first the messages whose fate a crash left unknown"
+            );
+            outcomes = self.deliver_over(unknown, slots).await;
+        }
+        outcomes.extend(self.deliver_over(rest, slots).await);
+        outcomes
+    }
+
+    /// Delivers `work` over `slots` slots, each flushing its last `sent` at the end.
+    async fn deliver_over(&self, work: Vec<(Delivery, &Subscriber)>, slots: usize) -> Vec<Outcome> {
+        if work.is_empty() {
+            return Vec::new();
+        }
         let queue = Mutex::new(work.into_iter());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+        let verp = || self.email.verp_domain.as_deref();
         let slot = || async {
             let mut outcomes = Vec::new();
             let mut unrecorded: Unrecorded = None;
@@ -78,10 +129,15 @@ impl Context<'_> {
                 upcoming = next();
                 let ahead = (upcoming.as_ref())
                     .filter(|_| self.pace.unlimited())
-                    .and_then(|(_, s)| message::envelope(&self.email.from, s.address.as_str()));
+                    .and_then(|(_, s)| {
+                        message::envelope(&self.email.from, verp(), s.address.as_str())
+                    });
                 let outcome = self
                     .deliver(delivery, subscriber, ahead.as_ref(), &mut unrecorded)
                     .await;
+                if let Some(tally) = self.tally {
+                    tally.count(&outcome);
+                }
                 outcomes.push(outcome);
             }
             if unrecorded.is_some() {
@@ -93,23 +149,31 @@ impl Context<'_> {
         all.into_iter().flatten().collect()
     }
 
-    /// Commits `change` (if any) together with the slot's unrecorded `sent`.
+    /// Commits `change` (if any) together with the slot's unrecorded `sent`, which is
+    /// cleared only once committed.
     async fn record(
         &self,
         unrecorded: &mut Unrecorded,
         change: Option<Change>,
     ) -> Result<Recorded, String> {
         let mut changes = Vec::with_capacity(2);
-        if let Some((address, at)) = unrecorded.take() {
+        if let Some((address, at)) = unrecorded.clone() {
             let sent = Change::Move {
                 recipient: address,
                 state: DeliveryState::Sent,
                 error: None,
+                cause: None,
             };
             changes.push((sent, at));
         }
         changes.extend(change.map(|c| (c, self.clock.now())));
-        self.journal.record_all(changes).await
+        let recorded = self.journal.record_all(changes).await;
+        if recorded.is_ok() {
+            // Kept until committed: a failed commit must not leave it `sending` while
+            // the slot goes on to another message.
+            *unrecorded = None;
+        }
+        recorded
     }
 
     async fn deliver(
@@ -119,6 +183,10 @@ impl Context<'_> {
         ahead: Option<&Envelope>,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
+        // Stopped, or stopped by itself: no message is built for nothing.
+        if *self.stop.borrow() || self.halt.halted().is_some() {
+            return Outcome::Stopped;
+        }
         let resent = delivery.state == DeliveryState::Sending;
         let audience = self
             .audience_of
@@ -126,7 +194,7 @@ impl Context<'_> {
             .copied()
             .unwrap_or(&delivery.audience);
         let Some(rendered) = self.rendered.get(audience) else {
-            return Outcome::Deferred;
+            return Outcome::Deferred(None);
         };
         let email = self.email;
         let address = subscriber.address.as_str();
@@ -157,57 +225,115 @@ impl Context<'_> {
             preferences_url: &preferences_url,
             unsubscribe_mailto: email.unsubscribe_mailto.as_str(),
             date: self.clock.now(),
+            verp_domain: email.verp_domain.as_deref(),
         };
         let mut message = match message::build(&letter) {
             Ok(message) => message,
             Err(error) => return self.bounce(address, error, 1, unrecorded).await,
         };
         if let Some(signer) = self.signer {
-            signer.sign(&mut message);
+            // On the blocking pool: the slots sign on every core.
+            message = match signer.sign(message, letter.date).await {
+                Ok(signed) => signed,
+                Err(error) => {
+                    tracing::error!(%address, %error, "not sent");
+                    let cause = format!("cannot sign the message: {error}");
+                    return Outcome::Deferred(Some((Cause::Other, cause)));
+                }
+            };
         }
+        let mut last = None;
         for attempt in 0..email.attempts {
-            if *self.stop.borrow() {
-                return Outcome::Stopped;
+            if *self.stop.borrow() || self.halt.halted().is_some() {
+                return match last {
+                    Some(failure) => Outcome::Deferred(Some(failure)),
+                    None => Outcome::Stopped,
+                };
             }
             self.pace.wait().await;
             let change = Change::Move {
                 recipient: address.to_owned(),
                 state: DeliveryState::Sending,
                 error: None,
+                cause: None,
             };
             if self.record(unrecorded, Some(change)).await.is_err() {
-                return Outcome::Deferred;
+                return Outcome::Deferred(last);
             }
             let sent = tokio::time::timeout(
                 email.timeout * 3,
                 self.mailer.send(&message, address, ahead),
             )
             .await;
-            let error = match sent {
+            let (error, cause) = match sent {
                 Ok(Ok(())) => {
+                    self.halt.accepted();
                     *unrecorded = Some((address.to_owned(), self.clock.now()));
                     return Outcome::Sent { resent };
                 }
-                Ok(Err(SendError::Permanent(reason))) => {
-                    return self
-                        .bounce(address, reason, email.bounce_limit, unrecorded)
-                        .await;
+                Ok(Err(SendError::Permanent(reply))) => {
+                    return self.refused(address, reply, unrecorded).await;
                 }
-                Ok(Err(SendError::Temporary(reason))) => reason,
-                Err(_) => format!("no answer within {:?}", email.timeout * 3),
+                Ok(Err(SendError::Connection(error))) => {
+                    // Nothing was sent: the attempt is given back, and the run stops
+                    // after a few of these in a row (see halt.rs).
+                    tracing::debug!(%address, attempt, %error, "no connection");
+                    self.halt.connection_failed(&error);
+                    let change = Change::Release {
+                        recipient: address.to_owned(),
+                        error: error.clone(),
+                    };
+                    let _ = self.record(unrecorded, Some(change)).await;
+                    last = Some((Cause::Connection, error));
+                    if attempt + 1 < email.attempts && self.halt.halted().is_none() {
+                        self.halt.sleep(backoff(email.backoff, attempt)).await;
+                    }
+                    continue;
+                }
+                Ok(Err(SendError::Temporary(reply))) => {
+                    self.halt.answered();
+                    let cause = refusal::classify(&reply);
+                    (reply, cause)
+                }
+                Err(_) => (
+                    format!("no answer within {:?}", email.timeout * 3),
+                    Cause::Connection,
+                ),
             };
             tracing::debug!(%address, attempt, %error, "temporary failure");
             let change = Change::Move {
                 recipient: address.to_owned(),
                 state: DeliveryState::Pending,
-                error: Some(error),
+                error: Some(error.clone()),
+                cause: Some(cause),
             };
             let _ = self.record(unrecorded, Some(change)).await;
+            last = Some((cause, error));
             if attempt + 1 < email.attempts {
-                tokio::time::sleep(backoff(email.backoff, attempt)).await;
+                self.halt.sleep(backoff(email.backoff, attempt)).await;
             }
         }
-        Outcome::Deferred
+        Outcome::Deferred(last)
+    }
+
+    /// A permanent failure: a bounce if the mailbox was refused, else a refusal of
+    /// our mail, recorded `refused`, which never counts toward suppression.
+    async fn refused(&self, address: &str, reply: String, unrecorded: &mut Unrecorded) -> Outcome {
+        let cause = refusal::classify(&reply);
+        if cause == Cause::Mailbox {
+            self.halt.bounced();
+            return (self.bounce(address, reply, self.email.bounce_limit, unrecorded)).await;
+        }
+        tracing::debug!(%address, %cause, error = %reply, "refused");
+        self.halt.refused(&reply);
+        let change = Change::Move {
+            recipient: address.to_owned(),
+            state: DeliveryState::Refused,
+            error: Some(reply.clone()),
+            cause: Some(cause),
+        };
+        let _ = self.record(unrecorded, Some(change)).await;
+        Outcome::Refused { cause, reply }
     }
 
     async fn bounce(
@@ -217,14 +343,16 @@ impl Context<'_> {
         limit: u32,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
-        // Masked: logs at INFO never carry an address in full (the ledger has it).
-        tracing::warn!(reader = %crate::subscribers::mask(address), %error, "refused");
+        tracing::debug!(%address, %error, "bounced");
         let change = Change::Bounce {
             address: address.to_owned(),
-            error,
+            error: error.clone(),
             limit,
         };
         let suppressed = self.record(unrecorded, Some(change)).await == Ok(Recorded::Suppressed);
-        Outcome::Failed { suppressed }
+        Outcome::Failed {
+            suppressed,
+            reply: error,
+        }
     }
 }

@@ -187,67 +187,81 @@ impl Smtp {
         }
     }
 
-    /// A new connection: greeting, EHLO, STARTTLS and AUTH as configured.
+    /// A new connection: greeting, EHLO, STARTTLS and AUTH as configured, each step
+    /// within `timeout`. Any failure here is [`SendError::Connection`]: no transaction
+    /// started, whatever the reply's code (a 554 greeting refuses the connection, not
+    /// a reader's address).
     async fn connect(&self) -> Result<Connection, SendError> {
-        let server = format!("{}:{}", self.host, self.port);
-        let parameters = || {
-            TlsParameters::new(self.host.clone())
-                .map_err(|e| SendError::Temporary(format!("TLS for {}: {e}", self.host)))
-        };
-        let lettre_error = |e: lettre::transport::smtp::Error| classify(&e);
+        let parameters =
+            || TlsParameters::new(self.host.clone()).map_err(|e| self.failed("TLS", &one_line(&e)));
         let mut connection = match self.tls {
-            Tls::Implicit => AsyncSmtpConnection::connect_tokio1(
-                (self.host.as_str(), self.port),
-                Some(self.timeout),
-                &self.hello,
-                Some(parameters()?),
-                None,
-            )
-            .await
-            .map_err(lettre_error)?,
+            Tls::Implicit => {
+                let tls = parameters()?;
+                let connect = AsyncSmtpConnection::connect_tokio1(
+                    (self.host.as_str(), self.port),
+                    Some(self.timeout),
+                    &self.hello,
+                    Some(tls),
+                    None,
+                );
+                self.step("TLS connection and greeting", connect).await?
+            }
             Tls::None | Tls::StartTls => {
                 let stream = tokio::time::timeout(
                     self.timeout,
                     tokio::net::TcpStream::connect((self.host.as_str(), self.port)),
                 )
                 .await
-                .map_err(|_| SendError::Temporary(format!("{server}: connection timed out")))?
-                .map_err(|e| SendError::Temporary(format!("{server}: {e}")))?;
+                .map_err(|_| self.failed("connect", "connection timed out"))?
+                .map_err(|e| self.failed("connect", &e.to_string()))?;
                 stream
                     .set_nodelay(true)
-                    .map_err(|e| SendError::Temporary(format!("{server}: {e}")))?;
-                let mut connection =
-                    AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello)
-                        .await
-                        .map_err(lettre_error)?;
+                    .map_err(|e| self.failed("connect", &e.to_string()))?;
+                let greeting =
+                    AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello);
+                let mut connection = self.step("greeting", greeting).await?;
                 if self.tls == Tls::StartTls {
-                    connection
-                        .starttls(parameters()?, &self.hello)
-                        .await
-                        .map_err(lettre_error)?;
+                    let tls = parameters()?;
+                    self.step("STARTTLS", connection.starttls(tls, &self.hello))
+                        .await?;
                 }
                 connection
             }
         };
         // lettre keeps only the extensions it uses from EHLO's answer; ask again for
         // PIPELINING (before AUTH, as a client's EHLO normally is).
-        let pipelining = connection
-            .command(Ehlo::new(self.hello.clone()))
-            .await
-            .map_err(lettre_error)?
+        let pipelining = self
+            .step("EHLO", connection.command(Ehlo::new(self.hello.clone())))
+            .await?
             .message()
             .skip(1)
             .any(|line| line.trim().eq_ignore_ascii_case("PIPELINING"));
         if let Some(credentials) = &self.credentials {
-            connection
-                .auth(DEFAULT_MECHANISMS, credentials)
-                .await
-                .map_err(lettre_error)?;
+            let auth = connection.auth(DEFAULT_MECHANISMS, credentials);
+            self.step("authentication", auth).await?;
         }
         Ok(Connection {
             smtp: connection,
             pipelining,
         })
+    }
+
+    /// One step of [`Smtp::connect`], within `timeout`.
+    async fn step<T>(
+        &self,
+        what: &str,
+        step: impl std::future::Future<Output = Result<T, lettre::transport::smtp::Error>>,
+    ) -> Result<T, SendError> {
+        match tokio::time::timeout(self.timeout, step).await {
+            Ok(Ok(done)) => Ok(done),
+            Ok(Err(error)) => Err(self.failed(what, &one_line(&error))),
+            Err(_) => Err(self.failed(what, &format!("no answer within {:?}", self.timeout))),
+        }
+    }
+
+    /// A connection failure at `what`: "smtp.example:587: STARTTLS: …".
+    fn failed(&self, what: &str, error: &str) -> SendError {
+        SendError::Connection(format!("{}:{}: {what}: {error}", self.host, self.port))
     }
 }
 

@@ -1,7 +1,10 @@
 //! An issue of the digest as the rank stage built it: what every later stage
 //! (render, deliver, the archive, `explain`) reads, and what the store freezes.
 
-use std::{collections::HashMap, fmt};
+use std::{
+    collections::{BTreeMap, HashMap},
+    fmt,
+};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -178,8 +181,21 @@ pub struct SectionBlock {
     pub id: SectionId,
     /// The section's heading as readers see it, frozen with the issue.
     pub title: String,
+    /// Its heading in other languages (`title = { en = "World", ru = "В мире" }`),
+    /// by language tag; empty when it has one title.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: BTreeMap<String, String>,
     /// Its stories, best first.
     pub picks: Vec<Pick>,
+}
+
+impl SectionBlock {
+    /// Its heading in `language`, or in its base language, else the default one.
+    pub fn title_in(&self, language: &crate::i18n::Language) -> &str {
+        (self.titles.get(language.as_str()))
+            .or_else(|| self.titles.get(language.base().as_str()))
+            .unwrap_or(&self.title)
+    }
 }
 
 /// A story that was considered and left out, and why.

@@ -68,10 +68,13 @@ pub(super) fn select(input: &Input<'_>, ranked: &Ranked<'_>, left_out: &mut Vec<
             let miss = pool.groups[k];
             left_out.push(left(input.plan, ranked.rep(miss), Some(miss.total), reason));
         }
-        let title = (input.plan.section(id)).map_or_else(|| id.to_string(), |s| s.title.clone());
+        let configured = input.plan.section(id);
+        let title = configured.map_or_else(|| id.to_string(), |s| s.title.clone());
+        let titles = configured.map(|s| s.titles.clone()).unwrap_or_default();
         sections.push(SectionBlock {
             id: id.clone(),
             title,
+            titles,
             picks,
         });
     }

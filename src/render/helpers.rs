@@ -1,28 +1,111 @@
-//! Template helpers: `date`, `ago`, `truncate`, `plural`.
+//! Template helpers: `t`, `date`, `ago`, `truncate`, `plural`. Words and dates are
+//! written in the view's language (`lang` at the root), from its catalogue.
 //!
-//! - `{{date ts "%H:%M"}}`: a Unix time in the view's zone (`tz` at the root).
+//! - `{{t "also-in"}}`, `{{t "stories" count=n}}`: message `also-in` of the catalogue,
+//!   its arguments from the hash (numbers choose plural forms and are grouped as the
+//!   language groups digits; text is HTML-escaped in HTML templates).
+//! - `{{date ts "date-story"}}`: a Unix time in the view's zone (`tz` at the root),
+//!   written with the pattern of message `date-story`, or with a chrono pattern
+//!   given directly (`"%H:%M"`); day and month names are the language's.
 //! - `{{ago ts}}`: "35 min ago", "3 h ago", "2 d ago", counted from the root's `now`
 //!   (the instant the issue was built for, never the wall clock: rendering is pure).
 //! - `{{truncate text 30}}`: at most 30 words, with "…" when cut.
-//! - `{{plural n "story" "stories"}}`: "1 story", "3 stories".
+//! - `{{plural n "story" "stories"}}`: "1 story", "3 stories" (English only; the
+//!   built-in templates use `t`).
+//! - `{{in_lang text code}}` (HTML templates): `text` escaped, in a
+//!   `<span lang="code">` when `code` is a language (text in another language than
+//!   the page's), bare when it is null.
+
+use std::sync::Arc;
 
 use chrono::DateTime;
 use chrono_tz::Tz;
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError,
     RenderErrorReason,
 };
 
-/// Registers every helper on `registry`.
-pub fn register(registry: &mut Handlebars<'_>) {
-    registry.register_helper("date", Box::new(date));
-    registry.register_helper("ago", Box::new(ago));
+use crate::i18n::{Arg, Catalogues, Language, Words};
+
+/// Registers every helper on `registry`; `escape` for HTML templates.
+pub fn register(registry: &mut Handlebars<'_>, catalogues: &Arc<Catalogues>, escape: bool) {
+    let with = |kind| {
+        Box::new(Localised {
+            catalogues: Arc::clone(catalogues),
+            kind,
+            escape,
+        })
+    };
+    registry.register_helper("t", with(Kind::Message));
+    registry.register_helper("date", with(Kind::Date));
+    registry.register_helper("ago", with(Kind::Ago));
     registry.register_helper("truncate", Box::new(truncate));
     registry.register_helper("plural", Box::new(plural));
+    registry.register_helper("in_lang", Box::new(in_lang));
 }
 
-fn error(message: String) -> RenderError {
-    RenderErrorReason::Other(message).into()
+/// A helper that writes in the view's language.
+struct Localised {
+    catalogues: Arc<Catalogues>,
+    kind: Kind,
+    escape: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Message,
+    Date,
+    Ago,
+}
+
+impl HelperDef for Localised {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let language = Language::parse(root_str(ctx, "lang")?).map_err(error)?;
+        let words = self.catalogues.words(&language);
+        let text = match self.kind {
+            Kind::Message => message(h, &words, self.escape)?,
+            Kind::Date => date(h, ctx, &words)?,
+            Kind::Ago => ago(h, ctx, &words)?,
+        };
+        out.write(&text)?;
+        Ok(())
+    }
+}
+
+fn message(h: &Helper<'_>, words: &Words<'_>, escape: bool) -> Result<String, RenderError> {
+    let id = str_param(h, 0, "t")?;
+    let args: Vec<(&str, Arg)> = (h.hash().iter())
+        .map(|(name, value)| {
+            let value = value.value();
+            let arg = match value.as_i64() {
+                Some(n) => Arg::Number(n),
+                None => {
+                    let text = match value.as_str() {
+                        Some(text) => text.to_owned(),
+                        None => value.to_string(),
+                    };
+                    Arg::Text(if escape {
+                        handlebars::html_escape(&text)
+                    } else {
+                        text
+                    })
+                }
+            };
+            (*name, arg)
+        })
+        .collect();
+    words.message(id, &args).map_err(error)
+}
+
+fn error(message: impl Into<String>) -> RenderError {
+    RenderErrorReason::Other(message.into()).into()
 }
 
 fn int_param(h: &Helper<'_>, index: usize, helper: &'static str) -> Result<i64, RenderError> {
@@ -58,53 +141,25 @@ fn root_str<'c>(ctx: &'c Context, key: &str) -> Result<&'c str, RenderError> {
         .ok_or_else(|| error(format!("the view has no `{key}` at its root")))
 }
 
-fn date(
-    h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    ctx: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn date(h: &Helper<'_>, ctx: &Context, words: &Words<'_>) -> Result<String, RenderError> {
     let ts = int_param(h, 0, "date")?;
-    let format = str_param(h, 1, "date")?;
+    let pattern = str_param(h, 1, "date")?;
     let zone: Tz = root_str(ctx, "tz")?
         .parse()
-        .map_err(|_| error("date: the view's `tz` is not a time zone".to_owned()))?;
+        .map_err(|_| error("date: the view's `tz` is not a time zone"))?;
     let at = DateTime::from_timestamp(ts, 0)
         .ok_or_else(|| error(format!("date: {ts} is out of range")))?;
-    let mut text = String::new();
-    use std::fmt::Write as _;
-    write!(text, "{}", at.with_timezone(&zone).format(format))
-        .map_err(|_| error(format!("date: bad format {format:?}")))?;
-    out.write(&text)?;
-    Ok(())
+    (words.instant(&at.with_timezone(&zone), pattern)).map_err(|e| error(format!("date: {e}")))
 }
 
-/// "just now", "35 min ago", "3 h ago", "2 d ago".
-pub fn ago_text(seconds: i64) -> String {
-    match seconds / 60 {
-        m if m < 1 => "just now".to_owned(),
-        m if m < 60 => format!("{m} min ago"),
-        m if m < 48 * 60 => format!("{} h ago", m / 60),
-        m => format!("{} d ago", m / (24 * 60)),
-    }
-}
-
-fn ago(
-    h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    ctx: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
+fn ago(h: &Helper<'_>, ctx: &Context, words: &Words<'_>) -> Result<String, RenderError> {
     let ts = int_param(h, 0, "ago")?;
     let now = ctx
         .data()
         .get("now")
         .and_then(|v| v.as_i64())
-        .ok_or_else(|| error("the view has no `now` at its root".to_owned()))?;
-    out.write(&ago_text(now - ts))?;
-    Ok(())
+        .ok_or_else(|| error("the view has no `now` at its root"))?;
+    words.ago(now - ts).map_err(error)
 }
 
 fn truncate(
@@ -142,6 +197,26 @@ fn plural(
     Ok(())
 }
 
+fn in_lang(
+    h: &Helper<'_>,
+    registry: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let text = str_param(h, 0, "in_lang")?;
+    let escape = |s: &str| registry.get_escape_fn()(s);
+    match h.param(1).and_then(|p| p.value().as_str()) {
+        Some(code) if !code.is_empty() => out.write(&format!(
+            "<span lang=\"{}\">{}</span>",
+            escape(code),
+            escape(text)
+        ))?,
+        _ => out.write(&escape(text))?,
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,22 +224,24 @@ mod tests {
     fn render(template: &str, data: serde_json::Value) -> String {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
-        register(&mut hb);
+        register(&mut hb, &Arc::new(Catalogues::builtin()), true);
         hb.render_template(template, &data).unwrap()
     }
 
     #[test]
     fn dates_are_shown_in_the_views_zone() {
-        let data = serde_json::json!({"tz": "Europe/Moscow", "now": 0, "ts": 1795759200});
+        let data =
+            serde_json::json!({"lang": "en", "tz": "Europe/Moscow", "now": 0, "ts": 1795759200});
         // 2026-11-27T06:00:00Z is 09:00 in Moscow.
         assert_eq!(render("{{date ts \"%H:%M %d.%m\"}}", data), "09:00 27.11");
-        let ny = serde_json::json!({"tz": "America/New_York", "now": 0, "ts": 1795759200});
+        let ny =
+            serde_json::json!({"lang": "en", "tz": "America/New_York", "now": 0, "ts": 1795759200});
         assert_eq!(render("{{date ts \"%H:%M\"}}", ny), "01:00");
     }
 
     #[test]
     fn relative_times_count_from_the_issue() {
-        let data = serde_json::json!({"tz": "UTC", "now": 10_000, "a": 9_990, "b": 10_000 - 35 * 60, "c": 10_000 - 5 * 3600, "d": 10_000 - 3 * 86400});
+        let data = serde_json::json!({"lang": "en", "tz": "UTC", "now": 10_000, "a": 9_990, "b": 10_000 - 35 * 60, "c": 10_000 - 5 * 3600, "d": 10_000 - 3 * 86400});
         assert_eq!(
             render("{{ago a}}|{{ago b}}|{{ago c}}|{{ago d}}", data),
             "just now|35 min ago|5 h ago|3 d ago"
@@ -172,8 +249,18 @@ mod tests {
     }
 
     #[test]
+    fn text_in_another_language_is_marked_and_escaped() {
+        let data = serde_json::json!({"t": "Вести & <b>", "l": "ru", "n": null});
+        assert_eq!(
+            render("{{in_lang t l}}|{{in_lang t n}}", data),
+            "<span lang=\"ru\">Вести &amp; &lt;b&gt;</span>|Вести &amp; &lt;b&gt;"
+        );
+    }
+
+    #[test]
     fn words_and_plurals() {
-        let data = serde_json::json!({"t": "one two three, four five", "n": 1, "m": 3});
+        let data =
+            serde_json::json!({"lang": "en", "t": "one two three, four five", "n": 1, "m": 3});
         assert_eq!(render("{{truncate t 3}}", data.clone()), "one two three…");
         assert_eq!(
             render("{{truncate t 9}}", data.clone()),
@@ -186,5 +273,27 @@ mod tests {
             ),
             "1 story, 3 stories"
         );
+    }
+
+    #[test]
+    fn words_and_dates_in_the_views_language() {
+        let data = serde_json::json!({"lang": "ru", "tz": "Europe/Moscow", "now": 1795759200, "ts": 1795759200, "n": 22, "site": "<Вести>"});
+        assert_eq!(
+            render(
+                "{{t \"stories\" count=n}} · {{date ts \"date-story\"}} · {{ago ts}}",
+                data.clone()
+            ),
+            "22 материала · Пт 09:00 · только что"
+        );
+        // Text arguments are escaped in HTML templates; a missing message fails.
+        assert_eq!(
+            render("{{t \"all-issues-of\" site=site}}", data.clone()),
+            "Все выпуски «&lt;Вести&gt;»"
+        );
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        register(&mut hb, &Arc::new(Catalogues::builtin()), true);
+        assert!(hb.render_template("{{t \"no-such\"}}", &data).is_err());
+        assert!(hb.render_template("{{t \"stories\"}}", &data).is_err());
     }
 }

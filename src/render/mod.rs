@@ -17,7 +17,11 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use std::sync::Arc;
+
 use handlebars::{Context, Handlebars};
+
+use crate::i18n::Catalogues;
 pub use view::{ArchiveIndexView, Audience, IssueView, Site};
 
 /// The built-in templates: (name, source).
@@ -91,6 +95,9 @@ pub enum RenderError {
         /// What failed.
         message: String,
     },
+    /// A message catalogue does not parse (each problem placed at its line).
+    #[error("message catalogues: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Catalogue(Vec<crate::i18n::Problem>),
     /// The override folder could not be read.
     #[error("templates folder {path}: {message}")]
     Folder {
@@ -116,6 +123,7 @@ pub struct Renderer {
     text: Handlebars<'static>,
     origins: BTreeMap<String, String>,
     inliner: css_inline::CSSInliner<'static>,
+    catalogues: Arc<Catalogues>,
 }
 
 impl RenderError {
@@ -130,8 +138,10 @@ impl RenderError {
 }
 
 impl Renderer {
-    /// The built-in templates, overridden by those in `folder` (if any).
+    /// The built-in templates and message catalogues, overridden by those in
+    /// `folder` (if any): `*.hbs` by name, `i18n/<language>.ftl` by message.
     pub fn new(folder: Option<&Path>) -> Result<Renderer, RenderError> {
+        let catalogues = Arc::new(Catalogues::load(folder).map_err(RenderError::Catalogue)?);
         let mut sources: BTreeMap<String, (String, String)> = BUILTIN
             .iter()
             .map(|(name, source)| {
@@ -150,8 +160,8 @@ impl Renderer {
                 sources.insert(name, (source, path.display().to_string()));
             }
         }
-        let mut html = registry(true);
-        let mut text = registry(false);
+        let mut html = registry(true, &catalogues);
+        let mut text = registry(false, &catalogues);
         let mut origins = BTreeMap::new();
         for (name, (source, origin)) in sources {
             let target = if name.ends_with(".txt") {
@@ -173,7 +183,13 @@ impl Renderer {
             text,
             origins,
             inliner: css_inliner(),
+            catalogues,
         })
+    }
+
+    /// The message catalogues the templates write with.
+    pub fn catalogues(&self) -> &Catalogues {
+        &self.catalogues
     }
 
     /// Names of every template and where each came from.
@@ -276,13 +292,13 @@ fn render_error(name: &str, error: &handlebars::RenderError) -> RenderError {
     }
 }
 
-fn registry(escape_html: bool) -> Handlebars<'static> {
+fn registry(escape_html: bool, catalogues: &Arc<Catalogues>) -> Handlebars<'static> {
     let mut registry = Handlebars::new();
     registry.set_strict_mode(true);
     if !escape_html {
         registry.register_escape_fn(handlebars::no_escape);
     }
-    helpers::register(&mut registry);
+    helpers::register(&mut registry, catalogues, escape_html);
     registry
 }
 

@@ -70,6 +70,7 @@ fn story(n: u32, section: &str, with_everything: bool) -> Pick {
 /// The sample issue (sections "politics" and "sport").
 pub fn edition() -> Issue {
     let block = |id: &str, title: &str, base: u32| SectionBlock {
+        titles: Default::default(),
         id: SectionId::parse(id).expect("valid"),
         title: title.to_owned(),
         picks: vec![story(base, id, true), story(base + 1, id, false)],

@@ -5,14 +5,19 @@
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::model::{Issue, IssueId, SectionId};
+use crate::{
+    i18n::{Catalogues, Language, Words},
+    model::{Issue, IssueId, SectionId},
+};
 
 mod archive;
+pub mod lang;
 mod listing;
 mod most_read;
 mod story;
 pub use archive::{
-    ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, archive_index,
+    ArchiveIndexView, EditionIndexView, FeedLinks, IndexedEdition, IssueLinkView, LeadLineView,
+    archive_index,
 };
 pub use listing::{ListedStoryView, ListingLinkView, ListingView, listings, topic_slug};
 pub use most_read::{MostReadItemView, MostReadView};
@@ -60,6 +65,8 @@ pub struct IssueView {
     pub now: i64,
     /// IANA name of the time zone dates are shown in: `{{date ts "%H:%M"}}` uses it.
     pub tz: String,
+    /// The rendering's language (BCP 47): `{{t}}`, `{{date}}` and `lang` attributes.
+    pub lang: String,
 }
 
 /// The digest as a whole, as templates see it (`site.title`, `site.url`,
@@ -71,8 +78,12 @@ pub struct Site {
     pub title: String,
     /// Public address of the archive (ends in '/').
     pub url: String,
-    /// Language (BCP 47).
+    /// The site's language (BCP 47); a rendering's own is `lang` at the root.
     pub language: String,
+    /// The configured language of each outlet that has one, by outlet name (not shown:
+    /// the views mark stories with it).
+    #[serde(skip)]
+    pub languages: std::collections::BTreeMap<String, String>,
 }
 
 impl From<&crate::config::Site> for Site {
@@ -80,7 +91,8 @@ impl From<&crate::config::Site> for Site {
         Site {
             title: site.title.clone(),
             url: site.base_url.to_string(),
-            language: site.language.clone(),
+            language: site.language.to_string(),
+            languages: site.outlet_languages.clone(),
         }
     }
 }
@@ -147,17 +159,31 @@ pub struct Audience {
     pub sections: Option<Vec<SectionId>>,
     /// Their time zone.
     pub time_zone: Tz,
+    /// Their language.
+    pub language: Language,
 }
 
-/// The view of `edition` for `audience`.
-pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
+/// The view of `edition` for `audience`, its words from `catalogues`.
+pub fn issue(
+    edition: &Issue,
+    audience: &Audience,
+    site: &Site,
+    catalogues: &Catalogues,
+) -> IssueView {
+    let words = catalogues.words(&audience.language);
+    // The page is in the reader's language: text in another one is marked against it.
+    let page = Site {
+        language: audience.language.to_string(),
+        ..site.clone()
+    };
+    let site = &page;
     let wanted = |id: &SectionId| audience.sections.as_ref().is_none_or(|s| s.contains(id));
     let lead: Vec<StoryView> = edition
         .lead
         .iter()
         .filter(|p| p.story.section.as_ref().is_none_or(wanted))
         .enumerate()
-        .map(|(i, p)| story(p, edition, "top", i + 1))
+        .map(|(i, p)| story(p, edition, "top", i + 1, site))
         .collect();
     let sections: Vec<SectionView> = edition
         .sections
@@ -165,16 +191,16 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         .filter(|s| wanted(&s.id) && !s.picks.is_empty())
         .map(|s| SectionView {
             id: s.id.to_string(),
-            title: safe(&s.title),
+            title: safe(s.title_in(words.language())),
             stories: s
                 .picks
                 .iter()
                 .enumerate()
-                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1))
+                .map(|(i, p)| story(p, edition, s.id.as_str(), i + 1, site))
                 .collect(),
         })
         .collect();
-    let most_read = most_read::views(&edition.most_read);
+    let most_read = most_read::views(&edition.most_read, site);
     let story_count = lead.len() + sections.iter().map(|s| s.stories.len()).sum::<usize>();
     let issue_url = permalink(&site.url, &edition.id);
     let preheader = preheader(&lead, &sections);
@@ -187,7 +213,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
             id: edition.id.to_string(),
             edition: edition.id.edition.to_string(),
             title: safe(&edition.title),
-            date: issue_date(&edition.id),
+            date: issue_date(&edition.id, &words),
             url: issue_url.clone(),
             preheader,
         },
@@ -210,6 +236,7 @@ pub fn issue(edition: &Issue, audience: &Audience, site: &Site) -> IssueView {
         feeds: None,
         now: edition.built_at.timestamp(),
         tz: audience.time_zone.name().to_owned(),
+        lang: audience.language.to_string(),
     }
 }
 
@@ -223,13 +250,10 @@ pub struct MoreView {
 }
 
 /// The day an issue is for, in words, with its time for an edition that fires more
-/// than once a day: "Friday, 27 November 2026" or "Friday, 27 November 2026, 19:00".
-pub fn issue_date(id: &IssueId) -> String {
-    let day = id.date.format("%A, %-d %B %Y");
-    match id.time {
-        Some(time) => format!("{day}, {}", time.format("%H:%M")),
-        None => day.to_string(),
-    }
+/// than once a day: "Friday, 27 November 2026" or "Friday, 27 November 2026, 19:00"
+/// (the patterns of messages `date-issue` and `date-issue-time`).
+pub fn issue_date(id: &IssueId, words: &Words<'_>) -> String {
+    words.day(id.date, id.time)
 }
 
 /// The permanent address of issue `id` in the archive: `{base_url}{edition}/{date}/`.

@@ -24,25 +24,31 @@ pub enum DeliveryState {
     Sending,
     /// Accepted by the recipient.
     Sent,
-    /// Refused for good.
+    /// Refused for good: the mailbox (a bounce).
     Failed,
+    /// Refused for good: our mail (policy, content, the receiving system), not the
+    /// mailbox; never counts toward suppression.
+    Refused,
 }
 
 impl DeliveryState {
-    fn as_str(self) -> &'static str {
+    /// Its name in the ledger and in reports.
+    pub fn as_str(self) -> &'static str {
         match self {
             DeliveryState::Pending => "pending",
             DeliveryState::Sending => "sending",
             DeliveryState::Sent => "sent",
             DeliveryState::Failed => "failed",
+            DeliveryState::Refused => "refused",
         }
     }
 
-    fn parse(text: &str) -> DeliveryState {
+    pub(super) fn parse(text: &str) -> DeliveryState {
         match text {
             "sending" => DeliveryState::Sending,
             "sent" => DeliveryState::Sent,
             "failed" => DeliveryState::Failed,
+            "refused" => DeliveryState::Refused,
             _ => DeliveryState::Pending,
         }
     }
@@ -71,6 +77,8 @@ pub struct Delivery {
     pub attempts: u32,
     /// The last error, one line.
     pub last_error: Option<String>,
+    /// What the last failure was about (`deliver::refusal::Cause`'s name).
+    pub cause: Option<String>,
 }
 
 /// A new row for [`Writer::enqueue`].
@@ -89,21 +97,24 @@ pub struct Entry {
 pub struct LedgerCounts {
     /// Not sent yet (including deferred).
     pub pending: usize,
-    /// Of the pending, those already tried (deferred after temporary failures).
+    /// Of the pending, those already tried (deferred after temporary failures, or
+    /// left by a run that could not connect).
     pub deferred: usize,
     /// Interrupted mid-attempt.
     pub sending: usize,
     /// Accepted by the recipient (state `sent`): these are never sent again.
     pub sent: usize,
-    /// Refused for good.
+    /// Bounced: the mailbox refused for good.
     pub failed: usize,
+    /// Our mail refused for good (not the mailbox's fault).
+    pub refused: usize,
 }
 
 impl Store {
     /// The ledger rows of `channel` for `issue`, by recipient.
     pub fn deliveries(&self, issue: &IssueId, channel: &str) -> Result<Vec<Delivery>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT recipient, audience, message_id, state, attempts, last_error FROM ledger
+            "SELECT recipient, audience, message_id, state, attempts, last_error, cause FROM ledger
              WHERE issue = ?1 AND channel = ?2 ORDER BY recipient",
         )?;
         let rows = stmt.query_map(params![issue.to_string(), channel], |r| {
@@ -114,6 +125,7 @@ impl Store {
                 state: DeliveryState::parse(&r.get::<_, String>(3)?),
                 attempts: r.get(4)?,
                 last_error: r.get(5)?,
+                cause: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -126,8 +138,9 @@ impl Store {
         channel: &str,
     ) -> Result<LedgerCounts, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT state, attempts > 0, COUNT(*) FROM ledger WHERE issue = ?1 AND channel = ?2
-             GROUP BY state, attempts > 0",
+            "SELECT state, attempts > 0 OR cause IS NOT NULL, COUNT(*) FROM ledger
+             WHERE issue = ?1 AND channel = ?2
+             GROUP BY 1, 2",
         )?;
         let mut counts = LedgerCounts::default();
         let rows = stmt.query_map(params![issue.to_string(), channel], |r| {
@@ -149,6 +162,7 @@ impl Store {
                 DeliveryState::Sending => counts.sending += n,
                 DeliveryState::Sent => counts.sent += n,
                 DeliveryState::Failed => counts.failed += n,
+                DeliveryState::Refused => counts.refused += n,
             }
         }
         Ok(counts)
@@ -197,20 +211,22 @@ impl Writer<'_> {
         Ok(added)
     }
 
-    /// Moves a row to `state`, counting an attempt when it starts sending.
+    /// Moves a row to `state`, counting an attempt when it starts sending; `failure`:
+    /// the error that moved it and what it is about.
     pub fn transition(
         &mut self,
         issue: &IssueId,
         channel: &str,
         recipient: &str,
         state: DeliveryState,
-        error: Option<&str>,
+        failure: Option<(&str, &str)>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut stmt = self.tx.prepare_cached(
             "UPDATE ledger SET state = ?4,
                  attempts = attempts + (?4 = 'sending'),
                  last_error = COALESCE(?5, last_error),
+                 cause = COALESCE(?7, cause),
                  updated_at = ?6,
                  sent_at = CASE WHEN ?4 = 'sent' THEN ?6 ELSE sent_at END
              WHERE issue = ?1 AND channel = ?2 AND recipient = ?3",
@@ -220,6 +236,33 @@ impl Writer<'_> {
             channel,
             recipient,
             state.as_str(),
+            failure.map(|f| f.0),
+            to_unix(at),
+            failure.map(|f| f.1),
+        ])?;
+        Ok(())
+    }
+
+    /// Puts a row that was about to be sent back to pending and gives its attempt
+    /// back: no connection could be made, so nothing was sent and the recipient is
+    /// not to blame. `error`: why, recorded with the cause "connection".
+    pub fn release(
+        &mut self,
+        issue: &IssueId,
+        channel: &str,
+        recipient: &str,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.tx.prepare_cached(
+            "UPDATE ledger SET state = 'pending', attempts = MAX(attempts - 1, 0),
+                 last_error = ?4, cause = 'connection', updated_at = ?5
+             WHERE issue = ?1 AND channel = ?2 AND recipient = ?3 AND state = 'sending'",
+        )?;
+        stmt.execute(params![
+            issue.to_string(),
+            channel,
+            recipient,
             error,
             to_unix(at)
         ])?;

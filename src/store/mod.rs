@@ -10,6 +10,7 @@
 //! commits, not fifty thousand. Deleting the file starts afresh: migrations in
 //! `schema.rs` rebuild it.
 
+mod causes;
 mod fetch_state;
 mod held;
 mod issues;
@@ -26,6 +27,7 @@ mod suppressions;
 
 use std::path::{Path, PathBuf};
 
+pub use causes::CauseCount;
 pub use fetch_state::{FetchNotes, FetchRecord, FetchState, Health, StateKey, Validators};
 pub use held::Held;
 pub use issues::Frozen;

@@ -220,17 +220,6 @@ impl Writer<'_> {
             [to_unix(before)],
         )?)
     }
-
-    /// Lifts the suppression of `address` (a reader who confirmed a new sign-up) and
-    /// forgets their bounces; returns whether it was suppressed.
-    pub fn unsuppress(&mut self, address: &str) -> Result<bool, StoreError> {
-        self.tx
-            .execute("DELETE FROM bounces WHERE address = ?1", [address])?;
-        Ok(self
-            .tx
-            .execute("DELETE FROM suppressed WHERE address = ?1", [address])?
-            > 0)
-    }
 }
 
 #[cfg(test)]

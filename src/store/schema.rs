@@ -178,7 +178,21 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE fetch_state ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE fetch_state ADD COLUMN warnings TEXT;                -- one per line
     "#,
-    // 7: readers kept in the store (web sign-ups, `pressroom subscribers add|import`)
+    // 7: what a delivery's last failure was about (deliver::refusal's cause:
+    // mailbox, policy, content, system, protocol, connection, other), beside the
+    // reply in last_error; state 'refused' (our mail refused, not the mailbox).
+    r#"
+    ALTER TABLE ledger ADD COLUMN cause TEXT;
+    "#,
+    // 8: delivery status notifications already imported (`bounces import`), by their
+    // Message-ID, so that importing a mailbox twice counts nothing twice.
+    r#"
+    CREATE TABLE bounce_reports (
+        id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+    // 9: readers kept in the store (web sign-ups, `pressroom subscribers add|import`)
     // beside the subscribers file, and sign-ups waiting for their confirmation.
     r#"
     CREATE TABLE subscribers (
@@ -203,7 +217,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
         requested_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
-    // 8: full-text search over the stories of frozen issues (titles and summaries),
+    // 10: full-text search over the stories of frozen issues (titles and summaries),
     // filled when an issue is frozen; the issues frozen before are indexed here.
     r#"
     CREATE VIRTUAL TABLE story_search USING fts5(

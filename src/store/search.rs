@@ -131,7 +131,7 @@ mod tests {
         let frozen = rows(&store);
         assert_eq!(frozen.len(), issue.picks().count());
         store.conn.execute("DELETE FROM story_search", []).unwrap();
-        let migration = super::super::schema::MIGRATIONS[7];
+        let migration = super::super::schema::MIGRATIONS[9];
         let backfill = &migration[migration.find("INSERT INTO story_search").unwrap()..];
         store.conn.execute_batch(backfill).unwrap();
         assert_eq!(rows(&store), frozen);

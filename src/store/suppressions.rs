@@ -75,4 +75,44 @@ impl Writer<'_> {
         )?;
         Ok(added > 0)
     }
+
+    /// Records that the bounce report `id` was imported; false if it was already.
+    pub fn report_seen(&mut self, id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let added = self.tx.execute(
+            "INSERT OR IGNORE INTO bounce_reports (id, at) VALUES (?1, ?2)",
+            params![id, to_unix(at)],
+        )?;
+        Ok(added == 0)
+    }
+
+    /// Lifts the suppression of `address` and forgets its bounces, so that the next
+    /// bounce counts from one again; false if it was not suppressed.
+    pub fn unsuppress(&mut self, address: &str) -> Result<bool, StoreError> {
+        let removed = self
+            .tx
+            .execute("DELETE FROM suppressed WHERE address = ?1", [address])?;
+        self.tx
+            .execute("DELETE FROM bounces WHERE address = ?1", [address])?;
+        Ok(removed > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lifted_suppression_forgets_the_bounces_too() {
+        let mut store = Store::open_in_memory().unwrap();
+        let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let mut w = store.writer().unwrap();
+        assert_eq!(w.bounce("a@x.example", "550 5.1.1", at).unwrap(), 1);
+        assert_eq!(w.bounce("a@x.example", "550 5.1.1", at).unwrap(), 2);
+        assert!(w.suppress("a@x.example", "2 hard bounces", at).unwrap());
+        assert!(w.unsuppress("a@x.example").unwrap());
+        assert!(!w.unsuppress("a@x.example").unwrap());
+        assert_eq!(w.bounce("a@x.example", "550 5.1.1", at).unwrap(), 1);
+        w.commit().unwrap();
+        assert!(store.suppressed().unwrap().is_empty());
+    }
 }

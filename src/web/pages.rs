@@ -35,7 +35,7 @@ fn titled(lang: &str, head: &str, title: &str, body: &str) -> String {
 /// A page of the site: its language and its title after the page's.
 pub(super) fn page(plan: &Plan, title: &str, body: &str) -> String {
     titled(
-        &plan.site.language,
+        plan.site.language.as_str(),
         &format!("{title} · {}", plan.site.title),
         title,
         body,

@@ -1,5 +1,8 @@
 //! A headless Chromium driven over the W3C WebDriver protocol (chromedriver), with
-//! plain HTTP+JSON from reqwest: enough to load a page, run a script and click.
+//! plain HTTP+JSON from reqwest: enough to load a page, run a script and click, and,
+//! through chromedriver's DevTools passthrough, emulate a screen size and a colour
+//! scheme. The browser resolves no name but 127.0.0.1's: pages under test may point
+//! to images on .example hosts, and nothing may leave the machine.
 
 use std::{
     process::{Child, Command, Stdio},
@@ -84,6 +87,7 @@ impl Browser {
             "--disable-sync".to_owned(),
             "--no-first-run".to_owned(),
             "--window-size=1400,1000".to_owned(),
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".to_owned(),
             format!("--user-data-dir={}", browser._profile.path().display()),
         ];
         let capabilities = json!({"capabilities": {"alwaysMatch": {
@@ -126,7 +130,6 @@ impl Browser {
         self.call("POST", "/url", Some(json!({ "url": url }))).await;
     }
 
-    /// Runs `script` (a function body) and returns its result.
     /// Sets the window's outer size in CSS pixels.
     pub async fn resize(&self, width: u32, height: u32) {
         self.call(
@@ -137,6 +140,7 @@ impl Browser {
         .await;
     }
 
+    /// Runs `script` (a function body) and returns its result.
     pub async fn eval(&self, script: &str) -> Value {
         self.call(
             "POST",
@@ -144,6 +148,49 @@ impl Browser {
             Some(json!({ "script": script, "args": [] })),
         )
         .await
+    }
+
+    /// Runs `script` (a function body that calls its last argument with the result)
+    /// and returns that result, waiting up to `limit`.
+    pub async fn eval_async(&self, script: &str, limit: Duration) -> Value {
+        let ms = limit.as_millis() as u64;
+        self.call("POST", "/timeouts", Some(json!({ "script": ms })))
+            .await;
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": [] })),
+        )
+        .await
+    }
+
+    /// Sends a Chrome DevTools Protocol command.
+    pub async fn cdp(&self, command: &str, params: Value) -> Value {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": command, "params": params })),
+        )
+        .await
+    }
+
+    /// Shows pages as a screen `width` CSS pixels wide (a phone below 600: touch and
+    /// a mobile viewport) would, in the dark colour scheme when `dark`. It lasts
+    /// across page loads.
+    pub async fn emulate(&self, width: u32, dark: bool) {
+        let mobile = width < 600;
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": if mobile { 740 } else { 900 },
+                   "deviceScaleFactor": 1, "mobile": mobile}),
+        )
+        .await;
+        let scheme = if dark { "dark" } else { "light" };
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        )
+        .await;
     }
 
     /// Clicks the first element matching `css`.

@@ -76,6 +76,14 @@ pub struct RawEmail {
     pub timeout: Option<Spanned<String>>,
     /// Permanent failures (hard bounces) after which an address is suppressed. Default 2.
     pub bounce_limit: Option<Spanned<i64>>,
+    /// The same refusal of our mail (policy, content, system: not a bad mailbox) from
+    /// this many recipients in a row stops the run, the rest left pending; 0 never
+    /// stops. Default 5.
+    pub refusal_limit: Option<Spanned<i64>>,
+    /// A domain whose mail comes back to you: each message's envelope sender (the
+    /// return path bounces go to) is then `bounces+LOCAL=HOST@` it, naming its
+    /// reader (VERP), for `pressroom bounces import`. Default: none (`from`).
+    pub verp_domain: Option<Spanned<String>>,
     /// Name of the environment variable holding the secret that signs unsubscribe links;
     /// when named here it must be set. Default "PRESSROOM_UNSUBSCRIBE_SECRET", which may
     /// be unset: the store then generates and keeps a secret.
@@ -99,7 +107,20 @@ pub struct RawDkim {
     pub domain: Spanned<String>,
     /// Selector (s=).
     pub selector: Spanned<String>,
-    /// PEM file of the RSA private key, relative to this file.
+    /// The private key file, relative to this file.
+    pub key: Spanned<String>,
+    /// A second key to sign with as well, `{ selector = "ed2026", key = "dkim-ed25519.pem" }`:
+    /// RFC 8463 advises an Ed25519 signature beside the RSA one.
+    pub also: Option<RawDkimKey>,
+}
+
+/// `[email.dkim] also`: a second key and its selector.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDkimKey {
+    /// Selector (s=) of this key.
+    pub selector: Spanned<String>,
+    /// The private key file, relative to this file.
     pub key: Spanned<String>,
 }
 
@@ -110,7 +131,18 @@ pub struct Dkim {
     pub domain: String,
     /// Selector (s=): the DNS name `<selector>._domainkey.<domain>` holds the public key.
     pub selector: String,
-    /// The private key file (PEM).
+    /// The private key file: RSA or Ed25519 (see `deliver/dkim/key.rs`).
+    pub key: PathBuf,
+    /// A second key signing as well (typically Ed25519 beside RSA).
+    pub also: Option<DkimKey>,
+}
+
+/// A second DKIM key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DkimKey {
+    /// Selector (s=) of this key.
+    pub selector: String,
+    /// The private key file.
     pub key: PathBuf,
 }
 
@@ -142,6 +174,10 @@ pub struct EmailPlan {
     pub timeout: Duration,
     /// Hard bounces before an address is suppressed.
     pub bounce_limit: u32,
+    /// Identical refusals of our mail in a row that stop the run (0: never).
+    pub refusal_limit: u32,
+    /// The domain of the VERP return paths, if set.
+    pub verp_domain: Option<String>,
     /// The secret of unsubscribe tokens, from the environment; `None` only when no
     /// variable is named and the default one is unset (the store then generates and
     /// keeps one).
@@ -203,15 +239,22 @@ pub(super) fn compile(
         domain: d.domain.get_ref().clone(),
         selector: d.selector.get_ref().clone(),
         key: root.join(d.key.get_ref()),
+        also: d.also.as_ref().map(|a| DkimKey {
+            selector: a.selector.get_ref().clone(),
+            key: root.join(a.key.get_ref()),
+        }),
     });
-    if let (Some(d), Some(raw_dkim)) = (&dkim, &raw.dkim)
-        && !d.key.is_file()
-    {
-        p.on(
-            &raw_dkim.key,
-            "email.dkim.key",
-            format!("no key file at {}", d.key.display()),
-        );
+    if let Some(raw_dkim) = &raw.dkim {
+        let also = raw_dkim
+            .also
+            .as_ref()
+            .map(|a| (&a.key, "email.dkim.also.key"));
+        for (key, name) in std::iter::once((&raw_dkim.key, "email.dkim.key")).chain(also) {
+            let path = root.join(key.get_ref());
+            if !path.is_file() {
+                p.on(key, name, format!("no key file at {}", path.display()));
+            }
+        }
     }
     Some(EmailPlan {
         from: from?,
@@ -226,6 +269,8 @@ pub(super) fn compile(
         backoff: duration(p, "email.backoff", &raw.backoff, Duration::from_secs(2)),
         timeout: duration(p, "email.timeout", &raw.timeout, Duration::from_secs(60)),
         bounce_limit: count(p, "email.bounce_limit", &raw.bounce_limit, 1..=100, 2) as u32,
+        refusal_limit: count(p, "email.refusal_limit", &raw.refusal_limit, 0..=100_000, 5) as u32,
+        verp_domain: verp_domain(p, &raw),
         unsubscribe_secret,
         unsubscribe_mailto: unsubscribe_mailto?,
         dkim,
@@ -249,6 +294,23 @@ fn transport_keys(raw: &RawEmail) -> transport::RawTransport<'_> {
         user: raw.user.as_deref(),
         password_env: raw.password_env.as_ref(),
         sendmail: raw.sendmail.as_deref(),
+    }
+}
+
+/// `email.verp_domain`, checked: a domain name (its return paths must parse).
+fn verp_domain(p: &mut Problems<'_>, raw: &RawEmail) -> Option<String> {
+    let value = raw.verp_domain.as_ref()?;
+    let domain = value.get_ref().trim().to_lowercase();
+    match Address::parse(&format!("bounces+a=b.example@{domain}")) {
+        Ok(_) if !domain.is_empty() => Some(domain),
+        _ => {
+            p.on(
+                value,
+                "email.verp_domain",
+                "must be a domain such as \"bounces.news.example\"",
+            );
+            None
+        }
     }
 }
 

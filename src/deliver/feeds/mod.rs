@@ -21,6 +21,7 @@ use chrono_tz::Tz;
 use super::{OutputError, files};
 use crate::{
     config::{EditionPlan, Plan},
+    i18n::{Arg, Language},
     model::{EditionId, Issue, Pick, SectionId},
     render::{
         Audience, Renderer,
@@ -82,8 +83,8 @@ pub fn write(
     let mut feeds = vec![digest(plan, &site, renderer, edition, &issues, updated)?];
     for (section, _) in &edition.sections {
         feeds.push(section_feed(
-            plan, &site, edition, section, &issues, updated,
-        ));
+            plan, &site, renderer, edition, section, &issues, updated,
+        )?);
     }
     let mut written = Vec::with_capacity(feeds.len() * 3);
     for feed in &feeds {
@@ -156,10 +157,12 @@ fn digest(
     issues: &[&Issue],
     updated: DateTime<Utc>,
 ) -> Result<Feed, OutputError> {
-    let audience = everyone(plan.site.time_zone);
+    let language = &edition.languages[0];
+    let words = renderer.catalogues().words(language);
+    let audience = everyone(plan.site.time_zone, language);
     let mut entries = Vec::with_capacity(issues.len());
     for issue in issues {
-        let view = view::issue(issue, &audience, site);
+        let view = view::issue(issue, &audience, site, renderer.catalogues());
         entries.push(Entry {
             id: view.issue.url.clone(),
             id_is_link: true,
@@ -178,9 +181,13 @@ fn digest(
         links: links(&site.url, &name),
         name,
         title: feed_title(&site.title, &edition.title),
-        description: format!("Every issue of {}, as it went out.", edition.title),
+        description: (words.message(
+            "feed-digest-description",
+            &[("edition", Arg::Text(edition.title.clone()))],
+        ))
+        .map_err(OutputError::Words)?,
         home: site.url.clone(),
-        language: site.language.clone(),
+        language: language.to_string(),
         author: site.title.clone(),
         updated,
         entries,
@@ -190,14 +197,21 @@ fn digest(
 fn section_feed(
     plan: &Plan,
     site: &Site,
+    renderer: &Renderer,
     edition: &EditionPlan,
     section: &SectionId,
     issues: &[&Issue],
     updated: DateTime<Utc>,
-) -> Feed {
-    let heading = plan
-        .section(section)
-        .map_or_else(|| section.to_string(), |s| s.title.clone());
+) -> Result<Feed, OutputError> {
+    let language = &edition.languages[0];
+    let heading = plan.section(section).map_or_else(
+        || section.to_string(),
+        |s| {
+            (s.titles.get(language.as_str()))
+                .unwrap_or(&s.title)
+                .clone()
+        },
+    );
     let mut entries: Vec<Entry> = Vec::new();
     for pick in issues
         .iter()
@@ -209,17 +223,26 @@ fn section_feed(
         }
     }
     let name = section_name(&edition.id, section);
-    Feed {
+    let description = (renderer.catalogues().words(language))
+        .message(
+            "feed-section-description",
+            &[
+                ("section", Arg::Text(heading.clone())),
+                ("edition", Arg::Text(edition.title.clone())),
+            ],
+        )
+        .map_err(OutputError::Words)?;
+    Ok(Feed {
         links: links(&site.url, &name),
         name,
         title: format!("{}: {heading}", feed_title(&site.title, &edition.title)),
-        description: format!("The {heading} stories chosen for {}.", edition.title),
+        description,
         home: site.url.clone(),
-        language: site.language.clone(),
+        language: language.to_string(),
         author: site.title.clone(),
         updated,
         entries,
-    }
+    })
 }
 
 /// The stories `issue` chose for `section`, in reading order: those of the section
@@ -284,10 +307,11 @@ fn tag_uri(plan: &Plan, published: DateTime<Utc>, id: &str) -> String {
     )
 }
 
-fn everyone(zone: Tz) -> Audience {
+fn everyone(zone: Tz, language: &Language) -> Audience {
     Audience {
         sections: None,
         time_zone: zone,
+        language: language.clone(),
     }
 }
 

@@ -171,8 +171,14 @@ fn feed_text_never_forges_a_placeholder_in_the_subject() {
     let audience = super::Audience {
         sections: None,
         time_zone: chrono_tz::UTC,
+        language: crate::i18n::Language::english(),
     };
-    let view = view::issue(&edition, &audience, &super::site());
+    let view = view::issue(
+        &edition,
+        &audience,
+        &super::site(),
+        &crate::i18n::Catalogues::builtin(),
+    );
     let subject = super::Renderer::new(None)
         .expect("the built-in templates parse")
         .subject(

@@ -1,6 +1,7 @@
 //! What every page and email carries around its stories: `<meta charset>` early
 //! enough, a `<title>` that names the site once, the archive page's feed links,
-//! images that degrade to a small line when blocked, and wording that reads well for
+//! images that degrade to a small line when blocked (and are silent when only
+//! decorative), `lang` on text in another language, and wording that reads well for
 //! any reader and zone.
 
 use scraper::{Html, Selector};
@@ -30,6 +31,7 @@ fn meta_charset_comes_within_the_first_1024_bytes() {
         chrono_tz::UTC,
         &[],
         &[IssueSummary::of(&sample::edition())],
+        &crate::i18n::Catalogues::builtin(),
     );
     let html = Renderer::new(None)
         .expect("parse")
@@ -109,8 +111,14 @@ fn the_archive_page_links_its_editions_feeds() {
     let audience = super::Audience {
         sections: None,
         time_zone: chrono_tz::UTC,
+        language: crate::i18n::Language::english(),
     };
-    let view = view::issue(&sample::edition(), &audience, &site());
+    let view = view::issue(
+        &sample::edition(),
+        &audience,
+        &site(),
+        &crate::i18n::Catalogues::builtin(),
+    );
     let page = Renderer::new(None)
         .expect("parse")
         .archive_page(&view)
@@ -170,5 +178,41 @@ fn the_wording_reads_naturally_for_any_reader_and_zone() {
             mentions,
             "{part}"
         );
+    }
+}
+
+/// An image the feed gave no alternative text for repeats the headline beside it:
+/// `alt=""`, not the headline read twice. A story in Russian on an English page is
+/// marked `lang="ru"`, in the email and the archive alike; the page's own text is not.
+#[test]
+fn decorative_images_are_silent_and_other_languages_are_marked() {
+    let mut edition = sample::edition();
+    let pick = &mut edition.lead[0];
+    pick.story.image.as_mut().expect("an image").alt = None;
+    pick.story.title = "Первый снег парализовал движение в Вельграде".to_owned();
+    pick.story.excerpt = "Пробки достигли девяти баллов.".to_owned();
+    pick.outlet = "Северный вестник".to_owned();
+    let out = render(&edition);
+    for (what, html) in [("email", &out.email.html), ("archive", &out.archive)] {
+        let document = Html::parse_document(html);
+        let first = |css: &str| {
+            let selector = Selector::parse(css).expect("valid");
+            document.select(&selector).next().map(|e| e.html())
+        };
+        let image = first("img.story-img").expect("an image");
+        assert!(image.contains("alt=\"\""), "{what}: {image}");
+        let title = first("h3.story-title").expect("a headline");
+        assert!(title.contains("lang=\"ru\""), "{what}: {title}");
+        let excerpt = first("p.story-excerpt").expect("an excerpt");
+        assert!(excerpt.contains("lang=\"ru\""), "{what}: {excerpt}");
+        let meta = first("p.story-meta").expect("a meta line");
+        assert!(
+            meta.contains("<span lang=\"ru\">Северный вестник</span>"),
+            "{what}: {meta}"
+        );
+        // The second story is in English, the page's language: nothing to mark.
+        let selector = Selector::parse("h3.story-title").expect("valid");
+        let second = document.select(&selector).nth(1).expect("two headlines");
+        assert_eq!(second.value().attr("lang"), None, "{what}");
     }
 }

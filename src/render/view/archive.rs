@@ -5,8 +5,11 @@
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{Site, permalink, safe};
-use crate::model::{EditionId, IssueSummary};
+use super::{Site, lang, permalink, safe};
+use crate::{
+    i18n::{Catalogues, Language},
+    model::{EditionId, IssueSummary},
+};
 
 /// The index page.
 #[derive(Clone, Debug, Serialize)]
@@ -22,6 +25,8 @@ pub struct ArchiveIndexView {
     pub now: i64,
     /// IANA name of the site's time zone: `{{date ts "%H:%M"}}` uses it.
     pub tz: String,
+    /// The page's language (the site's): `{{t}}` writes in it.
+    pub lang: String,
 }
 
 /// One edition in the index.
@@ -64,9 +69,18 @@ pub struct IssueLinkView {
     /// Stories it carries.
     pub story_count: usize,
     /// Headlines of its lead block.
-    pub lead: Vec<String>,
+    pub lead: Vec<LeadLineView>,
     /// Unix time it was built for.
     pub built_at: i64,
+}
+
+/// A headline of an issue's lead block, in the index.
+#[derive(Clone, Debug, Serialize)]
+pub struct LeadLineView {
+    /// The headline, plain text.
+    pub title: String,
+    /// Its language when not the page's (BCP 47, for `lang`), or null.
+    pub lang: Option<String>,
 }
 
 /// An edition the index lists, as the caller knows it.
@@ -87,7 +101,10 @@ pub fn archive_index(
     zone: Tz,
     editions: &[IndexedEdition],
     issues: &[IssueSummary],
+    catalogues: &Catalogues,
 ) -> ArchiveIndexView {
+    let language = Language::parse(&site.language).unwrap_or_else(|_| Language::english());
+    let words = catalogues.words(&language);
     let mut sorted: Vec<&IssueSummary> = issues.iter().collect();
     sorted.sort_by_key(|s| std::cmp::Reverse((s.id.date, s.built_at)));
     let mut groups: Vec<EditionIndexView> = editions
@@ -115,14 +132,19 @@ pub fn archive_index(
         };
         groups[at].issues.push(IssueLinkView {
             id: summary.id.to_string(),
-            day: super::issue_date(&summary.id),
+            day: super::issue_date(&summary.id, &words),
             iso_date: match summary.id.time {
                 Some(time) => format!("{}T{}", summary.id.date, time.format("%H:%M")),
                 None => summary.id.date.format("%Y-%m-%d").to_string(),
             },
             url: permalink(&site.url, &summary.id),
             story_count: summary.story_count,
-            lead: summary.lead.iter().map(|t| safe(t)).collect(),
+            lead: (summary.lead.iter())
+                .map(|t| LeadLineView {
+                    title: safe(t),
+                    lang: lang::mark(t, &site.language),
+                })
+                .collect(),
             built_at: summary.built_at.timestamp(),
         });
     }
@@ -135,5 +157,6 @@ pub fn archive_index(
         issue_count: sorted.len(),
         now: sorted.first().map_or(0, |s| s.built_at.timestamp()),
         tz: zone.name().to_owned(),
+        lang: language.to_string(),
     }
 }

@@ -9,7 +9,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{Site, issue_date, permalink, safe, web};
-use crate::model::{Issue, hex};
+use crate::{
+    i18n::Words,
+    model::{Issue, hex},
+};
 
 /// One listing page (a topic's, a section's, or the index of them).
 #[derive(Clone, Debug, Serialize)]
@@ -81,7 +84,7 @@ pub fn topic_slug(topic: &str) -> String {
 
 /// Every listing page of `issues`: `("topics/<slug>", view)` per topic,
 /// `("sections/<id>", view)` per section, and `("topics", index)`.
-pub fn listings(site: &Site, issues: &[Issue]) -> Vec<(String, ListingView)> {
+pub fn listings(site: &Site, words: &Words<'_>, issues: &[Issue]) -> Vec<(String, ListingView)> {
     let mut sorted: Vec<&Issue> = issues.iter().collect();
     sorted.sort_by_key(|i| std::cmp::Reverse(i.built_at));
     // path → (kind, name, stories)
@@ -104,7 +107,7 @@ pub fn listings(site: &Site, issues: &[Issue]) -> Vec<(String, ListingView)> {
                 url: web(pick.story.url.as_deref()),
                 outlet: safe(&pick.outlet),
                 issue_url: issue_url.clone(),
-                issue_day: issue_date(&issue.id),
+                issue_day: issue_date(&issue.id, words),
                 iso_date: issue.id.date.format("%Y-%m-%d").to_string(),
             };
             if let Some(section) = section {
@@ -188,9 +191,12 @@ mod tests {
             title: "Review".into(),
             url: "https://review.example/".into(),
             language: "en".into(),
+            languages: Default::default(),
         };
+        let catalogues = crate::i18n::Catalogues::load(None).unwrap();
+        let words = catalogues.words(&crate::i18n::Language::english());
         // Given oldest first: listed newest first all the same.
-        let pages = listings(&site, &[first.clone(), second.clone()]);
+        let pages = listings(&site, &words, &[first.clone(), second.clone()]);
         let path = format!("topics/{}", topic_slug(&topic));
         let (_, page) = pages
             .iter()

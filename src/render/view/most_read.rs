@@ -3,16 +3,14 @@
 
 use serde::Serialize;
 
-use super::{safe, web};
-use crate::model::{MostReadList, ReadWindow};
+use super::{Site, lang, safe, web};
+use crate::model::MostReadList;
 
 /// One most-read ranking.
 #[derive(Clone, Debug, Serialize)]
 pub struct MostReadView {
-    /// `now`, `today` or `week`.
+    /// `now`, `today` or `week`: the message `most-read` words the heading.
     pub window: String,
-    /// The span in words, after "Most read": "now", "today", "this week".
-    pub span: String,
     /// The block's anchor in the page: `most-read-now`.
     pub anchor: String,
     /// The stories, most read first.
@@ -26,35 +24,31 @@ pub struct MostReadItemView {
     pub rank: u32,
     /// The story's headline (plain text; templates escape it).
     pub title: String,
+    /// The language of the headline when not the page's (BCP 47), or null.
+    pub lang: Option<String>,
     /// Link (http and https only).
     pub url: Option<String>,
     /// The outlet that published it.
     pub outlet: String,
+    /// The language of the outlet's name when not the page's, or null.
+    pub outlet_lang: Option<String>,
 }
 
-/// The span of `window` in words, after "Most read".
-pub fn span(window: ReadWindow) -> &'static str {
-    match window {
-        ReadWindow::Now => "now",
-        ReadWindow::Today => "today",
-        ReadWindow::Week => "this week",
-    }
-}
-
-/// The views of an issue's rankings (empty ones left out).
-pub fn views(lists: &[MostReadList]) -> Vec<MostReadView> {
+/// The views of an issue's rankings (empty ones left out), on a page of `site`.
+pub fn views(lists: &[MostReadList], site: &Site) -> Vec<MostReadView> {
     (lists.iter())
         .filter(|l| !l.entries.is_empty())
         .map(|l| MostReadView {
             window: l.window.name().to_owned(),
-            span: span(l.window).to_owned(),
             anchor: format!("most-read-{}", l.window.name()),
             items: (l.entries.iter())
                 .map(|e| MostReadItemView {
                     rank: e.rank,
                     title: safe(&e.title),
+                    lang: lang::of_outlet(&e.title, &e.outlet, site),
                     url: web(e.url.as_deref()),
                     outlet: safe(&e.outlet),
+                    outlet_lang: lang::mark(&e.outlet, &site.language),
                 })
                 .collect(),
         })

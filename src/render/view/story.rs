@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{most_read, safe, web};
+use super::{Site, lang, safe, web};
 use crate::model::{Issue, Pick};
 
 /// The widest an image is shown in a 600-pixel single-column email.
@@ -14,10 +14,15 @@ pub const IMAGE_WIDTH: u32 = 560;
 pub struct StoryView {
     /// Headline (plain text; templates escape it).
     pub title: String,
+    /// The language of its headline, excerpt and topics when not the page's (BCP 47,
+    /// for `lang`), or null.
+    pub lang: Option<String>,
     /// Link to the article (http or https only), or null.
     pub url: Option<String>,
     /// The outlet's name.
     pub outlet: String,
+    /// The language of the outlet's name when not the page's, or null.
+    pub outlet_lang: Option<String>,
     /// Unix time of publication.
     pub published: i64,
     /// Plain-text excerpt.
@@ -38,8 +43,9 @@ pub struct StoryView {
     pub anchor: String,
     /// Its place in the issue's first most-read ranking, or null: "#2 most read now".
     pub most_read_rank: Option<u32>,
-    /// That ranking's span in words ("now", "today", "this week"), with the rank.
-    pub most_read_span: Option<String>,
+    /// That ranking's window (`now`, `today` or `week`), with the rank: the
+    /// message `most-read-rank` words the badge.
+    pub most_read_window: Option<String>,
     /// The section's heading.
     pub section: String,
     /// Its score: what the size budget leaves out first is the lowest (not shown).
@@ -55,8 +61,11 @@ pub struct StoryView {
 pub struct ImageView {
     /// Address (http or https).
     pub url: String,
-    /// Alternative text (the headline when the feed gave none).
+    /// Alternative text: the feed's, or empty when it gave none (the image then
+    /// repeats the headline beside it: decorative).
     pub alt: String,
+    /// The language of the alternative text when not the page's, or null.
+    pub lang: Option<String>,
     /// Display width in pixels.
     pub width: u32,
     /// Display height in pixels.
@@ -68,10 +77,15 @@ pub struct ImageView {
 pub struct AlsoInView {
     /// The other outlet's name, e.g. "The Northern Ledger".
     pub outlet: String,
+    /// The language of the outlet's name when not the page's, or null.
+    pub outlet_lang: Option<String>,
     /// Its link, or null.
     pub url: Option<String>,
-    /// That outlet's headline, plain text.
+    /// That outlet's headline, plain text: with the outlet, the link's text, so that
+    /// every "Also in" link names the article it leads to.
     pub title: String,
+    /// The language of that headline when not the page's, or null.
+    pub lang: Option<String>,
 }
 
 /// An earlier story of the same storyline ("Read also").
@@ -79,16 +93,31 @@ pub struct AlsoInView {
 pub struct ReadAlsoView {
     /// The earlier story's outlet.
     pub outlet: String,
+    /// The language of the outlet's name when not the page's, or null.
+    pub outlet_lang: Option<String>,
     /// Its link, or null.
     pub url: Option<String>,
     /// The earlier story's headline, plain text.
     pub title: String,
+    /// The language of that headline when not the page's, or null.
+    pub lang: Option<String>,
     /// Unix time of publication.
     pub published: i64,
 }
 
-pub(super) fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) -> StoryView {
+/// The view of `pick`, the `position`th story of `block`, on a page of `site`.
+pub(super) fn story(
+    pick: &Pick,
+    edition: &Issue,
+    block: &str,
+    position: usize,
+    site: &Site,
+) -> StoryView {
     let s = &pick.story;
+    // An outlet's name is in whatever language its letters say; its stories in the
+    // outlet's configured language, else their letters'.
+    let mark = |text: &str| lang::mark(text, &site.language);
+    let by = |text: &str, outlet: &str| lang::of_outlet(text, outlet, site);
     let section = edition
         .sections
         .iter()
@@ -96,8 +125,11 @@ pub(super) fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) 
         .map_or_else(String::new, |b| b.title.clone());
     StoryView {
         title: safe(&s.title),
+        // Headline and excerpt together: more letters tell the language better.
+        lang: by(&format!("{} {}", s.title, s.excerpt), &pick.outlet),
         url: web(s.url.as_deref()),
         outlet: safe(&pick.outlet),
+        outlet_lang: mark(&pick.outlet),
         published: s.published.timestamp(),
         excerpt: safe(&s.excerpt),
         summary_html: safe(&s.summary_html),
@@ -114,9 +146,11 @@ pub(super) fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) 
                     _ => (16, 9),
                 };
                 let width = IMAGE_WIDTH.min(w.max(IMAGE_WIDTH / 2));
+                let alt = i.alt.as_deref().unwrap_or_default();
                 ImageView {
                     url: i.url.clone(),
-                    alt: safe(i.alt.as_deref().unwrap_or(&s.title)),
+                    alt: safe(alt),
+                    lang: by(alt, &pick.outlet),
                     width,
                     height: (u64::from(width) * u64::from(h) / u64::from(w)) as u32,
                 }
@@ -127,23 +161,27 @@ pub(super) fn story(pick: &Pick, edition: &Issue, block: &str, position: usize) 
             .iter()
             .map(|a| AlsoInView {
                 outlet: safe(&a.outlet),
+                outlet_lang: mark(&a.outlet),
                 url: web(a.url.as_deref()),
                 title: safe(&a.title),
+                lang: by(&a.title, &a.outlet),
             })
             .collect(),
         read_also: (pick.read_also.iter())
             .map(|r| ReadAlsoView {
                 outlet: safe(&r.outlet),
+                outlet_lang: mark(&r.outlet),
                 url: web(r.url.as_deref()),
                 title: safe(&r.title),
+                lang: by(&r.title, &r.outlet),
                 published: r.published.timestamp(),
             })
             .collect(),
         most_read_rank: pick.most_read_rank,
-        most_read_span: pick
+        most_read_window: pick
             .most_read_rank
             .and(edition.most_read.first())
-            .map(|l| most_read::span(l.window).to_owned()),
+            .map(|l| l.window.name().to_owned()),
         score: pick.score.total,
         pinned: pick.placed == crate::model::Placed::Pinned,
         section,

@@ -1,0 +1,401 @@
+//! Languages: every word pressroom writes comes from a message catalogue, one
+//! Fluent file per language (`templates/i18n/en.ftl`, `ru.ftl`, built in). A
+//! templates folder may hold `i18n/<language>.ftl`: its messages replace the
+//! built-in ones by id, or make a new language. Plural rules are Fluent's (CLDR);
+//! day and month names and number grouping come from the language's C locale
+//! ([`locale`]). A message missing from a language falls back to its base language
+//! (`en-GB` → `en`), then to English; `pressroom check` reports every such gap and
+//! every line a catalogue cannot parse.
+
+mod locale;
+
+use std::{collections::BTreeMap, fmt, path::Path};
+
+use chrono::{NaiveDate, NaiveTime};
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
+use serde::Serialize;
+use unic_langid::LanguageIdentifier;
+
+pub use locale::group;
+
+/// A language, as a normalised BCP 47 tag: "en", "ru", "pt-BR".
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Language(String);
+
+impl Language {
+    /// Reads a BCP 47 tag ("ru", "en-GB"), normalising its case.
+    pub fn parse(tag: &str) -> Result<Language, String> {
+        let id: LanguageIdentifier = tag.parse().map_err(|_| {
+            format!("{tag:?} is not a language tag (BCP 47), e.g. \"en\" or \"ru\"")
+        })?;
+        Ok(Language(id.to_string()))
+    }
+
+    /// English, the reference catalogue and the last fallback.
+    pub fn english() -> Language {
+        Language("en".to_owned())
+    }
+
+    /// The tag.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The language without region or script: `en-GB` → `en`.
+    pub fn base(&self) -> Language {
+        Language(self.0.split('-').next().unwrap_or(&self.0).to_owned())
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The built-in catalogues: (language, file name, source).
+const BUILTIN: &[(&str, &str, &str)] = &[
+    ("en", "en.ftl", include_str!("../../templates/i18n/en.ftl")),
+    ("ru", "ru.ftl", include_str!("../../templates/i18n/ru.ftl")),
+];
+
+/// Something wrong in a catalogue, placed in its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file: "built in ru.ftl" or the override's path.
+    pub file: String,
+    /// Its line (from 1), 0 when the problem is the file's as a whole.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}", self.file, self.message),
+            line => write!(f, "{}:{line}: {}", self.file, self.message),
+        }
+    }
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// One language's messages.
+struct Catalogue {
+    bundle: Bundle,
+    locale: chrono::Locale,
+    /// The files it was made of, built in first.
+    files: Vec<String>,
+}
+
+/// Every language's catalogue, loaded once (with the templates).
+pub struct Catalogues {
+    languages: BTreeMap<Language, Catalogue>,
+    /// The English reference's message ids, with their lines.
+    reference: BTreeMap<String, usize>,
+}
+
+impl Catalogues {
+    /// The built-in catalogues, overridden and extended by `folder/i18n/*.ftl`.
+    /// A file that does not parse is an error, placed at its line.
+    pub fn load(folder: Option<&Path>) -> Result<Catalogues, Vec<Problem>> {
+        let mut sources: BTreeMap<Language, Vec<(String, String)>> = BTreeMap::new();
+        for (tag, file, source) in BUILTIN {
+            let language = Language::parse(tag).expect("built-in tags are valid");
+            (sources.entry(language).or_default())
+                .push((format!("built in {file}"), (*source).to_owned()));
+        }
+        let mut problems = Vec::new();
+        if let Some(dir) = folder.map(|f| f.join("i18n")).filter(|d| d.is_dir()) {
+            read_folder(&dir, &mut sources, &mut problems);
+        }
+        let mut languages = BTreeMap::new();
+        for (language, files) in sources {
+            let mut bundle =
+                Bundle::new_concurrent(vec![language.as_str().parse().expect("a parsed tag")]);
+            bundle.set_use_isolating(false);
+            let mut names = Vec::new();
+            for (file, source) in files {
+                let resource = match FluentResource::try_new(source.clone()) {
+                    Ok(resource) => resource,
+                    Err((_, errors)) => {
+                        problems.extend(errors.iter().map(|e| Problem {
+                            file: file.clone(),
+                            // The start of the entry that does not parse.
+                            line: line_of(
+                                &source,
+                                e.slice.as_ref().map_or(e.pos.start, |s| s.start),
+                            ),
+                            message: format!("cannot read this message: {}", e.kind),
+                        }));
+                        continue;
+                    }
+                };
+                bundle.add_resource_overriding(resource);
+                names.push(file);
+            }
+            let named = bundle
+                .get_message("locale")
+                .and_then(|m| m.value())
+                .map(|p| bundle.format_pattern(p, None, &mut Vec::new()).into_owned());
+            let locale = locale::for_language(&language, named.as_deref());
+            bundle.set_formatter(locale::number_formatter(locale));
+            let catalogue = Catalogue {
+                bundle,
+                locale,
+                files: names,
+            };
+            languages.insert(language, catalogue);
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let reference = message_lines(BUILTIN[0].2);
+        Ok(Catalogues {
+            languages,
+            reference,
+        })
+    }
+
+    /// The built-in catalogues alone.
+    pub fn builtin() -> Catalogues {
+        Catalogues::load(None).expect("the built-in catalogues parse")
+    }
+
+    /// The languages with a catalogue of their own.
+    pub fn languages(&self) -> impl Iterator<Item = &Language> {
+        self.languages.keys()
+    }
+
+    /// Whether `language` (or its base language) has a catalogue.
+    pub fn knows(&self, language: &Language) -> bool {
+        self.languages.contains_key(language) || self.languages.contains_key(&language.base())
+    }
+
+    /// Messages the English reference has and another catalogue lacks (they would
+    /// be written in English).
+    pub fn gaps(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (language, catalogue) in &self.languages {
+            if language == &Language::english() {
+                continue;
+            }
+            let file = catalogue.files.last().cloned().unwrap_or_default();
+            for (id, line) in &self.reference {
+                if !catalogue.bundle.has_message(id) {
+                    problems.push(Problem {
+                        file: file.clone(),
+                        line: 0,
+                        message: format!(
+                            "{language} has no message `{id}` (en.ftl:{line} has it); it would be written in English"
+                        ),
+                    });
+                }
+            }
+        }
+        problems
+    }
+
+    /// The words of `language`, falling back to its base language and to English.
+    pub fn words<'c>(&'c self, language: &Language) -> Words<'c> {
+        let own = self.languages.get(language);
+        let base = self.languages.get(&language.base());
+        let english = self.languages.get(&Language::english());
+        let chain: Vec<&Catalogue> = [own, base, english].into_iter().flatten().collect();
+        let locale = chain.first().map_or(chrono::Locale::POSIX, |c| c.locale);
+        Words {
+            chain,
+            locale,
+            language: language.clone(),
+        }
+    }
+}
+
+/// A message's arguments: numbers (plural selection, grouped digits) and text.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    /// A count or a rank.
+    Number(i64),
+    /// Text, written as it is.
+    Text(String),
+}
+
+/// One language's messages, with its fallbacks: what a rendering writes with.
+pub struct Words<'c> {
+    chain: Vec<&'c Catalogue>,
+    locale: chrono::Locale,
+    language: Language,
+}
+
+impl Words<'_> {
+    /// The language asked for (even when its words fall back to another).
+    pub fn language(&self) -> &Language {
+        &self.language
+    }
+
+    /// Message `id` with `args`; an error names a message no catalogue has, or a
+    /// variable the message uses and `args` lack.
+    pub fn message(&self, id: &str, args: &[(&str, Arg)]) -> Result<String, String> {
+        let catalogue = (self.chain.iter())
+            .find(|c| c.bundle.has_message(id))
+            .ok_or_else(|| format!("no catalogue has the message `{id}`"))?;
+        let bundle = &catalogue.bundle;
+        let pattern = (bundle.get_message(id).and_then(|m| m.value()))
+            .ok_or_else(|| format!("the message `{id}` has no value"))?;
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            match value {
+                Arg::Number(n) => fluent.set(*name, FluentValue::from(*n)),
+                Arg::Text(text) => fluent.set(*name, FluentValue::from(text.as_str())),
+            }
+        }
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&fluent), &mut errors);
+        match errors.first() {
+            Some(error) => Err(format!("message `{id}`: {error}")),
+            None => Ok(text.into_owned()),
+        }
+    }
+
+    /// Message `id` without arguments, or the id itself if it cannot be written
+    /// (which `check` reports).
+    pub fn text(&self, id: &str) -> String {
+        self.message(id, &[]).unwrap_or_else(|_| id.to_owned())
+    }
+
+    /// The pattern a date is written with: message `pattern` when it names one
+    /// (`date-story`), else `pattern` itself (`%H:%M`).
+    fn pattern(&self, pattern: &str) -> Result<String, String> {
+        if pattern.contains('%') {
+            Ok(pattern.to_owned())
+        } else {
+            self.message(pattern, &[])
+        }
+    }
+
+    /// An issue's day (and time): "Friday, 27 November 2026", "Пятница, 27 ноября 2026".
+    pub fn day(&self, day: NaiveDate, time: Option<NaiveTime>) -> String {
+        let id = if time.is_some() {
+            "date-issue-time"
+        } else {
+            "date-issue"
+        };
+        (self.pattern(id).ok())
+            .and_then(|p| locale::format_day(day, time, &p, self.locale))
+            .unwrap_or_else(|| day.to_string())
+    }
+
+    /// An instant written with `pattern` (a message id or a chrono pattern).
+    pub fn instant<Tz: chrono::TimeZone>(
+        &self,
+        at: &chrono::DateTime<Tz>,
+        pattern: &str,
+    ) -> Result<String, String>
+    where
+        Tz::Offset: fmt::Display,
+    {
+        let pattern = self.pattern(pattern)?;
+        locale::format_instant(at, &pattern, self.locale)
+            .ok_or_else(|| format!("{pattern:?} is not a date pattern"))
+    }
+
+    /// How long ago, in words: "35 min ago", "3 d ago".
+    pub fn ago(&self, seconds: i64) -> Result<String, String> {
+        let minutes = seconds / 60;
+        let (unit, count) = match minutes {
+            m if m < 1 => ("now", 0),
+            m if m < 60 => ("min", m),
+            m if m < 48 * 60 => ("h", m / 60),
+            m => ("d", m / (24 * 60)),
+        };
+        self.message(
+            "ago",
+            &[
+                ("unit", Arg::Text(unit.to_owned())),
+                ("count", Arg::Number(count)),
+            ],
+        )
+    }
+}
+
+/// Reads `dir/*.ftl`, each named by its language.
+fn read_folder(
+    dir: &Path,
+    sources: &mut BTreeMap<Language, Vec<(String, String)>>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut files: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+        Err(e) => {
+            problems.push(Problem {
+                file: dir.display().to_string(),
+                line: 0,
+                message: e.to_string(),
+            });
+            return;
+        }
+    };
+    files.sort();
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+    {
+        let file = path.display().to_string();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let language = match Language::parse(&stem) {
+            Ok(language) => language,
+            Err(message) => {
+                problems.push(Problem {
+                    file,
+                    line: 0,
+                    message: format!("the file's name: {message}"),
+                });
+                continue;
+            }
+        };
+        match std::fs::read_to_string(path) {
+            Ok(source) => sources.entry(language).or_default().push((file, source)),
+            Err(e) => problems.push(Problem {
+                file,
+                line: 0,
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// The line (from 1) of byte `at` in `source`.
+fn line_of(source: &str, at: usize) -> usize {
+    source.as_bytes()[..at.min(source.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Every message id of a Fluent source, with its line.
+fn message_lines(source: &str) -> BTreeMap<String, usize> {
+    let mut ids = BTreeMap::new();
+    for (i, line) in source.lines().enumerate() {
+        let Some((id, _)) = line.split_once('=') else {
+            continue;
+        };
+        let id = id.trim_end();
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if !id.is_empty()
+            && id.starts_with(|c: char| c.is_ascii_alphabetic())
+            && id.chars().all(plain)
+        {
+            ids.insert(id.to_owned(), i + 1);
+        }
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,363 @@
+//! Accessibility (WCAG 2.2 AA): axe-core in the headless Chromium over every page
+//! the demo makes (the email, the archive's index and issue page, the editor's
+//! preview site and its error page), light and dark, at 1280, 375 and 320 px; and,
+//! in the HTML itself,
+//! `lang` on every Russian text and link texts that each lead to one place.
+//!
+//! axe-core is not a Debian package: tests/run fetches it from the npm registry,
+//! pinned and checked against its sha512, into target/axe/ (or `PRESSROOM_AXE` names
+//! the file). Without it the browser test is skipped with a loud message, except on
+//! CI (`CI` set), where it fails.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use scraper::{ElementRef, Html, Node, Selector};
+use serde_json::Value;
+
+use crate::support::{
+    Project,
+    browser::{Browser, Running, free_port, wait_for},
+    stderr,
+};
+
+/// The axe-core release tests/run fetches.
+const AXE_VERSION: &str = "4.14.1";
+
+/// The rules run: WCAG 2.0, 2.1 and 2.2 at A and AA, and Deque's best practices.
+const TAGS: &str =
+    r#"["wcag2a","wcag2aa","wcag21a","wcag21aa","wcag22a","wcag22aa","best-practice"]"#;
+
+/// The demo, fetched and published at the test clock, with the issue's preview
+/// written to `preview/` first (after `publish`, the next issue is tomorrow's).
+fn published_demo() -> Project {
+    let project = Project::demo();
+    for args in [
+        &["fetch"][..],
+        &[
+            "preview",
+            "--out",
+            project.path("preview").to_str().unwrap(),
+        ],
+        &["publish", "--no-fetch"],
+    ] {
+        let output = project.run(args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    project
+}
+
+/// The demo's pages as files: the email (as the whole-review audience in Moscow
+/// gets it), the archive's index and the issue's page.
+fn demo_files(project: &Project) -> [(&'static str, PathBuf); 3] {
+    [
+        (
+            "email",
+            project.path("preview/morning-all.html.europe-moscow.html"),
+        ),
+        ("archive index", project.path("out/index.html")),
+        (
+            "issue page",
+            project.path("out/morning/2026-11-27/index.html"),
+        ),
+    ]
+}
+
+/// axe-core's source, or `None` (with a loud message) when it was not fetched and
+/// this is not CI.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("PRESSROOM_AXE").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("target/axe/axe-{AXE_VERSION}.min.js"))
+        },
+        PathBuf::from,
+    );
+    match std::fs::read_to_string(&path) {
+        Ok(source) => {
+            assert!(
+                source.starts_with(&format!("/*! axe v{AXE_VERSION}")),
+                "{} is not axe-core {AXE_VERSION}",
+                path.display()
+            );
+            Some(source)
+        }
+        Err(error) => {
+            let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+            assert!(
+                !ci,
+                "axe-core is missing ({}: {error}); tests/run fetches it",
+                path.display()
+            );
+            // Straight to stderr: the test harness would swallow eprintln! of a test
+            // that passes.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n{bar}\n!! SKIPPED: the accessibility audit did not run: axe-core is missing\n!! ({}: {error}).\n!! Run tests/run once (it fetches axe-core {AXE_VERSION}), or set PRESSROOM_AXE.\n{bar}\n",
+                path.display(),
+                bar = "!".repeat(78)
+            );
+            None
+        }
+    }
+}
+
+/// Runs axe on the page the browser shows; its violations, one line each with up
+/// to five of the elements.
+async fn audit(browser: &Browser, axe: &str) -> Vec<String> {
+    let loaded = browser
+        .eval(&format!("{axe}\n;return typeof window.axe"))
+        .await;
+    assert_eq!(loaded, "object", "axe-core did not load");
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {{runOnly: {{type: 'tag', values: {TAGS}}}, resultTypes: ['violations'], iframes: false}})
+           .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + '\\n'
+               + v.nodes.slice(0, 5).map(n => '      ' + n.target.join(' ') + ': '
+                   + (n.failureSummary || '').replace(/\\s+/g, ' ')).join('\\n'))))
+           .catch(e => done(['axe failed: ' + e]));"
+    );
+    let result = browser.eval_async(&script, Duration::from_secs(120)).await;
+    let Value::Array(found) = result else {
+        panic!("axe answered {result}");
+    };
+    found
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A script: `null` when the page fits the screen's width (`WIDTH`), else the
+/// page's width and the elements that run off the side (outside any box that
+/// scrolls).
+const WIDEST: &str = "const page = document.documentElement.scrollWidth;
+    if (page <= WIDTH && innerWidth <= WIDTH) return null;
+    const scrolls = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement)
+        if (getComputedStyle(p).overflowX !== 'visible') return true; return false; };
+    const off = [...document.body.querySelectorAll('*')]
+        .filter(e => e.getBoundingClientRect().right > WIDTH + 1 && !scrolls(e))
+        .slice(-3).map(e => e.tagName + '.' + e.className + ' to ' + Math.round(e.getBoundingClientRect().right));
+    return page + ' px in a WIDTH px screen: ' + off.join(', ');";
+
+/// A script: the preview's buttons whose name does not include their row's headline
+/// (and the number of buttons, which must not be 0).
+const BUTTONS_NAME_THEIR_STORY: &str = "const rows = [...document.querySelectorAll('#explain tbody tr')];
+    const buttons = rows.flatMap(r => [...r.querySelectorAll('button')].map(b => [b, r.querySelector('.title').textContent]));
+    if (buttons.length < 30) return ['only ' + buttons.length + ' buttons'];
+    return buttons.filter(([b, title]) => !b.textContent.includes(title)).map(([b]) => b.textContent);";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_light_and_dark_at_every_width() {
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let project = published_demo();
+    let port = free_port();
+    let server = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
+        .args(["--config", project.config().to_str().unwrap()])
+        .args(["--now", crate::support::NOW])
+        .args(["preview", "--serve", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the preview server");
+    let _server = Running(server);
+    let site = format!("http://127.0.0.1:{port}");
+    wait_for(&site, Duration::from_secs(20)).await;
+    let mut pages: Vec<(String, String)> = demo_files(&project)
+        .into_iter()
+        .map(|(name, path)| {
+            assert!(path.exists(), "{} is missing", path.display());
+            (name.to_owned(), format!("file://{}", path.display()))
+        })
+        .collect();
+    pages.push(("preview index".to_owned(), format!("{site}/")));
+    pages.push((
+        "preview issue".to_owned(),
+        format!("{site}/issue?edition=morning"),
+    ));
+    pages.push((
+        "preview error".to_owned(),
+        format!("{site}/issue?edition=no-such-edition"),
+    ));
+
+    let browser = Browser::start().await;
+    // First a page with known faults, to see that the audit finds them.
+    let control = project.path("control.html");
+    std::fs::write(
+        &control,
+        "<!doctype html><html><head><title>Control</title></head><body><main><img src=\"x.png\"><p style=\"color:#999;background:#fff\">Grey on white</p></main></body></html>",
+    )
+    .unwrap();
+    browser.go(&format!("file://{}", control.display())).await;
+    let found = audit(&browser, &axe).await.join("\n");
+    for rule in ["html-has-lang", "image-alt", "color-contrast"] {
+        assert!(
+            found.contains(&format!("{rule} (")),
+            "the control page's {rule} was not reported: {found}"
+        );
+    }
+    let mut failures = Vec::new();
+    let mut audits = 0;
+    for width in [1280, 375, 320] {
+        for dark in [false, true] {
+            browser.emulate(width, dark).await;
+            let mode = format!("{width} px, {}", if dark { "dark" } else { "light" });
+            for (name, url) in &pages {
+                browser.go(url).await;
+                if name == "preview issue" && width == 1280 && !dark {
+                    let unnamed = browser.eval(BUTTONS_NAME_THEIR_STORY).await;
+                    assert_eq!(
+                        unnamed,
+                        serde_json::json!([]),
+                        "buttons without their story"
+                    );
+                }
+                let dark_shown = browser
+                    .eval("return matchMedia('(prefers-color-scheme: dark)').matches")
+                    .await;
+                assert_eq!(dark_shown, dark, "{name}: the colour scheme did not hold");
+                for violation in audit(&browser, &axe).await {
+                    failures.push(format!("{name}, {mode}: {violation}"));
+                }
+                audits += 1;
+                // Reflow (WCAG 1.4.10): nothing runs off the side, down to 320 px (a
+                // phone's viewport widens to fit a page that does not).
+                let wide = browser
+                    .eval(&WIDEST.replace("WIDTH", &width.to_string()))
+                    .await;
+                if let Some(wide) = wide.as_str() {
+                    failures.push(format!("{name}, {mode}: does not reflow: {wide}"));
+                }
+            }
+        }
+    }
+    browser.quit().await;
+    assert_eq!(audits, 36);
+    assert!(
+        failures.is_empty(),
+        "{} accessibility failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Whether `text` has a Cyrillic letter.
+fn cyrillic(text: &str) -> bool {
+    text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
+}
+
+/// The `lang` that applies to `element`: its own or its nearest ancestor's.
+fn lang_of(element: ElementRef<'_>) -> Option<String> {
+    std::iter::once(element)
+        .chain(element.ancestors().filter_map(ElementRef::wrap))
+        .find_map(|e| e.value().attr("lang").map(str::to_owned))
+}
+
+/// Where a text in Russian is not marked as such: each as "the text (its lang)".
+/// The head (title, meta) cannot mark a part of its text, and the email's hidden
+/// preheader is never read out: both are left out.
+fn unmarked_russian(document: &Html) -> (usize, Vec<String>) {
+    let mut checked = 0;
+    let mut unmarked = Vec::new();
+    let body = document
+        .select(&Selector::parse("body").unwrap())
+        .next()
+        .expect("a body");
+    for node in body.descendants() {
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        let in_preheader = std::iter::once(parent)
+            .chain(parent.ancestors().filter_map(ElementRef::wrap))
+            .any(|e| {
+                e.value()
+                    .has_class("preheader", scraper::CaseSensitivity::CaseSensitive)
+            });
+        if in_preheader {
+            continue;
+        }
+        let (text, element) = match node.value() {
+            Node::Text(text) => (text.to_string(), parent),
+            Node::Element(e) if e.attr("alt").is_some() => (
+                e.attr("alt").unwrap_or_default().to_owned(),
+                ElementRef::wrap(node).unwrap(),
+            ),
+            _ => continue,
+        };
+        if !cyrillic(&text) {
+            continue;
+        }
+        checked += 1;
+        let lang = lang_of(element);
+        if !lang
+            .as_deref()
+            .is_some_and(|l| l == "ru" || l.starts_with("ru-"))
+        {
+            unmarked.push(format!("{:?} ({lang:?})", text.trim()));
+        }
+    }
+    (checked, unmarked)
+}
+
+/// Link texts (accessible names) shared by links to different places.
+fn ambiguous_links(document: &Html) -> Vec<String> {
+    let mut places: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for link in document.select(&Selector::parse("a[href]").unwrap()) {
+        let name = match link.value().attr("aria-label") {
+            Some(label) => label.to_owned(),
+            None => link
+                .descendants()
+                .filter_map(|n| match n.value() {
+                    Node::Text(t) => Some(t.to_string()),
+                    Node::Element(e) => e.attr("alt").map(str::to_owned),
+                    _ => None,
+                })
+                .collect::<String>(),
+        };
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        places
+            .entry(name.to_lowercase())
+            .or_default()
+            .insert(link.value().attr("href").unwrap_or_default().to_owned());
+    }
+    places
+        .into_iter()
+        .filter(|(_, hrefs)| hrefs.len() > 1)
+        .map(|(name, hrefs)| format!("{name:?} leads to {hrefs:?}"))
+        .collect()
+}
+
+#[test]
+fn russian_text_is_marked_and_every_link_text_names_one_place() {
+    let project = published_demo();
+    for (name, path) in demo_files(&project) {
+        let html =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let document = Html::parse_document(&html);
+        let (checked, unmarked) = unmarked_russian(&document);
+        if name != "archive index" {
+            // The Severny Vestnik's stories, its name, its "Also in" links.
+            assert!(checked >= 16, "{name}: only {checked} Russian texts");
+        }
+        assert!(
+            unmarked.is_empty(),
+            "{name}: Russian text without lang=\"ru\":\n{}",
+            unmarked.join("\n")
+        );
+        let ambiguous = ambiguous_links(&document);
+        assert!(
+            ambiguous.is_empty(),
+            "{name}: links sharing a text lead to different places:\n{}",
+            ambiguous.join("\n")
+        );
+    }
+}

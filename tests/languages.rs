@@ -1,0 +1,194 @@
+//! The digest in the reader's language: the demo's morning edition is written in
+//! English and Russian, and its Russian reader gets a digest whose every label, date
+//! and plural is Russian (the stories stay in their outlets' languages); a broken
+//! catalogue fails `check` at its line.
+
+use std::collections::BTreeSet;
+
+use pressroom::model::IssueId;
+
+use crate::support::{Project, stderr, stdout};
+
+/// The decoded HTML part of an `.eml` file (quoted-printable).
+fn html_part(eml: &str) -> String {
+    let start = eml.find("Content-Type: text/html").expect("an HTML part");
+    let body = start + eml[start..].find("\r\n\r\n").expect("part headers end") + 4;
+    let end = body + eml[body..].find("\r\n--").expect("the part ends");
+    let bytes = quoted_printable::decode(&eml[body..end], quoted_printable::ParseMode::Robust)
+        .expect("quoted-printable");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+/// What a reader sees of `html`: its text, without the `<head>`, tags, comments, URLs
+/// and addresses, entities decoded.
+fn visible_text(html: &str) -> String {
+    let body = &html[html.find("<body").unwrap_or(0)..];
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", " ");
+    text.split_whitespace()
+        .filter(|w| !w.contains("://") && !w.contains('@') && !w.starts_with('&'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Latin words of three letters or more.
+fn latin_words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every string the issue carries from its feeds (headlines, excerpts, outlets,
+/// topics, "also in", "read also", most-read lists) and the configured names.
+fn strings_of(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push(' ');
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings_of(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| strings_of(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_russian_reader_gets_a_wholly_russian_digest() {
+    let project = Project::demo();
+    let published = project.run(&["publish"]);
+    assert_eq!(published.status.code(), Some(0), "{}", stderr(&published));
+    let read = |who: &str| {
+        std::fs::read_to_string(project.path(&format!("state/outbox/{who}.eml"))).unwrap()
+    };
+    let russian = visible_text(&html_part(&read("irina@readers.example")));
+    let english = visible_text(&html_part(&read("anna.petrova@readers.example")));
+
+    // The labels, dates and plurals, in Russian.
+    for label in [
+        "Пятница, 27 ноября 2026",
+        "материалов",
+        "В этом выпуске",
+        "Главное",
+        "Также в:",
+        "Архив выпусков",
+        "Отписаться",
+        "Открыть в браузере",
+        "Наука и космос",
+        "Самое читаемое сейчас",
+    ] {
+        assert!(
+            russian.contains(label),
+            "no {label:?} in the Russian digest"
+        );
+    }
+    // The English reader's digest has its English labels (so the check below is
+    // looking for words that would be there).
+    for label in [
+        "Friday, 27 November 2026",
+        "Top stories",
+        "Also in:",
+        "Unsubscribe",
+    ] {
+        assert!(
+            english.contains(label),
+            "no {label:?} in the English digest"
+        );
+    }
+
+    // Every Latin word left in the Russian digest comes from the stories (their
+    // outlets write in English) or the configured names, never from pressroom.
+    let store = project.store();
+    let id = IssueId::parse("morning/2026-11-27").unwrap();
+    let issue = store.issue(&id).unwrap().expect("the issue is frozen");
+    let mut carried = String::new();
+    strings_of(&serde_json::to_value(&issue).unwrap(), &mut carried);
+    let plan = project.plan();
+    // The configured names, and the reader's time zone (an IANA name, not a label).
+    carried.push_str(&format!(" {} Europe/Warsaw ", plan.site.title));
+    let from_stories = latin_words(&carried);
+    let labels: Vec<String> = latin_words(&russian)
+        .difference(&from_stories)
+        .cloned()
+        .collect();
+    assert!(
+        labels.is_empty(),
+        "English words in the Russian digest: {labels:?}"
+    );
+    // And no English label, even one made of words some story also uses.
+    for label in [
+        "Top stories",
+        "Also in",
+        "Read also",
+        "In this issue",
+        "View in browser",
+        "Past issues",
+        "Unsubscribe",
+        "Most read",
+        "This email was sent",
+        "time zone",
+        "Friday, 27 November",
+        "more stories",
+    ] {
+        assert!(!russian.contains(label), "{label:?} in the Russian digest");
+    }
+    // Nor an English day beside a time ("Fri 08:10"), nor an English plural ("15 stories").
+    let words: Vec<&str> = russian.split_whitespace().collect();
+    for pair in words.windows(2) {
+        let clock = pair[1].len() == 5 && pair[1].as_bytes()[2] == b':';
+        let day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(&pair[0]);
+        assert!(!(day && clock), "{pair:?} in the Russian digest");
+        let count = pair[0].bytes().all(|b| b.is_ascii_digit());
+        let plural = pair[1].starts_with("stor") || pair[1].starts_with("issue");
+        assert!(!(count && plural), "{pair:?} in the Russian digest");
+    }
+}
+
+#[test]
+fn a_broken_or_incomplete_catalogue_fails_check_at_its_line() {
+    let project = Project::demo();
+    let config = std::fs::read_to_string(project.config()).unwrap();
+    std::fs::write(
+        project.config(),
+        config.replace("[site]\n", "[site]\ntemplates = \"templates\"\n"),
+    )
+    .unwrap();
+    // A message that does not parse: its file and line.
+    project.write(
+        "templates/i18n/ru.ftl",
+        "also-in = Ещё в\n\ntop-stories = { $x ->\n    [one] Главное\n",
+    );
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(78), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(err.contains("i18n/ru.ftl:3:"), "{err}");
+    // A language the configuration uses without a complete catalogue.
+    project.write("templates/i18n/ru.ftl", "also-in = Ещё в\n");
+    project.write("templates/i18n/de.ftl", "also-in = Auch in\n");
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(78), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(err.contains("de has no message `top-stories`"), "{err}");
+    // Completed, it checks clean; the override is used.
+    std::fs::remove_file(project.path("templates/i18n/de.ftl")).unwrap();
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("in en, ru"), "{}", stdout(&output));
+}
