@@ -366,3 +366,91 @@ async fn sign_up_can_be_turned_off_and_its_links_expire_as_configured() {
         Err(token::TokenError::Expired)
     );
 }
+
+/// The confirmation goes out through the configured transport like an issue: here
+/// real SMTP to aiosmtpd, recorded sent in the ledger, and its link confirms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_confirmation_goes_out_over_real_smtp() {
+    let sink = crate::support::smtp::Sink::start();
+    let port = sink.port;
+    let (project, base, _server) = serving_with(move |config| {
+        config.replace(
+            "transport = \"file\"",
+            &format!("transport = \"smtp\"\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\ntimeout = \"5s\""),
+        )
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let page = client
+        .get(format!("{base}subscribe"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let fields = form(&[
+        ("form", &hidden(&page, "form")),
+        ("email", "zoe@readers.example"),
+        ("sections", "world"),
+    ]);
+    assert_eq!(
+        post(&client, &format!("{base}subscribe"), fields, &[])
+            .await
+            .0,
+        200
+    );
+    let started = std::time::Instant::now();
+    let message = loop {
+        if let Some(m) = sink
+            .messages()
+            .into_iter()
+            .find(|m| m.to() == "zoe@readers.example")
+        {
+            break m;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "nothing reached the SMTP server"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        message
+            .header("subject")
+            .unwrap()
+            .starts_with("Confirm your subscription")
+    );
+    assert!(
+        message.header("message-id").unwrap().contains("signup."),
+        "{:?}",
+        message.header("message-id")
+    );
+    assert!(
+        message
+            .part("text/plain")
+            .unwrap()
+            .contains("/confirm?token=")
+    );
+    let confirm = link(&message.raw, &base, "confirm?token=");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sent_notices(&project, "zoe@readers.example"),
+        vec![(DeliveryState::Sent, 1)]
+    );
+    let token = confirm.split_once("token=").unwrap().1;
+    let (status, _) = post(
+        &client,
+        &format!("{base}confirm"),
+        form(&[("token", token)]),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let zoe = project
+        .store()
+        .reader("zoe@readers.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(zoe.choice.sections, Some(vec!["world".to_owned()]));
+}
