@@ -354,8 +354,13 @@ fn broken_anchors(document: &Html) -> Vec<String> {
         .collect();
     for link in document.select(&Selector::parse("a[href^='#']").unwrap()) {
         let href = link.value().attr("href").unwrap_or_default();
-        // The preview's stand-in for the unsubscribe link delivery fills in.
-        if href == pressroom::preview::PREVIEW_UNSUBSCRIBE {
+        // The preview's stand-ins for the per-reader links delivery fills in.
+        if [
+            pressroom::preview::PREVIEW_UNSUBSCRIBE,
+            pressroom::preview::PREVIEW_PREFERENCES,
+        ]
+        .contains(&href)
+        {
             continue;
         }
         let target = &href[1..];

@@ -93,8 +93,12 @@ async fn topic_and_section_pages_list_the_archived_stories() {
     }
     let topics: Vec<&String> = issue.picks().flat_map(|p| p.story.topics.iter()).collect();
     assert!(!topics.is_empty(), "the demo's stories have topics");
+    // The issue's page links each of its topics to that topic's page.
+    let issue_page = std::fs::read_to_string(out.join("morning/2026-11-27/index.html")).unwrap();
     for topic in topics {
         let slug = pressroom::render::view::topic_slug(topic);
+        let link = format!("<a href=\"{base}topics/{slug}/\">");
+        assert!(issue_page.contains(&link), "no {link} on the issue page");
         let page = std::fs::read_to_string(out.join(format!("topics/{slug}/index.html")))
             .unwrap_or_else(|e| panic!("{topic}: {e}"));
         assert!(

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod a11y;
 mod archive_topics;
 mod bounces;
 mod boundaries;

@@ -57,6 +57,8 @@ most-read-rank = { $window ->
 }
 # After a contents link, for screen readers: where the link goes.
 jump-to-story = (jump to the story)
+# After a topic's link on an issue page, for screen readers: where the link goes.
+topic-page = (all stories on this topic)
 also-in = Also in
 read-also = Read also
 topics = Topics

@@ -53,6 +53,7 @@ most-read-rank = { $window ->
    *[week] № { $rank } в «Самом читаемом за неделю»
 }
 jump-to-story = (перейти к материалу)
+topic-page = (все материалы по теме)
 also-in = Также в
 read-also = Читайте также
 topics = Темы

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Site, lang, safe, web};
+use super::{Site, lang, listing::topic_slug, safe, web};
 use crate::model::{Issue, Pick};
 
 /// The widest an image is shown in a 600-pixel single-column email.
@@ -33,6 +33,9 @@ pub struct StoryView {
     pub image: Option<ImageView>,
     /// The feed's categories, plain text, in the feed's order.
     pub topics: Vec<String>,
+    /// The same, each with its page in the archive (`/topics/<slug>/`): the issue page
+    /// links them; the email, where every byte counts against the size budget, does not.
+    pub topic_pages: Vec<TopicLinkView>,
     /// The same story elsewhere.
     pub also_in: Vec<AlsoInView>,
     /// Earlier stories of the same storyline, newest first.
@@ -86,6 +89,15 @@ pub struct AlsoInView {
     pub title: String,
     /// The language of that headline when not the page's, or null.
     pub lang: Option<String>,
+}
+
+/// A topic and its page in the archive.
+#[derive(Clone, Debug, Serialize)]
+pub struct TopicLinkView {
+    /// The topic, plain text.
+    pub name: String,
+    /// Its page: every story listed under it, across issues.
+    pub url: String,
 }
 
 /// An earlier story of the same storyline ("Read also").
@@ -156,6 +168,13 @@ pub(super) fn story(
                 }
             }),
         topics: s.topics.iter().map(|t| safe(t)).collect(),
+        topic_pages: (s.topics.iter())
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| TopicLinkView {
+                name: safe(t.trim()),
+                url: format!("{}topics/{}/", site.url, topic_slug(t)),
+            })
+            .collect(),
         also_in: pick
             .also_in
             .iter()
