@@ -192,3 +192,51 @@ fn a_broken_or_incomplete_catalogue_fails_check_at_its_line() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("in en, ru"), "{}", stdout(&output));
 }
+
+/// The pages the site serves to readers speak the site's language: a Russian site's
+/// sign-up form, search, unsubscribe and 404 pages are Russian, and the English site's
+/// stay as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reader_pages_speak_the_sites_language() {
+    let (_project, base, _server) = crate::support::reader::serving_with(|config| {
+        config.replace("language = \"en\"", "language = \"ru\"")
+    })
+    .await;
+    let get = |path: &str| {
+        let url = format!("{base}{path}");
+        async move {
+            let response = reqwest::get(url).await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (status, form) = get("subscribe").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("<html lang=\"ru\""), "{form}");
+    for label in [
+        "Адрес электронной почты",
+        "Разделы",
+        "Только текст",
+        "Подписаться",
+        // The sections' Russian titles.
+        "Общество и культура",
+    ] {
+        assert!(form.contains(label), "no {label:?} in the form");
+    }
+    for english in ["Email address", "Sections", "Plain text only", "Subscribe<"] {
+        assert!(!form.contains(english), "{english:?} in the Russian form");
+    }
+    let (_, search) = get("search?q=%D1%81%D0%BD%D0%B5%D0%B3").await;
+    assert!(
+        search.contains("Ничего не найдено по запросу «снег»"),
+        "{search}"
+    );
+    let (status, missing) = get("no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(missing.contains("Страница не найдена"), "{missing}");
+    let (status, unsubscribe) = get("unsubscribe?token=forged").await;
+    assert_eq!(status, 400);
+    assert!(
+        unsubscribe.contains("Ссылка недействительна"),
+        "{unsubscribe}"
+    );
+}

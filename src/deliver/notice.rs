@@ -13,6 +13,7 @@ use lettre::message::{Mailbox as LettreMailbox, Message, SinglePart};
 use super::{mailer::Mailer, message, send_error::SendError, signer::signer};
 use crate::{
     config::{EmailPlan, Plan},
+    i18n::{Arg, Speaker},
     model::{EditionId, IssueId},
     store::{DeliveryState, Entry, Store},
 };
@@ -67,26 +68,33 @@ fn build(
     now: DateTime<Utc>,
 ) -> Result<Message, String> {
     let title = message::header_text(&plan.site.title);
+    let say = Speaker::new(plan.site.templates.as_deref(), &plan.site.language);
+    let site = || Arg::Text(title.clone());
     let (subject, text) = match notice {
         Notice::Confirm { url, expires } => (
-            format!("Confirm your subscription to {title}"),
-            format!(
-                "Someone, probably you, asked to receive {title} at this address.\r\n\r\n\
-                 To confirm, open this link and press the button:\r\n\r\n{url}\r\n\r\n\
-                 The link works until {} UTC. If you did not ask, ignore this email: \
-                 nothing will be sent to you.\r\n",
-                expires.format("%Y-%m-%d %H:%M")
+            say.say("notice-confirm-subject", &[("site", site())]),
+            say.say(
+                "notice-confirm-text",
+                &[
+                    ("site", site()),
+                    ("url", Arg::Text(url.clone())),
+                    (
+                        "until",
+                        Arg::Text(expires.format("%Y-%m-%d %H:%M").to_string()),
+                    ),
+                ],
             ),
         ),
         Notice::AlreadySubscribed { url } => (
-            format!("You already receive {title}"),
-            format!(
-                "Someone, probably you, asked to subscribe this address to {title}, \
-                 which already receives it. Nothing has changed.\r\n\r\n\
-                 To choose your sections, format or time zone, or to unsubscribe:\r\n\r\n{url}\r\n"
+            say.say("notice-already-subject", &[("site", site())]),
+            say.say(
+                "notice-already-text",
+                &[("site", site()), ("url", Arg::Text(url.clone()))],
             ),
         ),
     };
+    // Lines end in CRLF, as a message's must; the catalogue's in LF.
+    let text = format!("{}\r\n", text.replace('\n', "\r\n"));
     let to_address = to.parse().map_err(|e| format!("{to}: {e}"))?;
     let mut message = Message::builder()
         .from(message::mailbox(&email.from)?)

@@ -214,6 +214,41 @@ impl Catalogues {
     }
 }
 
+/// The catalogues and one language, owned: for the pages pressroom writes without
+/// templates (the reader's pages, unsubscribe, 404). Loaded per page, so a changed
+/// catalogue shows at once; a folder that does not parse falls back to the built-in
+/// catalogues (`check` reports it).
+pub struct Speaker {
+    catalogues: Catalogues,
+    language: Language,
+}
+
+impl Speaker {
+    /// The words of `language`, from the built-in catalogues and `folder`'s.
+    pub fn new(folder: Option<&Path>, language: &Language) -> Speaker {
+        Speaker {
+            catalogues: Catalogues::load(folder).unwrap_or_else(|_| Catalogues::builtin()),
+            language: language.clone(),
+        }
+    }
+
+    /// The language it speaks.
+    pub fn language(&self) -> &Language {
+        &self.language
+    }
+
+    /// Message `id`, or the id itself if it cannot be written.
+    pub fn text(&self, id: &str) -> String {
+        self.catalogues.words(&self.language).text(id)
+    }
+
+    /// Message `id` with `args` (text arguments written as given: escape them for
+    /// HTML first), or the id itself if it cannot be written.
+    pub fn say(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        (self.catalogues.words(&self.language).message(id, args)).unwrap_or_else(|_| id.to_owned())
+    }
+}
+
 /// A message's arguments: numbers (plural selection, grouped digits) and text.
 #[derive(Clone, Debug)]
 pub enum Arg {

@@ -99,3 +99,28 @@ fn a_folder_overrides_adds_and_is_checked() {
     assert!(problems[0].file.ends_with("ru.ftl"));
     assert_eq!(problems[0].line, 3, "{}", problems[0]);
 }
+
+#[test]
+fn multiline_messages_keep_their_blank_lines() {
+    // The sign-up notice, as it was written in code before it moved to the catalogue.
+    let catalogues = Catalogues::builtin();
+    let en = catalogues.words(&Language::english());
+    let text = en
+        .message(
+            "notice-confirm-text",
+            &[
+                ("site", Arg::Text("Review".to_owned())),
+                ("url", Arg::Text("http://127.0.0.1/confirm?token=t".to_owned())),
+                ("until", Arg::Text("2026-11-29 06:00".to_owned())),
+            ],
+        )
+        .unwrap();
+    assert_eq!(
+        text,
+        "Someone, probably you, asked to receive Review at this address.\n\n\
+         To confirm, open this link and press the button:\n\n\
+         http://127.0.0.1/confirm?token=t\n\n\
+         The link works until 2026-11-29 06:00 UTC. If you did not ask, ignore this email: \
+         nothing will be sent to you."
+    );
+}

@@ -21,6 +21,10 @@ use super::{
     Shared, page,
     paths::{decode, inside, resolved},
 };
+use crate::{
+    config::Plan,
+    i18n::{Arg, Speaker},
+};
 
 /// Text below this size is sent as is: gzip would save too little.
 const GZIP_FROM: usize = 256;
@@ -39,7 +43,7 @@ pub(super) async fn archive_file(
         .output
         .clone();
     let Some(path) = decode(uri.path()).and_then(|request| inside(&root, &request)) else {
-        return not_found();
+        return not_found(&shared.plan());
     };
     let ask = Ask {
         slash: uri.path().ends_with('/'),
@@ -61,17 +65,26 @@ pub(super) async fn archive_file(
             )
                 .into_response()
         }
-        Ok(Reply::NotFound) | Err(_) => not_found(),
+        Ok(Reply::NotFound) | Err(_) => not_found(&shared.plan()),
     }
 }
 
 /// The small 404 page.
-pub(super) fn not_found() -> Response {
+/// "archive", linking to the archive's index.
+fn archive_link(plan: &Plan) -> String {
+    let say = Speaker::new(plan.site.templates.as_deref(), &plan.site.language);
+    format!("<a href=\"/\">{}</a>", say.text("archive-link"))
+}
+
+pub(super) fn not_found(plan: &Plan) -> Response {
     (
         StatusCode::NOT_FOUND,
         Html(page(
-            "Not found",
-            "<p>There is no page at this address. The <a href=\"/\">archive</a> lists every issue.</p>",
+            plan,
+            "page-not-found",
+            "not-found-text",
+            &[("link", Arg::Text(archive_link(plan)))],
+            "",
         )),
     )
         .into_response()

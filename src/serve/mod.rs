@@ -22,7 +22,12 @@ use axum::{
 
 pub use listener::Limits;
 
-use crate::{config::Plan, model::html::escape, time::Clock};
+use crate::{
+    config::Plan,
+    i18n::{Arg, Speaker},
+    model::html::escape,
+    time::Clock,
+};
 
 /// What the handlers need.
 pub struct Shared {
@@ -115,10 +120,15 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
     }
 }
 
-/// A small HTML page (errors, confirmations).
-fn page(title: &str, body: &str) -> String {
+/// A small HTML page (errors, confirmations) in the site's language: message
+/// `title` as its title, then message `text` with `args` (HTML already escaped),
+/// then `after` (HTML: a form).
+fn page(plan: &Plan, title: &str, text: &str, args: &[(&str, Arg)], after: &str) -> String {
+    let say = Speaker::new(plan.site.templates.as_deref(), &plan.site.language);
+    let body = format!("<p>{}</p>{after}", say.say(text, args));
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{t}</title></head><body style=\"font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem\"><h1>{t}</h1>{body}</body></html>",
-        t = escape(title)
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{t}</title></head><body style=\"font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem\"><h1>{t}</h1>{body}</body></html>",
+        lang = escape(plan.site.language.as_str()),
+        t = escape(&say.text(title))
     )
 }

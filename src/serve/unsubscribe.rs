@@ -15,7 +15,13 @@ use axum::{
 use serde::Deserialize;
 
 use super::{Shared, page};
-use crate::{config::Plan, deliver::unsubscribe, model::html::escape, store::Store};
+use crate::{
+    config::Plan,
+    deliver::unsubscribe,
+    i18n::{Arg, Speaker},
+    model::html::escape,
+    store::Store,
+};
 
 /// `/unsubscribe`.
 pub(super) fn routes() -> Router<Arc<Shared>> {
@@ -42,7 +48,19 @@ fn keys(plan: &Plan) -> Option<(String, Result<String, String>)> {
 fn verified(shared: &Shared, token: Option<&str>) -> Result<(String, Plan), Box<Response>> {
     let plan = shared.plan();
     let invalid = || -> Box<Response> {
-        Box::new((StatusCode::BAD_REQUEST, Html(page("This link is not valid", "<p>The unsubscribe link is incomplete or was not issued by us. Nothing has changed.</p>"))).into_response())
+        Box::new(
+            (
+                StatusCode::BAD_REQUEST,
+                Html(page(
+                    &plan,
+                    "page-link-not-valid",
+                    "unsubscribe-invalid",
+                    &[],
+                    "",
+                )),
+            )
+                .into_response(),
+        )
     };
     let (list, secret) = keys(&plan).ok_or_else(invalid)?;
     let secret =
@@ -61,12 +79,24 @@ async fn unsubscribe_page(
         Err(response) => return *response,
     };
     let token = escape(query.token.as_deref().unwrap_or_default());
-    let body = format!(
-        "<p>Stop sending <strong>{}</strong> to <strong>{}</strong>?</p><form method=\"post\" action=\"/unsubscribe?token={token}\"><button type=\"submit\">Unsubscribe</button></form>",
-        escape(&plan.site.title),
-        escape(&address)
+    let strong = |text: &str| Arg::Text(format!("<strong>{}</strong>", escape(text)));
+    let say = Speaker::new(plan.site.templates.as_deref(), &plan.site.language);
+    let form = format!(
+        "<form method=\"post\" action=\"/unsubscribe?token={token}\"><button type=\"submit\">{}</button></form>",
+        say.text("unsubscribe-button")
     );
-    Html(page("Unsubscribe", &body)).into_response()
+    let args = [
+        ("site", strong(&plan.site.title)),
+        ("address", strong(&address)),
+    ];
+    Html(page(
+        &plan,
+        "page-unsubscribe",
+        "unsubscribe-question",
+        &args,
+        &form,
+    ))
+    .into_response()
 }
 
 async fn unsubscribe_now(
@@ -78,8 +108,9 @@ async fn unsubscribe_now(
         Err(response) => return *response,
     };
     let at = shared.clock.now();
+    let state = plan.site.state.clone();
     let done = tokio::task::spawn_blocking(move || -> Result<(), String> {
-        let mut store = Store::open(&plan.site.state).map_err(|e| e.to_string())?;
+        let mut store = Store::open(&state).map_err(|e| e.to_string())?;
         let mut writer = store.writer().map_err(|e| e.to_string())?;
         writer
             .suppress(&address, "unsubscribed", at)
@@ -89,8 +120,11 @@ async fn unsubscribe_now(
     .await;
     match done {
         Ok(Ok(())) => Html(page(
-            "Unsubscribed",
-            "<p>You will not receive this digest any more.</p>",
+            &plan,
+            "page-unsubscribed",
+            "unsubscribed-text",
+            &[],
+            "",
         ))
         .into_response(),
         Ok(Err(e)) => (StatusCode::SERVICE_UNAVAILABLE, e).into_response(),

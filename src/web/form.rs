@@ -50,7 +50,7 @@ pub(super) fn choice(plan: &Plan, fields: &Fields) -> Result<Choice, String> {
         .map(str::to_owned)
         .collect();
     if sections.is_empty() {
-        return Err("Choose at least one section.".to_owned());
+        return Err(super::pages::speaker(plan).text("form-no-section"));
     }
     let editions: Vec<String> = plan
         .editions
@@ -60,7 +60,7 @@ pub(super) fn choice(plan: &Plan, fields: &Fields) -> Result<Choice, String> {
         .map(str::to_owned)
         .collect();
     if editions.is_empty() && plan.editions.len() > 1 {
-        return Err("Choose at least one edition.".to_owned());
+        return Err(super::pages::speaker(plan).text("form-no-edition"));
     }
     let format = match fields.get("format") {
         Some("text") => "text",

@@ -102,7 +102,7 @@ impl Web {
             Some(Ok(keys)) => Ok((plan, keys)),
             Some(Err(e)) => {
                 tracing::error!(error = %e, "cannot read the signing secret");
-                Err(unavailable())
+                Err(unavailable(&plan))
             }
         }
     }
@@ -164,25 +164,27 @@ fn same_origin(plan: &Plan, headers: &HeaderMap) -> bool {
         .is_some_and(|own| own.origin() == origin)
 }
 
-fn forbidden_origin() -> Response {
+fn forbidden_origin(plan: &Plan) -> Response {
+    let say = pages::speaker(plan);
     (
         StatusCode::FORBIDDEN,
         Html(pages::plain(
-            "en",
-            "Not accepted",
-            "<p>This form was sent from another site. Nothing has changed.</p>",
+            plan,
+            &say.text("page-not-accepted"),
+            &format!("<p>{}</p>", say.text("page-not-accepted-text")),
         )),
     )
         .into_response()
 }
 
-fn unavailable() -> Response {
+fn unavailable(plan: &Plan) -> Response {
+    let say = pages::speaker(plan);
     (
         StatusCode::SERVICE_UNAVAILABLE,
         Html(pages::plain(
-            "en",
-            "Try again later",
-            "<p>Something went wrong on our side. Nothing has changed; please try again later.</p>",
+            plan,
+            &say.text("page-try-later"),
+            &format!("<p>{}</p>", say.text("page-try-later-text")),
         )),
     )
         .into_response()

@@ -6,11 +6,17 @@
 
 use std::fmt::Write as _;
 
-use crate::{config::Plan, model::html::escape, store::Choice};
+use crate::{config::Plan, i18n::Speaker, model::html::escape, store::Choice};
 
-/// A whole page in language `lang`; `body` is HTML already.
-pub(super) fn plain(lang: &str, title: &str, body: &str) -> String {
-    titled(lang, title, title, body)
+/// The words of the site's language (its catalogue, the templates folder's first).
+pub(super) fn speaker(plan: &Plan) -> Speaker {
+    Speaker::new(plan.site.templates.as_deref(), &plan.site.language)
+}
+
+/// A whole page in the site's language whose window title is its heading; `body`
+/// is HTML already.
+pub(super) fn plain(plan: &Plan, title: &str, body: &str) -> String {
+    titled(plan.site.language.as_str(), title, title, body)
 }
 
 /// A whole page whose window title (`head`) differs from its heading.
@@ -45,14 +51,20 @@ pub(super) fn page(plan: &Plan, title: &str, body: &str) -> String {
 /// The fields of a choice, filled with `current`: name, sections, editions (when
 /// there is more than one), format and time zone.
 pub(super) fn choice_fields(plan: &Plan, current: &Choice) -> String {
+    let say = speaker(plan);
     let mut out = String::new();
     let _ = write!(
         out,
-        "<label for=\"name\">Your name (optional, for the greeting)</label>\
+        "<label for=\"name\">{}</label>\
          <input type=\"text\" id=\"name\" name=\"name\" autocomplete=\"name\" maxlength=\"100\" value=\"{}\">",
+        say.text("form-name"),
         escape(current.name.as_deref().unwrap_or_default())
     );
-    out.push_str("<fieldset><legend>Sections</legend>");
+    let _ = write!(
+        out,
+        "<fieldset><legend>{}</legend>",
+        say.text("form-sections")
+    );
     for section in &plan.sections {
         let id = section.id.as_str();
         let checked = current
@@ -63,12 +75,21 @@ pub(super) fn choice_fields(plan: &Plan, current: &Choice) -> String {
             out,
             "<label><input type=\"checkbox\" name=\"sections\" value=\"{id}\"{}> {}</label>",
             if checked { " checked" } else { "" },
-            escape(&section.title)
+            escape(
+                section
+                    .titles
+                    .get(plan.site.language.as_str())
+                    .unwrap_or(&section.title)
+            )
         );
     }
     out.push_str("</fieldset>");
     if plan.editions.len() > 1 {
-        out.push_str("<fieldset><legend>Editions</legend>");
+        let _ = write!(
+            out,
+            "<fieldset><legend>{}</legend>",
+            say.text("form-editions")
+        );
         for edition in &plan.editions {
             let id = edition.id.as_str();
             let checked = current
@@ -87,19 +108,23 @@ pub(super) fn choice_fields(plan: &Plan, current: &Choice) -> String {
     let text = current.format == "text";
     let _ = write!(
         out,
-        "<fieldset><legend>Format</legend>\
-         <label><input type=\"radio\" name=\"format\" value=\"html\"{}> HTML (with a plain-text version)</label>\
-         <label><input type=\"radio\" name=\"format\" value=\"text\"{}> Plain text only</label></fieldset>",
+        "<fieldset><legend>{}</legend>\
+         <label><input type=\"radio\" name=\"format\" value=\"html\"{}> {}</label>\
+         <label><input type=\"radio\" name=\"format\" value=\"text\"{}> {}</label></fieldset>",
+        say.text("form-format"),
         if text { "" } else { " checked" },
-        if text { " checked" } else { "" }
+        say.text("form-format-html"),
+        if text { " checked" } else { "" },
+        say.text("form-format-text"),
     );
     let zone = current
         .time_zone
         .clone()
         .unwrap_or_else(|| plan.site.time_zone.name().to_owned());
-    out.push_str(
-        "<label for=\"time_zone\">Your time zone (for the times in your email)</label>\
-         <select id=\"time_zone\" name=\"time_zone\">",
+    let _ = write!(
+        out,
+        "<label for=\"time_zone\">{}</label><select id=\"time_zone\" name=\"time_zone\">",
+        say.text("form-time-zone")
     );
     for tz in chrono_tz::TZ_VARIANTS {
         let name = tz.name();

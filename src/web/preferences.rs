@@ -23,6 +23,7 @@ use super::{
 };
 use crate::{
     config::Plan,
+    i18n::Arg,
     model::html::escape,
     signup::{Keys, token::Purpose},
     store::{Store, StoreError},
@@ -38,9 +39,11 @@ fn reader(web: &Web, token: &str) -> Result<(Plan, Keys, String), Response> {
             StatusCode::BAD_REQUEST,
             Html(pages::page(
                 &plan,
-                "This link does not work",
-                "<p>This link is incomplete or was not issued by us. Use the \
-                 \"Manage your subscription\" link of a recent email.</p>",
+                &pages::speaker(&plan).text("page-link-broken"),
+                &format!(
+                    "<p>{}</p>",
+                    escape(&pages::speaker(&plan).text("preferences-link-invalid"))
+                ),
             )),
         )
             .into_response()),
@@ -62,11 +65,11 @@ async fn with_store<T: Send + 'static>(
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "preferences: the state file failed");
-            Err(unavailable())
+            Err(unavailable(plan))
         }
         Err(e) => {
             tracing::error!(error = %e, "preferences: task failed");
-            Err(unavailable())
+            Err(unavailable(plan))
         }
     }
 }
@@ -87,10 +90,19 @@ async fn render(plan: &Plan, token: &str, address: &str, note: Option<&str>) -> 
         .iter()
         .find(|s| s.address.as_str() == address);
     let token = escape(token);
+    let say = pages::speaker(plan);
     let mut body = format!(
-        "<p>Subscription of <strong>{}</strong> to {}.</p>",
-        escape(&mask(address)),
-        escape(&plan.site.title)
+        "<p>{}</p>",
+        say.say(
+            "preferences-of",
+            &[
+                (
+                    "address",
+                    Arg::Text(format!("<strong>{}</strong>", escape(&mask(address))))
+                ),
+                ("site", Arg::Text(escape(&plan.site.title))),
+            ]
+        )
     );
     if let Some(note) = note {
         body.push_str(&format!(
@@ -99,32 +111,34 @@ async fn render(plan: &Plan, token: &str, address: &str, note: Option<&str>) -> 
         ));
     }
     let status = match (in_file.is_some() || stored.is_some(), suppressed) {
-        (true, false) => "You receive it.",
-        (true, true) => "You are unsubscribed: nothing is sent to you.",
-        (false, _) => "You are not subscribed.",
+        (true, false) => "preferences-receive",
+        (true, true) => "preferences-unsubscribed",
+        (false, _) => "preferences-not-subscribed",
     };
-    body.push_str(&format!("<p>{status}</p>"));
+    body.push_str(&format!("<p>{}</p>", say.text(status)));
     match (in_file, &stored) {
-        (Some(_), _) => body.push_str(
-            "<p>Your subscription is kept by the editors by hand: write to them to change \
-             your sections or format.</p>",
-        ),
+        (Some(_), _) => body.push_str(&format!("<p>{}</p>", say.text("preferences-by-hand"))),
         (None, Some(reader)) => {
             body.push_str(&format!(
                 "<form method=\"post\" action=\"/preferences\"><input type=\"hidden\" name=\"token\" value=\"{token}\">\
-                 {}<p>Changes apply from the next issue.</p>\
-                 <button type=\"submit\" name=\"action\" value=\"save\">Save my choices</button></form>",
-                pages::choice_fields(plan, &reader.choice)
+                 {}<p>{}</p>\
+                 <button type=\"submit\" name=\"action\" value=\"save\">{}</button></form>",
+                pages::choice_fields(plan, &reader.choice),
+                say.text("preferences-apply"),
+                say.text("preferences-save"),
             ));
         }
-        (None, None) => body.push_str("<p><a href=\"/subscribe\">Subscribe</a>.</p>"),
+        (None, None) => body.push_str(&format!(
+            "<p><a href=\"/subscribe\">{}</a>.</p>",
+            say.text("preferences-subscribe")
+        )),
     }
     let listed = in_file.is_some() || stored.is_some();
     if listed {
         let (action, label) = if suppressed {
-            ("resubscribe", "Subscribe again")
+            ("resubscribe", say.text("preferences-resubscribe"))
         } else {
-            ("unsubscribe", "Unsubscribe")
+            ("unsubscribe", say.text("preferences-unsubscribe"))
         };
         body.push_str(&format!(
             "<form method=\"post\" action=\"/preferences\"><input type=\"hidden\" name=\"token\" value=\"{token}\">\
@@ -132,13 +146,16 @@ async fn render(plan: &Plan, token: &str, address: &str, note: Option<&str>) -> 
         ));
     }
     body.push_str(&format!(
-        "<h2>Your data</h2><p>We keep your address, your choices above, when you subscribed, \
-         and which issues were sent to you. There are no tracking pixels and no redirected links.</p>\
-         <p><a href=\"/preferences/data?token={token}\" download>Download what is stored about you (JSON)</a></p>\
+        "<h2>{}</h2><p>{}</p>\
+         <p><a href=\"/preferences/data?token={token}\" download>{}</a></p>\
          <form method=\"post\" action=\"/preferences/delete\"><input type=\"hidden\" name=\"token\" value=\"{token}\">\
-         <button type=\"submit\">Delete what is stored about me</button></form>"
+         <button type=\"submit\">{}</button></form>",
+        say.text("preferences-data"),
+        say.text("preferences-data-text"),
+        say.text("preferences-download"),
+        say.text("preferences-delete"),
     ));
-    Html(pages::page(plan, "Your subscription", &body)).into_response()
+    Html(pages::page(plan, &say.text("page-preferences"), &body)).into_response()
 }
 
 /// `GET /preferences?token=…`
@@ -164,7 +181,7 @@ pub(super) async fn save(
         Err(response) => return response,
     };
     if !same_origin(&plan, &headers) {
-        return forbidden_origin();
+        return forbidden_origin(&plan);
     }
     let now = web.now();
     let in_file = plan
@@ -179,15 +196,15 @@ pub(super) async fn save(
             w.commit()
         })
         .await
-        .map(|()| "You are unsubscribed. Nothing more will be sent to you."),
+        .map(|()| "note-unsubscribed"),
         Some("resubscribe") => with_store(&plan, move |store| {
             let mut w = store.writer()?;
             w.unsuppress(&who)?;
             w.commit()
         })
         .await
-        .map(|()| "You are subscribed again, from the next issue."),
-        _ if in_file => Ok("Your subscription is kept by hand: nothing was changed."),
+        .map(|()| "note-resubscribed"),
+        _ if in_file => Ok("note-by-hand"),
         _ => match form::choice(&plan, &fields) {
             Err(problem) => return render(&plan, &token, &address, Some(&problem)).await,
             Ok(choice) => with_store(&plan, move |store| {
@@ -201,15 +218,16 @@ pub(super) async fn save(
             })
             .await
             .map(|saved| match saved {
-                true => "Saved. Your choices apply from the next issue.",
-                false => "You are not subscribed: nothing was saved.",
+                true => "note-saved",
+                false => "note-not-saved",
             }),
         },
     };
     match note {
         Ok(note) => {
             tracing::info!(reader = %mask(&address), "preferences changed");
-            render(&plan, &token, &address, Some(note)).await
+            let note = pages::speaker(&plan).text(note);
+            render(&plan, &token, &address, Some(&note)).await
         }
         Err(response) => response,
     }
@@ -276,7 +294,7 @@ pub(super) async fn delete(
         Err(response) => return response,
     };
     if !same_origin(&plan, &headers) {
-        return forbidden_origin();
+        return forbidden_origin(&plan);
     }
     let in_file = plan
         .subscribers
@@ -298,11 +316,16 @@ pub(super) async fn delete(
         return response;
     }
     tracing::info!(reader = %mask(&address), "reader's data deleted");
-    let text = if in_file {
-        "<p>You are unsubscribed, and your choices are deleted. The editors keep your address in \
-         their list by hand, marked so that nothing is sent to it; write to them to have it removed.</p>"
+    let say = pages::speaker(&plan);
+    let text = say.text(if in_file {
+        "deleted-by-hand"
     } else {
-        "<p>Your subscription and your choices are deleted. Nothing more will be sent to you.</p>"
-    };
-    Html(pages::page(&plan, "Deleted", text)).into_response()
+        "deleted-text"
+    });
+    Html(pages::page(
+        &plan,
+        &say.text("page-deleted"),
+        &format!("<p>{text}</p>"),
+    ))
+    .into_response()
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{Web, pages, unavailable};
 use crate::{
+    i18n::Arg,
     model::{IssueId, html::escape},
     render::view::permalink,
     store::{MATCH_END, MATCH_START, Store},
@@ -43,15 +44,19 @@ pub(super) async fn page(State(web): State<Arc<Web>>, Query(query): Query<Search
         .chars()
         .take(QUERY_CHARS)
         .collect();
+    let say = pages::speaker(&plan);
     let mut body = format!(
         "<form method=\"get\" action=\"/search\" role=\"search\">\
-         <label for=\"q\">Search the archive</label>\
+         <label for=\"q\">{}</label>\
          <input type=\"search\" id=\"q\" name=\"q\" value=\"{}\">\
-         <button type=\"submit\">Search</button></form>",
-        escape(&q)
+         <button type=\"submit\">{}</button></form>",
+        say.text("search-label"),
+        escape(&q),
+        say.text("search-button"),
     );
+    let title = say.text("page-search");
     if q.trim().is_empty() {
-        return Html(pages::page(&plan, "Search", &body)).into_response();
+        return Html(pages::page(&plan, &title, &body)).into_response();
     }
     let path = plan.site.state.clone();
     let wanted = q.clone();
@@ -63,23 +68,21 @@ pub(super) async fn page(State(web): State<Arc<Web>>, Query(query): Query<Search
         Ok(Ok(hits)) => hits,
         Ok(Err(e)) => {
             tracing::error!(error = %e, "search failed");
-            return unavailable();
+            return unavailable(&plan);
         }
         Err(e) => {
             tracing::error!(error = %e, "search task failed");
-            return unavailable();
+            return unavailable(&plan);
         }
     };
-    let _ = write!(
-        body,
-        "<p role=\"status\">{} for “{}”.</p><ol class=\"results\">",
-        match hits.len() {
-            0 => "No stories".to_owned(),
-            1 => "1 story".to_owned(),
-            n => format!("{n} stories"),
-        },
-        escape(&q)
+    let found = say.say(
+        "search-found",
+        &[
+            ("count", Arg::Number(hits.len() as i64)),
+            ("query", Arg::Text(escape(&q))),
+        ],
     );
+    let _ = write!(body, "<p role=\"status\">{found}</p><ol class=\"results\">");
     let base = plan.site.base_url.as_str();
     for hit in &hits {
         let Ok(issue) = IssueId::parse(&hit.issue) else {
@@ -97,5 +100,5 @@ pub(super) async fn page(State(web): State<Arc<Web>>, Query(query): Query<Search
         );
     }
     body.push_str("</ol>");
-    Html(pages::page(&plan, "Search", &body)).into_response()
+    Html(pages::page(&plan, &title, &body)).into_response()
 }

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     config::{Address, Plan},
+    i18n::{Arg, Speaker},
     model::html::escape,
     signup::{self, Confirmed, token::Purpose, token::TokenError},
     store::Choice,
@@ -40,18 +41,24 @@ fn form_html(
             escape(e)
         )
     });
+    let say = pages::speaker(plan);
     format!(
-        "<p>Receive {title} by email. We will send you a link to confirm; nothing is sent \
-         until you do. Every email has a link to change your choices or unsubscribe.</p>{error}\
+        "<p>{intro}</p>{error}\
          <form method=\"post\" action=\"/subscribe\">\
          <input type=\"hidden\" name=\"form\" value=\"{token}\">\
-         <label for=\"email\">Email address</label>\
+         <label for=\"email\">{address}</label>\
          <input type=\"email\" id=\"email\" name=\"email\" required autocomplete=\"email\" value=\"{email}\">\
          {fields}\
-         <div class=\"trap\" aria-hidden=\"true\"><label for=\"website\">Leave this empty</label>\
+         <div class=\"trap\" aria-hidden=\"true\"><label for=\"website\">{trap}</label>\
          <input type=\"text\" id=\"website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>\
-         <button type=\"submit\">Subscribe</button></form>",
-        title = escape(&plan.site.title),
+         <button type=\"submit\">{button}</button></form>",
+        intro = say.say(
+            "subscribe-intro",
+            &[("site", Arg::Text(escape(&plan.site.title)))]
+        ),
+        address = say.text("form-email"),
+        trap = say.text("form-trap"),
+        button = say.text("form-subscribe"),
         token = escape(token),
         email = escape(email),
         fields = pages::choice_fields(plan, current),
@@ -73,23 +80,27 @@ pub(super) async fn form_page(State(web): State<Arc<Web>>) -> Response {
     };
     let token = keys.form_token(web.now());
     let body = form_html(&plan, &token, &default_choice(), "", None);
-    Html(pages::page(&plan, "Subscribe", &body)).into_response()
+    let title = pages::speaker(&plan).text("page-subscribe");
+    Html(pages::page(&plan, &title, &body)).into_response()
 }
 
 /// The page every accepted sign-up gets.
 fn check_your_inbox(plan: &Plan) -> Response {
-    let hours = match signup::confirm_within(plan).num_hours() {
-        1 => "1 hour".to_owned(),
-        n => format!("{n} hours"),
-    };
+    let say = pages::speaker(plan);
+    let hours = signup::confirm_within(plan).num_hours();
+    let text = say.say(
+        "check-inbox-text",
+        &[
+            ("site", Arg::Text(escape(&plan.site.title))),
+            ("hours", Arg::Number(hours)),
+        ],
+    );
     Html(pages::page(
         plan,
-        "Check your inbox",
+        &say.text("page-check-inbox"),
         &format!(
-            "<p role=\"status\">If this address can receive {}, an email is on its way to it with a link. \
-             Open it within {hours} to confirm.</p><p>Nothing arrives? Look in your spam folder; \
-             you can ask again tomorrow.</p>",
-            escape(&plan.site.title)
+            "<p role=\"status\">{text}</p><p>{}</p>",
+            say.text("check-inbox-spam")
         ),
     ))
     .into_response()
@@ -107,7 +118,7 @@ pub(super) async fn submit(
         Err(response) => return response,
     };
     if !same_origin(&plan, &headers) {
-        return forbidden_origin();
+        return forbidden_origin(&plan);
     }
     let now = web.now();
     if !web.per_client.allow(&client, now) {
@@ -116,8 +127,8 @@ pub(super) async fn submit(
             [("retry-after", "3600")],
             Html(pages::page(
                 &plan,
-                "Too many requests",
-                "<p>Too many sign-ups from your network in the last hour. Please try again later.</p>",
+                &pages::speaker(&plan).text("page-too-many"),
+                &format!("<p>{}</p>", pages::speaker(&plan).text("too-many-text")),
             )),
         )
             .into_response();
@@ -130,11 +141,12 @@ pub(super) async fn submit(
             &token,
             &default_choice(),
             fields.get("email").unwrap_or_default(),
-            Some("This form has expired or did not come from this site. Please send it again."),
+            Some(&pages::speaker(&plan).text("form-expired")),
         );
+        let title = pages::speaker(&plan).text("page-subscribe");
         return (
             StatusCode::FORBIDDEN,
-            Html(pages::page(&plan, "Subscribe", &body)),
+            Html(pages::page(&plan, &title, &body)),
         )
             .into_response();
     }
@@ -145,7 +157,7 @@ pub(super) async fn submit(
     }
     let email = fields.get("email").unwrap_or_default();
     let problem = match (Address::parse(email), form::choice(&plan, &fields)) {
-        (Err(_), _) => Err("Enter an email address such as name@example.com.".to_owned()),
+        (Err(_), _) => Err(pages::speaker(&plan).text("form-bad-address")),
         (Ok(_), Err(e)) => Err(e),
         (Ok(address), Ok(choice)) => Ok((address, choice)),
     };
@@ -154,9 +166,10 @@ pub(super) async fn submit(
         Err(e) => {
             let current = form::choice(&plan, &fields).unwrap_or_else(|_| default_choice());
             let body = form_html(&plan, &keys.form_token(now), &current, email, Some(&e));
+            let title = pages::speaker(&plan).text("page-subscribe");
             return (
                 StatusCode::BAD_REQUEST,
-                Html(pages::page(&plan, "Subscribe", &body)),
+                Html(pages::page(&plan, &title, &body)),
             )
                 .into_response();
         }
@@ -180,19 +193,25 @@ pub(super) struct Token {
 }
 
 fn not_valid(plan: &Plan, error: TokenError) -> Response {
+    let say = pages::speaker(plan);
     let text = match error {
-        TokenError::Expired => {
-            "<p>This confirmation link has expired. <a href=\"/subscribe\">Sign up again</a> to get a new one.</p>"
-        }
-        TokenError::Invalid => {
-            "<p>This link is incomplete or was not issued by us. Nothing has changed.</p>"
-        }
+        TokenError::Expired => say.say("link-expired", &[("link", Arg::Text(sign_up_again(&say)))]),
+        TokenError::Invalid => say.text("link-invalid"),
     };
     (
         StatusCode::BAD_REQUEST,
-        Html(pages::page(plan, "This link does not work", text)),
+        Html(pages::page(
+            plan,
+            &say.text("page-link-broken"),
+            &format!("<p>{text}</p>"),
+        )),
     )
         .into_response()
+}
+
+/// "Sign up again", linking to the form.
+fn sign_up_again(say: &Speaker) -> String {
+    format!("<a href=\"/subscribe\">{}</a>", say.text("sign-up-again"))
 }
 
 /// `GET /confirm?token=…`: one button; a GET changes nothing.
@@ -208,14 +227,19 @@ pub(super) async fn confirm_page(
     if let Err(e) = keys.check(Purpose::Confirm, &token, web.now()) {
         return not_valid(&plan, e);
     }
+    let say = pages::speaker(&plan);
     let body = format!(
-        "<p>Press the button to start receiving {}.</p>\
+        "<p>{}</p>\
          <form method=\"post\" action=\"/confirm\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
-         <button type=\"submit\">Confirm my subscription</button></form>",
-        escape(&plan.site.title),
-        escape(&token)
+         <button type=\"submit\">{}</button></form>",
+        say.say(
+            "confirm-text",
+            &[("site", Arg::Text(escape(&plan.site.title)))]
+        ),
+        escape(&token),
+        say.text("confirm-button"),
     );
-    Html(pages::page(&plan, "Confirm your subscription", &body)).into_response()
+    Html(pages::page(&plan, &say.text("page-confirm"), &body)).into_response()
 }
 
 /// `POST /confirm` (the token in the form or the query).
@@ -230,7 +254,7 @@ pub(super) async fn confirm(
         Err(response) => return response,
     };
     if !same_origin(&plan, &headers) {
-        return forbidden_origin();
+        return forbidden_origin(&plan);
     }
     let fields = Fields::parse(uri.query(), &body);
     let now = web.now();
@@ -248,17 +272,24 @@ pub(super) async fn confirm(
         tokio::task::spawn_blocking(move || signup::confirm(&plan, &address, now)).await
     };
     let preferences = keys.preferences_url(plan.site.base_url.as_str(), &address);
-    let manage = format!(
-        "<p><a href=\"{}\">Choose your sections, format and time zone</a> at any time.</p>",
-        escape(&preferences)
+    let say = pages::speaker(&plan);
+    let link = format!(
+        "<a href=\"{}\">{}</a>",
+        escape(&preferences),
+        say.text("manage-link")
     );
+    let manage = format!(
+        "<p>{}</p>",
+        say.say("manage-text", &[("link", Arg::Text(link))])
+    );
+    let site = || Arg::Text(escape(&plan.site.title));
     match done {
         Ok(Ok(Confirmed::Subscribed | Confirmed::Already)) => Html(pages::page(
             &plan,
-            "You are subscribed",
+            &say.text("page-subscribed"),
             &format!(
-                "<p role=\"status\">Thank you: {} will come to your inbox from the next issue.</p>{manage}",
-                escape(&plan.site.title)
+                "<p role=\"status\">{}</p>{manage}",
+                say.say("subscribed-text", &[("site", site())])
             ),
         ))
         .into_response(),
@@ -266,19 +297,24 @@ pub(super) async fn confirm(
             StatusCode::NOT_FOUND,
             Html(pages::page(
                 &plan,
-                "Nothing to confirm",
-                "<p>No sign-up is waiting for this address (it may have been more than two days). \
-                 <a href=\"/subscribe\">Sign up again</a>.</p>",
+                &say.text("page-nothing-to-confirm"),
+                &format!(
+                    "<p>{}</p>",
+                    say.say(
+                        "nothing-to-confirm-text",
+                        &[("link", Arg::Text(sign_up_again(&say)))]
+                    )
+                ),
             )),
         )
             .into_response(),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "confirmation not recorded");
-            unavailable()
+            unavailable(&plan)
         }
         Err(e) => {
             tracing::error!(error = %e, "confirmation task failed");
-            unavailable()
+            unavailable(&plan)
         }
     }
 }

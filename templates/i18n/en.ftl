@@ -97,3 +97,105 @@ in-the-issue-of = in the issue of
 ## Feeds
 feed-digest-description = Every issue of { $edition }, as it went out.
 feed-section-description = The { $section } stories chosen for { $edition }.
+
+## The reader's pages (sign-up, confirm, preferences, search), unsubscribe, 404.
+## Text arguments arrive HTML-escaped; { $link } is a whole link.
+page-not-accepted = Not accepted
+page-not-accepted-text = This form was sent from another site. Nothing has changed.
+page-try-later = Try again later
+page-try-later-text = Something went wrong on our side. Nothing has changed; please try again later.
+page-subscribe = Subscribe
+page-check-inbox = Check your inbox
+check-inbox-text = If this address can receive { $site }, an email is on its way to it with a link. Open it within { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+} to confirm.
+check-inbox-spam = Nothing arrives? Look in your spam folder; you can ask again tomorrow.
+page-too-many = Too many requests
+too-many-text = Too many sign-ups from your network in the last hour. Please try again later.
+form-expired = This form has expired or did not come from this site. Please send it again.
+form-bad-address = Enter an email address such as name@example.com.
+form-no-section = Choose at least one section.
+form-no-edition = Choose at least one edition.
+form-email = Email address
+form-trap = Leave this empty
+form-subscribe = Subscribe
+form-name = Your name (optional, for the greeting)
+form-sections = Sections
+form-editions = Editions
+form-format = Format
+form-format-html = HTML (with a plain-text version)
+form-format-text = Plain text only
+form-time-zone = Your time zone (for the times in your email)
+page-link-broken = This link does not work
+link-expired = This confirmation link has expired. { $link } to get a new one.
+sign-up-again = Sign up again
+link-invalid = This link is incomplete or was not issued by us. Nothing has changed.
+page-confirm = Confirm your subscription
+confirm-text = Press the button to start receiving { $site }.
+confirm-button = Confirm my subscription
+manage-link = Choose your sections, format and time zone
+manage-text = { $link } at any time.
+page-subscribed = You are subscribed
+subscribed-text = Thank you: { $site } will come to your inbox from the next issue.
+page-nothing-to-confirm = Nothing to confirm
+nothing-to-confirm-text = No sign-up is waiting for this address (it may have been more than two days). { $link }.
+preferences-link-invalid = This link is incomplete or was not issued by us. Use the "Manage your subscription" link of a recent email.
+page-preferences = Your subscription
+preferences-of = Subscription of { $address } to { $site }.
+preferences-receive = You receive it.
+preferences-unsubscribed = You are unsubscribed: nothing is sent to you.
+preferences-not-subscribed = You are not subscribed.
+preferences-by-hand = Your subscription is kept by the editors by hand: write to them to change your sections or format.
+preferences-apply = Changes apply from the next issue.
+preferences-save = Save my choices
+preferences-subscribe = Subscribe
+preferences-resubscribe = Subscribe again
+preferences-unsubscribe = Unsubscribe
+preferences-data = Your data
+preferences-data-text = We keep your address, your choices above, when you subscribed, and which issues were sent to you. There are no tracking pixels and no redirected links.
+preferences-download = Download what is stored about you (JSON)
+preferences-delete = Delete what is stored about me
+note-unsubscribed = You are unsubscribed. Nothing more will be sent to you.
+note-resubscribed = You are subscribed again, from the next issue.
+note-by-hand = Your subscription is kept by hand: nothing was changed.
+note-saved = Saved. Your choices apply from the next issue.
+note-not-saved = You are not subscribed: nothing was saved.
+page-deleted = Deleted
+deleted-by-hand = You are unsubscribed, and your choices are deleted. The editors keep your address in their list by hand, marked so that nothing is sent to it; write to them to have it removed.
+deleted-text = Your subscription and your choices are deleted. Nothing more will be sent to you.
+page-search = Search
+search-label = Search the archive
+search-button = Search
+search-found = { $count ->
+    [0] No stories
+    [one] { $count } story
+   *[other] { $count } stories
+} for “{ $query }”.
+page-unsubscribe = Unsubscribe
+unsubscribe-question = Stop sending { $site } to { $address }?
+unsubscribe-button = Unsubscribe
+page-unsubscribed = Unsubscribed
+unsubscribed-text = You will not receive this digest any more.
+page-link-not-valid = This link is not valid
+unsubscribe-invalid = The unsubscribe link is incomplete or was not issued by us. Nothing has changed.
+page-not-found = Not found
+not-found-text = There is no page at this address. The { $link } lists every issue.
+archive-link = archive
+subscribe-intro = Receive { $site } by email. We will send you a link to confirm; nothing is sent until you do. Every email has a link to change your choices or unsubscribe.
+
+## The sign-up notices (plain-text emails); { $url } is on a line of its own.
+notice-confirm-subject = Confirm your subscription to { $site }
+notice-confirm-text = Someone, probably you, asked to receive { $site } at this address.
+
+    To confirm, open this link and press the button:
+
+    { $url }
+
+    The link works until { $until } UTC. If you did not ask, ignore this email: nothing will be sent to you.
+notice-already-subject = You already receive { $site }
+notice-already-text = Someone, probably you, asked to subscribe this address to { $site }, which already receives it. Nothing has changed.
+
+    To choose your sections, format or time zone, or to unsubscribe:
+
+    { $url }
