@@ -78,7 +78,7 @@ fn demo_files(project: &Project) -> [(&'static str, PathBuf); 4] {
 
 /// axe-core's source, or `None` (with a loud message) when it was not fetched and
 /// this is not CI.
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let path = std::env::var_os("PRESSROOM_AXE").map_or_else(
         || {
             Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -160,6 +160,44 @@ const BUTTONS_NAME_THEIR_STORY: &str = "const rows = [...document.querySelectorA
     if (buttons.length < 30) return ['only ' + buttons.length + ' buttons'];
     return buttons.filter(([b, title]) => !b.textContent.includes(title)).map(([b]) => b.textContent);";
 
+/// Audits every page of `pages` (name, address) with axe, light and dark, at 1280,
+/// 375 and 320 px, and checks that it reflows: how many audits ran, and every
+/// failure, one line each.
+pub(crate) async fn audit_at_every_width(
+    browser: &Browser,
+    axe: &str,
+    pages: &[(String, String)],
+) -> (usize, Vec<String>) {
+    let mut failures = Vec::new();
+    let mut audits = 0;
+    for width in [1280, 375, 320] {
+        for dark in [false, true] {
+            browser.emulate(width, dark).await;
+            let mode = format!("{width} px, {}", if dark { "dark" } else { "light" });
+            for (name, url) in pages {
+                browser.go(url).await;
+                let dark_shown = browser
+                    .eval("return matchMedia('(prefers-color-scheme: dark)').matches")
+                    .await;
+                assert_eq!(dark_shown, dark, "{name}: the colour scheme did not hold");
+                for violation in audit(browser, axe).await {
+                    failures.push(format!("{name}, {mode}: {violation}"));
+                }
+                audits += 1;
+                // Reflow (WCAG 1.4.10): nothing runs off the side, down to 320 px (a
+                // phone's viewport widens to fit a page that does not).
+                let wide = browser
+                    .eval(&WIDEST.replace("WIDTH", &width.to_string()))
+                    .await;
+                if let Some(wide) = wide.as_str() {
+                    failures.push(format!("{name}, {mode}: does not reflow: {wide}"));
+                }
+            }
+        }
+    }
+    (audits, failures)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_light_and_dark_at_every_width() {
     let Some(axe) = axe_source() else {
@@ -210,41 +248,16 @@ async fn every_page_passes_axe_light_and_dark_at_every_width() {
             "the control page's {rule} was not reported: {found}"
         );
     }
-    let mut failures = Vec::new();
-    let mut audits = 0;
-    for width in [1280, 375, 320] {
-        for dark in [false, true] {
-            browser.emulate(width, dark).await;
-            let mode = format!("{width} px, {}", if dark { "dark" } else { "light" });
-            for (name, url) in &pages {
-                browser.go(url).await;
-                if name == "preview issue" && width == 1280 && !dark {
-                    let unnamed = browser.eval(BUTTONS_NAME_THEIR_STORY).await;
-                    assert_eq!(
-                        unnamed,
-                        serde_json::json!([]),
-                        "buttons without their story"
-                    );
-                }
-                let dark_shown = browser
-                    .eval("return matchMedia('(prefers-color-scheme: dark)').matches")
-                    .await;
-                assert_eq!(dark_shown, dark, "{name}: the colour scheme did not hold");
-                for violation in audit(&browser, &axe).await {
-                    failures.push(format!("{name}, {mode}: {violation}"));
-                }
-                audits += 1;
-                // Reflow (WCAG 1.4.10): nothing runs off the side, down to 320 px (a
-                // phone's viewport widens to fit a page that does not).
-                let wide = browser
-                    .eval(&WIDEST.replace("WIDTH", &width.to_string()))
-                    .await;
-                if let Some(wide) = wide.as_str() {
-                    failures.push(format!("{name}, {mode}: does not reflow: {wide}"));
-                }
-            }
-        }
-    }
+    // The preview's buttons each name their story.
+    browser.emulate(1280, false).await;
+    browser.go(&format!("{site}/issue?edition=morning")).await;
+    let unnamed = browser.eval(BUTTONS_NAME_THEIR_STORY).await;
+    assert_eq!(
+        unnamed,
+        serde_json::json!([]),
+        "buttons without their story"
+    );
+    let (audits, failures) = audit_at_every_width(&browser, &axe, &pages).await;
     browser.quit().await;
     assert_eq!(audits, 42);
     assert!(
