@@ -1,19 +1,17 @@
 //! Accessibility (WCAG 2.2 AA) of the pages `serve` shows readers: sign-up, the
 //! confirmation button, preferences, search (with results and with none), the
 //! unsubscribe confirmation and the 404 page, audited with axe-core in the headless
-//! Chromium like the demo's pages ([`crate::a11y`]): light and dark, 1280, 375 and
+//! Chromium like the demo's pages ([`crate::a11y`], [`crate::support::axe`]): light and dark, 1280, 375 and
 //! 320 px. Their tokens are the ones a reader gets: from the notices sign-up sends,
 //! and the unsubscribe link delivery writes.
 
 use pressroom::model::IssueId;
 
-use crate::{
-    a11y::{audit_at_every_width, axe_source},
-    support::{
-        browser::Browser,
-        reader::{form, hidden, link, notice, post, serving},
-        stderr,
-    },
+use crate::support::{
+    axe::{audit_at_every_width, axe_source},
+    browser::Browser,
+    reader::{form, hidden, link, notice, post, serving},
+    stderr,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
