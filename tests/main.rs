@@ -4,6 +4,7 @@
 mod support;
 
 mod a11y;
+mod a11y_reader;
 mod archive_topics;
 mod bounces;
 mod boundaries;

@@ -127,7 +127,7 @@ fn page(plan: &Plan, title: &str, text: &str, args: &[(&str, Arg)], after: &str)
     let say = Speaker::new(plan.site.templates.as_deref(), &plan.site.language);
     let body = format!("<p>{}</p>{after}", say.say(text, args));
     format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{t}</title></head><body style=\"font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem\"><h1>{t}</h1>{body}</body></html>",
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{t}</title></head><body style=\"font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem\"><main><h1>{t}</h1>{body}</main></body></html>",
         lang = escape(plan.site.language.as_str()),
         t = escape(&say.text(title))
     )

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // each test module uses a different subset
 
+pub mod axe;
 pub mod browser;
 pub mod reader;
 pub mod smtp;
