@@ -110,7 +110,10 @@ fn multiline_messages_keep_their_blank_lines() {
             "notice-confirm-text",
             &[
                 ("site", Arg::Text("Review".to_owned())),
-                ("url", Arg::Text("http://127.0.0.1/confirm?token=t".to_owned())),
+                (
+                    "url",
+                    Arg::Text("http://127.0.0.1/confirm?token=t".to_owned()),
+                ),
                 ("until", Arg::Text("2026-11-29 06:00".to_owned())),
             ],
         )
