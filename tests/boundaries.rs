@@ -168,3 +168,30 @@ fn a_crate_used_outside_its_owner_is_reported() {
         ]
     );
 }
+
+/// Every test file is a module of the one test binary: a file `tests/main.rs` does not
+/// name never runs, silently (a merge once dropped the accessibility tests that way).
+#[test]
+fn every_test_file_is_compiled_into_the_suite() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let main = std::fs::read_to_string(tests.join("main.rs")).unwrap();
+    let declared: Vec<&str> = main
+        .lines()
+        .filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';'))
+        .collect();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&tests).unwrap().flatten() {
+        let path = entry.path();
+        let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let module = path.extension().is_some_and(|e| e == "rs") && name != "main";
+        if module && !declared.contains(&name) {
+            missing.push(name.to_owned());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "tests/main.rs does not declare {missing:?}"
+    );
+}
