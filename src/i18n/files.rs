@@ -1,9 +1,14 @@
 //! Reading catalogue files: a folder's `*.ftl`, each named by its language, and where
 //! a problem or a message sits in one.
 
-use std::{collections::BTreeMap, path::Path};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+    time::SystemTime,
+};
 
-use super::{Language, Problem};
+use super::{Catalogues, Language, Problem};
 
 /// Reads `dir/*.ftl`, each named by its language.
 pub(super) fn read_folder(
@@ -80,4 +85,35 @@ pub(super) fn message_lines(source: &str) -> BTreeMap<String, usize> {
         }
     }
     ids
+}
+
+/// What tells a folder's catalogues apart over time: how many files its `i18n/` has
+/// and the newest change among them.
+type Stamp = (usize, Option<SystemTime>);
+
+fn stamp(folder: Option<&Path>) -> Stamp {
+    let Some(entries) = folder.and_then(|f| std::fs::read_dir(f.join("i18n")).ok()) else {
+        return (0, None);
+    };
+    let times: Vec<Option<SystemTime>> = (entries.flatten())
+        .map(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .collect();
+    (times.len(), times.into_iter().flatten().max())
+}
+
+/// The catalogues of `folder`, made by `load` the first time and again only once a
+/// file of its `i18n/` changed.
+pub(super) fn cached(folder: Option<&Path>, load: impl FnOnce() -> Catalogues) -> Arc<Catalogues> {
+    type Entry = (Option<PathBuf>, Stamp, Arc<Catalogues>);
+    static CACHE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+    let now = stamp(folder);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, hit)) = (cache.iter()).find(|(f, s, _)| f.as_deref() == folder && *s == now)
+    {
+        return Arc::clone(hit);
+    }
+    let loaded = Arc::new(load());
+    cache.retain(|(f, _, _)| f.as_deref() != folder);
+    cache.push((folder.map(Path::to_owned), now, Arc::clone(&loaded)));
+    loaded
 }

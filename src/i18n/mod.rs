@@ -10,7 +10,7 @@
 mod files;
 mod locale;
 
-use std::{collections::BTreeMap, fmt, path::Path};
+use std::{collections::BTreeMap, fmt, path::Path, sync::Arc};
 
 use chrono::{NaiveDate, NaiveTime};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
@@ -214,12 +214,14 @@ impl Catalogues {
     }
 }
 
-/// The catalogues and one language, owned: for the pages pressroom writes without
-/// templates (the reader's pages, unsubscribe, 404). Loaded per page, so a changed
-/// catalogue shows at once; a folder that does not parse falls back to the built-in
-/// catalogues (`check` reports it).
+/// The catalogues and one language: for the pages pressroom writes without templates
+/// (the reader's pages, unsubscribe, 404, the sign-up notices). The catalogues are
+/// parsed once per templates folder and kept until a file of its `i18n/` changes, so
+/// a page costs a look at that folder, and a changed catalogue still shows at once;
+/// a folder that does not parse falls back to the built-in catalogues (`check`
+/// reports it).
 pub struct Speaker {
-    catalogues: Catalogues,
+    catalogues: Arc<Catalogues>,
     language: Language,
 }
 
@@ -227,7 +229,9 @@ impl Speaker {
     /// The words of `language`, from the built-in catalogues and `folder`'s.
     pub fn new(folder: Option<&Path>, language: &Language) -> Speaker {
         Speaker {
-            catalogues: Catalogues::load(folder).unwrap_or_else(|_| Catalogues::builtin()),
+            catalogues: files::cached(folder, || {
+                Catalogues::load(folder).unwrap_or_else(|_| Catalogues::builtin())
+            }),
             language: language.clone(),
         }
     }

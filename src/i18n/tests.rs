@@ -127,3 +127,25 @@ fn multiline_messages_keep_their_blank_lines() {
          nothing will be sent to you."
     );
 }
+
+#[test]
+fn a_speaker_parses_a_folder_once_until_its_catalogues_change() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("i18n")).unwrap();
+    std::fs::write(dir.path().join("i18n/ru.ftl"), "also-in = Ещё в\n").unwrap();
+    let mut loads = 0;
+    let mut load = || {
+        loads += 1;
+        Catalogues::load(Some(dir.path())).unwrap()
+    };
+    let first = files::cached(Some(dir.path()), &mut load);
+    let again = files::cached(Some(dir.path()), &mut load);
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+    // A new file in the folder: parsed again, and its words used.
+    std::fs::write(dir.path().join("i18n/de.ftl"), "also-in = Auch in\n").unwrap();
+    let changed = files::cached(Some(dir.path()), &mut load);
+    assert!(!std::sync::Arc::ptr_eq(&first, &changed));
+    assert_eq!(loads, 2);
+    let ru = Language::parse("ru").unwrap();
+    assert_eq!(Speaker::new(Some(dir.path()), &ru).text("also-in"), "Ещё в");
+}
