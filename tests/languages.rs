@@ -78,12 +78,19 @@ fn the_russian_reader_gets_a_wholly_russian_digest() {
     let read = |who: &str| {
         std::fs::read_to_string(project.path(&format!("state/outbox/{who}.eml"))).unwrap()
     };
-    let russian = visible_text(&html_part(&read("irina@readers.example")));
+    let russian_html = html_part(&read("irina@readers.example"));
+    // Mid-line, after the title, the day is in lower case.
+    assert!(
+        russian_html.contains(", пятница, 27 ноября 2026</title>"),
+        "{russian_html}"
+    );
+    let russian = visible_text(&russian_html);
     let english = visible_text(&html_part(&read("anna.petrova@readers.example")));
 
-    // The labels, dates and plurals, in Russian.
+    // The labels, dates and plurals, in Russian; a day name in lower case mid-line
+    // ("пт 06:05"), a capital where the date starts the dateline.
     for label in [
-        "Пятница, 27 ноября 2026",
+        "Пятница, 27 ноября 2026 ·",
         "материалов",
         "В этом выпуске",
         "Главное",
@@ -149,16 +156,25 @@ fn the_russian_reader_gets_a_wholly_russian_digest() {
     ] {
         assert!(!russian.contains(label), "{label:?} in the Russian digest");
     }
-    // Nor an English day beside a time ("Fri 08:10"), nor an English plural ("15 stories").
+    // Nor an English day beside a time ("Fri 08:10"), nor a capitalised Russian one
+    // ("Пт 08:10"), nor an English plural ("15 stories").
     let words: Vec<&str> = russian.split_whitespace().collect();
+    let mut russian_days = 0;
     for pair in words.windows(2) {
         let clock = pair[1].len() == 5 && pair[1].as_bytes()[2] == b':';
         let day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(&pair[0]);
         assert!(!(day && clock), "{pair:?} in the Russian digest");
+        let capital = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"].contains(&pair[0]);
+        assert!(!(capital && clock), "{pair:?} in the Russian digest");
+        russian_days += usize::from(clock && ["чт", "пт"].contains(&pair[0]));
         let count = pair[0].bytes().all(|b| b.is_ascii_digit());
         let plural = pair[1].starts_with("stor") || pair[1].starts_with("issue");
         assert!(!(count && plural), "{pair:?} in the Russian digest");
     }
+    assert!(
+        russian_days > 0,
+        "no story's day and time in the Russian digest"
+    );
 }
 
 #[test]

@@ -10,6 +10,8 @@
 mod files;
 mod locale;
 
+pub use locale::capital;
+
 use std::{collections::BTreeMap, fmt, path::Path, sync::Arc};
 
 use chrono::{NaiveDate, NaiveTime};
@@ -87,6 +89,7 @@ type Bundle = FluentBundle<FluentResource>;
 struct Catalogue {
     bundle: Bundle,
     locale: chrono::Locale,
+    names: locale::Names,
     /// The files it was made of, built in first.
     files: Vec<String>,
 }
@@ -113,12 +116,12 @@ impl Catalogues {
             read_folder(&dir, &mut sources, &mut problems);
         }
         let mut languages = BTreeMap::new();
-        for (language, files) in sources {
+        for (language, sources_of) in sources {
             let mut bundle =
                 Bundle::new_concurrent(vec![language.as_str().parse().expect("a parsed tag")]);
             bundle.set_use_isolating(false);
-            let mut names = Vec::new();
-            for (file, source) in files {
+            let mut read = Vec::new();
+            for (file, source) in sources_of {
                 let resource = match FluentResource::try_new(source.clone()) {
                     Ok(resource) => resource,
                     Err((_, errors)) => {
@@ -135,18 +138,20 @@ impl Catalogues {
                     }
                 };
                 bundle.add_resource_overriding(resource);
-                names.push(file);
+                read.push(file);
             }
-            let named = bundle
-                .get_message("locale")
-                .and_then(|m| m.value())
-                .map(|p| bundle.format_pattern(p, None, &mut Vec::new()).into_owned());
-            let locale = locale::for_language(&language, named.as_deref());
+            let value = |id: &str| {
+                (bundle.get_message(id).and_then(|m| m.value()))
+                    .map(|p| bundle.format_pattern(p, None, &mut Vec::new()).into_owned())
+            };
+            let locale = locale::for_language(&language, value("locale").as_deref());
+            let names = locale::Names::from_message(value("date-names").as_deref());
             bundle.set_formatter(locale::number_formatter(locale));
             let catalogue = Catalogue {
                 bundle,
                 locale,
-                files: names,
+                names,
+                files: read,
             };
             languages.insert(language, catalogue);
         }
@@ -206,9 +211,11 @@ impl Catalogues {
         let english = self.languages.get(&Language::english());
         let chain: Vec<&Catalogue> = [own, base, english].into_iter().flatten().collect();
         let locale = chain.first().map_or(chrono::Locale::POSIX, |c| c.locale);
+        let names = chain.first().map_or(locale::Names::AsLocale, |c| c.names);
         Words {
             chain,
             locale,
+            names,
             language: language.clone(),
         }
     }
@@ -266,6 +273,7 @@ pub enum Arg {
 pub struct Words<'c> {
     chain: Vec<&'c Catalogue>,
     locale: chrono::Locale,
+    names: locale::Names,
     language: Language,
 }
 
@@ -315,7 +323,8 @@ impl Words<'_> {
         }
     }
 
-    /// An issue's day (and time): "Friday, 27 November 2026", "Пятница, 27 ноября 2026".
+    /// An issue's day (and time), as running text writes it: "Friday, 27 November
+    /// 2026", "пятница, 27 ноября 2026" ([`capital`] where it starts a line).
     pub fn day(&self, day: NaiveDate, time: Option<NaiveTime>) -> String {
         let id = if time.is_some() {
             "date-issue-time"
@@ -323,7 +332,7 @@ impl Words<'_> {
             "date-issue"
         };
         (self.pattern(id).ok())
-            .and_then(|p| locale::format_day(day, time, &p, self.locale))
+            .and_then(|p| locale::format_day(day, time, &p, self.locale, self.names))
             .unwrap_or_else(|| day.to_string())
     }
 
@@ -337,7 +346,7 @@ impl Words<'_> {
         Tz::Offset: fmt::Display,
     {
         let pattern = self.pattern(pattern)?;
-        locale::format_instant(at, &pattern, self.locale)
+        locale::format_instant(at, &pattern, self.locale, self.names)
             .ok_or_else(|| format!("{pattern:?} is not a date pattern"))
     }
 

@@ -9,6 +9,9 @@
 //!   given directly (`"%H:%M"`); day and month names are the language's.
 //! - `{{ago ts}}`: "35 min ago", "3 h ago", "2 d ago", counted from the root's `now`
 //!   (the instant the issue was built for, never the wall clock: rendering is pure).
+//! - `{{capital issue.date}}`: the text with its first letter in upper case, for a
+//!   date that starts a line ("Пятница, 27 ноября 2026"; running text writes
+//!   "пятница" in Russian).
 //! - `{{truncate text 30}}`: at most 30 words, with "…" when cut.
 //! - `{{plural n "story" "stories"}}`: "1 story", "3 stories" (English only; the
 //!   built-in templates use `t`).
@@ -42,6 +45,7 @@ pub fn register(registry: &mut Handlebars<'_>, catalogues: &Arc<Catalogues>, esc
     registry.register_helper("truncate", Box::new(truncate));
     registry.register_helper("plural", Box::new(plural));
     registry.register_helper("in_lang", Box::new(in_lang));
+    registry.register_helper("capital", Box::new(Capital { escape }));
 }
 
 /// A helper that writes in the view's language.
@@ -160,6 +164,30 @@ fn ago(h: &Helper<'_>, ctx: &Context, words: &Words<'_>) -> Result<String, Rende
         .and_then(|v| v.as_i64())
         .ok_or_else(|| error("the view has no `now` at its root"))?;
     words.ago(now - ts).map_err(error)
+}
+
+/// `capital`: escaped in HTML templates, like `{{text}}` would be.
+struct Capital {
+    escape: bool,
+}
+
+impl HelperDef for Capital {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let text = crate::i18n::capital(str_param(h, 0, "capital")?);
+        out.write(&if self.escape {
+            handlebars::html_escape(&text)
+        } else {
+            text
+        })?;
+        Ok(())
+    }
 }
 
 fn truncate(
@@ -283,7 +311,7 @@ mod tests {
                 "{{t \"stories\" count=n}} · {{date ts \"date-story\"}} · {{ago ts}}",
                 data.clone()
             ),
-            "22 материала · Пт 09:00 · только что"
+            "22 материала · пт 09:00 · только что"
         );
         // Text arguments are escaped in HTML templates; a missing message fails.
         assert_eq!(
@@ -295,5 +323,11 @@ mod tests {
         register(&mut hb, &Arc::new(Catalogues::builtin()), true);
         assert!(hb.render_template("{{t \"no-such\"}}", &data).is_err());
         assert!(hb.render_template("{{t \"stories\"}}", &data).is_err());
+        // A date that starts a line takes a capital, escaped like any text.
+        assert_eq!(
+            render("{{capital (date ts \"date-story\")}}", data.clone()),
+            "Пт 09:00"
+        );
+        assert_eq!(render("{{capital site}}", data), "&lt;Вести&gt;");
     }
 }

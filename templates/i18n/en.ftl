@@ -6,6 +6,9 @@
 
 # The C locale whose day and month names and number grouping this language uses.
 locale = en_US
+# How day and month names are written in running text: `locale`, as the locale has
+# them; `lower`, in lower case (templates capitalise a date that starts a line).
+date-names = locale
 
 ## Dates
 # The issue's day, in its heading, subject and feeds.
