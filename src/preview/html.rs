@@ -5,36 +5,105 @@ use std::fmt::Write as _;
 
 use super::Failed;
 use crate::{
+    i18n::{Arg, Speaker},
     model::{Issue, html::escape},
     rank::explain,
     render::{view, view::lang},
     store::Store,
 };
 
-/// The ranking table; headlines in another language than the site's carry their `lang`.
-pub(super) fn explain_table(edition: &Issue, slug: &str, site: &view::Site) -> String {
-    let mut html = String::from(
-        "<h2 id=\"ranking\">Ranking</h2><div class=\"wide\" role=\"region\" aria-labelledby=\"ranking\" tabindex=\"0\"><table id=\"explain\"><thead><tr><th scope=\"col\">position</th><th scope=\"col\">title</th><th scope=\"col\">outlet</th><th scope=\"col\">score</th><th scope=\"col\">recency</th><th scope=\"col\">most read</th><th scope=\"col\">outlets</th><th scope=\"col\">note</th><th scope=\"col\">actions</th></tr></thead><tbody>",
+/// A table's opening: its heading (`id`, message `title`) and its column heads.
+fn table_head(say: &Speaker, id: &str, title: &str, table: &str, columns: &[&str]) -> String {
+    let mut html = format!(
+        "<h2 id=\"{id}\">{}</h2><div class=\"wide\" role=\"region\" aria-labelledby=\"{id}\" tabindex=\"0\"><table id=\"{table}\"><thead><tr>",
+        escape(&say.text(title))
     );
+    for column in columns {
+        let _ = write!(html, "<th scope=\"col\">{}</th>", escape(&say.text(column)));
+    }
+    html.push_str("</tr></thead><tbody>");
+    html
+}
+
+/// The ranking table; headlines in another language than the site's carry their `lang`.
+pub(super) fn explain_table(
+    edition: &Issue,
+    slug: &str,
+    site: &view::Site,
+    say: &Speaker,
+) -> String {
+    let columns = [
+        "preview-position",
+        "preview-title",
+        "preview-outlet",
+        "preview-score",
+        "preview-recency",
+        "preview-most-read",
+        "preview-outlets",
+        "preview-note",
+        "preview-actions",
+    ];
+    let mut html = table_head(say, "ranking", "preview-ranking", "explain", &columns);
     for row in explain::rows(edition) {
         let number = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}"));
         let title = in_lang(&row.title, lang::of_outlet(&row.title, &row.outlet, site));
-        let buttons =
-            (row.url.as_deref()).map_or(String::new(), |url| buttons(edition, slug, url, &title));
+        let buttons = (row.url.as_deref()).map_or(String::new(), |url| {
+            buttons(edition, slug, url, &title, say)
+        });
         let _ = write!(
             html,
-            "<tr data-position=\"{p}\"><td>{p}</td><td class=\"title\">{title}</td><td>{o}</td><td>{s}</td><td>{r}</td><td>{m}</td><td>{n}</td><td>{note}</td><td>{buttons}</td></tr>",
+            "<tr data-position=\"{p}\"><td>{place}</td><td class=\"title\">{title}</td><td>{o}</td><td>{s}</td><td>{r}</td><td>{m}</td><td>{n}</td><td>{note}</td><td>{buttons}</td></tr>",
             p = escape(&row.position),
+            place = escape(&position(&row.position, say)),
             o = in_lang(&row.outlet, lang::mark(&row.outlet, &site.language)),
             s = number(row.score),
             r = number(row.recency),
             m = number(row.most_read),
             n = row.outlets.map_or("-".to_owned(), |n| n.to_string()),
-            note = escape(&row.note),
+            note = escape(&note(&row.note, say)),
         );
     }
     html.push_str("</tbody></table></div>");
     html
+}
+
+/// A row's place in words: "lead 1" → "главное 1", "most-read now 2" → "№ 2 в
+/// «Самом читаемом сейчас»"; a section's id stays (it is the configuration's).
+fn position(position: &str, say: &Speaker) -> String {
+    let words: Vec<&str> = position.split(' ').collect();
+    match words.as_slice() {
+        ["lead", rank] => format!("{} {rank}", say.text("preview-lead")),
+        ["most-read", window, rank] => match rank.parse::<i64>() {
+            Ok(rank) => say.say(
+                "most-read-rank",
+                &[
+                    ("window", Arg::Text((*window).to_owned())),
+                    ("rank", Arg::Number(rank)),
+                ],
+            ),
+            Err(_) => position.to_owned(),
+        },
+        _ => position.to_owned(),
+    }
+}
+
+/// The ranking's note in words, part by part ("pinned; also in A, B"); a part it
+/// does not know (why a story was left out) stays as the ranking wrote it.
+fn note(note: &str, say: &Speaker) -> String {
+    let parts: Vec<String> = (note.split("; ").filter(|p| !p.is_empty()))
+        .map(|part| match part {
+            "pinned" => say.text("preview-pinned"),
+            "not selected" => say.text("preview-not-selected"),
+            _ => match part.strip_prefix("also in ") {
+                Some(outlets) => say.say(
+                    "preview-also-in",
+                    &[("outlets", Arg::Text(outlets.to_owned()))],
+                ),
+                None => part.to_owned(),
+            },
+        })
+        .collect();
+    parts.join("; ")
 }
 
 /// `text` escaped, in a `<span lang>` when it has a language to mark.
@@ -48,8 +117,9 @@ fn in_lang(text: &str, lang: Option<String>) -> String {
 /// The pin, drop and reset buttons of the story at `url`, each naming the story
 /// (`title`, HTML) in visually hidden text: 53 "Drop" buttons alike are no use to a
 /// screen reader or to voice control.
-fn buttons(edition: &Issue, slug: &str, url: &str, title: &str) -> String {
+fn buttons(edition: &Issue, slug: &str, url: &str, title: &str, say: &Speaker) -> String {
     let form = |action: &str, label: &str| {
+        let label = escape(&say.text(label));
         format!(
             "<form method=\"post\" action=\"/override\"><input type=\"hidden\" name=\"edition\" value=\"{e}\"><input type=\"hidden\" name=\"audience\" value=\"{a}\"><input type=\"hidden\" name=\"url\" value=\"{u}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><button type=\"submit\" class=\"{action}\">{label}<span class=\"vh\">: {title}</span></button></form>",
             e = edition.id.edition,
@@ -58,22 +128,28 @@ fn buttons(edition: &Issue, slug: &str, url: &str, title: &str) -> String {
         )
     };
     [
-        form("lead", "Pin to lead"),
-        form("drop", "Drop"),
-        form("unpin", "Reset"),
+        form("lead", "preview-pin-to-lead"),
+        form("drop", "preview-drop"),
+        form("unpin", "preview-reset"),
     ]
     .concat()
 }
 
-pub(super) fn health_table(store: &Store) -> Result<String, Failed> {
-    let mut html = String::from(
-        "<h2 id=\"sources\">Sources</h2><div class=\"wide\" role=\"region\" aria-labelledby=\"sources\" tabindex=\"0\"><table id=\"health\"><thead><tr><th scope=\"col\">source</th><th scope=\"col\">state</th><th scope=\"col\">stories</th><th scope=\"col\">last error</th></tr></thead><tbody>",
-    );
+/// The sources' health, in the site's language (their errors as the fetch wrote them).
+pub(super) fn health_table(store: &Store, say: &Speaker) -> Result<String, Failed> {
+    let columns = [
+        "preview-source",
+        "preview-state",
+        "preview-stories",
+        "preview-last-error",
+    ];
+    let mut html = table_head(say, "sources", "preview-sources", "health", &columns);
     for h in store.health()? {
         let state = if h.failure_streak > 0 {
-            format!("FAILING ({})", h.failure_streak)
+            let streak = Arg::Number(i64::from(h.failure_streak));
+            say.say("preview-source-failing", &[("count", streak)])
         } else {
-            "ok".to_owned()
+            say.text("preview-source-ok")
         };
         let error = h
             .last_error
@@ -81,18 +157,38 @@ pub(super) fn health_table(store: &Store) -> Result<String, Failed> {
             .map_or(String::new(), |(_, e)| escape(e));
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{state}</td><td>{} items</td><td>{error}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{error}</td></tr>",
             escape(&h.key),
-            h.items
+            escape(&state),
+            escape(&say.say("preview-items", &[("count", Arg::Number(h.items as i64))])),
         );
     }
     html.push_str("</tbody></table></div>");
     Ok(html)
 }
 
-pub(super) fn page(title: &str, body: &str) -> String {
+/// `value` for a query string: every byte but letters, digits and `-._~`
+/// percent-encoded (an audience's `+` read back as a space named no audience).
+pub(super) fn in_query(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(char::from(byte))
+            }
+            _ => {
+                let _ = write!(out, "%{byte:02X}");
+            }
+        }
+    }
+    out
+}
+
+/// A whole page in the site's language.
+pub(super) fn page(say: &Speaker, title: &str, body: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{}</style></head><body><main>{body}</main></body></html>",
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{}</style></head><body><main>{body}</main></body></html>",
+        escape(say.language().as_str()),
         escape(title),
         STYLE
     )

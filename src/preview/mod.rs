@@ -11,6 +11,10 @@
 //! name the story they act on, 24-pixel targets, 4.5:1 text, a page that reflows at
 //! 320 px (the ranking table scrolls in its own focusable box), `lang` on headlines
 //! in another language.
+//!
+//! It speaks the site's language (`[site] language`, the catalogues' `preview-*`
+//! messages), and shows each audience's email in that audience's language, as its
+//! readers will get it.
 
 use std::{fmt::Write as _, net::SocketAddr, path::PathBuf, sync::Arc};
 
@@ -24,11 +28,12 @@ use axum::{
 use serde::Deserialize;
 
 mod html;
-use html::{explain_table, health_table, page};
+use html::{explain_table, health_table, in_query, page};
 
 use crate::{
     audience, config,
     config::{Format, Plan},
+    i18n::{Arg, Language, Speaker},
     issue,
     model::url::canonical_url,
     model::{Issue, Override, OverrideAction, html::escape},
@@ -47,10 +52,34 @@ struct Context {
 pub async fn serve(config: PathBuf, clock: Clock, addr: SocketAddr) -> std::io::Result<()> {
     let context = Arc::new(Context { config, clock });
     let app = Router::new()
-        .route("/", get(index))
-        .route("/issue", get(issue_page))
-        .route("/email", get(email))
-        .route("/override", post(set_override))
+        .route(
+            "/",
+            get(|State(c): State<Arc<Context>>| async move { answer(&c, index(&c).await) }),
+        )
+        .route(
+            "/issue",
+            get(
+                |State(c): State<Arc<Context>>, Query(which): Query<Which>| async move {
+                    answer(&c, issue_page(&c, which).await)
+                },
+            ),
+        )
+        .route(
+            "/email",
+            get(
+                |State(c): State<Arc<Context>>, Query(which): Query<Which>| async move {
+                    answer(&c, email(&c, which).await)
+                },
+            ),
+        )
+        .route(
+            "/override",
+            post(
+                |State(c): State<Arc<Context>>, Form(form): Form<OverrideForm>| async move {
+                    answer(&c, set_override(&c, form).await)
+                },
+            ),
+        )
         .with_state(context);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("preview at http://{}/", listener.local_addr()?);
@@ -68,17 +97,33 @@ struct Which {
 /// A page failed: shown as a page with the error, never a dead server.
 struct Failed(String);
 
-impl IntoResponse for Failed {
-    fn into_response(self) -> Response {
-        let body = page(
-            "pressroom preview: error",
-            &format!(
-                "<h1>Cannot render the preview</h1><div class=\"error\" role=\"alert\"><pre>{}</pre><p>Fix it and reload.</p></div>",
-                escape(&self.0)
-            ),
-        );
-        (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response()
+/// The site's words, read afresh like everything else; English when the
+/// configuration cannot be read (the page then says why).
+fn speaker(plan: Option<&Plan>) -> Speaker {
+    match plan {
+        Some(plan) => Speaker::new(plan.site.templates.as_deref(), &plan.site.language),
+        None => Speaker::new(None, &Language::english()),
     }
+}
+
+/// The page, or the error shown as a page in the site's language.
+fn answer<T: IntoResponse>(context: &Context, result: Result<T, Failed>) -> Response {
+    let error = match result {
+        Ok(page) => return page.into_response(),
+        Err(Failed(error)) => error,
+    };
+    let say = speaker(config::load(&context.config).ok().as_ref());
+    let body = page(
+        &say,
+        &say.text("preview-error"),
+        &format!(
+            "<h1>{}</h1><div class=\"error\" role=\"alert\"><pre>{}</pre><p>{}</p></div>",
+            escape(&say.text("preview-cannot-render")),
+            escape(&error),
+            escape(&say.text("preview-fix-and-reload")),
+        ),
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response()
 }
 
 impl<E: std::fmt::Display> From<E> for Failed {
@@ -97,7 +142,8 @@ struct Built {
     store: Store,
 }
 
-async fn build(context: Arc<Context>, edition: Option<String>) -> Result<Built, Failed> {
+async fn build(context: &Arc<Context>, edition: Option<String>) -> Result<Built, Failed> {
+    let context = Arc::clone(context);
     tokio::task::spawn_blocking(move || {
         let plan = config::load(&context.config).map_err(|e| Failed(e.to_string()))?;
         let renderer = Renderer::new(plan.site.templates.as_deref())?;
@@ -119,11 +165,13 @@ async fn build(context: Arc<Context>, edition: Option<String>) -> Result<Built, 
     .map_err(|e| Failed(format!("the preview crashed: {e}")))?
 }
 
-async fn index(State(context): State<Arc<Context>>) -> Result<Html<String>, Failed> {
+async fn index(context: &Context) -> Result<Html<String>, Failed> {
     let plan = config::load(&context.config).map_err(|e| Failed(e.to_string()))?;
+    let say = speaker(Some(&plan));
     let mut body = format!(
-        "<h1>{}</h1><p>Next issues, as each audience will get them:</p>",
-        escape(&plan.site.title)
+        "<h1>{}</h1><p>{}</p>",
+        escape(&plan.site.title),
+        escape(&say.text("preview-next-issues"))
     );
     for edition in &plan.editions {
         let _ = write!(
@@ -136,53 +184,64 @@ async fn index(State(context): State<Arc<Context>>) -> Result<Html<String>, Fail
         for group in audience::groups(&plan, edition, &everyone) {
             let _ = write!(
                 body,
-                "<li><a href=\"/issue?edition={e}&amp;audience={a}\">{a}</a> ({n} subscribers)</li>",
+                "<li><a href=\"/issue?edition={e}&amp;audience={q}\">{a}</a> ({n})</li>",
                 e = edition.id,
+                q = in_query(&group.slug),
                 a = escape(&group.slug),
-                n = group.members.len()
+                n = escape(&say.say(
+                    "preview-subscribers",
+                    &[("count", Arg::Number(group.members.len() as i64))]
+                ))
             );
         }
         body.push_str("</ul>");
     }
-    Ok(Html(page("pressroom preview", &body)))
+    Ok(Html(page(&say, &say.text("preview"), &body)))
 }
 
-async fn issue_page(
-    State(context): State<Arc<Context>>,
-    Query(which): Query<Which>,
-) -> Result<Html<String>, Failed> {
+async fn issue_page(context: &Arc<Context>, which: Which) -> Result<Html<String>, Failed> {
     let built = build(context, which.edition.clone()).await?;
+    let say = speaker(Some(&built.plan));
     let slug = which.audience.clone().unwrap_or_default();
     let query = format!(
         "edition={}&amp;audience={}",
         built.edition.id.edition,
-        escape(&slug)
+        in_query(&slug)
     );
     let audience = if slug.is_empty() { "all" } else { &slug };
+    let id = built.edition.id.to_string();
+    let frame = say.say(
+        "preview-frame",
+        &[
+            ("title", Arg::Text(built.edition.title.clone())),
+            ("issue", Arg::Text(id.clone())),
+            ("audience", Arg::Text(audience.to_owned())),
+        ],
+    );
     let mut body = format!(
-        "<nav aria-label=\"Preview\"><a href=\"/\">All editions</a></nav><h1>{t} <small>{id}</small></h1><div class=\"split\"><iframe id=\"issue\" title=\"The email {t} {id}, as the {a} audience gets it\" src=\"/email?{query}\"></iframe><div>",
+        "<nav aria-label=\"{nav}\"><a href=\"/\">{all}</a></nav><h1>{t} <small>{id}</small></h1><div class=\"split\"><iframe id=\"issue\" title=\"{frame}\" src=\"/email?{query}\"></iframe><div>",
+        nav = escape(&say.text("preview-nav")),
+        all = escape(&say.text("preview-all-editions")),
         t = escape(&built.edition.title),
-        id = built.edition.id,
-        a = escape(audience),
+        frame = escape(&frame),
     );
     if let Some(reason) = &built.held {
         let _ = write!(
             body,
-            "<p class=\"held\" role=\"status\"><strong>Would be held, not sent:</strong> {}</p>",
+            "<p class=\"held\" role=\"status\"><strong>{}</strong> {}</p>",
+            escape(&say.text("preview-held")),
             escape(reason)
         );
     }
     let site = view::Site::from(&built.plan.site);
-    body.push_str(&explain_table(&built.edition, &slug, &site));
-    body.push_str(&health_table(&built.store)?);
+    body.push_str(&explain_table(&built.edition, &slug, &site, &say));
+    body.push_str(&health_table(&built.store, &say)?);
     body.push_str("</div></div>");
-    Ok(Html(page(&format!("Preview: {}", built.edition.id), &body)))
+    let title = say.say("preview-page", &[("issue", Arg::Text(id))]);
+    Ok(Html(page(&say, &title, &body)))
 }
 
-async fn email(
-    State(context): State<Arc<Context>>,
-    Query(which): Query<Which>,
-) -> Result<Response, Failed> {
+async fn email(context: &Arc<Context>, which: Which) -> Result<Response, Failed> {
     let built = build(context, which.edition.clone()).await?;
     let edition_plan = built
         .plan
@@ -191,10 +250,17 @@ async fn email(
     let everyone: Vec<_> = built.plan.subscribers.iter().collect();
     let groups = audience::groups(&built.plan, edition_plan, &everyone);
     let wanted = which.audience.as_deref().unwrap_or("");
-    let group = groups
-        .iter()
-        .find(|g| g.slug == wanted)
-        .unwrap_or(&groups[0]);
+    // No audience named: the first; a name no audience has is an error, never
+    // another audience's email shown in its place.
+    let group = match wanted {
+        "" => &groups[0],
+        _ => (groups.iter().find(|g| g.slug == wanted)).ok_or_else(|| {
+            Failed(format!(
+                "the {} edition has no audience {wanted:?}",
+                edition_plan.id
+            ))
+        })?,
+    };
     let site = view::Site::from(&built.plan.site);
     // As the subscriber gets it: within the size budget.
     let mut view = view::issue(
@@ -206,7 +272,16 @@ async fn email(
     let (rendered, _) = built
         .renderer
         .email_within(&mut view, crate::render::budget::HTML_BUDGET)?;
-    let fill = |s: &str, html: bool| fill(s, &PreviewReader::default(), html);
+    // The stand-in name in the audience's language, like the rest of its email.
+    let reader = PreviewReader {
+        name: Speaker::new(
+            built.plan.site.templates.as_deref(),
+            &group.audience.language,
+        )
+        .text("preview-reader"),
+        ..PreviewReader::default()
+    };
+    let fill = |s: &str, html: bool| fill(s, &reader, html);
     let text = which.format.as_deref() == Some("txt") || group.format == Format::Text;
     Ok(if text {
         (
@@ -229,11 +304,13 @@ struct OverrideForm {
     position: Option<u32>,
 }
 
-async fn set_override(
-    State(context): State<Arc<Context>>,
-    Form(form): Form<OverrideForm>,
-) -> Result<Redirect, Failed> {
-    let back = format!("/issue?edition={}&audience={}", form.edition, form.audience);
+async fn set_override(context: &Arc<Context>, form: OverrideForm) -> Result<Redirect, Failed> {
+    let back = format!(
+        "/issue?edition={}&audience={}",
+        in_query(&form.edition),
+        in_query(&form.audience)
+    );
+    let context = Arc::clone(context);
     tokio::task::spawn_blocking(move || -> Result<(), Failed> {
         let plan = config::load(&context.config).map_err(|e| Failed(e.to_string()))?;
         let url = canonical_url(&form.url, None)

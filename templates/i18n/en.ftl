@@ -202,3 +202,52 @@ notice-already-text = Someone, probably you, asked to subscribe this address to 
     To choose your sections, format or time zone, or to unsubscribe:
 
     { $url }
+
+## The editor's preview site (`pressroom preview --serve`).
+preview = pressroom preview
+preview-error = pressroom preview: error
+preview-cannot-render = Cannot render the preview
+preview-fix-and-reload = Fix it and reload.
+preview-next-issues = Next issues, as each audience will get them:
+preview-subscribers = { $count ->
+    [one] { $count } subscriber
+   *[other] { $count } subscribers
+}
+# The navigation's name, for screen readers.
+preview-nav = Preview
+preview-all-editions = All editions
+preview-page = Preview: { $issue }
+# The email's frame, for screen readers.
+preview-frame = The email { $title } { $issue }, as the { $audience } audience gets it
+preview-held = Would be held, not sent:
+preview-ranking = Ranking
+preview-position = position
+preview-title = title
+preview-outlet = outlet
+preview-score = score
+preview-recency = recency
+preview-most-read = most read
+preview-outlets = outlets
+preview-note = note
+preview-actions = actions
+# A story's place in the ranking table: the lead, or a section and its rank.
+preview-lead = lead
+preview-pinned = pinned
+preview-also-in = also in { $outlets }
+preview-not-selected = not selected
+preview-pin-to-lead = Pin to lead
+preview-drop = Drop
+preview-reset = Reset
+preview-sources = Sources
+preview-source = source
+preview-state = state
+preview-stories = stories
+preview-last-error = last error
+preview-source-ok = ok
+preview-source-failing = FAILING ({ $count })
+preview-items = { $count ->
+    [one] { $count } item
+   *[other] { $count } items
+}
+# The name shown in place of a reader's, in a template that writes it.
+preview-reader = Reader

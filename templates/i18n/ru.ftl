@@ -198,3 +198,50 @@ notice-already-text = Кто-то, вероятно вы, попросил по�
     Чтобы выбрать разделы, формат или часовой пояс либо отписаться:
 
     { $url }
+
+## Сайт предпросмотра для редактора (`pressroom preview --serve`).
+preview = Предпросмотр pressroom
+preview-error = Предпросмотр pressroom: ошибка
+preview-cannot-render = Не удалось построить предпросмотр
+preview-fix-and-reload = Исправьте ошибку и обновите страницу.
+preview-next-issues = Следующие выпуски в том виде, в каком их получит каждая аудитория:
+preview-subscribers = { $count ->
+    [one] { $count } подписчик
+    [few] { $count } подписчика
+   *[other] { $count } подписчиков
+}
+preview-nav = Предпросмотр
+preview-all-editions = Все выпуски
+preview-page = Предпросмотр: { $issue }
+preview-frame = Письмо «{ $title }» { $issue } в том виде, в каком его получит аудитория { $audience }
+preview-held = Будет задержан, а не отправлен:
+preview-ranking = Рейтинг
+preview-position = место
+preview-title = заголовок
+preview-outlet = издание
+preview-score = балл
+preview-recency = свежесть
+preview-most-read = самое читаемое
+preview-outlets = изданий
+preview-note = примечание
+preview-actions = действия
+preview-lead = главное
+preview-pinned = закреплён
+preview-also-in = также в { $outlets }
+preview-not-selected = не отобран
+preview-pin-to-lead = Сделать главным
+preview-drop = Убрать
+preview-reset = Вернуть
+preview-sources = Источники
+preview-source = источник
+preview-state = состояние
+preview-stories = материалы
+preview-last-error = последняя ошибка
+preview-source-ok = в порядке
+preview-source-failing = СБОИТ ({ $count })
+preview-items = { $count ->
+    [one] { $count } материал
+    [few] { $count } материала
+   *[other] { $count } материалов
+}
+preview-reader = Читатель
