@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 
 use crate::{
     config::{Address, Format, Plan, Subscriber},
+    i18n::Language,
     model::{EditionId, SectionId},
     store::{Choice, Store, StoreError, StoredReader},
 };
@@ -138,8 +139,8 @@ pub fn subscriber(plan: &Plan, address: &str, choice: &Choice) -> Result<Subscri
             Format::Html
         },
         time_zone,
-        // Readers kept in the store choose no language yet: each edition's first.
-        language: None,
+        // A tag that no longer parses: each edition's own language.
+        language: (choice.language.as_deref()).and_then(|tag| Language::parse(tag).ok()),
     })
 }
 
@@ -160,6 +161,7 @@ pub fn choice(subscriber: &Subscriber) -> Choice {
             Format::Text => "text".to_owned(),
         },
         time_zone: Some(subscriber.time_zone.name().to_owned()),
+        language: (subscriber.language.as_ref()).map(|l| l.as_str().to_owned()),
     }
 }
 
@@ -244,8 +246,10 @@ mod tests {
             editions: Some(vec!["daily".into(), "evening".into()]),
             format: "text".into(),
             time_zone: Some("Mars/Olympus".into()),
+            language: Some("RU".into()),
         };
         let s = subscriber(&plan, "Cy@Readers.Example", &choice).unwrap();
+        assert_eq!(s.language, Some(Language::parse("ru").unwrap()));
         assert_eq!(s.address.as_str(), "cy@readers.example");
         assert_eq!(s.name, None);
         assert_eq!(s.sections, Some(vec![SectionId::parse("tech").unwrap()]));
@@ -264,6 +268,13 @@ mod tests {
             None
         );
         assert!(subscriber(&plan, "not an address", &Choice::default()).is_err());
+        // A tag that does not parse: each edition's own language.
+        let garbled = Choice {
+            language: Some("not a tag!".into()),
+            ..Choice::default()
+        };
+        let plain = subscriber(&plan, "cy@readers.example", &garbled).unwrap();
+        assert_eq!(plain.language, None);
         // A subscriber's choice goes to the store and back unchanged.
         let back = subscriber(&plan, "cy@readers.example", &super::choice(&s)).unwrap();
         assert_eq!(back, s);

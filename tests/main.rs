@@ -31,6 +31,7 @@ mod opml;
 mod outputs;
 mod preferences;
 mod preview;
+mod reader_languages;
 mod refusals;
 mod serve;
 mod signals;

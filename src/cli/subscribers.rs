@@ -66,6 +66,10 @@ pub struct AddArgs {
     /// Their IANA time zone (default: the site's).
     #[arg(long)]
     pub time_zone: Option<String>,
+    /// The language they read, one of their editions' `languages` (default: each
+    /// edition's first).
+    #[arg(long)]
+    pub language: Option<String>,
 }
 
 /// Runs one `subscribers` command.
@@ -93,6 +97,8 @@ struct Row<'a> {
     editions: Option<Vec<&'a str>>,
     format: &'static str,
     time_zone: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
     /// "file", "web", "cli" or "import".
     origin: &'a str,
     /// A file entry whose address the store also keeps (the store's is ignored).
@@ -118,6 +124,7 @@ fn row<'a>(listed: &'a Listed, suppressed: &HashSet<String>) -> Row<'a> {
             Format::Text => "text",
         },
         time_zone: s.time_zone.name(),
+        language: s.language.as_ref().map(|l| l.as_str()),
         origin: match &listed.origin {
             Origin::File => "file",
             Origin::Store(how) => how,
@@ -197,7 +204,12 @@ fn checked(plan: &Plan, args: &AddArgs) -> Result<(String, Choice), String> {
         zone.parse::<chrono_tz::Tz>()
             .map_err(|_| format!("{zone:?} is not an IANA time zone"))?;
     }
+    let language = match &args.language {
+        Some(tag) => Some(written_in(plan, args.editions.as_deref(), tag)?),
+        None => None,
+    };
     let choice = Choice {
+        language,
         name: args.name.clone().filter(|n| !n.trim().is_empty()),
         sections: args.sections.clone(),
         editions: args.editions.clone(),
@@ -205,6 +217,24 @@ fn checked(plan: &Plan, args: &AddArgs) -> Result<(String, Choice), String> {
         time_zone: args.time_zone.clone(),
     };
     Ok((address.to_string(), choice))
+}
+
+/// `tag` as a language one of `editions` (all when `None`) is written in.
+fn written_in(plan: &Plan, editions: Option<&[String]>, tag: &str) -> Result<String, String> {
+    let language = crate::i18n::Language::parse(tag)?;
+    let theirs = (plan.editions.iter())
+        .filter(|e| editions.is_none_or(|list| list.iter().any(|id| id == e.id.as_str())));
+    let offered: Vec<&str> = theirs
+        .flat_map(|e| e.languages.iter().map(|l| l.as_str()))
+        .collect();
+    if offered.contains(&language.as_str()) {
+        Ok(language.to_string())
+    } else {
+        Err(format!(
+            "no edition they receive is written in {language} (only in {})",
+            offered.join(", ")
+        ))
+    }
 }
 
 fn in_file<'p>(plan: &'p Plan, address: &str) -> Option<&'p Subscriber> {
@@ -286,6 +316,8 @@ struct Table<'a> {
     editions: Option<Vec<&'a str>>,
     format: &'static str,
     time_zone: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -309,6 +341,7 @@ fn export(plan: &Plan, store: &Store, json: bool) -> Result<u8, Failure> {
                 editions: r.editions,
                 format: r.format,
                 time_zone: r.time_zone,
+                language: r.language,
             }],
         };
         println!("# origin: {}", listed.origin);

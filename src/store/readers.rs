@@ -22,6 +22,9 @@ pub struct Choice {
     pub format: String,
     /// IANA zone name; `None`: the site's.
     pub time_zone: Option<String>,
+    /// The language they read (a BCP 47 tag); `None`: each edition's first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// A subscriber as the store keeps them.
@@ -65,7 +68,7 @@ fn unlist(value: Option<String>) -> rusqlite::Result<Option<Vec<String>>> {
         .transpose()
 }
 
-/// The choice in columns 1..=5 of `row` (after the address).
+/// The choice in columns 1..=6 of `row` (after the address).
 fn choice(row: &Row<'_>) -> rusqlite::Result<Choice> {
     Ok(Choice {
         name: row.get(1)?,
@@ -73,19 +76,19 @@ fn choice(row: &Row<'_>) -> rusqlite::Result<Choice> {
         editions: unlist(row.get(3)?)?,
         format: row.get(4)?,
         time_zone: row.get(5)?,
+        language: row.get(6)?,
     })
 }
 
-const READER_COLUMNS: &str =
-    "address, name, sections, editions, format, time_zone, origin, created_at, updated_at";
+const READER_COLUMNS: &str = "address, name, sections, editions, format, time_zone, language, origin, created_at, updated_at";
 
 fn reader(row: &Row<'_>) -> rusqlite::Result<StoredReader> {
     Ok(StoredReader {
         address: row.get(0)?,
         choice: choice(row)?,
-        origin: row.get(6)?,
-        created_at: from_unix(row.get(7)?),
-        updated_at: from_unix(row.get(8)?),
+        origin: row.get(7)?,
+        created_at: from_unix(row.get(8)?),
+        updated_at: from_unix(row.get(9)?),
     })
 }
 
@@ -116,14 +119,14 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT address, name, sections, editions, format, time_zone, requested_at
+                "SELECT address, name, sections, editions, format, time_zone, language, requested_at
                  FROM signups WHERE address = ?1",
                 [address],
                 |row| {
                     Ok(Signup {
                         address: row.get(0)?,
                         choice: choice(row)?,
-                        requested_at: from_unix(row.get(6)?),
+                        requested_at: from_unix(row.get(7)?),
                     })
                 },
             )
@@ -151,10 +154,10 @@ impl Writer<'_> {
             .optional()?
             .is_some();
         self.tx.execute(
-            "INSERT INTO subscribers (address, name, sections, editions, format, time_zone, origin, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+            "INSERT INTO subscribers (address, name, sections, editions, format, time_zone, origin, created_at, updated_at, language)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
              ON CONFLICT(address) DO UPDATE SET name = ?2, sections = ?3, editions = ?4,
-                 format = ?5, time_zone = ?6, updated_at = ?8",
+                 format = ?5, time_zone = ?6, updated_at = ?8, language = ?9",
             params![
                 address,
                 choice.name,
@@ -163,7 +166,8 @@ impl Writer<'_> {
                 choice.format,
                 choice.time_zone,
                 origin,
-                to_unix(at)
+                to_unix(at),
+                choice.language,
             ],
         )?;
         Ok(!existed)
@@ -188,10 +192,10 @@ impl Writer<'_> {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.tx.execute(
-            "INSERT INTO signups (address, name, sections, editions, format, time_zone, requested_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO signups (address, name, sections, editions, format, time_zone, requested_at, language)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT(address) DO UPDATE SET name = ?2, sections = ?3, editions = ?4,
-                 format = ?5, time_zone = ?6, requested_at = ?7",
+                 format = ?5, time_zone = ?6, requested_at = ?7, language = ?8",
             params![
                 address,
                 choice.name,
@@ -199,7 +203,8 @@ impl Writer<'_> {
                 list(choice.editions.as_ref()),
                 choice.format,
                 choice.time_zone,
-                to_unix(at)
+                to_unix(at),
+                choice.language,
             ],
         )?;
         Ok(())
@@ -239,6 +244,7 @@ mod tests {
             editions: None,
             format: "text".into(),
             time_zone: Some("Europe/Berlin".into()),
+            language: Some("ru".into()),
         };
         let mut w = store.writer().unwrap();
         assert!(

@@ -234,6 +234,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
                i.id, json_extract(p.value, '$.story.id'), i.built_at
         FROM issues i, json_each(i.body, '$.sections') s, json_each(s.value, '$.picks') p;
     "#,
+    // 11: reserved for another branch's migration (merge: its SQL replaces this no-op;
+    // no state file has been released with this placeholder).
+    "-- 11: reserved",
+    // 12: the language a reader kept in the store chose (a BCP 47 tag; NULL: each
+    // edition's first), on readers and on sign-ups waiting for confirmation.
+    r#"
+    ALTER TABLE subscribers ADD COLUMN language TEXT;
+    ALTER TABLE signups ADD COLUMN language TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -38,7 +38,8 @@ impl Fields {
 /// The longest name kept.
 const NAME_CHARS: usize = 100;
 
-/// The choice in `fields` (`name`, `sections`, `editions`, `format`, `time_zone`):
+/// The choice in `fields` (`name`, `sections`, `editions`, `format`, `language`,
+/// `time_zone`):
 /// unknown sections and editions are ignored; every section (or edition) checked is
 /// `None` (all, including ones added later). An error names what must be fixed.
 pub(super) fn choice(plan: &Plan, fields: &Fields) -> Result<Choice, String> {
@@ -79,8 +80,15 @@ pub(super) fn choice(plan: &Plan, fields: &Fields) -> Result<Choice, String> {
                 .collect::<String>()
         })
         .filter(|n| !n.trim().is_empty());
+    // One of the languages offered; none offered or none valid: each edition's own.
+    let language = fields.get("language").and_then(|tag| {
+        (super::pages::languages(plan).into_iter())
+            .find(|l| l.as_str() == tag)
+            .map(|l| l.as_str().to_owned())
+    });
     Ok(Choice {
         name,
+        language,
         sections: (sections.len() < plan.sections.len()).then_some(sections),
         editions: (!editions.is_empty() && editions.len() < plan.editions.len())
             .then_some(editions),

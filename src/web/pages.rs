@@ -6,7 +6,12 @@
 
 use std::fmt::Write as _;
 
-use crate::{config::Plan, i18n::Speaker, model::html::escape, store::Choice};
+use crate::{
+    config::Plan,
+    i18n::{Language, Speaker},
+    model::html::escape,
+    store::Choice,
+};
 
 /// The words of the site's language (its catalogue, the templates folder's first).
 pub(super) fn speaker(plan: &Plan) -> Speaker {
@@ -48,8 +53,51 @@ pub(super) fn page(plan: &Plan, title: &str, body: &str) -> String {
     )
 }
 
+/// The languages a reader may choose: every edition's, in order, when an edition is
+/// written in more than one (else none: there is no choice to make).
+pub(super) fn languages(plan: &Plan) -> Vec<&Language> {
+    if plan.editions.iter().all(|e| e.languages.len() < 2) {
+        return Vec::new();
+    }
+    let mut all: Vec<&Language> = Vec::new();
+    for language in plan.editions.iter().flat_map(|e| &e.languages) {
+        if !all.contains(&language) {
+            all.push(language);
+        }
+    }
+    all
+}
+
+/// The language radio buttons, each language named in itself (`lang` on it);
+/// `current`'s checked, else the first edition's own.
+fn language_field(plan: &Plan, current: &Choice) -> String {
+    let languages = languages(plan);
+    if languages.is_empty() {
+        return String::new();
+    }
+    let chosen = (current.language.as_deref())
+        .and_then(|tag| languages.iter().find(|l| l.as_str() == tag))
+        .unwrap_or(&languages[0]);
+    let mut out = format!(
+        "<fieldset><legend>{}</legend>",
+        speaker(plan).text("form-language")
+    );
+    for language in &languages {
+        let own = Speaker::new(plan.site.templates.as_deref(), language);
+        let _ = write!(
+            out,
+            "<label><input type=\"radio\" name=\"language\" value=\"{tag}\"{}> <span lang=\"{tag}\">{}</span></label>",
+            if language == chosen { " checked" } else { "" },
+            escape(&own.text("language-name")),
+            tag = escape(language.as_str()),
+        );
+    }
+    out.push_str("</fieldset>");
+    out
+}
+
 /// The fields of a choice, filled with `current`: name, sections, editions (when
-/// there is more than one), format and time zone.
+/// there is more than one), format, language (when there is a choice) and time zone.
 pub(super) fn choice_fields(plan: &Plan, current: &Choice) -> String {
     let say = speaker(plan);
     let mut out = String::new();
@@ -117,6 +165,7 @@ pub(super) fn choice_fields(plan: &Plan, current: &Choice) -> String {
         if text { " checked" } else { "" },
         say.text("form-format-text"),
     );
+    out.push_str(&language_field(plan, current));
     let zone = current
         .time_zone
         .clone()

@@ -251,3 +251,8 @@ preview-items = { $count ->
 }
 # The name shown in place of a reader's, in a template that writes it.
 preview-reader = Reader
+
+## Languages
+# This language's name, in itself: how a reader choosing a language finds it.
+language-name = English
+form-language = Language of the emails

@@ -245,3 +245,7 @@ preview-items = { $count ->
    *[other] { $count } материалов
 }
 preview-reader = Читатель
+
+## Языки
+language-name = Русский
+form-language = Язык писем

@@ -1,0 +1,141 @@
+//! A reader kept in the store chooses the language of their emails among their
+//! editions' languages: from the command line (`subscribers add --language`,
+//! `import`, `export`) and on the preferences page over real HTTP; the issue they get
+//! is written in it, and audiences split by it like the subscribers file's.
+
+use crate::support::{
+    reader::{form, post, serving},
+    stderr, stdout,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_reader_chooses_a_language_and_gets_the_issue_in_it() {
+    let (project, base, _server) = serving().await;
+    // Only a language one of their editions is written in.
+    let wrong = project.run(&[
+        "subscribers",
+        "add",
+        "zoe@readers.example",
+        "--language",
+        "de",
+    ]);
+    assert_eq!(wrong.status.code(), Some(1), "{}", stdout(&wrong));
+    assert!(
+        stderr(&wrong).contains("written in de"),
+        "{}",
+        stderr(&wrong)
+    );
+    let added = project.run(&[
+        "subscribers",
+        "add",
+        "zoe@readers.example",
+        "--language",
+        "ru",
+    ]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let zoe = project
+        .store()
+        .reader("zoe@readers.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(zoe.choice.language.as_deref(), Some("ru"));
+
+    // `export` writes it, `import` reads it back.
+    let exported = project.run(&["subscribers", "export"]);
+    let text = stdout(&exported);
+    let table = &text[text
+        .find("email = \"zoe@readers.example\"")
+        .expect("zoe exported")..];
+    assert!(
+        table[..table.find("\n\n").unwrap_or(table.len())].contains("language = \"ru\""),
+        "{text}"
+    );
+    project.write(
+        "more.toml",
+        "[[subscribers]]\nemail = \"yuri@readers.example\"\nlanguage = \"ru\"\n",
+    );
+    let more = project.path("more.toml");
+    let imported = project.run(&["subscribers", "import", more.to_str().unwrap()]);
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    let yuri = project
+        .store()
+        .reader("yuri@readers.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(yuri.choice.language.as_deref(), Some("ru"));
+
+    // The preferences page offers the edition's two languages, each named in
+    // itself, hers checked.
+    let plan = project.plan();
+    let secret = project.store().unsubscribe_secret().unwrap();
+    let list = plan.email.as_ref().unwrap().list_id.clone();
+    let url = pressroom::signup::preferences_url(&base, &secret, &list, "zoe@readers.example");
+    let token = url.split_once("token=").unwrap().1.to_owned();
+    let client = reqwest::Client::new();
+    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Language of the emails"), "{page}");
+    assert!(
+        page.contains("value=\"ru\" checked> <span lang=\"ru\">Русский</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"en\"> <span lang=\"en\">English</span>"),
+        "{page}"
+    );
+
+    // Saving another language; one the editions are not written in is ignored.
+    let save = |language: &str| {
+        form(&[
+            ("token", &token),
+            ("action", "save"),
+            ("sections", "science"),
+            ("format", "html"),
+            ("language", language),
+        ])
+    };
+    let origin = [("origin", base.trim_end_matches('/'))];
+    let (status, _) = post(&client, &format!("{base}preferences"), save("en"), &origin).await;
+    assert_eq!(status, 200);
+    let stored = |who: &str| {
+        (project
+            .store()
+            .reader(who)
+            .unwrap()
+            .unwrap()
+            .choice
+            .language)
+            .clone()
+    };
+    assert_eq!(stored("zoe@readers.example").as_deref(), Some("en"));
+    let (status, _) = post(&client, &format!("{base}preferences"), save("de"), &origin).await;
+    assert_eq!(status, 200);
+    assert_eq!(stored("zoe@readers.example"), None);
+    let (_, _) = post(&client, &format!("{base}preferences"), save("ru"), &origin).await;
+    assert_eq!(stored("zoe@readers.example").as_deref(), Some("ru"));
+
+    // Her issue is Russian, Yuri's too, in audiences of their own language.
+    let published = project.run(&["publish"]);
+    assert_eq!(published.status.code(), Some(0), "{}", stderr(&published));
+    let decoded = |who: &str| {
+        crate::support::reader::decoded(
+            &std::fs::read_to_string(project.path(&format!("state/outbox/{who}.eml"))).unwrap(),
+        )
+    };
+    let zoe = decoded("zoe@readers.example");
+    assert!(zoe.contains("Главное"), "{zoe}");
+    assert!(!zoe.contains("Top stories"), "{zoe}");
+    assert!(decoded("yuri@readers.example").contains("Главное"));
+    let store = project.store();
+    let issue = pressroom::model::IssueId::parse("morning/2026-11-27").unwrap();
+    let deliveries = store.deliveries(&issue, "email").unwrap();
+    let audience = |who: &str| {
+        (deliveries.iter().find(|d| d.recipient == who))
+            .map(|d| d.audience.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        audience("zoe@readers.example"),
+        "science.html.europe-moscow.ru"
+    );
+    assert!(audience("yuri@readers.example").ends_with(".ru"));
+}
