@@ -3,18 +3,18 @@
 //! and plural is Russian (the stories stay in their outlets' languages); a broken
 //! catalogue fails `check` at its line.
 
-use std::{collections::BTreeSet, time::Duration};
+use std::collections::BTreeSet;
 
 use pressroom::model::IssueId;
 
 use crate::support::{
     Project,
-    browser::{Running, free_port, wait_for},
+    reader::{hidden, link, notice, post},
     stderr, stdout,
 };
 
 /// The decoded HTML part of an `.eml` file (quoted-printable).
-fn html_part(eml: &str) -> String {
+pub(crate) fn html_part(eml: &str) -> String {
     let start = eml.find("Content-Type: text/html").expect("an HTML part");
     let body = start + eml[start..].find("\r\n\r\n").expect("part headers end") + 4;
     let end = body + eml[body..].find("\r\n--").expect("the part ends");
@@ -25,7 +25,7 @@ fn html_part(eml: &str) -> String {
 
 /// What a reader sees of `html`: its text, without the `<head>`, tags, comments, URLs
 /// and addresses, entities decoded.
-fn visible_text(html: &str) -> String {
+pub(crate) fn visible_text(html: &str) -> String {
     let body = &html[html.find("<body").unwrap_or(0)..];
     let mut text = String::new();
     let mut in_tag = false;
@@ -53,7 +53,7 @@ fn visible_text(html: &str) -> String {
 }
 
 /// Latin words of three letters or more.
-fn latin_words(text: &str) -> BTreeSet<String> {
+pub(crate) fn latin_words(text: &str) -> BTreeSet<String> {
     text.split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| w.len() >= 3)
         .map(str::to_owned)
@@ -62,7 +62,7 @@ fn latin_words(text: &str) -> BTreeSet<String> {
 
 /// Every string the issue carries from its feeds (headlines, excerpts, outlets,
 /// topics, "also in", "read also", most-read lists) and the configured names.
-fn strings_of(value: &serde_json::Value, out: &mut String) {
+pub(crate) fn strings_of(value: &serde_json::Value, out: &mut String) {
     match value {
         serde_json::Value::String(s) => {
             out.push_str(s);
@@ -218,7 +218,7 @@ fn a_broken_or_incomplete_catalogue_fails_check_at_its_line() {
 /// stay as they were.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reader_pages_speak_the_sites_language() {
-    let (_project, base, _server) = crate::support::reader::serving_with(|config| {
+    let (project, base, _server) = crate::support::reader::serving_with(|config| {
         config.replace("language = \"en\"", "language = \"ru\"")
     })
     .await;
@@ -259,134 +259,92 @@ async fn the_reader_pages_speak_the_sites_language() {
         unsubscribe.contains("Ссылка недействительна"),
         "{unsubscribe}"
     );
-}
 
-/// The preview server on the demo `project`, until the value is dropped.
-async fn preview_site(project: &Project) -> (String, Running) {
-    let port = free_port();
-    let server = std::process::Command::new(env!("CARGO_BIN_EXE_pressroom"))
-        .args(["--config", project.config().to_str().unwrap()])
-        .args(["--now", crate::support::NOW])
-        .args(["preview", "--serve", &format!("127.0.0.1:{port}")])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the preview server");
-    let site = format!("http://127.0.0.1:{port}");
-    wait_for(&site, Duration::from_secs(20)).await;
-    (site, Running(server))
-}
-
-async fn get(url: String) -> String {
-    reqwest::get(url).await.unwrap().text().await.unwrap()
-}
-
-/// The editor's preview shows the Russian reader's issue exactly as she gets it,
-/// word for word, while the preview itself speaks the site's language.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_preview_shows_the_russian_readers_issue_as_she_gets_it() {
-    let project = Project::demo();
-    let fetched = project.run(&["fetch"]);
-    assert_eq!(fetched.status.code(), Some(0), "{}", stderr(&fetched));
-    let (site, server) = preview_site(&project).await;
-    let index = get(format!("{site}/")).await;
-    // Her audience, by the link the index gives (a '+' in it stays a '+').
-    let link = "/issue?edition=morning&amp;audience=business%2Bscience.html.europe-warsaw.ru";
-    assert!(index.contains(link), "{index}");
-    let page = get(format!("{site}{}", link.replace("&amp;", "&"))).await;
-    let frame =
-        "src=\"/email?edition=morning&amp;audience=business%2Bscience.html.europe-warsaw.ru\"";
-    assert!(page.contains(frame), "{page}");
-    let previewed = get(format!(
-        "{site}/email?edition=morning&audience=business%2Bscience.html.europe-warsaw.ru"
-    ))
+    // The sign-up's answer, its confirmation page and its result, the preferences
+    // page and its answer.
+    let client = reqwest::Client::new();
+    let fields = |fields: &[(&str, &str)]| crate::support::reader::form(fields);
+    let (_, inbox) = post(
+        &client,
+        &format!("{base}subscribe"),
+        fields(&[
+            ("form", &hidden(&form, "form")),
+            ("email", "zoe@readers.example"),
+            ("sections", "science"),
+            ("format", "html"),
+            ("website", ""),
+        ]),
+        &[],
+    )
     .await;
-    // An audience nobody is in is an error, not another audience's email.
-    let wrong = reqwest::get(format!("{site}/email?edition=morning&audience=nobody.html"))
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 500);
-    drop(server);
-    assert!(page.contains("<html lang=\"en\""), "{page}");
-    assert!(page.contains(">Ranking</h2>"), "{page}");
-
-    let published = project.run(&["publish"]);
-    assert_eq!(published.status.code(), Some(0), "{}", stderr(&published));
-    let eml =
-        std::fs::read_to_string(project.path("state/outbox/irina@readers.example.eml")).unwrap();
-    let delivered = visible_text(&html_part(&eml));
-    assert!(delivered.contains("Главное"), "{delivered}");
-    assert_eq!(visible_text(&previewed), delivered);
-}
-
-/// A Russian site's preview is Russian, every label of it: no English word but the
-/// stories', the configured names and the sources' keys.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_preview_speaks_the_sites_language() {
-    let project = Project::demo();
-    let config = std::fs::read_to_string(project.config()).unwrap();
-    std::fs::write(
-        project.config(),
-        config.replacen("language = \"en\"", "language = \"ru\"", 1),
+    assert!(inbox.contains("Проверьте почту"), "{inbox}");
+    // The Russian notice is base64 (its lines are long in bytes): decoded first.
+    let eml = notice(&project, "zoe@readers.example").await;
+    let body = eml[eml.find("\r\n\r\n").unwrap() + 4..].replace("\r\n", "");
+    let text = String::from_utf8(
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body.trim()).unwrap(),
     )
     .unwrap();
-    let fetched = project.run(&["fetch"]);
-    assert_eq!(fetched.status.code(), Some(0), "{}", stderr(&fetched));
-    let (site, server) = preview_site(&project).await;
-    let index = get(format!("{site}/")).await;
-    let page = get(format!("{site}/issue?edition=morning")).await;
-    drop(server);
-    assert!(index.contains("<html lang=\"ru\""), "{index}");
-    assert!(index.contains("Следующие выпуски"), "{index}");
-    assert!(page.contains("<html lang=\"ru\""), "{page}");
-    for label in [
-        "Рейтинг",
-        "Источники",
-        "Сделать главным",
-        "Убрать",
-        "главное 1",
-    ] {
-        assert!(page.contains(label), "no {label:?} in the preview");
-    }
-
-    // Every Latin word left comes from the stories, the configuration or the sources.
-    let store = project.store();
+    assert!(text.contains("Чтобы подтвердить"), "{text}");
+    let (_, confirm) = get(&link(&text, &base, "confirm?token=")[base.len()..]).await;
+    assert!(confirm.contains("Подтвердите подписку"), "{confirm}");
+    let (_, confirmed) = post(
+        &client,
+        &format!("{base}confirm"),
+        fields(&[("token", &hidden(&confirm, "token"))]),
+        &[],
+    )
+    .await;
+    assert!(confirmed.contains("Вы подписаны"), "{confirmed}");
     let plan = project.plan();
-    let mut carried = format!(" {} ", plan.site.title);
-    for edition in &plan.editions {
-        carried.push_str(&format!(" {} {} ", edition.title, edition.id));
-    }
-    for section in &plan.sections {
-        carried.push_str(&format!(" {} ", section.id));
-    }
-    for health in store.health().unwrap() {
-        carried.push_str(&format!(" {} ", health.key));
-    }
-    let id = pressroom::issue::edition(&plan, Some("morning")).unwrap();
-    let due = pressroom::issue::next(
-        &plan,
-        id,
-        &store,
-        crate::support::instant(crate::support::NOW),
+    let secret = project.store().unsubscribe_secret().unwrap();
+    let list = plan.email.as_ref().unwrap().list_id.clone();
+    let url = pressroom::signup::preferences_url(&base, &secret, &list, "zoe@readers.example");
+    let (_, preferences) = get(&url[base.len()..]).await;
+    assert!(preferences.contains("Ваша подписка"), "{preferences}");
+    assert!(preferences.contains("Язык писем"), "{preferences}");
+    let token = url.split_once("token=").unwrap().1;
+    let (_, saved) = post(
+        &client,
+        &format!("{base}preferences"),
+        fields(&[
+            ("token", token),
+            ("action", "save"),
+            ("sections", "science"),
+        ]),
+        &[("origin", base.trim_end_matches('/'))],
     )
-    .unwrap();
-    let issue = pressroom::issue::assemble(&plan, id, &store, &due).unwrap();
-    strings_of(&serde_json::to_value(&issue).unwrap(), &mut carried);
-    // The audiences' names (`all.html.europe-moscow`) are identifiers.
-    carried.push_str(" all html text ");
-    for subscriber in &plan.subscribers {
-        carried.push_str(&format!(
-            " {} ",
-            subscriber.time_zone.name().replace('_', " ")
-        ));
+    .await;
+    assert!(saved.contains("Сохранено"), "{saved}");
+
+    // No English word on any of them but the configured names, the time zones'
+    // names, acronyms (HTML, JSON) and English named in itself as a language.
+    let mut allowed = format!(" {} English ", plan.site.title);
+    for zone in chrono_tz::TZ_VARIANTS {
+        allowed.push_str(&format!(" {} ", zone.name().replace('_', " ")));
     }
-    let from_elsewhere = latin_words(&carried.to_lowercase());
-    let visible = visible_text(&page) + " " + &visible_text(&index);
-    let labels: Vec<String> = latin_words(&visible)
-        .into_iter()
-        .filter(|w| !from_elsewhere.contains(&w.to_lowercase()))
-        .collect();
-    assert!(
-        labels.is_empty(),
-        "English words in the Russian preview: {labels:?}"
-    );
+    for edition in &plan.editions {
+        allowed.push_str(&format!(" {} ", edition.title));
+    }
+    let allowed = latin_words(&allowed);
+    for (name, page) in [
+        ("form", &form),
+        ("search", &search),
+        ("404", &missing),
+        ("unsubscribe", &unsubscribe),
+        ("check your inbox", &inbox),
+        ("confirm", &confirm),
+        ("confirmed", &confirmed),
+        ("preferences", &preferences),
+        ("saved", &saved),
+    ] {
+        let english: Vec<String> = latin_words(&visible_text(page))
+            .into_iter()
+            .filter(|w| !allowed.contains(w) && w.chars().any(|c| c.is_ascii_lowercase()))
+            .collect();
+        assert!(
+            english.is_empty(),
+            "English on the {name} page: {english:?}"
+        );
+    }
 }

@@ -26,6 +26,7 @@ mod fetch_readers;
 mod fetch_status;
 mod issues;
 mod languages;
+mod languages_preview;
 mod lock;
 mod opml;
 mod outputs;
