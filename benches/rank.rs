@@ -204,6 +204,8 @@ fn main() {
         url: "http://127.0.0.1:8080/".into(),
         language: "en".into(),
         languages: Default::default(),
+        titles: Default::default(),
+        edition_titles: Default::default(),
     };
     let audience = Audience {
         sections: None,

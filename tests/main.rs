@@ -27,6 +27,7 @@ mod fetch_status;
 mod issues;
 mod languages;
 mod languages_preview;
+mod languages_titles;
 mod lock;
 mod opml;
 mod outputs;

@@ -84,6 +84,10 @@ pub(super) fn compile(text: &str, path: &Path) -> Result<Plan, ConfigErrors> {
     let signals = signals::compile(&mut p, raw.signals.as_ref(), &fetch, &root);
     let ranking = ranking::compile(&mut p, "ranking", raw.ranking.as_ref(), &Ranking::default());
     let editions = editions::compile(&mut p, raw.editions, &sections, &ranking, &site);
+    site.edition_titles = (editions.iter())
+        .filter(|e| !e.titles.is_empty())
+        .map(|e| (e.id.to_string(), e.titles.clone()))
+        .collect();
     let email = raw
         .email
         .and_then(|e| email::compile(&mut p, e, &site, &root));

@@ -17,7 +17,7 @@ use super::{
     check::{self, cadence, count, duration, one_of, slug},
     problems::Problems,
     ranking::{self, Ranking, RawRanking},
-    sections::{self, Section},
+    sections::{self, Section, Title},
     site::Site,
 };
 use crate::{
@@ -32,8 +32,9 @@ use crate::{
 pub struct RawEdition {
     /// Identifier: a-z, 0-9, '-' and '_'; issues are named `ID/DATE`.
     pub id: Spanned<String>,
-    /// Title, e.g. "Morning Review". Default: the site's title.
-    pub title: Option<String>,
+    /// Title, e.g. "Morning Review", or one per language (`{ en = "Morning Review",
+    /// ru = "Утренний обзор" }`). Default: the site's title.
+    pub title: Option<Spanned<Title>>,
     /// How far back stories count, e.g. "24h" or "7d". Default "24h".
     pub window: Option<Spanned<String>>,
     /// Stories in the lead block ("Top stories"). Default 3.
@@ -80,8 +81,10 @@ pub struct RawEdition {
 pub struct EditionPlan {
     /// The identifier its issues are named by (`ID/DATE`).
     pub id: EditionId,
-    /// The title its issues carry.
+    /// The title its issues carry (in the site's language, or the first one given).
     pub title: String,
+    /// Its title in each language given, by tag (empty for a single title).
+    pub titles: BTreeMap<String, String>,
     /// How far back stories count.
     pub window: Duration,
     /// Stories in the lead block.
@@ -159,6 +162,7 @@ fn daily(sections: &[Section], base: &Ranking, site: &Site) -> EditionPlan {
     EditionPlan {
         id: EditionId::parse("daily").expect("valid id"),
         title: site.title.clone(),
+        titles: site.titles.clone(),
         window: Duration::from_secs(24 * 3600),
         lead: 3,
         most_read: 7,
@@ -200,8 +204,13 @@ pub(super) fn compile(
                 format!("edition \"{id}\" is defined twice"),
             );
         }
+        let (title, titles) = match &edition.title {
+            Some(raw) => sections::title(p, &format!("{key}.title"), raw, &site.language),
+            None => (site.title.clone(), site.titles.clone()),
+        };
         editions.push(EditionPlan {
-            title: edition.title.clone().unwrap_or_else(|| site.title.clone()),
+            title,
+            titles,
             window: duration(
                 p,
                 &format!("{key}.window"),

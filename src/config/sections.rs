@@ -45,7 +45,7 @@ pub struct Section {
     pub categories: Vec<String>,
 }
 
-/// A section's heading: one text, or one per language.
+/// A heading (a section's, an edition's, the site's): one text, or one per language.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum Title {
@@ -118,7 +118,8 @@ pub(super) fn reference(
 }
 
 /// The default heading and the headings by language; each tag must be a language.
-fn title(
+/// Sections, editions and the site give their titles this way.
+pub(super) fn title(
     p: &mut Problems<'_>,
     key: &str,
     raw: &Spanned<Title>,

@@ -10,15 +10,20 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
-use super::{check, problems::Problems};
+use super::{
+    check,
+    problems::Problems,
+    sections::{self, Title},
+};
 use crate::i18n::Language;
 
 /// `[site]`: the digest as a whole.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
-    /// Name of the digest, used in subjects, pages and feeds. Default "Press review".
-    pub title: Option<String>,
+    /// Name of the digest, used in subjects, pages and feeds; or one per language,
+    /// e.g. `{ en = "Press review", ru = "Обзор прессы" }`. Default "Press review".
+    pub title: Option<Spanned<Title>>,
     /// Public address of the archive; links in email and feeds point below it.
     /// Default "http://127.0.0.1:8080/".
     pub base_url: Option<Spanned<String>>,
@@ -40,8 +45,13 @@ pub struct RawSite {
 /// `[site]`, compiled.
 #[derive(Clone, Debug)]
 pub struct Site {
-    /// Name of the digest.
+    /// Name of the digest, in the site's language (or the first one given).
     pub title: String,
+    /// Its name in each language given, by tag (empty for a single title).
+    pub titles: BTreeMap<String, String>,
+    /// Each edition's titles by language, by edition id (filled in from the editions
+    /// when the plan is compiled; editions with a single title are absent).
+    pub edition_titles: BTreeMap<String, BTreeMap<String, String>>,
     /// Public address of the archive, ending in '/'.
     pub base_url: Url,
     /// The newsroom's time zone.
@@ -81,14 +91,21 @@ pub(super) fn compile(p: &mut Problems<'_>, raw: RawSite, root: &Path) -> Site {
             }
         },
     };
+    let language = check::language(p, "site.language", raw.language.as_ref())
+        .unwrap_or_else(Language::english);
+    let (title, titles) = match &raw.title {
+        Some(raw) => sections::title(p, "site.title", raw, &language),
+        None => ("Press review".to_owned(), BTreeMap::new()),
+    };
     Site {
-        title: raw.title.unwrap_or_else(|| "Press review".to_owned()),
+        title,
+        titles,
+        edition_titles: BTreeMap::new(),
         base_url,
         time_zone: check::time_zone(p, "site.time_zone", &raw.time_zone, chrono_tz::UTC),
         state: root.join(raw.state.as_deref().unwrap_or("pressroom.db")),
         output: root.join(raw.output.as_deref().unwrap_or("public")),
-        language: check::language(p, "site.language", raw.language.as_ref())
-            .unwrap_or_else(Language::english),
+        language,
         templates: raw.templates.as_deref().map(|t| root.join(t)),
         outlet_languages: BTreeMap::new(),
     }

@@ -25,6 +25,8 @@ fn site() -> Site {
         url: "https://review.example/".to_owned(),
         language: "en".to_owned(),
         languages: Default::default(),
+        titles: Default::default(),
+        edition_titles: Default::default(),
     }
 }
 

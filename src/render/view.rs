@@ -84,6 +84,42 @@ pub struct Site {
     /// the views mark stories with it).
     #[serde(skip)]
     pub languages: std::collections::BTreeMap<String, String>,
+    /// The digest's title by language, where `[site] title` gives one per language.
+    #[serde(skip)]
+    pub titles: std::collections::BTreeMap<String, String>,
+    /// Each edition's titles by language, by edition id (where given per language).
+    #[serde(skip)]
+    pub edition_titles:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+}
+
+impl Site {
+    /// The digest's title in `language` (or its base language), else the default.
+    fn title_in(&self, language: &Language) -> &str {
+        in_language(&self.titles, language).unwrap_or(&self.title)
+    }
+
+    /// Edition `edition`'s title in `language`, else `default` (the frozen issue's).
+    fn edition_title_in<'a>(
+        &'a self,
+        edition: &str,
+        language: &Language,
+        default: &'a str,
+    ) -> &'a str {
+        (self.edition_titles.get(edition))
+            .and_then(|titles| in_language(titles, language))
+            .unwrap_or(default)
+    }
+}
+
+/// The title of `titles` in `language`, or in its base language.
+fn in_language<'t>(
+    titles: &'t std::collections::BTreeMap<String, String>,
+    language: &Language,
+) -> Option<&'t str> {
+    (titles.get(language.as_str()))
+        .or_else(|| titles.get(language.base().as_str()))
+        .map(String::as_str)
 }
 
 impl From<&crate::config::Site> for Site {
@@ -93,6 +129,8 @@ impl From<&crate::config::Site> for Site {
             url: site.base_url.to_string(),
             language: site.language.to_string(),
             languages: site.outlet_languages.clone(),
+            titles: site.titles.clone(),
+            edition_titles: site.edition_titles.clone(),
         }
     }
 }
@@ -206,13 +244,17 @@ pub fn issue(
     let preheader = preheader(&lead, &sections);
     IssueView {
         site: Site {
-            title: safe(&site.title),
+            title: safe(site.title_in(&audience.language)),
             ..site.clone()
         },
         issue: IssueMeta {
             id: edition.id.to_string(),
             edition: edition.id.edition.to_string(),
-            title: safe(&edition.title),
+            title: safe(site.edition_title_in(
+                edition.id.edition.as_str(),
+                &audience.language,
+                &edition.title,
+            )),
             date: issue_date(&edition.id, &words),
             url: issue_url.clone(),
             preheader,

@@ -124,6 +124,8 @@ mod tests {
             url: "http://127.0.0.1/".into(),
             language: "en-GB".into(),
             languages: Default::default(),
+            titles: Default::default(),
+            edition_titles: Default::default(),
         };
         site.languages.insert("Kyiv Daily".into(), "uk".into());
         site.languages.insert("Ledger".into(), "en".into());

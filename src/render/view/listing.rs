@@ -202,6 +202,8 @@ mod tests {
             url: "https://review.example/".into(),
             language: "en".into(),
             languages: Default::default(),
+            titles: Default::default(),
+            edition_titles: Default::default(),
         };
         // Given oldest first: listed newest first all the same.
         let pages = listings(
