@@ -72,8 +72,10 @@ async fn a_stored_reader_chooses_a_language_and_gets_the_issue_in_it() {
     let url = pressroom::signup::preferences_url(&base, &secret, &list, "zoe@readers.example");
     let token = url.split_once("token=").unwrap().1.to_owned();
     let client = reqwest::Client::new();
+    // Her pages speak her language; the choice is offered in it.
     let page = client.get(&url).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("Language of the emails"), "{page}");
+    assert!(page.contains("<html lang=\"ru\""), "{page}");
+    assert!(page.contains("Язык писем"), "{page}");
     assert!(
         page.contains("value=\"ru\" checked> <span lang=\"ru\">Русский</span>"),
         "{page}"
@@ -94,8 +96,11 @@ async fn a_stored_reader_chooses_a_language_and_gets_the_issue_in_it() {
         ])
     };
     let origin = [("origin", base.trim_end_matches('/'))];
-    let (status, _) = post(&client, &format!("{base}preferences"), save("en"), &origin).await;
+    let (status, saved) = post(&client, &format!("{base}preferences"), save("en"), &origin).await;
     assert_eq!(status, 200);
+    // The answer speaks the language just chosen.
+    assert!(saved.contains("<html lang=\"en\""), "{saved}");
+    assert!(saved.contains("Saved."), "{saved}");
     let stored = |who: &str| {
         (project
             .store()
@@ -110,8 +115,16 @@ async fn a_stored_reader_chooses_a_language_and_gets_the_issue_in_it() {
     let (status, _) = post(&client, &format!("{base}preferences"), save("de"), &origin).await;
     assert_eq!(status, 200);
     assert_eq!(stored("zoe@readers.example"), None);
-    let (_, _) = post(&client, &format!("{base}preferences"), save("ru"), &origin).await;
+    let (_, saved) = post(&client, &format!("{base}preferences"), save("ru"), &origin).await;
     assert_eq!(stored("zoe@readers.example").as_deref(), Some("ru"));
+    assert!(saved.contains("<html lang=\"ru\""), "{saved}");
+    assert!(saved.contains("Сохранено"), "{saved}");
+    // Her page is Russian on an English site: labels and section headings.
+    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    for label in ["Ваша подписка", "Язык писем", "Наука и космос", "Сохранить"]
+    {
+        assert!(page.contains(label), "no {label:?} on her page: {page}");
+    }
 
     // Her issue is Russian, Yuri's too, in audiences of their own language.
     let published = project.run(&["publish"]);

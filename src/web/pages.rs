@@ -18,6 +18,19 @@ pub(super) fn speaker(plan: &Plan) -> Speaker {
     Speaker::new(plan.site.templates.as_deref(), &plan.site.language)
 }
 
+/// `plan` as a reader who chose `language` sees the site: its words, section
+/// headings and title in that language (the reader's pages speak it).
+pub(super) fn in_language(mut plan: Plan, language: &Language) -> Plan {
+    let titles = &plan.site.titles;
+    if let Some(title) =
+        (titles.get(language.as_str())).or_else(|| titles.get(language.base().as_str()))
+    {
+        plan.site.title = title.clone();
+    }
+    plan.site.language = language.clone();
+    plan
+}
+
 /// A whole page in the site's language whose window title is its heading; `body`
 /// is HTML already.
 pub(super) fn plain(plan: &Plan, title: &str, body: &str) -> String {

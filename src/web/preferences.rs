@@ -3,6 +3,7 @@
 //! (changes apply from the next issue); unsubscribe and subscribe again; download
 //! what is stored as JSON; delete it. A reader the subscribers file lists is kept
 //! by hand: they can unsubscribe and download, and are told whom to ask for the rest.
+//! The pages speak the language the reader chose, else the site's.
 
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ use super::{
 };
 use crate::{
     config::Plan,
-    i18n::Arg,
+    i18n::{Arg, Language},
     model::html::escape,
     signup::{Keys, token::Purpose},
     store::{Store, StoreError},
@@ -47,6 +48,27 @@ fn reader(web: &Web, token: &str) -> Result<(Plan, Keys, String), Response> {
             )),
         )
             .into_response()),
+    }
+}
+
+/// `plan` as the reader at `address` sees it: in the language they chose (in the
+/// subscribers file, which wins, or in the store), else the site's.
+async fn for_reader(plan: Plan, address: &str) -> Plan {
+    let listed = (plan.subscribers.iter()).find(|s| s.address.as_str() == address);
+    let language = match listed {
+        Some(subscriber) => subscriber.language.clone(),
+        None => {
+            let who = address.to_owned();
+            let stored = with_store(&plan, move |store| {
+                Ok(store.reader(&who)?.and_then(|r| r.choice.language))
+            })
+            .await;
+            (stored.ok().flatten()).and_then(|tag| Language::parse(&tag).ok())
+        }
+    };
+    match language {
+        Some(language) if language != plan.site.language => pages::in_language(plan, &language),
+        _ => plan,
     }
 }
 
@@ -162,7 +184,10 @@ async fn render(plan: &Plan, token: &str, address: &str, note: Option<&str>) -> 
 pub(super) async fn page(State(web): State<Arc<Web>>, Query(query): Query<Token>) -> Response {
     let token = query.token.unwrap_or_default();
     match reader(&web, &token) {
-        Ok((plan, _, address)) => render(&plan, &token, &address, None).await,
+        Ok((plan, _, address)) => {
+            let plan = for_reader(plan, &address).await;
+            render(&plan, &token, &address, None).await
+        }
         Err(response) => response,
     }
 }
@@ -183,6 +208,8 @@ pub(super) async fn save(
     if !same_origin(&plan, &headers) {
         return forbidden_origin(&plan);
     }
+    let site = plan.clone();
+    let plan = for_reader(plan, &address).await;
     let now = web.now();
     let in_file = plan
         .subscribers
@@ -226,6 +253,8 @@ pub(super) async fn save(
     match note {
         Ok(note) => {
             tracing::info!(reader = %mask(&address), "preferences changed");
+            // In the language just chosen, if it changed.
+            let plan = for_reader(site, &address).await;
             let note = pages::speaker(&plan).text(note);
             render(&plan, &token, &address, Some(&note)).await
         }
