@@ -16,7 +16,8 @@
 //!    terms propose no pairs, and every walk of the index is capped
 //!    ([`Options::indexed_terms`], [`Options::postings_budget`],
 //!    [`Options::max_postings`]), so the work grows linearly with the number of
-//!    stories. Large inputs are shared between threads (`parallel`), with the
+//!    stories; a window small enough for [`Options::search_work`] is searched with
+//!    the caps widened, through all of a story's informative terms. Large inputs are shared between threads (`parallel`), with the
 //!    same result.
 //! 3. `linkage`: stories with the same article URL start in one group; then the
 //!    pairs are merged from the most similar down, but two groups merge only if
@@ -116,6 +117,12 @@ pub struct Options {
     /// Each term proposes at most this many of the most recent earlier stories, so
     /// that one term cannot spend a story's whole budget (default 16).
     pub max_postings: usize,
+    /// Postings the walks may visit in all, shared out among the stories: when the
+    /// input is small enough, each story's three caps above grow by the same factor
+    /// (up to [`MAX_WIDENING`], and four times for [`Options::indexed_terms`]), so that
+    /// a window of a few thousand stories is searched through all its informative
+    /// terms, while 100,000 stories keep the caps as given (default 4,000,000).
+    pub search_work: usize,
 }
 
 impl Default for Options {
@@ -135,6 +142,7 @@ impl Default for Options {
             indexed_terms: 16,
             postings_budget: 64,
             max_postings: 16,
+            search_work: 4_000_000,
         }
     }
 }
@@ -150,7 +158,17 @@ impl Options {
     fn common_df(&self, stories: usize) -> u32 {
         ((stories as f32 * self.common_share).ceil() as u32).max(MIN_COMMON)
     }
+
+    /// How many times each story's search caps widen for `stories` stories: as many
+    /// as [`Options::search_work`] pays for, between 1 and [`MAX_WIDENING`].
+    fn widening(&self, stories: usize) -> usize {
+        let per_story = self.search_work / stories.max(1) / self.postings_budget.max(1);
+        per_story.clamp(1, MAX_WIDENING)
+    }
 }
+
+/// How many times [`Options::search_work`] can widen a story's search.
+pub const MAX_WIDENING: usize = 16;
 
 /// Terms in up to this many stories always propose pairs.
 const MIN_COMMON: u32 = 100;

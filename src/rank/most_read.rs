@@ -8,14 +8,16 @@
 //! does: a list entry at rank r of N counts (N − r + 1) / N, a view count
 //! ln(1 + views) / ln(1 + the reading's most views); a URL's value is averaged over
 //! each signal's readings and the best signal counts. Stories are ordered by that
-//! value, then by their best rank, then by URL; a story appears once per ranking (the
-//! same story across outlets is one), and only stories the store knows are listed. A
+//! value, then by their best rank, then by URL; an event appears once per ranking (the
+//! same story across outlets is one, inside the issue's window as its groups say, and
+//! before it as clustering the ranking's own stories says), and only stories the
+//! store knows are listed. A
 //! story may also appear elsewhere in the issue: the lists point at stories, they do
 //! not carry them.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Input, group::Ranked, score::MostRead};
+use super::{Input, cluster, group::Ranked, score::MostRead};
 use crate::model::{
     MostReadEntry, MostReadList, OverrideAction, ReadWindow, SignalSnapshot, Story, StoryId,
 };
@@ -123,7 +125,38 @@ fn span_of(input: &Input<'_>, snapshot: &SignalSnapshot) -> Option<ReadWindow> {
         .and_then(|s| s.window)
 }
 
-/// The `size` most-read stories of the `chosen` readings, numbered from 1.
+/// How many stories per place a ranking looks at, for the places other reports of a
+/// listed event leave free.
+const SPARE: usize = 3;
+
+/// The event of each of `listed`, as a group number: the issue's groups already join
+/// the reports inside its window, but a ranking also names stories from before it
+/// (a week's list, yesterday's match), which may be another outlet's report of an
+/// event the ranking lists; they are clustered again among themselves, by the
+/// edition's clustering.
+fn events(input: &Input<'_>, listed: &[&Target<'_>]) -> Vec<u32> {
+    let docs: Vec<cluster::Doc<'_>> = (listed.iter())
+        .map(|t| cluster::Doc {
+            outlet: t.outlet,
+            url: t.story.url.as_deref(),
+            title: &t.story.title,
+            summary: &t.story.excerpt,
+            published: t.story.published,
+        })
+        .collect();
+    let options = cluster::Options {
+        window: input.edition.ranking.cluster_window,
+        ..Default::default()
+    };
+    let mut event = vec![0; docs.len()];
+    for (g, members) in cluster::partition(&docs, &options).groups().enumerate() {
+        members.iter().for_each(|&i| event[i as usize] = g as u32);
+    }
+    event
+}
+
+/// The `size` most-read stories of the `chosen` readings, numbered from 1, one per
+/// event.
 fn ranking(
     input: &Input<'_>,
     targets: &FxHashMap<&str, Target<'_>>,
@@ -137,12 +170,20 @@ fn ranking(
         .filter(|(url, value, _)| *value > 0.0 && targets.contains_key(url))
         .collect();
     urls.sort_unstable_by(|a, b| (b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)).then(a.0.cmp(b.0)));
+    // The most-read stories in order, each once, as many as could fill the ranking
+    // after leaving out other reports of an event already listed.
     let mut seen = FxHashSet::default();
+    let listed: Vec<&Target<'_>> = (urls.iter())
+        .map(|(url, _, _)| &targets[url])
+        .filter(|target| seen.insert(&target.story.id))
+        .take(size * SPARE)
+        .collect();
+    let events = events(input, &listed);
+    let mut shown = FxHashSet::default();
     let mut entries = Vec::with_capacity(size);
-    for (url, _, _) in urls {
-        let target = &targets[url];
-        if !seen.insert(&target.story.id) {
-            continue;
+    for (target, event) in listed.into_iter().zip(events) {
+        if !shown.insert(event) {
+            continue; // another report of an event listed above
         }
         entries.push(MostReadEntry {
             rank: entries.len() as u32 + 1,

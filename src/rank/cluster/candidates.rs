@@ -7,8 +7,9 @@
 //! after [`Options::max_postings`] stories, or when the story has spent its
 //! [`Options::postings_budget`]. Terms in more than [`Options::common_share`] of the
 //! stories are too common to propose pairs. A pair whose walked part reaches half the
-//! threshold gets its exact cosine computed. Below a few thousand stories the walks
-//! are complete; above, the caps trade a little recall for linear time. Stories are
+//! threshold gets its exact cosine computed. Below a few thousand stories the caps
+//! are widened ([`Options::search_work`]) so that the walks go through all of a
+//! story's informative terms; above, they trade a little recall for linear time. Stories are
 //! independent here, so large inputs are shared out between threads; the edges are
 //! sorted afterwards, so the result is the same.
 
@@ -54,7 +55,8 @@ pub(super) fn edges(
 ) -> Vec<Edge> {
     let common = options.common_df(docs.len());
     let facts = facts(docs, outlets);
-    let index = Index::new(vectors, common, options.indexed_terms);
+    let caps = Caps::new(options, docs.len());
+    let index = Index::new(vectors, common, caps.indexed_terms);
     let postings = Postings::new(vectors, &facts, &index);
     let search = Search {
         vectors,
@@ -66,12 +68,34 @@ pub(super) fn edges(
             .num_seconds()
             .clamp(1, i64::from(u32::MAX)) as u32,
         options,
+        caps,
     };
     let ranges = parallel::ranges(docs.len());
     let found = parallel::map(&ranges, |ranks| search.ranks(ranks.clone()));
     let mut edges: Vec<Edge> = found.into_iter().flatten().collect();
     edges.sort_unstable_by(strongest_first);
     edges
+}
+
+/// A story's search caps for one run: [`Options::indexed_terms`],
+/// [`Options::postings_budget`] and [`Options::max_postings`], widened by
+/// [`Options::widening`] for the number of stories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Caps {
+    indexed_terms: usize,
+    postings: usize,
+    per_term: usize,
+}
+
+impl Caps {
+    fn new(options: &Options, stories: usize) -> Self {
+        let widening = options.widening(stories);
+        Caps {
+            indexed_terms: options.indexed_terms * widening.min(4),
+            postings: options.postings_budget * widening,
+            per_term: options.max_postings * widening,
+        }
+    }
 }
 
 /// Most similar first, ties by indices.
@@ -207,6 +231,7 @@ struct Search<'a> {
     index: &'a Index,
     window: u32,
     options: &'a Options,
+    caps: Caps,
 }
 
 impl Search<'_> {
@@ -292,18 +317,14 @@ impl Search<'_> {
     /// story through its informative terms, noting in `touched` the stories reached.
     fn walk(&self, rank: usize, partial: &mut [f32], touched: &mut Vec<u32>) {
         let me = self.facts[rank];
-        let mut budget = self.options.postings_budget;
+        let mut budget = self.caps.postings;
         for &entry in self.index.of(me.doc) {
             if budget == 0 {
                 break;
             }
             let (term, weight) = self.vectors.entry(entry as usize);
             let earlier = self.postings.before(term, entry as usize);
-            for p in earlier
-                .iter()
-                .rev()
-                .take(self.options.max_postings.min(budget))
-            {
+            for p in earlier.iter().rev().take(self.caps.per_term.min(budget)) {
                 if me.at - p.at > self.window {
                     break;
                 }
@@ -324,4 +345,41 @@ impl Search<'_> {
 /// the talks that failed the day after they began) are further apart.
 pub(super) fn fade(apart: u32, window: u32) -> f32 {
     (1.0 - apart as f32 / window as f32).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_windows_are_searched_with_wider_caps_and_large_ones_as_configured() {
+        let options = Options::default();
+        let wide = Caps::new(&options, 120);
+        assert_eq!(
+            wide,
+            Caps {
+                indexed_terms: options.indexed_terms * 4,
+                postings: options.postings_budget * crate::rank::cluster::MAX_WIDENING,
+                per_term: options.max_postings * crate::rank::cluster::MAX_WIDENING,
+            }
+        );
+        let large = Caps::new(&options, 100_000);
+        assert_eq!(
+            large,
+            Caps {
+                indexed_terms: options.indexed_terms,
+                postings: options.postings_budget,
+                per_term: options.max_postings,
+            }
+        );
+        // In between, the walks' total stays within the work allowed.
+        for stories in [5_000, 10_000, 20_000, 50_000] {
+            let caps = Caps::new(&options, stories);
+            assert!(
+                caps.postings * stories
+                    <= options.search_work.max(options.postings_budget * stories)
+            );
+            assert!(caps.postings >= options.postings_budget);
+        }
+    }
 }
