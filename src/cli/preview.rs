@@ -139,7 +139,10 @@ pub(super) fn audiences(
         }
         return Ok(groups
             .into_iter()
-            .map(|g| (g.slug, g.audience, PreviewReader::default()))
+            .map(|g| {
+                let reader = PreviewReader::speaking(plan, &g.audience.language);
+                (g.slug, g.audience, reader)
+            })
             .collect());
     };
     let address = Address::parse(wanted).map_err(anyhow::Error::msg)?;

@@ -272,15 +272,7 @@ async fn email(context: &Arc<Context>, which: Which) -> Result<Response, Failed>
     let (rendered, _) = built
         .renderer
         .email_within(&mut view, crate::render::budget::HTML_BUDGET)?;
-    // The stand-in name in the audience's language, like the rest of its email.
-    let reader = PreviewReader {
-        name: Speaker::new(
-            built.plan.site.templates.as_deref(),
-            &group.audience.language,
-        )
-        .text("preview-reader"),
-        ..PreviewReader::default()
-    };
+    let reader = PreviewReader::speaking(&built.plan, &group.audience.language);
     let fill = |s: &str, html: bool| fill(s, &reader, html);
     let text = which.format.as_deref() == Some("txt") || group.format == Format::Text;
     Ok(if text {
@@ -370,6 +362,17 @@ impl Default for PreviewReader {
         PreviewReader {
             name: PREVIEW_NAME.to_owned(),
             address: PREVIEW_ADDRESS.to_owned(),
+        }
+    }
+}
+
+impl PreviewReader {
+    /// The stand-ins for an audience reading `language`: the name in that language
+    /// (message `preview-reader`), like the rest of its email.
+    pub fn speaking(plan: &Plan, language: &Language) -> PreviewReader {
+        PreviewReader {
+            name: Speaker::new(plan.site.templates.as_deref(), language).text("preview-reader"),
+            ..PreviewReader::default()
         }
     }
 }
