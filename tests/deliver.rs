@@ -49,10 +49,11 @@ fn publish_delivers_each_subscriber_their_sections_once_over_real_smtp() {
             message.header("from"),
             Some("\"Meridian Morning Review\" <review@meridian.example>")
         );
-        // The demo's Russian reader gets the date in Russian (RFC 2047-encoded).
+        // The demo's Russian reader gets the date in Russian (RFC 2047-encoded):
+        // "пятница, 27 ноября 2026", the day in lower case after the colon.
         let subject = match message.to().as_str() {
             "irina@readers.example" => {
-                "Meridian Morning Review: =?utf-8?b?0J/Rj9GC0L3QuNGG0LAs?= 27 =?utf-8?b?0L3QvtGP0LHRgNGP?= 2026"
+                "Meridian Morning Review: =?utf-8?b?0L/Rj9GC0L3QuNGG0LAs?= 27 =?utf-8?b?0L3QvtGP0LHRgNGP?= 2026"
             }
             _ => "Meridian Morning Review: Friday, 27 November 2026",
         };
