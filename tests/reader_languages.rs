@@ -151,4 +151,38 @@ async fn a_stored_reader_chooses_a_language_and_gets_the_issue_in_it() {
         "science.html.europe-moscow.ru"
     );
     assert!(audience("yuri@readers.example").ends_with(".ru"));
+
+    // A sign-up choosing Russian on the English site's form: the answer is in the
+    // site's language (the same for every address), the confirmation email in hers.
+    let page = client.get(format!("{base}subscribe")).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("value=\"ru\""), "{page}");
+    let (status, answer) = post(
+        &client,
+        &format!("{base}subscribe"),
+        form(&[
+            ("form", &crate::support::reader::hidden(&page, "form")),
+            ("email", "vera@readers.example"),
+            ("sections", "science"),
+            ("format", "html"),
+            ("language", "ru"),
+            ("website", ""),
+        ]),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(answer.contains("<html lang=\"en\""), "{answer}");
+    let eml = crate::support::reader::notice(&project, "vera@readers.example").await;
+    let body = eml[eml.find("\r\n\r\n").unwrap() + 4..].replace("\r\n", "");
+    let text = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body.trim())
+        .map(|bytes| String::from_utf8(bytes).unwrap())
+        .unwrap_or_else(|_| panic!("a base64 body: {eml}"));
+    assert!(text.contains("Чтобы подтвердить"), "{text}");
+    let pending = project
+        .store()
+        .signup("vera@readers.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(pending.choice.language.as_deref(), Some("ru"));
 }

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     config::{Address, Plan},
-    i18n::{Arg, Speaker},
+    i18n::{Arg, Language, Speaker},
     model::html::escape,
     signup::{self, Confirmed, token::Purpose, token::TokenError},
     store::Choice,
@@ -179,6 +179,12 @@ pub(super) async fn submit(
     }
     let answer = check_your_inbox(&plan);
     let address = address.to_string();
+    // The email goes in the language they chose on the form (the page answers in the
+    // site's whatever the address, so that it tells nothing).
+    let plan = match (choice.language.as_deref()).and_then(|tag| Language::parse(tag).ok()) {
+        Some(language) => pages::in_language(plan, &language),
+        None => plan,
+    };
     tokio::spawn(async move {
         if let Err(e) = signup::request(&plan, &keys, &address, &choice, now).await {
             tracing::error!(error = %e, "sign-up not recorded");
