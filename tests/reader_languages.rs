@@ -185,4 +185,31 @@ async fn a_stored_reader_chooses_a_language_and_gets_the_issue_in_it() {
         .unwrap()
         .unwrap();
     assert_eq!(pending.choice.language.as_deref(), Some("ru"));
+    // The confirmation page and its answer speak it too.
+    let confirm = crate::support::reader::link(&text, &base, "confirm?token=");
+    let page = client
+        .get(&confirm)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"ru\""), "{page}");
+    assert!(page.contains("Подтвердить подписку"), "{page}");
+    let (status, done) = post(
+        &client,
+        &format!("{base}confirm"),
+        form(&[("token", &crate::support::reader::hidden(&page, "token"))]),
+        &[("origin", base.trim_end_matches('/'))],
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert!(done.contains("Вы подписаны"), "{done}");
+    let vera = project
+        .store()
+        .reader("vera@readers.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(vera.choice.language.as_deref(), Some("ru"));
 }

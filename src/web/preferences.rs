@@ -52,15 +52,19 @@ fn reader(web: &Web, token: &str) -> Result<(Plan, Keys, String), Response> {
 }
 
 /// `plan` as the reader at `address` sees it: in the language they chose (in the
-/// subscribers file, which wins, or in the store), else the site's.
-async fn for_reader(plan: Plan, address: &str) -> Plan {
+/// subscribers file, which wins, in the store, or on a sign-up waiting for its
+/// confirmation), else the site's.
+pub(super) async fn for_reader(plan: Plan, address: &str) -> Plan {
     let listed = (plan.subscribers.iter()).find(|s| s.address.as_str() == address);
     let language = match listed {
         Some(subscriber) => subscriber.language.clone(),
         None => {
             let who = address.to_owned();
             let stored = with_store(&plan, move |store| {
-                Ok(store.reader(&who)?.and_then(|r| r.choice.language))
+                Ok(match store.reader(&who)? {
+                    Some(reader) => reader.choice.language,
+                    None => store.signup(&who)?.and_then(|s| s.choice.language),
+                })
             })
             .await;
             (stored.ok().flatten()).and_then(|tag| Language::parse(&tag).ok())

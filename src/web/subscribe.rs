@@ -230,9 +230,11 @@ pub(super) async fn confirm_page(
         Err(response) => return response,
     };
     let token = query.token.unwrap_or_default();
-    if let Err(e) = keys.check(Purpose::Confirm, &token, web.now()) {
-        return not_valid(&plan, e);
-    }
+    let address = match keys.check(Purpose::Confirm, &token, web.now()) {
+        Ok(address) => address,
+        Err(e) => return not_valid(&plan, e),
+    };
+    let plan = super::preferences::for_reader(plan, &address).await;
     let say = pages::speaker(&plan);
     let body = format!(
         "<p>{}</p>\
@@ -278,6 +280,7 @@ pub(super) async fn confirm(
         tokio::task::spawn_blocking(move || signup::confirm(&plan, &address, now)).await
     };
     let preferences = keys.preferences_url(plan.site.base_url.as_str(), &address);
+    let plan = super::preferences::for_reader(plan, &address).await;
     let say = pages::speaker(&plan);
     let link = format!(
         "<a href=\"{}\">{}</a>",
