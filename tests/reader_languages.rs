@@ -40,6 +40,11 @@ async fn a_stored_reader_chooses_a_language_and_gets_the_issue_in_it() {
         .unwrap();
     assert_eq!(zoe.choice.language.as_deref(), Some("ru"));
 
+    let listed = stdout(&project.run(&["subscribers", "list"]));
+    let line = (listed.lines())
+        .find(|l| l.starts_with("zoe@readers.example"))
+        .expect("zoe listed");
+    assert!(line.contains("editions: all language: ru"), "{line}");
     // `export` writes it, `import` reads it back.
     let exported = project.run(&["subscribers", "export"]);
     let text = stdout(&exported);

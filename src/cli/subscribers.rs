@@ -157,13 +157,15 @@ fn list(plan: &Plan, store: &Store, json: bool) -> Result<u8, Failure> {
             notes.push("suppressed");
         }
         println!(
-            "{:<40} {:<14} {:<5} {:<20} sections: {:<24} editions: {}{}",
+            "{:<40} {:<14} {:<5} {:<20} sections: {:<24} editions: {}{}{}",
             r.email,
             listed.origin.to_string(),
             r.format,
             r.time_zone,
             r.sections.as_ref().map_or("all".into(), |l| l.join(",")),
             r.editions.as_ref().map_or("all".into(), |l| l.join(",")),
+            r.language
+                .map_or(String::new(), |l| format!(" language: {l}")),
             if notes.is_empty() {
                 String::new()
             } else {
