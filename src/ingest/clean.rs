@@ -322,18 +322,31 @@ fn decode(raw: &str) -> Option<String> {
     Some(out)
 }
 
-/// html5ever's escaping: `&`, `<`, `>` and no-break spaces, and `"` in attributes.
+/// html5ever's escaping: `&`, `<`, `>` and no-break spaces, and `"` in attributes
+/// (copied a run at a time between the bytes that need it, all of them ASCII or the
+/// lead byte of U+00A0, so every cut is at a character boundary).
 fn escape(text: &str, attribute: bool, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            '"' if attribute => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (with, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' if attribute => ("&quot;", 1),
+            0xc2 if bytes.get(i + 1) == Some(&0xa0) => ("&nbsp;", 2),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(with);
+        i += len;
+        copied = i;
     }
+    out.push_str(&text[copied..]);
 }
 
 #[cfg(test)]
