@@ -7,38 +7,41 @@
 //! any item of the feed, then follows the feed's own inserts and updates, so that a
 //! later item sees an earlier one exactly as a fresh query would have.
 
-use std::collections::{BTreeSet, HashMap};
+use std::{borrow::Cow, collections::HashMap};
 
 use rusqlite::{Transaction, params};
 
 use super::StoreError;
 use crate::model::{Item, SourceId};
 
-/// The keys of one stored story.
-struct Keys {
-    id: String,
-    guid: Option<String>,
-    url: Option<String>,
-    title_key: String,
+/// The keys of one stored story (borrowed from the feed's items once it saved them).
+struct Keys<'a> {
+    id: Cow<'a, str>,
+    guid: Option<Cow<'a, str>>,
+    url: Option<Cow<'a, str>>,
+    title_key: Cow<'a, str>,
 }
+
+/// Rows by key, each list in ascending order (nearly always one row).
+type Index<'a> = HashMap<Cow<'a, str>, Vec<i64>>;
 
 /// The stories of one source that a feed's items can match, by row id.
 #[derive(Default)]
-pub(super) struct Known {
-    rows: HashMap<i64, Keys>,
-    by_id: HashMap<String, i64>,
-    guids: HashMap<String, BTreeSet<i64>>,
-    urls: HashMap<String, BTreeSet<i64>>,
-    title_keys: HashMap<String, BTreeSet<i64>>,
+pub(super) struct Known<'a> {
+    rows: HashMap<i64, Keys<'a>>,
+    by_id: HashMap<Cow<'a, str>, i64>,
+    guids: Index<'a>,
+    urls: Index<'a>,
+    title_keys: Index<'a>,
 }
 
-impl Known {
+impl<'a> Known<'a> {
     /// The stories of `source` sharing a GUID, URL or title key with one of `items`.
     pub(super) fn load(
         tx: &Transaction<'_>,
         source: &SourceId,
         items: &[Item],
-    ) -> Result<Known, StoreError> {
+    ) -> Result<Known<'a>, StoreError> {
         let mut known = Known::default();
         if items.is_empty() {
             return Ok(known);
@@ -52,7 +55,14 @@ impl Known {
                 .filter_map(|i| i.url.as_deref())
                 .collect(),
         );
-        let title_keys = list(items.iter().map(|i| i.title_key.as_str()).collect());
+        // Only an item with neither GUID nor URL key is looked up by its title key.
+        let title_keys = list(
+            items
+                .iter()
+                .filter(|i| i.guid.is_none() && !(i.url_is_key && i.url.is_some()))
+                .map(|i| i.title_key.as_str())
+                .collect(),
+        );
         let mut stmt = tx.prepare_cached(
             "SELECT rowid, id, guid, url, title_key FROM stories
                  WHERE source = ?1 AND guid IN (SELECT value FROM json_each(?2))
@@ -70,10 +80,10 @@ impl Known {
                 continue;
             }
             let keys = Keys {
-                id: row.get(1)?,
-                guid: row.get(2)?,
-                url: row.get(3)?,
-                title_key: row.get(4)?,
+                id: Cow::Owned(row.get(1)?),
+                guid: row.get::<_, Option<String>>(2)?.map(Cow::Owned),
+                url: row.get::<_, Option<String>>(3)?.map(Cow::Owned),
+                title_key: Cow::Owned(row.get(4)?),
             };
             known.add(rowid, keys);
         }
@@ -82,9 +92,8 @@ impl Known {
 
     /// The row of the story `item` is, if it is known.
     pub(super) fn find(&self, item: &Item) -> Option<i64> {
-        let first = |map: &HashMap<String, BTreeSet<i64>>, key: &str| {
-            map.get(key).and_then(|rows| rows.first().copied())
-        };
+        let first =
+            |map: &Index<'a>, key: &str| map.get(key).and_then(|rows| rows.first().copied());
         if let Some(guid) = &item.guid
             && let Some(row) = first(&self.guids, guid)
         {
@@ -103,50 +112,53 @@ impl Known {
     }
 
     /// `item` was inserted as story `id` at `rowid` (replacing any story with that id).
-    pub(super) fn inserted(&mut self, rowid: i64, id: &str, item: &Item) {
+    pub(super) fn inserted(&mut self, rowid: i64, id: &str, item: &'a Item) {
         if let Some(old) = self.by_id.get(id).copied() {
             self.remove(old);
         }
         let keys = Keys {
-            id: id.to_owned(),
-            guid: item.guid.clone(),
-            url: item.url.clone(),
-            title_key: item.title_key.clone(),
+            id: Cow::Owned(id.to_owned()),
+            guid: item.guid.as_deref().map(Cow::Borrowed),
+            url: item.url.as_deref().map(Cow::Borrowed),
+            title_key: Cow::Borrowed(&item.title_key),
         };
         self.add(rowid, keys);
     }
 
     /// The story at `rowid` was updated from `item` (its GUID kept when the item has none).
-    pub(super) fn updated(&mut self, rowid: i64, item: &Item) {
+    pub(super) fn updated(&mut self, rowid: i64, item: &'a Item) {
         let Some(mut keys) = self.remove(rowid) else {
             return;
         };
-        keys.guid = item.guid.clone().or(keys.guid);
-        keys.url = item.url.clone();
-        keys.title_key = item.title_key.clone();
+        keys.guid = item.guid.as_deref().map(Cow::Borrowed).or(keys.guid);
+        keys.url = item.url.as_deref().map(Cow::Borrowed);
+        keys.title_key = Cow::Borrowed(&item.title_key);
         self.add(rowid, keys);
     }
 
-    fn add(&mut self, rowid: i64, keys: Keys) {
+    fn add(&mut self, rowid: i64, keys: Keys<'a>) {
+        let link = |map: &mut Index<'a>, key: &Cow<'a, str>| {
+            let rows = map.entry(key.clone()).or_default();
+            if let Err(at) = rows.binary_search(&rowid) {
+                rows.insert(at, rowid);
+            }
+        };
         if let Some(guid) = &keys.guid {
-            self.guids.entry(guid.clone()).or_default().insert(rowid);
+            link(&mut self.guids, guid);
         }
         if let Some(url) = &keys.url {
-            self.urls.entry(url.clone()).or_default().insert(rowid);
+            link(&mut self.urls, url);
         }
-        self.title_keys
-            .entry(keys.title_key.clone())
-            .or_default()
-            .insert(rowid);
+        link(&mut self.title_keys, &keys.title_key);
         self.by_id.insert(keys.id.clone(), rowid);
         self.rows.insert(rowid, keys);
     }
 
-    fn remove(&mut self, rowid: i64) -> Option<Keys> {
+    fn remove(&mut self, rowid: i64) -> Option<Keys<'a>> {
         let keys = self.rows.remove(&rowid)?;
-        let unlink = |map: &mut HashMap<String, BTreeSet<i64>>, key: &str| {
+        let unlink = |map: &mut Index<'a>, key: &str| {
             if let Some(rows) = map.get_mut(key) {
-                rows.remove(&rowid);
+                rows.retain(|r| *r != rowid);
                 if rows.is_empty() {
                     map.remove(key);
                 }
@@ -159,7 +171,7 @@ impl Known {
             unlink(&mut self.urls, url);
         }
         unlink(&mut self.title_keys, &keys.title_key);
-        self.by_id.remove(&keys.id);
+        self.by_id.remove(keys.id.as_ref());
         Some(keys)
     }
 }
