@@ -71,8 +71,8 @@ impl Writer<'_> {
                     known.updated(rowid, item);
                 }
                 None => {
-                    let id = self.insert_story(source, item, now)?;
-                    known.inserted(self.tx.last_insert_rowid(), id.as_str(), item);
+                    let (id, rowid) = self.insert_story(source, item, now)?;
+                    known.inserted(rowid, id.as_str(), item);
                     report.new += 1;
                 }
             }
@@ -87,12 +87,13 @@ impl Writer<'_> {
         Ok(stmt.query_row([rowid], read_story)?)
     }
 
+    /// Inserts `item` as a new story; returns its id and the row it went into.
     pub(super) fn insert_story(
         &mut self,
         source: &SourceId,
         item: &Item,
         now: DateTime<Utc>,
-    ) -> Result<StoryId, StoreError> {
+    ) -> Result<(StoryId, i64), StoreError> {
         let key = match (&item.guid, &item.url) {
             (Some(guid), _) => IdentityKey::Guid(guid.clone()),
             (None, Some(url)) if item.url_is_key => IdentityKey::Url(url.clone()),
@@ -109,7 +110,8 @@ impl Writer<'_> {
                  last_seen, dated)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
         )?;
-        stmt.execute(params![
+        // The row id of this insert, whatever else the transaction inserts after it.
+        let rowid = stmt.insert(params![
             id.as_str(),
             source.as_str(),
             item.guid,
@@ -127,7 +129,7 @@ impl Writer<'_> {
             to_unix(now),
             item.published.or(item.updated).is_some(),
         ])?;
-        Ok(id)
+        Ok((id, rowid))
     }
 
     /// Updates `story` from `item`; returns whether its content changed.
