@@ -188,19 +188,9 @@ mod tests {
 
     fn item(title: &str) -> Item {
         Item {
-            guid: None,
-            url: None,
-            url_is_key: false,
             title_key: crate::ingest::normalise::title_key(title, ""),
             title: title.to_owned(),
-            summary_html: String::new(),
-            excerpt: String::new(),
-            image: None,
-            authors: Vec::new(),
-            topics: Vec::new(),
-            section: None,
-            published: None,
-            updated: None,
+            ..Item::default()
         }
     }
 
