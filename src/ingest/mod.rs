@@ -9,6 +9,7 @@
 
 pub mod adapter;
 mod charset;
+mod clean;
 pub mod dates;
 pub mod decode;
 mod ebcdic;

@@ -204,21 +204,33 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
 
 /// GUIDs and URLs identify an entry only if no other entry of the document shares them.
 fn mark_keys(items: &mut [Item]) {
-    let mut guids: HashMap<String, usize> = HashMap::new();
-    let mut urls: HashMap<String, usize> = HashMap::new();
-    for item in items.iter() {
-        if let Some(g) = &item.guid {
-            *guids.entry(g.clone()).or_default() += 1;
+    // Counted on borrowed keys (a copy of every GUID and URL showed in the profile).
+    let marks: Vec<(bool, bool)> = {
+        let mut guids: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+        let mut urls: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+        for item in items.iter() {
+            if let Some(g) = &item.guid {
+                *guids.entry(g).or_default() += 1;
+            }
+            if let Some(u) = &item.url {
+                *urls.entry(u).or_default() += 1;
+            }
         }
-        if let Some(u) = &item.url {
-            *urls.entry(u.clone()).or_default() += 1;
-        }
-    }
-    for item in items.iter_mut() {
-        if item.guid.as_ref().is_some_and(|g| guids[g] > 1) {
+        items
+            .iter()
+            .map(|item| {
+                (
+                    item.guid.as_deref().is_some_and(|g| guids[g] > 1),
+                    item.url.as_deref().is_some_and(|u| urls[u] == 1),
+                )
+            })
+            .collect()
+    };
+    for (item, (shared_guid, url_is_key)) in items.iter_mut().zip(marks) {
+        if shared_guid {
             item.guid = None;
         }
-        item.url_is_key = item.url.as_ref().is_some_and(|u| urls[u] == 1);
+        item.url_is_key = url_is_key;
     }
 }
 

@@ -54,8 +54,14 @@ fn collapse(text: &str) -> String {
     out
 }
 
-/// Sanitises feed HTML, resolving relative links against `base`.
+/// Sanitises feed HTML, resolving relative links against `base`: simple HTML in one
+/// pass ([`super::clean`]), the rest with ammonia, the same bytes either way.
 pub fn sanitise(html: &str, base: Option<&Url>) -> String {
+    super::clean::simple(html, base).unwrap_or_else(|| sanitise_with_ammonia(html, base))
+}
+
+/// [`sanitise`] by ammonia alone.
+pub(super) fn sanitise_with_ammonia(html: &str, base: Option<&Url>) -> String {
     static SAFE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(safe_html);
     thread_local! {
         // The builder for the base seen last on this thread. Building one (ammonia
@@ -80,44 +86,50 @@ pub fn sanitise(html: &str, base: Option<&Url>) -> String {
     })
 }
 
+/// The tags a sanitised summary may keep.
+pub(super) const SAFE_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "em",
+    "figcaption",
+    "figure",
+    "h3",
+    "h4",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "ul",
+];
+/// The URL schemes a sanitised link or image may have.
+pub(super) const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
+/// The `rel` of every sanitised link.
+pub(super) const LINK_REL: &str = "noopener noreferrer nofollow";
+
 fn safe_html() -> ammonia::Builder<'static> {
-    let tags = [
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "br",
-        "cite",
-        "code",
-        "em",
-        "figcaption",
-        "figure",
-        "h3",
-        "h4",
-        "i",
-        "img",
-        "li",
-        "ol",
-        "p",
-        "pre",
-        "q",
-        "s",
-        "small",
-        "strong",
-        "sub",
-        "sup",
-        "u",
-        "ul",
-    ];
     let mut builder = ammonia::Builder::empty();
     builder
-        .tags(tags.into_iter().collect())
+        .tags(SAFE_TAGS.iter().copied().collect())
         .tag_attributes(HashMap::from([
             ("a", HashSet::from(["href", "title"])),
             ("img", HashSet::from(["src", "alt", "width", "height"])),
         ]))
-        .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(SAFE_SCHEMES.iter().copied().collect())
+        .link_rel(Some(LINK_REL))
         .clean_content_tags(HashSet::from([
             "script", "style", "iframe", "object", "embed", "noscript", "template",
         ]))

@@ -220,7 +220,7 @@ pub struct Story {
 }
 
 /// One feed entry as ingest normalised it, before the store gives it an identity.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Item {
     /// The feed's GUID, when it can identify the entry (written by the feed, and
     /// unique within the document).

@@ -13,6 +13,7 @@
 mod causes;
 mod fetch_state;
 mod held;
+mod identity;
 mod issues;
 mod ledger;
 mod lock;

@@ -7,9 +7,9 @@
 //! still matches), so an updated entry never becomes a second story.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
-use super::{StoreError, Writer, story_reads::read_story};
+use super::{StoreError, Writer, identity::Known, story_reads::read_story};
 use crate::{
     config::Retention,
     model::{IdentityKey, Item, SectionId, SourceId, Story, StoryId},
@@ -57,17 +57,22 @@ impl Writer<'_> {
         now: DateTime<Utc>,
     ) -> Result<SaveReport, StoreError> {
         let mut report = SaveReport::default();
+        // One query for the whole feed instead of up to three per item.
+        let mut known = Known::load(&self.tx, source, items)?;
         for item in items {
-            match self.find_existing(source, item)? {
-                Some(existing) => {
+            match known.find(item) {
+                Some(rowid) => {
+                    let existing = self.story_at(rowid)?;
                     if self.update_story(&existing, item, now)? {
                         report.updated += 1;
                     } else {
                         report.unchanged += 1;
                     }
+                    known.updated(rowid, item);
                 }
                 None => {
-                    self.insert_story(source, item, now)?;
+                    let (id, rowid) = self.insert_story(source, item, now)?;
+                    known.inserted(rowid, id.as_str(), item);
                     report.new += 1;
                 }
             }
@@ -75,39 +80,20 @@ impl Writer<'_> {
         Ok(report)
     }
 
-    fn find_existing(&self, source: &SourceId, item: &Item) -> Result<Option<Story>, StoreError> {
-        let by = |column: &str, value: &str| -> Result<Option<Story>, StoreError> {
-            let sql = format!(
-                "SELECT {STORY_COLUMNS} FROM stories WHERE source = ?1 AND {column} = ?2 LIMIT 1"
-            );
-            let mut stmt = self.tx.prepare_cached(&sql)?;
-            Ok(stmt
-                .query_row(params![source.as_str(), value], read_story)
-                .optional()?)
-        };
-        if let Some(guid) = &item.guid
-            && let Some(story) = by("guid", guid)?
-        {
-            return Ok(Some(story));
-        }
-        if item.url_is_key
-            && let Some(url) = &item.url
-            && let Some(story) = by("url", url)?
-        {
-            return Ok(Some(story));
-        }
-        if item.guid.is_none() && !(item.url_is_key && item.url.is_some()) {
-            return by("title_key", &item.title_key);
-        }
-        Ok(None)
+    fn story_at(&self, rowid: i64) -> Result<Story, StoreError> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE rowid = ?1"
+        ))?;
+        Ok(stmt.query_row([rowid], read_story)?)
     }
 
-    fn insert_story(
+    /// Inserts `item` as a new story; returns its id and the row it went into.
+    pub(super) fn insert_story(
         &mut self,
         source: &SourceId,
         item: &Item,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(StoryId, i64), StoreError> {
         let key = match (&item.guid, &item.url) {
             (Some(guid), _) => IdentityKey::Guid(guid.clone()),
             (None, Some(url)) if item.url_is_key => IdentityKey::Url(url.clone()),
@@ -124,7 +110,8 @@ impl Writer<'_> {
                  last_seen, dated)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
         )?;
-        stmt.execute(params![
+        // The row id of this insert, whatever else the transaction inserts after it.
+        let rowid = stmt.insert(params![
             id.as_str(),
             source.as_str(),
             item.guid,
@@ -142,11 +129,11 @@ impl Writer<'_> {
             to_unix(now),
             item.published.or(item.updated).is_some(),
         ])?;
-        Ok(())
+        Ok((id, rowid))
     }
 
     /// Updates `story` from `item`; returns whether its content changed.
-    fn update_story(
+    pub(super) fn update_story(
         &mut self,
         story: &Story,
         item: &Item,
