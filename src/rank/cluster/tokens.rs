@@ -109,6 +109,17 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
 }
 
 impl Run {
+    /// The keys of story `d`'s title.
+    pub fn title_keys(&self, d: usize) -> &[u64] {
+        &self.keys[self.bounds[2 * d] as usize..self.bounds[2 * d + 1] as usize]
+    }
+
+    /// The numbers of story `d`'s title, sorted, each once.
+    pub fn title_numbers(&self, d: usize) -> &[u64] {
+        let [a, b] = [d, d + 1].map(|k| self.number_bounds[k] as usize);
+        &self.numbers[a..b]
+    }
+
     /// The keys of the run's stories, numbered like the terms.
     pub fn keys(&self, summary_weight: f32) -> Local {
         let stories = self.cyrillic.len();
@@ -122,7 +133,7 @@ impl Run {
 }
 
 /// Moves the distinct values of sorted `values` to its front; returns how many.
-fn dedup(values: &mut [u64]) -> usize {
+pub(super) fn dedup(values: &mut [u64]) -> usize {
     let mut kept = 0;
     for k in 0..values.len() {
         if kept == 0 || values[k] != values[kept - 1] {

@@ -80,6 +80,31 @@ impl Tokens {
         numbers
     }
 
+    /// Per story, the name keys of its title, sorted, each once: its title's keys
+    /// less its numbers (which coincide too easily) and the lexicon's concepts.
+    pub fn title_names(&self) -> Numbers {
+        let mut names = Numbers {
+            offsets: Vec::with_capacity(self.stories + 1),
+            values: Vec::new(),
+        };
+        names.offsets.push(0);
+        for run in &self.runs {
+            for d in 0..run.cyrillic.len() {
+                let numbers = run.title_numbers(d);
+                let start = names.values.len();
+                (names.values).extend(
+                    (run.title_keys(d).iter().copied())
+                        .filter(|&k| !is_concept(k) && numbers.binary_search(&k).is_err()),
+                );
+                names.values[start..].sort_unstable();
+                let kept = start + tokens::dedup(&mut names.values[start..]);
+                names.values.truncate(kept);
+                names.offsets.push(kept as u32);
+            }
+        }
+        names
+    }
+
     /// The runs, in input order.
     pub fn runs(&self) -> &[Run] {
         &self.runs
