@@ -25,6 +25,7 @@ mod fetch_identity;
 mod fetch_readers;
 mod fetch_status;
 mod issues;
+mod kept_tokens;
 mod languages;
 mod lock;
 mod opml;

@@ -39,6 +39,8 @@ use std::{collections::HashMap, time::Duration};
 
 use chrono::{DateTime, Utc};
 
+use crate::model::StoryTokens;
+
 /// One story as clustering sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct Doc<'a> {
@@ -165,7 +167,18 @@ pub fn cluster(docs: &[Doc<'_>], options: &Options) -> Vec<Vec<usize>> {
 
 /// [`cluster`]'s groups in one flat list, without an allocation per group.
 pub fn partition(docs: &[Doc<'_>], options: &Options) -> Partition {
-    let tokens = vectors::Tokens::new(docs, options);
+    partition_kept(docs, &[], options)
+}
+
+/// [`partition`], reading the tokens kept at ingest where `kept` has usable ones
+/// (`kept[d]` for `docs[d]`; see [`super::kept`]): the same groups, without
+/// tokenising those stories again.
+pub fn partition_kept(
+    docs: &[Doc<'_>],
+    kept: &[Option<&StoryTokens>],
+    options: &Options,
+) -> Partition {
+    let tokens = vectors::Tokens::kept(docs, kept, options);
     partition_of(docs, &tokens, &tokens.terms(), options)
 }
 
@@ -198,9 +211,14 @@ fn partition_of(
 /// name in their titles (a storyline is about someone or something, not only about
 /// "a cup" or "a vote"), and in different groups of [`partition`]. Best
 /// first, one per group (a storyline's earlier event is told once, by its most
-/// similar report).
-pub fn storylines(docs: &[Doc<'_>], targets: usize, options: &Options) -> Vec<Vec<usize>> {
-    let tokens = vectors::Tokens::new(docs, options);
+/// similar report). `kept` as for [`partition_kept`].
+pub fn storylines(
+    docs: &[Doc<'_>],
+    kept: &[Option<&StoryTokens>],
+    targets: usize,
+    options: &Options,
+) -> Vec<Vec<usize>> {
+    let tokens = vectors::Tokens::kept(docs, kept, options);
     let vectors = tokens.terms();
     let partition = partition_of(docs, &tokens, &vectors, options);
     let names = tokens.title_names();

@@ -234,6 +234,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
                i.id, json_extract(p.value, '$.story.id'), i.built_at
         FROM issues i, json_each(i.body, '$.sections') s, json_each(s.value, '$.picks') p;
     "#,
+    // 11: each story's tokens for clustering, made at ingest (store/tokens.rs), with
+    // the version of the tokenizer that made them; gone with their story.
+    r#"
+    CREATE TABLE story_tokens (
+        story   TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        tokens  BLOB NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

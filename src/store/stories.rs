@@ -142,6 +142,9 @@ impl Writer<'_> {
             to_unix(now),
             item.published.or(item.updated).is_some(),
         ])?;
+        if let Some(tokens) = &item.tokens {
+            self.save_tokens(&id, tokens)?;
+        }
         Ok(())
     }
 
@@ -190,6 +193,11 @@ impl Writer<'_> {
             to_unix(now),
             item.published.or(item.updated).is_some(),
         ])?;
+        if let Some(tokens) = &item.tokens
+            && (story.title != item.title || story.excerpt != item.excerpt)
+        {
+            self.save_tokens(&story.id, tokens)?;
+        }
         Ok(changed)
     }
 
@@ -237,6 +245,7 @@ mod tests {
             section: None,
             published: None,
             updated: None,
+            tokens: None,
         }
     }
 
