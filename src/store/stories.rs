@@ -121,8 +121,9 @@ impl Writer<'_> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT OR REPLACE INTO stories (id, source, guid, url, title_key, title, summary_html,
                  excerpt, image, authors, topics, section, published, updated, first_seen,
-                 last_seen, dated)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
+                 last_seen, dated, tokens, tokens_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16,
+                 ?17, ?18)",
         )?;
         stmt.execute(params![
             id.as_str(),
@@ -141,10 +142,9 @@ impl Writer<'_> {
             item.updated.map(|u| to_unix(u.min(now))),
             to_unix(now),
             item.published.or(item.updated).is_some(),
+            item.tokens.as_ref().map(|t| t.as_bytes()),
+            item.tokens.as_ref().map(|t| t.version),
         ])?;
-        if let Some(tokens) = &item.tokens {
-            self.save_tokens(&id, tokens)?;
-        }
         Ok(())
     }
 
