@@ -10,7 +10,7 @@ use pressroom::{
     config,
     model::{
         IssueId, Measure, SectionId, Sent, SignalEntry, SignalId, SignalSnapshot, SourceId, Story,
-        StoryId,
+        StoryId, StoryTokens,
     },
     rank,
     render::{Audience, Renderer, view},
@@ -162,7 +162,32 @@ fn main() {
         date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         time: None,
     };
-    let input = rank::Input {
+    // The tokens as ranking gets them: made once per story (as the ingest workers
+    // do), kept as bytes (as the store does) and read back with the stories.
+    let started = Instant::now();
+    let bytes: Vec<(u32, Vec<u8>)> = (stories.iter())
+        .map(|s| {
+            let made = rank::kept::tokens(&s.title, &s.excerpt);
+            (made.version, made.as_bytes().to_vec())
+        })
+        .collect();
+    let made = started.elapsed();
+    let started = Instant::now();
+    let kept: Vec<Option<StoryTokens>> = (bytes.into_iter())
+        .map(|(version, b)| StoryTokens::from_bytes(version, b).ok())
+        .collect();
+    let read = started.elapsed();
+    println!(
+        "tokens kept at ingest: made in {:.1} ms (once, by the ingest workers), {:.1} MB, read back in {:.1} ms",
+        made.as_secs_f64() * 1e3,
+        kept.iter()
+            .flatten()
+            .map(|k| k.as_bytes().len())
+            .sum::<usize>() as f64
+            / 1e6,
+        read.as_secs_f64() * 1e3
+    );
+    let fresh = rank::Input {
         plan: &plan,
         edition,
         issue: id,
@@ -177,18 +202,43 @@ fn main() {
         sent: &sent,
         overrides: &[],
         earlier: &[], // "Read also" is not measured here
+        kept: rank::Kept::default(),
+    };
+    let input = rank::Input {
+        kept: rank::Kept {
+            stories: &kept,
+            earlier: &[],
+        },
+        issue: fresh.issue.clone(),
+        ..fresh
     };
 
-    let mut times = Vec::new();
+    // Interleaved, so that both see the same load.
+    let (mut times, mut fresh_times) = (Vec::new(), Vec::new());
     let mut built = None;
     for _ in 0..7 {
         let started = Instant::now();
         built = Some(rank::build(&input));
         times.push(started.elapsed());
+        let started = Instant::now();
+        let again = rank::build(&fresh);
+        fresh_times.push(started.elapsed());
+        assert_eq!(
+            Some(&again),
+            built.as_ref(),
+            "kept tokens must not change the issue"
+        );
     }
     let edition_built = built.expect("built");
     println!(
-        "rank+cluster+select: {} stories, {} signal entries: median {:.1} ms over {} runs (min {:.1}, max {:.1}); {} picks",
+        "rank+cluster+select, tokenising afresh: median {:.1} ms over {} runs (min {:.1}, max {:.1})",
+        median(fresh_times.clone()).as_secs_f64() * 1e3,
+        fresh_times.len(),
+        fresh_times.iter().min().unwrap().as_secs_f64() * 1e3,
+        fresh_times.iter().max().unwrap().as_secs_f64() * 1e3,
+    );
+    println!(
+        "rank+cluster+select: {} stories, {} signal entries, tokens kept: median {:.1} ms over {} runs (min {:.1}, max {:.1}); {} picks",
         stories_count(),
         SNAPSHOTS * ENTRIES_PER_SNAPSHOT,
         median(times.clone()).as_secs_f64() * 1e3,

@@ -25,6 +25,7 @@ mod fetch_identity;
 mod fetch_readers;
 mod fetch_status;
 mod issues;
+mod kept_tokens;
 mod languages;
 mod languages_preview;
 mod languages_titles;

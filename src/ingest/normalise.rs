@@ -198,6 +198,7 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
         section,
         published: entry.published,
         updated: entry.updated,
+        tokens: None,
     };
     Some((item, link_ok))
 }

@@ -227,6 +227,7 @@ fn read_source(
             .warnings
             .push("the feed has no entries".to_owned());
     }
+    crate::rank::kept::keep(&mut normalised.items); // tokens for clustering, made here
     Ok(Parsed {
         payload: Payload::Items(normalised.items, validators),
         warnings: normalised.warnings,

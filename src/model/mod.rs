@@ -11,6 +11,7 @@ pub mod html;
 mod issue;
 pub mod line;
 mod most_read;
+mod tokens;
 pub mod url;
 
 use std::fmt;
@@ -101,6 +102,7 @@ pub use issue::{
     ReadAlso, Score, SectionBlock, Sent,
 };
 pub use most_read::{MostReadEntry, MostReadList, ReadWindow};
+pub use tokens::{Lists, Malformed, StoryTokens};
 
 /// A story's stable identifier: derived once from its source and first identity key,
 /// never recomputed, so that an updated entry keeps its id.
@@ -249,6 +251,9 @@ pub struct Item {
     pub published: Option<DateTime<Utc>>,
     /// Update time, if the feed gave a readable one.
     pub updated: Option<DateTime<Utc>>,
+    /// Its title's and lede's tokens for clustering, made by the ingest worker
+    /// (`rank::kept`) and kept in the store beside the story.
+    pub tokens: Option<StoryTokens>,
 }
 
 /// How a most-read signal ranks its entries.

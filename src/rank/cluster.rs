@@ -40,7 +40,7 @@ use std::{collections::HashMap, time::Duration};
 
 use chrono::{DateTime, Utc};
 
-use super::text;
+use crate::model::StoryTokens;
 
 /// One story as clustering sees it.
 #[derive(Clone, Copy, Debug)]
@@ -185,21 +185,41 @@ pub fn cluster(docs: &[Doc<'_>], options: &Options) -> Vec<Vec<usize>> {
 
 /// [`cluster`]'s groups in one flat list, without an allocation per group.
 pub fn partition(docs: &[Doc<'_>], options: &Options) -> Partition {
-    let tokens = vectors::Tokens::new(docs, options);
-    let vectors = tokens.terms();
+    partition_kept(docs, &[], options)
+}
+
+/// [`partition`], reading the tokens kept at ingest where `kept` has usable ones
+/// (`kept[d]` for `docs[d]`; see [`super::kept`]): the same groups, without
+/// tokenising those stories again.
+pub fn partition_kept(
+    docs: &[Doc<'_>],
+    kept: &[Option<&StoryTokens>],
+    options: &Options,
+) -> Partition {
+    let tokens = vectors::Tokens::kept(docs, kept, options);
+    partition_of(docs, &tokens, &tokens.terms(), options)
+}
+
+/// [`partition`] of `docs` already tokenised, with their term vectors.
+fn partition_of(
+    docs: &[Doc<'_>],
+    tokens: &vectors::Tokens,
+    vectors: &vectors::Vectors,
+    options: &Options,
+) -> Partition {
     let outlets = outlet_ids(docs);
-    let edges = candidates::edges(docs, &outlets, &vectors, options);
+    let edges = candidates::edges(docs, &outlets, vectors, options);
 
     let numbers = tokens.numbers();
     let names = if options.name_mismatch < 1.0 {
-        names::Names::new(&tokens)
+        names::Names::new(tokens)
     } else {
         names::Names::none(docs.len())
     };
-    let mut groups = linkage::Groups::new(docs, &outlets, &vectors, &numbers, &names);
+    let mut groups = linkage::Groups::new(docs, &outlets, vectors, &numbers, &names);
     groups.join_same_urls(docs, &tokens.urls());
     groups.join_similar(&edges, options);
-    crossing::join_across_scripts(docs, &tokens, &mut groups, options);
+    crossing::join_across_scripts(docs, tokens, &mut groups, options);
     groups.into_partition()
 }
 
@@ -209,12 +229,17 @@ pub fn partition(docs: &[Doc<'_>], options: &Options) -> Partition {
 /// name in their titles (a storyline is about someone or something, not only about
 /// "a cup" or "a vote"), and in different groups of [`partition`]. Best
 /// first, one per group (a storyline's earlier event is told once, by its most
-/// similar report).
-pub fn storylines(docs: &[Doc<'_>], targets: usize, options: &Options) -> Vec<Vec<usize>> {
-    let tokens = vectors::Tokens::new(docs, options);
+/// similar report). `kept` as for [`partition_kept`].
+pub fn storylines(
+    docs: &[Doc<'_>],
+    kept: &[Option<&StoryTokens>],
+    targets: usize,
+    options: &Options,
+) -> Vec<Vec<usize>> {
+    let tokens = vectors::Tokens::kept(docs, kept, options);
     let vectors = tokens.terms();
-    let partition = partition(docs, options);
-    let names: Vec<Vec<u64>> = docs.iter().map(|d| title_names(d.title)).collect();
+    let partition = partition_of(docs, &tokens, &vectors, options);
+    let names = tokens.title_names();
     let mut group_of = vec![0u32; docs.len()];
     for (g, members) in partition.groups().enumerate() {
         members
@@ -225,7 +250,7 @@ pub fn storylines(docs: &[Doc<'_>], targets: usize, options: &Options) -> Vec<Ve
         .map(|t| {
             let mut found: Vec<(f32, usize)> = (targets..docs.len())
                 .filter(|&j| group_of[j] != group_of[t])
-                .filter(|&j| names[j].iter().any(|k| names[t].binary_search(k).is_ok()))
+                .filter(|&j| (names.of(j).iter()).any(|k| names.of(t).binary_search(k).is_ok()))
                 .map(|j| (vectors.row(t).dot(vectors.row(j)), j))
                 .filter(|&(sim, _)| sim >= options.storyline_threshold)
                 .collect();
@@ -239,17 +264,6 @@ pub fn storylines(docs: &[Doc<'_>], targets: usize, options: &Options) -> Vec<Ve
             found.into_iter().map(|(_, j)| j).collect()
         })
         .collect()
-}
-
-/// The name keys of a title, sorted (no numbers, which coincide too easily, and no
-/// concepts of the lexicon).
-fn title_names(title: &str) -> Vec<u64> {
-    let (mut terms, mut keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
-    text::Tokenizer::default().tokenise(title, usize::MAX, &mut terms, &mut keys, &mut numbers);
-    keys.retain(|&k| !text::is_concept(k) && !numbers.contains(&k));
-    keys.sort_unstable();
-    keys.dedup();
-    keys
 }
 
 /// Groups of indices, flat: group `g` is `members[starts[g]..starts[g + 1]]`, members

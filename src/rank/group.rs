@@ -10,13 +10,15 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
 use super::{Input, cluster, score};
-use crate::model::{AlsoIn, Pick, Placed, Story};
+use crate::model::{AlsoIn, Pick, Placed, Story, StoryTokens};
 
 /// The stories that can be ranked in an issue, in a deterministic order (newest
 /// first, then by id), with what ranking needs of each, by position.
 pub(super) struct Candidates<'a> {
     pub stories: Vec<&'a Story>,
     pub docs: Vec<cluster::Doc<'a>>,
+    /// The tokens kept at ingest, where the store had them.
+    pub kept: Vec<Option<&'a StoryTokens>>,
     /// When each was published: grouping reads it for every member, and reading it
     /// here rather than from the stories (scattered in memory) saves a cache miss each.
     pub published: Vec<DateTime<Utc>>,
@@ -38,6 +40,7 @@ pub(super) struct Candidates<'a> {
 pub(super) struct Candidate<'a> {
     pub story: &'a Story,
     pub doc: cluster::Doc<'a>,
+    pub kept: Option<&'a StoryTokens>,
     pub outlet: u32,
     pub weight: f64,
     pub section: u32,
@@ -95,6 +98,7 @@ impl<'a> Candidates<'a> {
         let mut candidates = Candidates {
             stories: Vec::with_capacity(n),
             docs: Vec::with_capacity(n),
+            kept: Vec::with_capacity(n),
             published: Vec::with_capacity(n),
             outlet: Vec::with_capacity(n),
             outlet_names,
@@ -107,6 +111,7 @@ impl<'a> Candidates<'a> {
             let c = &list[key.at as usize];
             candidates.stories.push(c.story);
             candidates.docs.push(c.doc);
+            candidates.kept.push(c.kept);
             candidates.published.push(key.published);
             candidates.outlet.push(c.outlet);
             candidates.weight.push(c.weight);
@@ -153,8 +158,9 @@ impl<'a> Ranked<'a> {
         let cluster::Partition {
             mut members,
             starts,
-        } = cluster::partition(&candidates.docs, &options);
+        } = cluster::partition_kept(&candidates.docs, &candidates.kept, &options);
         candidates.docs = Vec::new();
+        candidates.kept = Vec::new();
         let c = &candidates;
         let mut seen = vec![u32::MAX; c.outlet_names.len()];
         let mut groups: Vec<Group> = (starts.windows(2).enumerate())

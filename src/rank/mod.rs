@@ -10,6 +10,7 @@
 pub mod cluster;
 pub mod explain;
 mod group;
+pub mod kept;
 mod most_read;
 pub mod read_also;
 pub mod score;
@@ -24,7 +25,9 @@ use self::{
 };
 use crate::{
     config::{EditionPlan, Plan},
-    model::{Issue, IssueId, LeftOut, Override, Pick, Placed, Sent, SignalSnapshot, Story},
+    model::{
+        Issue, IssueId, LeftOut, Override, Pick, Placed, Sent, SignalSnapshot, Story, StoryTokens,
+    },
 };
 
 /// Everything one issue is built from.
@@ -53,6 +56,20 @@ pub struct Input<'a> {
     /// The stories of the last [`read_also::DAYS`] days (the window's too), for "Read
     /// also"; empty when the edition turns it off.
     pub earlier: &'a [Story],
+    /// The tokens kept at ingest of `stories` and `earlier`, where the store has them.
+    pub kept: Kept<'a>,
+}
+
+/// The tokens the store kept for an issue's stories ([`kept`]), by position:
+/// `stories[i]` for [`Input::stories`]`[i]`, `earlier[i]` for
+/// [`Input::earlier`]`[i]`. Shorter lists, or `None`, leave the stories to be
+/// tokenised afresh (with the same result).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Kept<'a> {
+    /// For [`Input::stories`].
+    pub stories: &'a [Option<StoryTokens>],
+    /// For [`Input::earlier`].
+    pub earlier: &'a [Option<StoryTokens>],
 }
 
 /// The readings of the most-read rankings: every snapshot over the longest span the
@@ -161,7 +178,7 @@ fn candidates<'a>(
     let plan = input.plan;
     let mut outlets = Outlets::new(plan);
     let mut list = Vec::new();
-    for story in input.stories {
+    for (at, story) in input.stories.iter().enumerate() {
         if story.published < input.window.cap || story.published > input.now {
             continue;
         }
@@ -190,6 +207,7 @@ fn candidates<'a>(
                 summary: &story.excerpt,
                 published: story.published,
             },
+            kept: input.kept.stories.get(at).and_then(Option::as_ref),
             outlet,
             weight,
             section: section as u32,

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use chrono::Duration;
 
 use super::{Input, cluster};
-use crate::model::{Issue, Pick, ReadAlso, Story};
+use crate::model::{Issue, Pick, ReadAlso, Story, StoryTokens};
 
 /// How far back "Read also" looks, in days.
 pub const DAYS: i64 = 7;
@@ -60,11 +60,13 @@ pub(super) fn fill(input: &Input<'_>, taken: &HashSet<String>, targets: &mut [&m
         return;
     }
     let since = input.now - Duration::days(DAYS);
-    let pool: Vec<&Story> = (input.earlier.iter())
-        .filter(|s| s.dated && s.published >= since && s.published <= input.now)
-        .filter(|s| !taken.contains(s.id.as_str()))
-        .filter(|s| s.url.as_deref().is_none_or(|u| !taken.contains(u)))
-        .collect();
+    let (pool, pool_kept): (Vec<&Story>, Vec<Option<&StoryTokens>>) = (input.earlier.iter())
+        .enumerate()
+        .filter(|(_, s)| s.dated && s.published >= since && s.published <= input.now)
+        .filter(|(_, s)| !taken.contains(s.id.as_str()))
+        .filter(|(_, s)| s.url.as_deref().is_none_or(|u| !taken.contains(u)))
+        .map(|(at, s)| (s, input.kept.earlier.get(at).and_then(Option::as_ref)))
+        .unzip();
     if pool.is_empty() {
         return;
     }
@@ -89,7 +91,10 @@ pub(super) fn fill(input: &Input<'_>, taken: &HashSet<String>, targets: &mut [&m
         window: input.edition.ranking.cluster_window,
         ..Default::default()
     };
-    let found = cluster::storylines(&docs, targets.len(), &options);
+    // The picks are tokenised afresh (a few dozen); the week's stories read their
+    // kept tokens.
+    let kept: Vec<Option<&StoryTokens>> = (targets.iter().map(|_| None)).chain(pool_kept).collect();
+    let found = cluster::storylines(&docs, &kept, targets.len(), &options);
     let first_pool = targets.len();
     for (pick, related) in targets.iter_mut().zip(found) {
         let mut list: Vec<ReadAlso> = (related.into_iter())
@@ -190,6 +195,7 @@ most_read = 0
             sent: &Sent::default(),
             overrides: &[],
             earlier,
+            kept: Default::default(),
         });
         assert_eq!(issue.lead[0].story.id.0, "today", "{:?}", issue.lead[0]);
         (issue.lead[0].read_also.iter())

@@ -121,6 +121,7 @@ fn run(
         readings: crate::rank::Readings { snapshots, stories },
         sent,
         earlier: &[],
+        kept: Default::default(),
         overrides,
     })
 }

@@ -25,6 +25,7 @@ mod signals;
 mod stories;
 mod story_reads;
 mod suppressions;
+mod tokens;
 
 use std::path::{Path, PathBuf};
 

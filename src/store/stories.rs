@@ -107,8 +107,9 @@ impl Writer<'_> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT OR REPLACE INTO stories (id, source, guid, url, title_key, title, summary_html,
                  excerpt, image, authors, topics, section, published, updated, first_seen,
-                 last_seen, dated)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
+                 last_seen, dated, tokens, tokens_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16,
+                 ?17, ?18)",
         )?;
         // The row id of this insert, whatever else the transaction inserts after it.
         let rowid = stmt.insert(params![
@@ -128,6 +129,8 @@ impl Writer<'_> {
             item.updated.map(|u| to_unix(u.min(now))),
             to_unix(now),
             item.published.or(item.updated).is_some(),
+            item.tokens.as_ref().map(|t| t.as_bytes()),
+            item.tokens.as_ref().map(|t| t.version),
         ])?;
         Ok((id, rowid))
     }
@@ -177,6 +180,11 @@ impl Writer<'_> {
             to_unix(now),
             item.published.or(item.updated).is_some(),
         ])?;
+        if let Some(tokens) = &item.tokens
+            && (story.title != item.title || story.excerpt != item.excerpt)
+        {
+            self.save_tokens(&story.id, tokens)?;
+        }
         Ok(changed)
     }
 
@@ -224,6 +232,7 @@ mod tests {
             section: None,
             published: None,
             updated: None,
+            tokens: None,
         }
     }
 

@@ -112,7 +112,7 @@ mod tests {
             name_mismatch: 0.5,
             ..Options::default()
         };
-        let tokens = Tokens::new(&docs, &options);
+        let tokens = Tokens::kept(&docs, &[], &options);
         let names = Names::new(&tokens);
         let as_hashes = |words: &[&str]| {
             let mut hashes: Vec<u64> = (words.iter())

@@ -13,7 +13,13 @@ use std::{
 };
 
 use super::{Doc, Options};
-use crate::rank::text::{Case, Tokenizer, hash};
+use crate::{
+    model::StoryTokens,
+    rank::{
+        kept,
+        text::{Case, Tokenizer, hash},
+    },
+};
 
 /// One vocabulary (terms, or keys) of a run of stories.
 #[derive(Default)]
@@ -57,8 +63,10 @@ pub(super) struct Run {
     pub urls: Vec<u64>,
 }
 
-/// Tokenises `docs` (the summary up to [`Options::summary_words`] terms).
-pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
+/// Tokenises `docs` (the summary up to [`Options::summary_words`] terms), or reads
+/// the tokens kept at ingest where `kept` has usable ones (`kept[d]` for `docs[d]`;
+/// shorter or empty: tokenise the rest).
+pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options: &Options) -> Run {
     let names = options.name_mismatch < 1.0;
     let mut tokenizer = match names {
         true => Tokenizer::tracking_cases(),
@@ -76,10 +84,33 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
     run.bounds.push(0);
     run.number_bounds.push(0);
     let (mut title, mut summary, mut unused) = (Vec::new(), Vec::new(), Vec::new());
-    let mut title_cases = Vec::new();
-    for doc in docs {
+    let (mut title_cases, mut summary_cases) = (Vec::new(), Vec::new());
+    for (d, doc) in docs.iter().enumerate() {
         title.clear();
         summary.clear();
+        let usable = kept.get(d).copied().flatten();
+        if let Some(kept) = usable.filter(|k| kept::usable(k, options.summary_words)) {
+            title.extend(kept.title_terms());
+            run.keys.extend(kept.title_keys());
+            run.numbers.extend(kept.title_numbers());
+            run.number_bounds.push(run.numbers.len() as u32);
+            run.bounds.push(run.keys.len() as u32);
+            summary.extend(kept.summary_terms());
+            run.keys.extend(kept.summary_keys());
+            run.bounds.push(run.keys.len() as u32);
+            let cases = names.then(|| {
+                title_cases.clear();
+                title_cases.extend(kept.title_cases().iter().map(|&b| kept::case_of(b)));
+                summary_cases.clear();
+                summary_cases.extend(kept.summary_cases().iter().map(|&b| kept::case_of(b)));
+                [title_cases.as_slice(), summary_cases.as_slice()]
+            });
+            (run.terms).add_row(&title, &summary, options.summary_weight, cases);
+            run.cyrillic.push(has_cyrillic(doc.title));
+            let url = doc.url.filter(|url| is_article(url));
+            run.urls.push(url.map_or(0, |url| hash(url.as_bytes()) | 1));
+            continue;
+        }
         let start = run.numbers.len();
         let numbers = &mut run.numbers;
         tokenizer.tokenise(doc.title, usize::MAX, &mut title, &mut run.keys, numbers);
@@ -109,6 +140,17 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
 }
 
 impl Run {
+    /// The keys of story `d`'s title.
+    pub fn title_keys(&self, d: usize) -> &[u64] {
+        &self.keys[self.bounds[2 * d] as usize..self.bounds[2 * d + 1] as usize]
+    }
+
+    /// The numbers of story `d`'s title, sorted, each once.
+    pub fn title_numbers(&self, d: usize) -> &[u64] {
+        let [a, b] = [d, d + 1].map(|k| self.number_bounds[k] as usize);
+        &self.numbers[a..b]
+    }
+
     /// The keys of the run's stories, numbered like the terms.
     pub fn keys(&self, summary_weight: f32) -> Local {
         let stories = self.cyrillic.len();
@@ -122,7 +164,7 @@ impl Run {
 }
 
 /// Moves the distinct values of sorted `values` to its front; returns how many.
-fn dedup(values: &mut [u64]) -> usize {
+pub(super) fn dedup(values: &mut [u64]) -> usize {
     let mut kept = 0;
     for k in 0..values.len() {
         if kept == 0 || values[k] != values[kept - 1] {

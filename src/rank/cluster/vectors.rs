@@ -10,7 +10,7 @@
 
 use std::{collections::HashMap, hash::BuildHasherDefault, ops::Range};
 
-use crate::rank::text::is_concept;
+use crate::{model::StoryTokens, rank::text::is_concept};
 
 use super::{
     Doc, Options, parallel,
@@ -38,15 +38,23 @@ pub(super) struct Tokens {
 impl Tokens {
     /// Tokenises every story once: stemmed terms (title, and the first
     /// [`Options::summary_words`] terms of the summary), script-neutral keys of the
-    /// same words, each title's script and each article URL's hash.
-    pub fn new(docs: &[Doc<'_>], options: &Options) -> Self {
-        Self::from_runs(docs, options, &parallel::ranges(docs.len()))
+    /// same words, each title's script and each article URL's hash; or reads them
+    /// from the tokens kept at ingest where `kept` has usable ones (`kept[d]` for
+    /// `docs[d]`): the same tokens, without tokenising.
+    pub fn kept(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options: &Options) -> Self {
+        Self::from_runs(docs, kept, options, &parallel::ranges(docs.len()))
     }
 
-    /// [`Tokens::new`] with the stories cut into the given runs.
-    fn from_runs(docs: &[Doc<'_>], options: &Options, ranges: &[Range<usize>]) -> Self {
+    /// [`Tokens::kept`] with the stories cut into the given runs.
+    fn from_runs(
+        docs: &[Doc<'_>],
+        kept: &[Option<&StoryTokens>],
+        options: &Options,
+        ranges: &[Range<usize>],
+    ) -> Self {
         let runs = parallel::map(ranges, |range| {
-            tokens::tokenise(&docs[range.clone()], options)
+            let kept = &kept[range.start.min(kept.len())..range.end.min(kept.len())];
+            tokens::tokenise(&docs[range.clone()], kept, options)
         });
         Tokens {
             runs,
@@ -78,6 +86,31 @@ impl Tokens {
             numbers.values.extend_from_slice(&run.numbers);
         }
         numbers
+    }
+
+    /// Per story, the name keys of its title, sorted, each once: its title's keys
+    /// less its numbers (which coincide too easily) and the lexicon's concepts.
+    pub fn title_names(&self) -> Numbers {
+        let mut names = Numbers {
+            offsets: Vec::with_capacity(self.stories + 1),
+            values: Vec::new(),
+        };
+        names.offsets.push(0);
+        for run in &self.runs {
+            for d in 0..run.cyrillic.len() {
+                let numbers = run.title_numbers(d);
+                let start = names.values.len();
+                (names.values).extend(
+                    (run.title_keys(d).iter().copied())
+                        .filter(|&k| !is_concept(k) && numbers.binary_search(&k).is_err()),
+                );
+                names.values[start..].sort_unstable();
+                let kept = start + tokens::dedup(&mut names.values[start..]);
+                names.values.truncate(kept);
+                names.offsets.push(kept as u32);
+            }
+        }
+        names
     }
 
     /// The runs, in input order.
@@ -339,8 +372,8 @@ mod tests {
         .collect();
         let options = Options::default();
         let whole: Vec<Range<usize>> = std::iter::once(0..docs.len()).collect();
-        let one = Tokens::from_runs(&docs, &options, &whole);
-        let cut = Tokens::from_runs(&docs, &options, &[0..1, 1..3, 3..4]);
+        let one = Tokens::from_runs(&docs, &[], &options, &whole);
+        let cut = Tokens::from_runs(&docs, &[], &options, &[0..1, 1..3, 3..4]);
         assert_eq!(one.cyrillic(), cut.cyrillic());
         assert_eq!(one.urls(), cut.urls());
         let pairs = [

@@ -1,0 +1,98 @@
+//! Tokens kept at ingest: what the clustering's tokenizer makes of a story, made
+//! once by the ingest worker that read it and kept in the store
+//! ([`StoryTokens`]), so that building an issue reads its window's tokens instead
+//! of tokenising 50,000 to 100,000 stories again (issue 10, point 6).
+//!
+//! Kept tokens are used only when they were made by this tokenizer
+//! ([`TOKENS_VERSION`]) and read as many summary terms as the clustering reads;
+//! any other story is tokenised afresh, with the same result. **Any change to what
+//! `rank::text` makes of a text (words, stop words, stems, keys, the lexicon,
+//! numbers, cases) must bump [`TOKENS_VERSION`]**: the test below pins the output
+//! on a fixed English and Russian sample and fails until it is bumped.
+
+use super::{
+    cluster,
+    text::{Case, Tokenizer},
+};
+use crate::model::{Item, Lists, StoryTokens};
+
+/// The version of the tokenizer's output. Bump it with any change to `rank::text`
+/// that changes a term, key, number or case of any text.
+pub const TOKENS_VERSION: u32 = 1;
+
+/// The tokens of a story's title and excerpt, as the clustering reads them (the
+/// title whole, the excerpt up to [`cluster::Options::summary_words`] terms).
+pub fn tokens(title: &str, excerpt: &str) -> StoryTokens {
+    let limit = cluster::Options::default().summary_words;
+    let mut tokenizer = Tokenizer::tracking_cases();
+    let (mut title_terms, mut title_keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
+    tokenizer.tokenise(
+        title,
+        usize::MAX,
+        &mut title_terms,
+        &mut title_keys,
+        &mut numbers,
+    );
+    numbers.sort_unstable();
+    numbers.dedup();
+    let title_cases = case_bytes(tokenizer.cases());
+    let (mut summary_terms, mut summary_keys, mut unused) = (Vec::new(), Vec::new(), Vec::new());
+    tokenizer.tokenise(
+        excerpt,
+        limit,
+        &mut summary_terms,
+        &mut summary_keys,
+        &mut unused,
+    );
+    let summary_cases = case_bytes(tokenizer.cases());
+    StoryTokens::new(
+        TOKENS_VERSION,
+        &Lists {
+            title_terms: &title_terms,
+            title_keys: &title_keys,
+            title_numbers: &numbers,
+            title_cases: &title_cases,
+            summary_terms: &summary_terms,
+            summary_keys: &summary_keys,
+            summary_cases: &summary_cases,
+            summary_limit: limit,
+        },
+    )
+}
+
+/// Gives each item its tokens (on the ingest worker that normalised them).
+pub fn keep(items: &mut [Item]) {
+    for item in items {
+        item.tokens = Some(tokens(&item.title, &item.excerpt));
+    }
+}
+
+/// Whether `kept` can stand for tokenising afresh with `summary_words`.
+pub(super) fn usable(kept: &StoryTokens, summary_words: usize) -> bool {
+    kept.version == TOKENS_VERSION && kept.summary_limit() == summary_words
+}
+
+fn case_bytes(cases: &[Case]) -> Vec<u8> {
+    cases.iter().map(|&c| case_byte(c)).collect()
+}
+
+/// How a [`Case`] is kept.
+pub(super) fn case_byte(case: Case) -> u8 {
+    match case {
+        Case::Unknown => 0,
+        Case::Capital => 1,
+        Case::Lower => 2,
+    }
+}
+
+/// A kept case byte as a [`Case`].
+pub(super) fn case_of(byte: u8) -> Case {
+    match byte {
+        1 => Case::Capital,
+        2 => Case::Lower,
+        _ => Case::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests;
