@@ -33,6 +33,9 @@ pub(super) struct Local {
     /// how often in lower case ([`Case`]; only for terms).
     pub capital: Vec<u32>,
     pub lower: Vec<u32>,
+    /// Per local id: how often it was written capitalised at the start of a
+    /// sentence ([`Case::Initial`]; only for terms).
+    pub initial: Vec<u32>,
     ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>,
     /// Scratch: `local id << 1 | field` of the current story.
     keyed: Vec<u64>,
@@ -51,6 +54,10 @@ pub(super) struct Run {
     /// `numbers[number_bounds[d]..number_bounds[d + 1]]`.
     pub numbers: Vec<u64>,
     pub number_bounds: Vec<u32>,
+    /// Every story's title units: the terms that follow its numbers (see
+    /// [`Tokenizer::units`]), sorted, each once, flat like `numbers`.
+    pub units: Vec<u64>,
+    pub unit_bounds: Vec<u32>,
     /// Per story: whether its title has a Cyrillic letter.
     pub cyrillic: Vec<bool>,
     /// Per story: a hash of its article URL (never 0), or 0 for none.
@@ -59,22 +66,26 @@ pub(super) struct Run {
 
 /// Tokenises `docs` (the summary up to [`Options::summary_words`] terms).
 pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
-    let names = options.name_mismatch < 1.0;
-    let mut tokenizer = match names {
+    let names = options.uses_names();
+    let tokenizer = match names {
         true => Tokenizer::tracking_cases(),
         false => Tokenizer::default(),
     };
+    let mut tokenizer = tokenizer.tracking_units();
     let mut run = Run {
         terms: Local::with_capacity(docs.len()),
         keys: Vec::with_capacity(docs.len() * 4),
         bounds: Vec::with_capacity(docs.len() * 2 + 1),
         numbers: Vec::new(),
         number_bounds: Vec::with_capacity(docs.len() + 1),
+        units: Vec::new(),
+        unit_bounds: Vec::with_capacity(docs.len() + 1),
         cyrillic: Vec::with_capacity(docs.len()),
         urls: Vec::with_capacity(docs.len()),
     };
     run.bounds.push(0);
     run.number_bounds.push(0);
+    run.unit_bounds.push(0);
     let (mut title, mut summary, mut unused) = (Vec::new(), Vec::new(), Vec::new());
     let mut title_cases = Vec::new();
     for doc in docs {
@@ -88,6 +99,13 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
         numbers.truncate(kept);
         run.number_bounds.push(numbers.len() as u32);
         run.bounds.push(run.keys.len() as u32);
+        let start = run.units.len();
+        let units = tokenizer.units().iter().map(|&(_, unit)| unit);
+        run.units.extend(units.filter(|&unit| unit != 0));
+        run.units[start..].sort_unstable();
+        let kept = start + dedup(&mut run.units[start..]);
+        run.units.truncate(kept);
+        run.unit_bounds.push(run.units.len() as u32);
         title_cases.clear();
         title_cases.extend_from_slice(tokenizer.cases());
         unused.clear();
@@ -178,6 +196,7 @@ impl Local {
                 match cases.and_then(|c| c[field as usize].get(k)) {
                     Some(Case::Capital) => self.capital[id as usize] += 1,
                     Some(Case::Lower) => self.lower[id as usize] += 1,
+                    Some(Case::Initial) => self.initial[id as usize] += 1,
                     _ => {}
                 }
             }
@@ -215,6 +234,7 @@ impl Local {
             self.df.push(0);
             self.capital.push(0);
             self.lower.push(0);
+            self.initial.push(0);
         }
         id
     }

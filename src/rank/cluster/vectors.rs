@@ -80,6 +80,20 @@ impl Tokens {
         numbers
     }
 
+    /// Per story, the units of its title's numbers (the terms after them).
+    pub fn units(&self) -> Numbers {
+        let mut units = Numbers {
+            offsets: vec![0],
+            values: Vec::new(),
+        };
+        for run in &self.runs {
+            let base = units.values.len() as u32;
+            (units.offsets).extend(run.unit_bounds[1..].iter().map(|b| base + b));
+            units.values.extend_from_slice(&run.units);
+        }
+        units
+    }
+
     /// The runs, in input order.
     pub fn runs(&self) -> &[Run] {
         &self.runs

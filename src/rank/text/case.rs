@@ -17,6 +17,9 @@ pub enum Case {
     Capital,
     /// In lower case.
     Lower,
+    /// Capitalised as the first word of a sentence (`Моор ввел режим`): a name
+    /// only if the word is never seen otherwise.
+    Initial,
 }
 
 /// The cases of one text's terms, in order, and what tells Title Case apart.
@@ -39,6 +42,10 @@ pub(super) struct Looks {
     pub acronym: bool,
     /// It starts a sentence (the text, or after `.`, `!`, `?`, `:` or `…`).
     pub starts: bool,
+    /// In lower case, it is a Russian adjective made from a name (`минскими`,
+    /// `воронежских`), which the stemmer folds into the name itself: no evidence
+    /// that the name is not one.
+    pub derived: bool,
 }
 
 impl Cases {
@@ -54,6 +61,12 @@ impl Cases {
         } else if looks.acronym {
             Case::Capital
         } else if looks.starts {
+            if looks.capital {
+                Case::Initial
+            } else {
+                Case::Unknown
+            }
+        } else if looks.derived && !looks.capital {
             Case::Unknown
         } else {
             self.inside += 1;
@@ -78,4 +91,17 @@ impl Cases {
             }
         }
     }
+}
+
+/// Whether a lower-cased word is a Russian adjective of the kind made from names
+/// (`-ский`, `-цкий` and their forms: `минскими`, `воронежских`).
+pub(super) fn is_name_adjective(word: &[u8]) -> bool {
+    const ENDINGS: [&str; 13] = [
+        "ий", "ая", "ое", "ие", "ого", "ой", "ом", "их", "им", "ими", "ую", "ому", "ые",
+    ];
+    ENDINGS.iter().any(|ending| {
+        word.ends_with(ending.as_bytes())
+            && (word[..word.len() - ending.len()].ends_with("ск".as_bytes())
+                || word[..word.len() - ending.len()].ends_with("цк".as_bytes()))
+    })
 }
