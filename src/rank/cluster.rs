@@ -205,13 +205,16 @@ pub fn partition(docs: &[Doc<'_>], options: &Options) -> Partition {
     let edges = candidates::edges(docs, &outlets, &vectors, options);
 
     let numbers = tokens.numbers();
-    let names = if options.uses_names() {
+    let units = tokens.units();
+    let cyrillic = tokens.cyrillic();
+    // Only Russian groups read names by default: none, no names to learn.
+    let read_names = options.name_mismatch < 1.0
+        || (options.cyrillic_name_mismatch < 1.0 && cyrillic.iter().any(|&c| c));
+    let names = if read_names {
         names::Names::new(&tokens)
     } else {
         names::Names::none(docs.len())
     };
-    let units = tokens.units();
-    let cyrillic = tokens.cyrillic();
     let mut groups = linkage::Groups::new(
         docs, &outlets, &vectors, &numbers, &units, &names, &cyrillic,
     );

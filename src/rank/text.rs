@@ -154,7 +154,7 @@ impl Tokenizer {
                 units[at].1 = term;
             }
             if track_units && shape.numeric && !shape.joined {
-                units.push((number::key_of(word), 0));
+                units.push((number::value_of(word), 0));
                 waiting = Some(units.len() - 1);
             }
             count += 1;
@@ -163,10 +163,10 @@ impl Tokenizer {
         cases.finish();
     }
 
-    /// Each number of the last text tokenised that is also in its `numbers`, with
-    /// the term that follows it (0 if none): `94 человека` and `98 человек` count
-    /// one thing, `65 человек` and `84 новых случая` two (empty unless
-    /// [`Tokenizer::tracking_units`]).
+    /// Each number of the last text tokenised that is also in its `numbers`, as its
+    /// significant digits (`1.2` is 12, `194,000` 194), with the term that follows
+    /// it (0 if none): `94 человека` and `98 человек` count one thing, `65 человек`
+    /// and `84 новых случая` two (empty unless [`Tokenizer::tracking_units`]).
     pub fn units(&self) -> &[(u64, u64)] {
         &self.units
     }

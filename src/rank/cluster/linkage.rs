@@ -16,7 +16,7 @@ use super::{
     candidates::{Edge, fade},
     names::Names,
     tokens::FastStrings,
-    vectors::{Numbers, Row, Vectors},
+    vectors::{Numbers, Row, Units, Vectors},
 };
 
 /// The groups being built: a union-find forest over story indices, with the state of
@@ -26,7 +26,7 @@ pub(super) struct Groups<'a> {
     vectors: &'a Vectors,
     outlet_of: &'a [u32],
     numbers: &'a Numbers,
-    units: &'a Numbers,
+    units: &'a Units,
     names: &'a Names,
     /// Per story: whether its title is in Cyrillic.
     cyrillic: &'a [bool],
@@ -44,8 +44,9 @@ struct Group {
     outlets: Vec<u32>,
     /// The numbers of the members' titles, sorted, each once.
     numbers: Vec<u64>,
-    /// The units of those numbers (the terms after them), sorted, each once.
-    units: Vec<u64>,
+    /// Those numbers with the term after each, `(term, significant digits)`,
+    /// sorted, each once.
+    units: Vec<(u64, u64)>,
     /// Whether every member's title is in Cyrillic.
     cyrillic: bool,
     /// The names of the members' titles, and of their titles and ledes, sorted,
@@ -66,7 +67,7 @@ impl<'a> Groups<'a> {
         outlet_of: &'a [u32],
         vectors: &'a Vectors,
         numbers: &'a Numbers,
-        units: &'a Numbers,
+        units: &'a Units,
         names: &'a Names,
         cyrillic: &'a [bool],
     ) -> Self {
@@ -102,8 +103,8 @@ impl<'a> Groups<'a> {
         }
     }
 
-    /// The units of the titles' numbers of the group rooted at `root`.
-    fn units(&self, root: usize) -> &[u64] {
+    /// The titles' numbers with the term after each, of the group rooted at `root`.
+    fn units(&self, root: usize) -> &[(u64, u64)] {
         match &self.merged[root] {
             Some(g) => &g.units,
             None => self.units.of(root),
@@ -119,12 +120,17 @@ impl<'a> Groups<'a> {
     }
 
     /// Whether the titles of the groups rooted at `a` and `b` give different
-    /// numbers of one thing: they share no number ([`Groups::numbers_disagree`])
-    /// and a number of each is followed by the same term (`26-летнего` and
-    /// `51-летнего`, `94 человека` and `98 человек`).
+    /// numbers of one thing: they share no number ([`Groups::numbers_disagree`]),
+    /// and some term follows a number in each (`26-летнего` and `51-летнего`, `94
+    /// человека` and `98 человек`) with no figure of one a rounding of one of the
+    /// other's (`$1 trillion` and `$1.2 trillion` agree).
     fn units_disagree(&self, a: usize, b: usize) -> bool {
-        let other = self.units(b);
-        self.numbers_disagree(a, b) && self.units(a).iter().any(|u| other.binary_search(u).is_ok())
+        let (x, y) = (self.units(a), self.units(b));
+        self.numbers_disagree(a, b)
+            && x.iter().any(|&(unit, _)| {
+                of(y, unit).next().is_some()
+                    && !of(x, unit).any(|v| of(y, unit).any(|w| same_figure(v, w)))
+            })
     }
 
     /// The names of the titles of the group rooted at `root`.
@@ -360,8 +366,28 @@ impl<'a> Groups<'a> {
     }
 }
 
+/// The figures of a `(term, figure)` list that `unit` follows.
+fn of(list: &[(u64, u64)], unit: u64) -> impl Iterator<Item = u64> + '_ {
+    list.iter().filter(move |p| p.0 == unit).map(|p| p.1)
+}
+
+/// Whether two figures' significant digits are one figure, the shorter a rounding
+/// of the longer (`1` and `12` for $1 and $1.2 trillion; not `8` and `18`).
+fn same_figure(v: u64, w: u64) -> bool {
+    let digits = |n: u64| n.checked_ilog10().unwrap_or(0);
+    let (mut long, short) = if digits(v) >= digits(w) {
+        (v, w)
+    } else {
+        (w, v)
+    };
+    while digits(long) > digits(short) {
+        long /= 10;
+    }
+    long == short
+}
+
 /// The sorted, distinct values of two sorted lists.
-fn union(a: &[u64], b: &[u64]) -> Vec<u64> {
+fn union<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
     let mut all = [a, b].concat();
     all.sort_unstable();
     all.dedup();

@@ -54,9 +54,10 @@ pub(super) struct Run {
     /// `numbers[number_bounds[d]..number_bounds[d + 1]]`.
     pub numbers: Vec<u64>,
     pub number_bounds: Vec<u32>,
-    /// Every story's title units: the terms that follow its numbers (see
-    /// [`Tokenizer::units`]), sorted, each once, flat like `numbers`.
-    pub units: Vec<u64>,
+    /// Every story's title numbers that are followed by a term, as `(that term,
+    /// the number's significant digits)` (see [`Tokenizer::units`]), sorted, each
+    /// once, flat like `numbers`.
+    pub units: Vec<(u64, u64)>,
     pub unit_bounds: Vec<u32>,
     /// Per story: whether its title has a Cyrillic letter.
     pub cyrillic: Vec<bool>,
@@ -87,7 +88,7 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
     run.number_bounds.push(0);
     run.unit_bounds.push(0);
     let (mut title, mut summary, mut unused) = (Vec::new(), Vec::new(), Vec::new());
-    let mut title_cases = Vec::new();
+    let (mut title_cases, mut units) = (Vec::new(), Vec::new());
     for doc in docs {
         title.clear();
         summary.clear();
@@ -99,12 +100,12 @@ pub(super) fn tokenise(docs: &[Doc<'_>], options: &Options) -> Run {
         numbers.truncate(kept);
         run.number_bounds.push(numbers.len() as u32);
         run.bounds.push(run.keys.len() as u32);
-        let start = run.units.len();
-        let units = tokenizer.units().iter().map(|&(_, unit)| unit);
-        run.units.extend(units.filter(|&unit| unit != 0));
-        run.units[start..].sort_unstable();
-        let kept = start + dedup(&mut run.units[start..]);
-        run.units.truncate(kept);
+        units.clear();
+        let counted = tokenizer.units().iter().filter(|&&(_, unit)| unit != 0);
+        units.extend(counted.map(|&(value, unit)| (unit, value)));
+        units.sort_unstable();
+        units.dedup();
+        run.units.extend_from_slice(&units);
         run.unit_bounds.push(run.units.len() as u32);
         title_cases.clear();
         title_cases.extend_from_slice(tokenizer.cases());

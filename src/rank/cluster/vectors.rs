@@ -80,9 +80,9 @@ impl Tokens {
         numbers
     }
 
-    /// Per story, the units of its title's numbers (the terms after them).
-    pub fn units(&self) -> Numbers {
-        let mut units = Numbers {
+    /// Per story, its title's counted numbers: `(the term after, the value)`.
+    pub fn units(&self) -> Units {
+        let mut units = Units {
             offsets: vec![0],
             values: Vec::new(),
         };
@@ -148,6 +148,20 @@ impl Numbers {
 
     /// The numbers of story `i`.
     pub fn of(&self, i: usize) -> &[u64] {
+        &self.values[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// Each story's title numbers with the term after each, `(term, significant
+/// digits)`, sorted, flat: story `i`'s are `values[offsets[i]..offsets[i + 1]]`.
+pub(super) struct Units {
+    offsets: Vec<u32>,
+    values: Vec<(u64, u64)>,
+}
+
+impl Units {
+    /// The counted numbers of story `i`.
+    pub fn of(&self, i: usize) -> &[(u64, u64)] {
         &self.values[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 }

@@ -17,6 +17,14 @@ pub(super) fn key_of(word: &[u8]) -> u64 {
     key(significant(word, &mut digits))
 }
 
+/// The significant digits a numeric word starts with, as an integer (the first 18):
+/// `$1.2 trillion` is 12, `$1 trillion` 1, `194,000` 194.
+pub(super) fn value_of(word: &[u8]) -> u64 {
+    let mut digits = [0u8; 24];
+    let digits = significant(word, &mut digits);
+    (digits.iter().take(18)).fold(0, |value, d| value * 10 + u64::from(d - b'0'))
+}
+
 /// The significant digits a numeric word starts with: no decimal point, no trailing
 /// zeros, no unit (`194,000`, `194K` and `194` are `194`; `6.4` and `6,4` are `64`;
 /// `25C` is `25`), so that one figure written two ways is one number.
