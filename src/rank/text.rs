@@ -105,7 +105,9 @@ impl Tokenizer {
             if track {
                 cases.push(case::Looks {
                     letters: !shape.numeric,
-                    derived: !shape.numeric && case::is_name_adjective(word),
+                    derived: !shape.numeric
+                        && !shape.looks.capital
+                        && case::is_name_adjective(word),
                     ..shape.looks
                 });
             }

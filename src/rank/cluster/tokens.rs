@@ -154,7 +154,7 @@ fn dedup(values: &mut [u64]) -> usize {
 
 /// Whether `text` has a Cyrillic letter (U+0400 to U+04FF, whose UTF-8 lead bytes
 /// are 0xD0 to 0xD3, bytes that appear nowhere else).
-fn has_cyrillic(text: &str) -> bool {
+pub(super) fn has_cyrillic(text: &str) -> bool {
     text.bytes().any(|b| (0xD0..=0xD3).contains(&b))
 }
 

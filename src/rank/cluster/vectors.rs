@@ -45,6 +45,18 @@ impl Tokens {
 
     /// [`Tokens::new`] with the stories cut into the given runs.
     fn from_runs(docs: &[Doc<'_>], options: &Options, ranges: &[Range<usize>]) -> Self {
+        // Only Russian groups read names by default: with no Cyrillic title, how
+        // each word was written need not be noted.
+        let english_only =
+            options.name_mismatch >= 1.0 && !docs.iter().any(|d| tokens::has_cyrillic(d.title));
+        let options = &Options {
+            cyrillic_name_mismatch: if english_only {
+                1.0
+            } else {
+                options.cyrillic_name_mismatch
+            },
+            ..options.clone()
+        };
         let runs = parallel::map(ranges, |range| {
             tokens::tokenise(&docs[range.clone()], options)
         });

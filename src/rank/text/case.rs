@@ -96,12 +96,20 @@ impl Cases {
 /// Whether a lower-cased word is a Russian adjective of the kind made from names
 /// (`-ский`, `-цкий` and their forms: `минскими`, `воронежских`).
 pub(super) fn is_name_adjective(word: &[u8]) -> bool {
-    const ENDINGS: [&str; 13] = [
-        "ий", "ая", "ое", "ие", "ого", "ой", "ом", "их", "им", "ими", "ую", "ому", "ые",
+    const ENDINGS: [&str; 12] = [
+        "ий", "ая", "ое", "ие", "ого", "ой", "ом", "их", "им", "ими", "ую", "ому",
     ];
-    ENDINGS.iter().any(|ending| {
-        word.ends_with(ending.as_bytes())
-            && (word[..word.len() - ending.len()].ends_with("ск".as_bytes())
-                || word[..word.len() - ending.len()].ends_with("цк".as_bytes()))
+    const K: [u8; 2] = [0xD0, 0xBA]; // к
+    const S: [u8; 2] = [0xD1, 0x81]; // с
+    const TS: [u8; 2] = [0xD1, 0x86]; // ц
+    // This runs for every word: first the two bytes before a two- or
+    // three-letter ending, which are `к` in few words.
+    [4, 6].into_iter().any(|ending| {
+        let Some(cut) = word.len().checked_sub(ending).filter(|&cut| cut >= 4) else {
+            return false;
+        };
+        word[cut - 2..cut] == K
+            && matches!(&word[cut - 4..cut - 2], x if x == S || x == TS)
+            && ENDINGS.iter().any(|e| e.as_bytes() == &word[cut..])
     })
 }
