@@ -142,6 +142,69 @@ fn variants() -> Vec<(&'static str, Options)> {
             },
         ),
         (
+            "unit_mismatch 1 (off)",
+            Options {
+                unit_mismatch: 1.0,
+                ..base.clone()
+            },
+        ),
+        (
+            "unit_mismatch 0.5",
+            Options {
+                unit_mismatch: 0.5,
+                ..base.clone()
+            },
+        ),
+        (
+            "cyrillic_name_mismatch 1 (off)",
+            Options {
+                cyrillic_name_mismatch: 1.0,
+                ..base.clone()
+            },
+        ),
+        (
+            "cyrillic_name_mismatch 0.5",
+            Options {
+                cyrillic_name_mismatch: 0.5,
+                ..base.clone()
+            },
+        ),
+        (
+            "cyrillic_name_mismatch 0.3",
+            Options {
+                cyrillic_name_mismatch: 0.3,
+                ..base.clone()
+            },
+        ),
+        (
+            "cyrillic name veto (cyrillic_name_mismatch 0)",
+            Options {
+                cyrillic_name_mismatch: 0.0,
+                ..base.clone()
+            },
+        ),
+        (
+            "names in every script (name_mismatch 0.4)",
+            Options {
+                name_mismatch: 0.4,
+                ..base.clone()
+            },
+        ),
+        (
+            "same_outlet_threshold 2 (never)",
+            Options {
+                same_outlet_threshold: 2.0,
+                ..base.clone()
+            },
+        ),
+        (
+            "same_outlet_threshold 0.5",
+            Options {
+                same_outlet_threshold: 0.5,
+                ..base.clone()
+            },
+        ),
+        (
             "same outlet may merge by similarity",
             Options {
                 one_story_per_outlet: false,

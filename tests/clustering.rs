@@ -125,9 +125,10 @@ fn russian_inflections_and_the_same_url_group_stories() {
 }
 
 #[test]
-fn one_outlet_twice_or_far_apart_in_time_stays_apart() {
-    // The same outlet's two stories join only through one URL; a look-alike two days
-    // later is outside the window.
+fn one_outlet_twice_joins_only_when_nearly_the_same_and_far_apart_in_time_stays_apart() {
+    // The same outlet's two stories join through one URL or, as here, when nearly the
+    // same (an update of its own report); a look-alike two days later is outside the
+    // window.
     let at = instant("2026-11-24T06:00:00Z");
     let docs = [
         doc(
@@ -156,7 +157,73 @@ fn one_outlet_twice_or_far_apart_in_time_stays_apart() {
         ),
     ];
     let groups = cluster(&docs, &Options::default());
-    assert_eq!(groups, [vec![0, 2], vec![1], vec![3]]);
+    assert_eq!(groups, [vec![0, 1, 2], vec![3]]);
+    let never = Options {
+        same_outlet_threshold: 2.0,
+        ..Options::default()
+    };
+    assert_eq!(cluster(&docs, &never), [vec![0, 2], vec![1], vec![3]]);
+}
+
+#[test]
+fn two_counts_of_one_thing_or_other_names_keep_russian_look_alikes_apart() {
+    // Two searches ended in one day (another age, another man), two regions' care
+    // homes: one topic, different events. A report of the first search in other
+    // words still joins it.
+    let at = instant("2026-11-24T06:00:00Z");
+    let story = |outlet, url, title, summary| Doc {
+        outlet,
+        url: Some(url),
+        title,
+        summary,
+        published: at,
+    };
+    let docs = [
+        story(
+            "Горобзор",
+            "https://g.example/1",
+            "В Башкирии завершены поиски 26-летнего Радика Лутфуллина",
+            "В Уфе завершены поиски пропавшего 26-летнего Радика Лутфуллина.",
+        ),
+        story(
+            "Уфа сегодня",
+            "https://u.example/2",
+            "В Уфе завершены поиски 51-летнего Юрия Рассказова",
+            "В Уфе нашли живым 51-летнего Юрия Рассказова.",
+        ),
+        story(
+            "Знак",
+            "https://z.example/3",
+            "Моор ввел режим для сотрудников домов-интернатов",
+            "Тюменские дома-интернаты переходят на особый режим работы.",
+        ),
+        story(
+            "Вестник Кубани",
+            "https://v.example/4",
+            "На Кубани работники домов-интернатов получат доплату",
+            "Доплата начисляется сотрудникам домов-интернатов в крае.",
+        ),
+        story(
+            "Башинформ",
+            "https://b.example/5",
+            "Волонтеры нашли 26-летнего Радика Лутфуллина живым",
+            "Поиски 26-летнего уфимца завершены, сообщили волонтеры.",
+        ),
+    ];
+    let groups = cluster(&docs, &Options::default());
+    assert_eq!(groups, [vec![0, 4], vec![1], vec![2], vec![3]]);
+    // Without the two rules, the look-alikes merge (so the test can fail).
+    let blind = Options {
+        unit_mismatch: 1.0,
+        cyrillic_name_mismatch: 1.0,
+        ..Options::default()
+    };
+    let merged = cluster(&docs, &blind);
+    assert!(
+        merged.iter().any(|g| g.contains(&1) && g.contains(&0)),
+        "{merged:?}"
+    );
+    assert!(merged.iter().any(|g| g == &[2, 3]), "{merged:?}");
 }
 
 #[test]

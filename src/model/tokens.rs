@@ -7,11 +7,12 @@
 //! tokenizer that made them, so they carry its version; ranking uses those of the
 //! current version and tokenises the others afresh.
 //!
-//! One flat byte string, which is also how the store keeps it: a header of six
+//! One flat byte string, which is also how the store keeps it: a header of seven
 //! little-endian `u16` counts (title terms, title keys, title numbers, summary
-//! terms, summary keys, and how many summary terms were read at most), then that
-//! many little-endian `u64` hashes in the same order, then one byte per term (title,
-//! then summary) for how it was written (0 unknown, 1 capitalised, 2 lower case).
+//! terms, summary keys, title units as two values each, and how many summary terms
+//! were read at most), then that many little-endian `u64` values in the same order,
+//! then one byte per term (title, then summary) for how it was written (0 unknown,
+//! 1 capitalised, 2 lower case, 3 capitalised as a sentence's first word).
 //! Read in place: no allocation per story beyond the bytes themselves.
 
 /// A story's kept tokens: see the module's documentation.
@@ -22,8 +23,11 @@ pub struct StoryTokens {
     bytes: Vec<u8>,
 }
 
-/// The header: six `u16` counts.
-const HEADER: usize = 12;
+/// The header: seven `u16` counts.
+const HEADER: usize = 14;
+
+/// Lists of hashes: the header's counts before the summary limit.
+const LISTS: usize = 6;
 
 /// Which list of hashes.
 #[derive(Clone, Copy)]
@@ -33,6 +37,7 @@ enum List {
     TitleNumbers = 2,
     SummaryTerms = 3,
     SummaryKeys = 4,
+    TitleUnits = 5,
 }
 
 /// The lists of hashes [`StoryTokens::new`] is made of.
@@ -44,7 +49,11 @@ pub struct Lists<'a> {
     pub title_keys: &'a [u64],
     /// The title's numbers, sorted, each once.
     pub title_numbers: &'a [u64],
-    /// How each title term was written (0 unknown, 1 capitalised, 2 lower case).
+    /// The title's counted numbers, `(the term after, the number)`, sorted, each
+    /// once.
+    pub title_units: &'a [(u64, u64)],
+    /// How each title term was written (0 unknown, 1 capitalised, 2 lower case,
+    /// 3 capitalised as a sentence's first word).
     pub title_cases: &'a [u8],
     /// The summary's first terms (at most `summary_limit`).
     pub summary_terms: &'a [u64],
@@ -68,13 +77,17 @@ impl StoryTokens {
     /// Packs `lists`, made by tokenizer `version`. Lists longer than 65,535 are cut
     /// (a title or lede never comes near).
     pub fn new(version: u32, lists: &Lists<'_>) -> Self {
-        let cut = |list: &[u64]| list.len().min(usize::from(u16::MAX));
+        let cut = |list: &[u64]| list.len().min(usize::from(u16::MAX) & !1);
+        let units: Vec<u64> = (lists.title_units.iter())
+            .flat_map(|&(unit, value)| [unit, value])
+            .collect();
         let hashes = [
             lists.title_terms,
             lists.title_keys,
             lists.title_numbers,
             lists.summary_terms,
             lists.summary_keys,
+            &units,
         ];
         let total: usize = hashes.iter().map(|l| cut(l)).sum();
         let cases = cut(lists.title_terms) + cut(lists.summary_terms);
@@ -147,10 +160,26 @@ impl StoryTokens {
 
     /// How many summary terms were read at most.
     pub fn summary_limit(&self) -> usize {
-        self.count(5)
+        self.count(LISTS)
     }
 
-    /// How each title term was written (0 unknown, 1 capitalised, 2 lower case).
+    /// The title's counted numbers, `(the term after, the number)`, sorted, each
+    /// once.
+    pub fn title_units(&self) -> impl ExactSizeIterator<Item = (u64, u64)> + '_ {
+        let start = HEADER
+            + 8 * (0..List::TitleUnits as usize)
+                .map(|k| self.count(k))
+                .sum::<usize>();
+        let end = start + 8 * self.count(List::TitleUnits as usize);
+        self.bytes[start..end].chunks_exact(16).map(|c| {
+            let word =
+                |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            (word(&c[..8]), word(&c[8..]))
+        })
+    }
+
+    /// How each title term was written (0 unknown, 1 capitalised, 2 lower case,
+    /// 3 capitalised as a sentence's first word).
     pub fn title_cases(&self) -> &[u8] {
         let start = HEADER + 8 * self.hashes();
         &self.bytes[start..start + self.count(List::TitleTerms as usize)]
@@ -171,7 +200,7 @@ impl StoryTokens {
 
     /// Hashes in all lists.
     fn hashes(&self) -> usize {
-        (0..5).map(|k| self.count(k)).sum()
+        (0..LISTS).map(|k| self.count(k)).sum()
     }
 
     /// Terms (title and summary): one case byte each.
@@ -198,7 +227,8 @@ mod tests {
             title_terms: &[1, 2, u64::MAX],
             title_keys: &[4],
             title_numbers: &[],
-            title_cases: &[0, 1, 2],
+            title_units: &[(5, 6), (u64::MAX, 1)],
+            title_cases: &[0, 1, 3],
             summary_terms: &[7, 8],
             summary_keys: &[9, 10, 11],
             summary_cases: &[2, 2],
@@ -212,7 +242,11 @@ mod tests {
         assert_eq!(back.title_numbers().len(), 0);
         assert_eq!(back.summary_terms().collect::<Vec<_>>(), [7, 8]);
         assert_eq!(back.summary_keys().collect::<Vec<_>>(), [9, 10, 11]);
-        assert_eq!(back.title_cases(), [0, 1, 2]);
+        assert_eq!(
+            back.title_units().collect::<Vec<_>>(),
+            [(5, 6), (u64::MAX, 1)]
+        );
+        assert_eq!(back.title_cases(), [0, 1, 3]);
         assert_eq!(back.summary_cases(), [2, 2]);
         assert_eq!(back.summary_limit(), 30);
         let mut short = tokens.as_bytes().to_vec();

@@ -23,8 +23,11 @@
 //!    pairs are merged from the most similar down, but two groups merge only if
 //!    their *average* similarity over all cross pairs reaches
 //!    [`Options::threshold`] (group-average linkage, which does not chain the way
-//!    single linkage does) and, by default, only if no outlet is in both. Optional
-//!    rules lower it when the titles' numbers or names (`names`) disagree.
+//!    single linkage does) and, by default, only if no outlet is in both (unless
+//!    very similar). It is lowered when the titles give two counts of one thing
+//!    (`26-летнего` and `51-летнего`) and, between Russian groups, when their
+//!    names (`names`) conflict; optional rules lower it for any disagreeing
+//!    numbers, and for names in English too.
 //! 4. `crossing`: groups in different scripts (English, Russian) are joined when
 //!    their names and numbers match and each is the other's best match.
 
@@ -75,9 +78,15 @@ pub struct Options {
     /// How many terms of the summary are read: the lede, not the whole article
     /// (default 30, about two sentences once stop words are left out).
     pub summary_words: usize,
-    /// Two stories from the same outlet join one group only through the same URL: an
-    /// outlet rarely reports one event twice in a window (default true).
+    /// Two stories from the same outlet join one group only through the same URL or
+    /// a similarity of [`Options::same_outlet_threshold`]: an outlet rarely reports
+    /// one event twice in a window (default true).
     pub one_story_per_outlet: bool,
+    /// With [`Options::one_story_per_outlet`], groups that share an outlet still
+    /// merge when their similarity reaches this (default 0.3, much more than
+    /// [`Options::threshold`]: an outlet's update of its own report, `Пенсии
+    /// по-новому: …` twice; above 1 never).
+    pub same_outlet_threshold: f32,
     /// When the titles of two groups both give numbers (in digits) and share none,
     /// their similarity is multiplied by this, within and across scripts: a
     /// different toll, vote, score or day is evidence of a different event. 0 never
@@ -85,15 +94,28 @@ pub struct Options {
     /// lower value cost more recall than it gained precision, see
     /// `benches/README.md`).
     pub number_mismatch: f32,
-    /// When the titles of two groups both name someone or something, their
-    /// similarity is scaled from 1 (the names agree) down to this (none of either
-    /// title's names is in the other's titles and ledes): another region, person or
-    /// team is evidence of another event. A name is a term written capitalised
-    /// inside sentences more often than in lower case, over all the stories
-    /// clustered. 1 ignores names (default 1: on the development data every lower
-    /// value traded recall for precision along the same F1, see
+    /// When, besides, a number of each title is followed by the same term (two
+    /// counts of one thing: `26-летнего` and `51-летнего`, `94 человека` and `98
+    /// человек`, `8 ноября` and `16 ноября`), the similarity is multiplied by this
+    /// instead, if lower (default 0: never merged). One event's headlines give
+    /// different figures of different things (`65 человек` recovered, `84 новых
+    /// случая`), rarely two figures of one.
+    pub unit_mismatch: f32,
+    /// When the titles of two groups both name someone or something and neither
+    /// title's names are in the other's titles and ledes, their similarity is
+    /// multiplied by this: another region, person or team is evidence of another
+    /// event. A name is a term written capitalised inside sentences more often than
+    /// in lower case over all the stories clustered, or only ever capitalised at
+    /// the start of one (`Моор ввел режим`). Used between groups not both in
+    /// Cyrillic; 1 ignores names (default 1: on the English development data every
+    /// lower value cost more recall than it gained precision, see
     /// `benches/README.md`).
     pub name_mismatch: f32,
+    /// [`Options::name_mismatch`] between two groups whose titles are all in
+    /// Cyrillic (default 0.4). Russian headlines are in sentence case, so their
+    /// capitals are names, and the hard negatives of the Russian development pairs
+    /// are mostly the same kind of news in another region or with another person.
+    pub cyrillic_name_mismatch: f32,
     /// The group-average similarity of two groups fades linearly to nothing over this
     /// gap between their mean publication times (default 36 h): reports of one event
     /// come within hours of each other, a storyline's next development a day later.
@@ -133,8 +155,11 @@ impl Default for Options {
             summary_weight: 0.5,
             summary_words: 30,
             one_story_per_outlet: true,
+            same_outlet_threshold: 0.3,
             number_mismatch: 1.0,
+            unit_mismatch: 0.0,
             name_mismatch: 1.0,
+            cyrillic_name_mismatch: 0.4,
             event_span: Duration::from_secs(36 * 3600),
             storyline_threshold: 0.2,
             cross_script_threshold: 0.1,
@@ -148,6 +173,13 @@ impl Default for Options {
 }
 
 impl Options {
+    /// Whether the merge rule reads names ([`Options::name_mismatch`],
+    /// [`Options::cyrillic_name_mismatch`]), which costs noting how every word was
+    /// written.
+    fn uses_names(&self) -> bool {
+        self.name_mismatch < 1.0 || self.cyrillic_name_mismatch < 1.0
+    }
+
     fn chrono_window(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.window).unwrap_or(chrono::Duration::MAX)
     }
@@ -211,12 +243,18 @@ fn partition_of(
     let edges = candidates::edges(docs, &outlets, vectors, options);
 
     let numbers = tokens.numbers();
-    let names = if options.name_mismatch < 1.0 {
+    let units = tokens.units();
+    let cyrillic = tokens.cyrillic();
+    // Only Russian groups read names by default: none, no names to learn.
+    let read_names = options.name_mismatch < 1.0
+        || (options.cyrillic_name_mismatch < 1.0 && cyrillic.iter().any(|&c| c));
+    let names = if read_names {
         names::Names::new(tokens)
     } else {
         names::Names::none(docs.len())
     };
-    let mut groups = linkage::Groups::new(docs, &outlets, vectors, &numbers, &names);
+    let mut groups =
+        linkage::Groups::new(docs, &outlets, vectors, &numbers, &units, &names, &cyrillic);
     groups.join_same_urls(docs, &tokens.urls());
     groups.join_similar(&edges, options);
     crossing::join_across_scripts(docs, tokens, &mut groups, options);

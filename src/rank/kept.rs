@@ -18,13 +18,13 @@ use crate::model::{Item, Lists, StoryTokens};
 
 /// The version of the tokenizer's output. Bump it with any change to `rank::text`
 /// that changes a term, key, number or case of any text.
-pub const TOKENS_VERSION: u32 = 1;
+pub const TOKENS_VERSION: u32 = 2;
 
 /// The tokens of a story's title and excerpt, as the clustering reads them (the
 /// title whole, the excerpt up to [`cluster::Options::summary_words`] terms).
 pub fn tokens(title: &str, excerpt: &str) -> StoryTokens {
     let limit = cluster::Options::default().summary_words;
-    let mut tokenizer = Tokenizer::tracking_cases();
+    let mut tokenizer = Tokenizer::tracking_cases().tracking_units();
     let (mut title_terms, mut title_keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
     tokenizer.tokenise(
         title,
@@ -35,6 +35,14 @@ pub fn tokens(title: &str, excerpt: &str) -> StoryTokens {
     );
     numbers.sort_unstable();
     numbers.dedup();
+    // As `cluster::tokens` keeps them: the numbers followed by a term, as (term,
+    // number), sorted, each once.
+    let mut units: Vec<(u64, u64)> = (tokenizer.units().iter())
+        .filter(|&&(_, unit)| unit != 0)
+        .map(|&(value, unit)| (unit, value))
+        .collect();
+    units.sort_unstable();
+    units.dedup();
     let title_cases = case_bytes(tokenizer.cases());
     let (mut summary_terms, mut summary_keys, mut unused) = (Vec::new(), Vec::new(), Vec::new());
     tokenizer.tokenise(
@@ -51,6 +59,7 @@ pub fn tokens(title: &str, excerpt: &str) -> StoryTokens {
             title_terms: &title_terms,
             title_keys: &title_keys,
             title_numbers: &numbers,
+            title_units: &units,
             title_cases: &title_cases,
             summary_terms: &summary_terms,
             summary_keys: &summary_keys,
@@ -82,6 +91,7 @@ pub(super) fn case_byte(case: Case) -> u8 {
         Case::Unknown => 0,
         Case::Capital => 1,
         Case::Lower => 2,
+        Case::Initial => 3,
     }
 }
 
@@ -90,6 +100,7 @@ pub(super) fn case_of(byte: u8) -> Case {
     match byte {
         1 => Case::Capital,
         2 => Case::Lower,
+        3 => Case::Initial,
         _ => Case::Unknown,
     }
 }

@@ -21,6 +21,7 @@ mod case;
 mod hash;
 mod latin;
 mod lexicon;
+mod number;
 mod stem;
 
 pub use case::Case;
@@ -39,6 +40,9 @@ pub struct Tokenizer {
     cases: case::Cases,
     /// Whether to note how each term was written ([`Tokenizer::cases`]).
     track_cases: bool,
+    units: Vec<(u64, u64)>,
+    /// Whether to note the term after each number ([`Tokenizer::units`]).
+    track_units: bool,
 }
 
 impl Tokenizer {
@@ -48,6 +52,15 @@ impl Tokenizer {
         Tokenizer {
             track_cases: true,
             ..Tokenizer::default()
+        }
+    }
+
+    /// The same tokenizer, also noting the term that follows each number
+    /// ([`Tokenizer::units`]).
+    pub fn tracking_units(self) -> Self {
+        Tokenizer {
+            track_units: true,
+            ..self
         }
     }
 
@@ -75,9 +88,15 @@ impl Tokenizer {
             latin,
             cases,
             track_cases,
+            units,
+            track_units,
         } = self;
         let track = *track_cases;
+        let track_units = *track_units;
         cases.clear();
+        units.clear();
+        // The number of `units` still waiting for the term after it.
+        let mut waiting: Option<usize> = None;
         let mut count = 0;
         each_word(text, word, |word, shape| {
             if count == limit {
@@ -86,12 +105,14 @@ impl Tokenizer {
             if track {
                 cases.push(case::Looks {
                     letters: !shape.numeric,
+                    derived: !shape.numeric
+                        && !shape.looks.capital
+                        && case::is_name_adjective(word),
                     ..shape.looks
                 });
             }
             if shape.numeric {
-                let mut digits = [0u8; 24];
-                let number = number_key(significant(word, &mut digits));
+                let number = number::key_of(word);
                 keys.push(number);
                 if !shape.joined {
                     numbers.push(number);
@@ -99,8 +120,11 @@ impl Tokenizer {
             } else {
                 if let Some(digits) = lexicon::number_word(word) {
                     // `twelve` is the term `12`, and the key of 12.
-                    keys.push(number_key(digits.as_bytes()));
+                    keys.push(number::key(digits.as_bytes()));
                     terms.push(hash(digits.as_bytes()));
+                    if let Some(at) = waiting.take() {
+                        units[at].1 = hash(digits.as_bytes());
+                    }
                     if let Some(last) = cases.list.last_mut().filter(|_| track) {
                         *last = Case::Unknown;
                     }
@@ -128,10 +152,25 @@ impl Tokenizer {
                     };
             }
             terms.push(term);
+            if let Some(at) = waiting.take() {
+                units[at].1 = term;
+            }
+            if track_units && shape.numeric && !shape.joined {
+                units.push((number::value_of(word), 0));
+                waiting = Some(units.len() - 1);
+            }
             count += 1;
             true
         });
         cases.finish();
+    }
+
+    /// Each number of the last text tokenised that is also in its `numbers`, as its
+    /// significant digits (`1.2` is 12, `194,000` 194), with the term that follows
+    /// it (0 if none): `94 человека` and `98 человек` count one thing, `65 человек`
+    /// and `84 новых случая` two (empty unless [`Tokenizer::tracking_units`]).
+    pub fn units(&self) -> &[(u64, u64)] {
+        &self.units
     }
 
     /// How each term of the last text tokenised was written, in order (empty unless
@@ -141,16 +180,8 @@ impl Tokenizer {
     }
 }
 
-/// Marks number keys apart from name keys.
-const NUMBER_KEY: u64 = 0x9e37_79b9_7f4a_7c15;
-
 /// Sets the terms of a concept in Russian apart from those in English.
 const CYRILLIC_TERM: u64 = 0x2545_f491_4f6c_dd1d;
-
-/// The key of a number written in digits.
-fn number_key(digits: &[u8]) -> u64 {
-    (hash(digits) ^ NUMBER_KEY) & !CONCEPT_BIT
-}
 
 /// Set in the keys of the [`lexicon`]'s concepts, clear in those of names and
 /// numbers: a concept is weaker evidence of one event than a name or a number.
@@ -159,27 +190,6 @@ pub const CONCEPT_BIT: u64 = 1 << 63;
 /// Whether a key is a concept's rather than a name's or a number's.
 pub fn is_concept(key: u64) -> bool {
     key & CONCEPT_BIT != 0
-}
-
-/// The significant digits a numeric word starts with: no decimal point, no trailing
-/// zeros, no unit (`194,000`, `194K` and `194` are `194`; `6.4` and `6,4` are `64`;
-/// `25C` is `25`), so that one figure written two ways is one number.
-/// `buffer` holds them (longer numbers are cut, which only makes two of them meet).
-fn significant<'b>(word: &[u8], buffer: &'b mut [u8; 24]) -> &'b [u8] {
-    let mut len = 0;
-    for &b in word
-        .iter()
-        .take_while(|b| b.is_ascii_digit() || **b == b'.')
-    {
-        if b != b'.' && len < buffer.len() {
-            buffer[len] = b;
-            len += 1;
-        }
-    }
-    while len > 1 && buffer[len - 1] == b'0' {
-        len -= 1;
-    }
-    &buffer[..len]
 }
 
 /// The terms of `text` as strings (for tests and for explaining a match).
@@ -246,6 +256,7 @@ fn each_word(text: &str, word: &mut Vec<u8>, mut each: impl FnMut(&mut Vec<u8>, 
                 && at - start > len
                 && !text[start..at].chars().any(char::is_lowercase),
             starts,
+            derived: false,
         };
         starts = false;
         let shape = Shape {

@@ -16,7 +16,7 @@ use super::{
     candidates::{Edge, fade},
     names::Names,
     tokens::FastStrings,
-    vectors::{Numbers, Row, Vectors},
+    vectors::{Numbers, Row, Units, Vectors},
 };
 
 /// The groups being built: a union-find forest over story indices, with the state of
@@ -26,7 +26,10 @@ pub(super) struct Groups<'a> {
     vectors: &'a Vectors,
     outlet_of: &'a [u32],
     numbers: &'a Numbers,
+    units: &'a Units,
     names: &'a Names,
+    /// Per story: whether its title is in Cyrillic.
+    cyrillic: &'a [bool],
     /// Each story's publication time, in seconds.
     times: Vec<i64>,
     parent: Vec<usize>,
@@ -41,6 +44,11 @@ struct Group {
     outlets: Vec<u32>,
     /// The numbers of the members' titles, sorted, each once.
     numbers: Vec<u64>,
+    /// Those numbers with the term after each, `(term, significant digits)`,
+    /// sorted, each once.
+    units: Vec<(u64, u64)>,
+    /// Whether every member's title is in Cyrillic.
+    cyrillic: bool,
     /// The names of the members' titles, and of their titles and ledes, sorted,
     /// each once.
     title_names: Vec<u64>,
@@ -59,13 +67,17 @@ impl<'a> Groups<'a> {
         outlet_of: &'a [u32],
         vectors: &'a Vectors,
         numbers: &'a Numbers,
+        units: &'a Units,
         names: &'a Names,
+        cyrillic: &'a [bool],
     ) -> Self {
         Groups {
             vectors,
             outlet_of,
             numbers,
+            units,
             names,
+            cyrillic,
             times: docs.iter().map(|d| d.published.timestamp()).collect(),
             parent: (0..outlet_of.len()).collect(),
             merged: (0..outlet_of.len()).map(|_| None).collect(),
@@ -91,6 +103,36 @@ impl<'a> Groups<'a> {
         }
     }
 
+    /// The titles' numbers with the term after each, of the group rooted at `root`.
+    fn units(&self, root: usize) -> &[(u64, u64)] {
+        match &self.merged[root] {
+            Some(g) => &g.units,
+            None => self.units.of(root),
+        }
+    }
+
+    /// Whether every title of the group rooted at `root` is in Cyrillic.
+    fn cyrillic(&self, root: usize) -> bool {
+        match &self.merged[root] {
+            Some(g) => g.cyrillic,
+            None => self.cyrillic[root],
+        }
+    }
+
+    /// Whether the titles of the groups rooted at `a` and `b` give different
+    /// numbers of one thing: they share no number ([`Groups::numbers_disagree`]),
+    /// and some term follows a number in each (`26-летнего` and `51-летнего`, `94
+    /// человека` and `98 человек`) with no figure of one a rounding of one of the
+    /// other's (`$1 trillion` and `$1.2 trillion` agree).
+    fn units_disagree(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (self.units(a), self.units(b));
+        self.numbers_disagree(a, b)
+            && x.iter().any(|&(unit, _)| {
+                of(y, unit).next().is_some()
+                    && !of(x, unit).any(|v| of(y, unit).any(|w| same_figure(v, w)))
+            })
+    }
+
     /// The names of the titles of the group rooted at `root`.
     fn title_names(&self, root: usize) -> &[u64] {
         match &self.merged[root] {
@@ -107,19 +149,19 @@ impl<'a> Groups<'a> {
         }
     }
 
-    /// How far the names of the groups rooted at `a` and `b` agree, from 0 to 1:
-    /// the mean over the two of the share of one's title names that the other's
-    /// titles and ledes give; 1 when either title gives none.
-    fn name_agreement(&self, a: usize, b: usize) -> f32 {
+    /// Whether the names of the groups rooted at `a` and `b` conflict: both titles
+    /// name someone or something, and none of either's title names is in the
+    /// other's titles and ledes (another region, person or team). A name only one
+    /// side's lede gives (Ufa in Bashkiria, the Odessa plant behind `ОПЗ`) is
+    /// agreement enough.
+    fn names_conflict(&self, a: usize, b: usize) -> bool {
         let (x, y) = (self.title_names(a), self.title_names(b));
-        if x.is_empty() || y.is_empty() {
-            return 1.0;
-        }
-        let share = |names: &[u64], other: &[u64]| {
-            let found = names.iter().filter(|n| other.binary_search(n).is_ok());
-            found.count() as f32 / names.len() as f32
-        };
-        (share(x, self.all_names(b)) + share(y, self.all_names(a))) / 2.0
+        let found =
+            |names: &[u64], other: &[u64]| names.iter().any(|n| other.binary_search(n).is_ok());
+        !x.is_empty()
+            && !y.is_empty()
+            && !found(x, self.all_names(b))
+            && !found(y, self.all_names(a))
     }
 
     /// The mean publication time of the group rooted at `root`, in seconds.
@@ -196,7 +238,12 @@ impl<'a> Groups<'a> {
                 continue;
             }
             let conflict = options.one_story_per_outlet && self.share_outlet(a, b);
-            if !conflict && self.linkage(a, b, options) >= options.threshold {
+            let bar = if conflict {
+                options.same_outlet_threshold
+            } else {
+                options.threshold
+            };
+            if bar <= 1.0 && self.linkage(a, b, options) >= bar {
                 self.union(a, b);
             } else {
                 refused.insert(key);
@@ -225,21 +272,29 @@ impl<'a> Groups<'a> {
     /// faded by the time between their mean publication times over
     /// [`Options::event_span`] (an event is reported within hours, and a group a day
     /// later is more likely the storyline's next development), and lowered when
-    /// their titles' numbers disagree ([`Options::number_mismatch`]).
+    /// their titles' numbers disagree ([`Options::number_mismatch`],
+    /// [`Options::unit_mismatch`]) or their names conflict
+    /// ([`Options::name_mismatch`], [`Options::cyrillic_name_mismatch`]).
     fn linkage(&self, a: usize, b: usize, options: &Options) -> f32 {
         let average = self.sum(a).dot(self.sum(b)) / (self.size(a) * self.size(b));
         let apart = (self.mean_time(a) - self.mean_time(b))
             .abs()
             .min(f64::from(u32::MAX));
         let span = options.event_span.as_secs().clamp(1, u64::from(u32::MAX)) as u32;
-        let numbers = if self.numbers_disagree(a, b) {
+        let numbers = if self.units_disagree(a, b) {
+            options.number_mismatch.min(options.unit_mismatch)
+        } else if self.numbers_disagree(a, b) {
             options.number_mismatch
         } else {
             1.0
         };
-        let names = if options.name_mismatch < 1.0 {
-            let agreement = self.name_agreement(a, b);
-            options.name_mismatch + (1.0 - options.name_mismatch) * agreement
+        let name_mismatch = if self.cyrillic(a) && self.cyrillic(b) {
+            options.cyrillic_name_mismatch
+        } else {
+            options.name_mismatch
+        };
+        let names = if name_mismatch < 1.0 && self.names_conflict(a, b) {
+            name_mismatch
         } else {
             1.0
         };
@@ -258,6 +313,8 @@ impl<'a> Groups<'a> {
         outlets.sort_unstable();
         outlets.dedup();
         let numbers = union(self.numbers(keep), self.numbers(gone));
+        let units = union(self.units(keep), self.units(gone));
+        let cyrillic = self.cyrillic(keep) && self.cyrillic(gone);
         let title_names = union(self.title_names(keep), self.title_names(gone));
         let all_names = union(self.all_names(keep), self.all_names(gone));
         let time_sum = self.time_sum(keep) + self.time_sum(gone);
@@ -267,6 +324,8 @@ impl<'a> Groups<'a> {
             size,
             outlets,
             numbers,
+            units,
+            cyrillic,
             title_names,
             all_names,
             time_sum,
@@ -307,8 +366,28 @@ impl<'a> Groups<'a> {
     }
 }
 
+/// The figures of a `(term, figure)` list that `unit` follows.
+fn of(list: &[(u64, u64)], unit: u64) -> impl Iterator<Item = u64> + '_ {
+    list.iter().filter(move |p| p.0 == unit).map(|p| p.1)
+}
+
+/// Whether two figures' significant digits are one figure, the shorter a rounding
+/// of the longer (`1` and `12` for $1 and $1.2 trillion; not `8` and `18`).
+fn same_figure(v: u64, w: u64) -> bool {
+    let digits = |n: u64| n.checked_ilog10().unwrap_or(0);
+    let (mut long, short) = if digits(v) >= digits(w) {
+        (v, w)
+    } else {
+        (w, v)
+    };
+    while digits(long) > digits(short) {
+        long /= 10;
+    }
+    long == short
+}
+
 /// The sorted, distinct values of two sorted lists.
-fn union(a: &[u64], b: &[u64]) -> Vec<u64> {
+fn union<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
     let mut all = [a, b].concat();
     all.sort_unstable();
     all.dedup();

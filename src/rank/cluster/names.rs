@@ -34,7 +34,7 @@ impl Names {
 
     /// The names of every story of `tokens`.
     pub fn new(tokens: &Tokens) -> Self {
-        let mut counts: HashMap<u64, (u32, u32), BuildHasherDefault<PrehashedHasher>> =
+        let mut counts: HashMap<u64, (u32, u32, u32), BuildHasherDefault<PrehashedHasher>> =
             HashMap::default();
         for run in tokens.runs() {
             let terms = &run.terms;
@@ -42,6 +42,7 @@ impl Names {
                 let count = counts.entry(hash).or_default();
                 count.0 += terms.capital[k];
                 count.1 += terms.lower[k];
+                count.2 += terms.initial[k];
             }
         }
         let (mut title, mut all) = (Vec::new(), Vec::new());
@@ -50,9 +51,9 @@ impl Names {
             let terms = &run.terms;
             let name: Vec<bool> = (terms.hashes.iter())
                 .map(|hash| {
-                    counts
-                        .get(hash)
-                        .is_some_and(|&(capital, lower)| capital > lower)
+                    counts.get(hash).is_some_and(|&(capital, lower, initial)| {
+                        capital > lower || (lower == 0 && initial > 0)
+                    })
                 })
                 .collect();
             for range in terms.offsets.windows(2) {
@@ -90,7 +91,7 @@ mod tests {
     };
 
     #[test]
-    fn names_are_the_words_capitalised_inside_sentences_more_often_than_not() {
+    fn names_are_the_words_capitalised_inside_sentences_more_often_than_not_or_only_first() {
         let doc = |title: &'static str, summary: &'static str| Doc {
             outlet: "o",
             url: None,
@@ -101,11 +102,15 @@ mod tests {
         let docs = [
             doc(
                 "Омичи обсудили парк «Зелёный остров»",
-                "Жители обсудили парк. Омичи хотят скамейки.",
+                "Жители обсудили парк. Омичи хотят скамейки, сообщил губернатор.",
             ),
             doc(
                 "Моор ввел режим",
-                "Губернатор Александр Моор ввел режим, сообщили омичи.",
+                "Губернатор Александр Моор ввел режим, сообщили омичи и жители.",
+            ),
+            doc(
+                "Кудрин: на борьбу с бедностью уйдут триллионы",
+                "На борьбу с бедностью уйдут триллионы рублей, сообщили жители.",
             ),
         ];
         let options = Options {
@@ -121,9 +126,12 @@ mod tests {
             hashes.sort_unstable();
             hashes
         };
-        // `омичи` is in lower case inside a sentence, `Зелёный` and `Моор` are not.
+        // `омичи`, `губернатор` and `жители` are in lower case inside a sentence,
+        // `Зелёный` and `Моор` are not; `Кудрин` is only ever a sentence's first
+        // word, never in lower case.
         assert_eq!(names.title.of(0), as_hashes(&["зелёный"]));
         assert_eq!(names.title.of(1), as_hashes(&["Моор"]));
         assert_eq!(names.all.of(1), as_hashes(&["Моор", "Александр"]));
+        assert_eq!(names.title.of(2), as_hashes(&["Кудрин"]));
     }
 }

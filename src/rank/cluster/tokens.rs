@@ -39,6 +39,9 @@ pub(super) struct Local {
     /// how often in lower case ([`Case`]; only for terms).
     pub capital: Vec<u32>,
     pub lower: Vec<u32>,
+    /// Per local id: how often it was written capitalised at the start of a
+    /// sentence ([`Case::Initial`]; only for terms).
+    pub initial: Vec<u32>,
     ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>,
     /// Scratch: `local id << 1 | field` of the current story.
     keyed: Vec<u64>,
@@ -57,6 +60,11 @@ pub(super) struct Run {
     /// `numbers[number_bounds[d]..number_bounds[d + 1]]`.
     pub numbers: Vec<u64>,
     pub number_bounds: Vec<u32>,
+    /// Every story's title numbers that are followed by a term, as `(that term,
+    /// the number's significant digits)` (see [`Tokenizer::units`]), sorted, each
+    /// once, flat like `numbers`.
+    pub units: Vec<(u64, u64)>,
+    pub unit_bounds: Vec<u32>,
     /// Per story: whether its title has a Cyrillic letter.
     pub cyrillic: Vec<bool>,
     /// Per story: a hash of its article URL (never 0), or 0 for none.
@@ -67,24 +75,28 @@ pub(super) struct Run {
 /// the tokens kept at ingest where `kept` has usable ones (`kept[d]` for `docs[d]`;
 /// shorter or empty: tokenise the rest).
 pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options: &Options) -> Run {
-    let names = options.name_mismatch < 1.0;
-    let mut tokenizer = match names {
+    let names = options.uses_names();
+    let tokenizer = match names {
         true => Tokenizer::tracking_cases(),
         false => Tokenizer::default(),
     };
+    let mut tokenizer = tokenizer.tracking_units();
     let mut run = Run {
         terms: Local::with_capacity(docs.len()),
         keys: Vec::with_capacity(docs.len() * 4),
         bounds: Vec::with_capacity(docs.len() * 2 + 1),
         numbers: Vec::new(),
         number_bounds: Vec::with_capacity(docs.len() + 1),
+        units: Vec::new(),
+        unit_bounds: Vec::with_capacity(docs.len() + 1),
         cyrillic: Vec::with_capacity(docs.len()),
         urls: Vec::with_capacity(docs.len()),
     };
     run.bounds.push(0);
     run.number_bounds.push(0);
+    run.unit_bounds.push(0);
     let (mut title, mut summary, mut unused) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut title_cases, mut summary_cases) = (Vec::new(), Vec::new());
+    let (mut title_cases, mut summary_cases, mut units) = (Vec::new(), Vec::new(), Vec::new());
     for (d, doc) in docs.iter().enumerate() {
         title.clear();
         summary.clear();
@@ -94,6 +106,8 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
             run.keys.extend(kept.title_keys());
             run.numbers.extend(kept.title_numbers());
             run.number_bounds.push(run.numbers.len() as u32);
+            run.units.extend(kept.title_units());
+            run.unit_bounds.push(run.units.len() as u32);
             run.bounds.push(run.keys.len() as u32);
             summary.extend(kept.summary_terms());
             run.keys.extend(kept.summary_keys());
@@ -119,6 +133,13 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
         numbers.truncate(kept);
         run.number_bounds.push(numbers.len() as u32);
         run.bounds.push(run.keys.len() as u32);
+        units.clear();
+        let counted = tokenizer.units().iter().filter(|&&(_, unit)| unit != 0);
+        units.extend(counted.map(|&(value, unit)| (unit, value)));
+        units.sort_unstable();
+        units.dedup();
+        run.units.extend_from_slice(&units);
+        run.unit_bounds.push(run.units.len() as u32);
         title_cases.clear();
         title_cases.extend_from_slice(tokenizer.cases());
         unused.clear();
@@ -176,9 +197,10 @@ pub(super) fn dedup(values: &mut [u64]) -> usize {
 }
 
 /// Whether `text` has a Cyrillic letter (U+0400 to U+04FF, whose UTF-8 lead bytes
-/// are 0xD0 to 0xD3, bytes that appear nowhere else).
-fn has_cyrillic(text: &str) -> bool {
-    text.bytes().any(|b| (0xD0..=0xD3).contains(&b))
+/// are 0xD0 to 0xD3, bytes that appear nowhere else); ASCII text, most of it, is
+/// told apart eight bytes at a time.
+pub(super) fn has_cyrillic(text: &str) -> bool {
+    !text.is_ascii() && text.bytes().any(|b| (0xD0..=0xD3).contains(&b))
 }
 
 /// An outlet's home page (`https://site.example/`) is not an article and must not
@@ -220,6 +242,7 @@ impl Local {
                 match cases.and_then(|c| c[field as usize].get(k)) {
                     Some(Case::Capital) => self.capital[id as usize] += 1,
                     Some(Case::Lower) => self.lower[id as usize] += 1,
+                    Some(Case::Initial) => self.initial[id as usize] += 1,
                     _ => {}
                 }
             }
@@ -257,6 +280,7 @@ impl Local {
             self.df.push(0);
             self.capital.push(0);
             self.lower.push(0);
+            self.initial.push(0);
         }
         id
     }

@@ -52,6 +52,18 @@ impl Tokens {
         options: &Options,
         ranges: &[Range<usize>],
     ) -> Self {
+        // Only Russian groups read names by default: with no Cyrillic title, how
+        // each word was written need not be noted.
+        let english_only =
+            options.name_mismatch >= 1.0 && !docs.iter().any(|d| tokens::has_cyrillic(d.title));
+        let options = &Options {
+            cyrillic_name_mismatch: if english_only {
+                1.0
+            } else {
+                options.cyrillic_name_mismatch
+            },
+            ..options.clone()
+        };
         let runs = parallel::map(ranges, |range| {
             let kept = &kept[range.start.min(kept.len())..range.end.min(kept.len())];
             tokens::tokenise(&docs[range.clone()], kept, options)
@@ -113,6 +125,20 @@ impl Tokens {
         names
     }
 
+    /// Per story, its title's counted numbers: `(the term after, the value)`.
+    pub fn units(&self) -> Units {
+        let mut units = Units {
+            offsets: vec![0],
+            values: Vec::new(),
+        };
+        for run in &self.runs {
+            let base = units.values.len() as u32;
+            (units.offsets).extend(run.unit_bounds[1..].iter().map(|b| base + b));
+            units.values.extend_from_slice(&run.units);
+        }
+        units
+    }
+
     /// The runs, in input order.
     pub fn runs(&self) -> &[Run] {
         &self.runs
@@ -167,6 +193,20 @@ impl Numbers {
 
     /// The numbers of story `i`.
     pub fn of(&self, i: usize) -> &[u64] {
+        &self.values[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// Each story's title numbers with the term after each, `(term, significant
+/// digits)`, sorted, flat: story `i`'s are `values[offsets[i]..offsets[i + 1]]`.
+pub(super) struct Units {
+    offsets: Vec<u32>,
+    values: Vec<(u64, u64)>,
+}
+
+impl Units {
+    /// The counted numbers of story `i`.
+    pub fn of(&self, i: usize) -> &[(u64, u64)] {
         &self.values[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 }

@@ -17,6 +17,9 @@ pub enum Case {
     Capital,
     /// In lower case.
     Lower,
+    /// Capitalised as the first word of a sentence (`Моор ввел режим`): a name
+    /// only if the word is never seen otherwise.
+    Initial,
 }
 
 /// The cases of one text's terms, in order, and what tells Title Case apart.
@@ -39,6 +42,10 @@ pub(super) struct Looks {
     pub acronym: bool,
     /// It starts a sentence (the text, or after `.`, `!`, `?`, `:` or `…`).
     pub starts: bool,
+    /// In lower case, it is a Russian adjective made from a name (`минскими`,
+    /// `воронежских`), which the stemmer folds into the name itself: no evidence
+    /// that the name is not one.
+    pub derived: bool,
 }
 
 impl Cases {
@@ -54,6 +61,12 @@ impl Cases {
         } else if looks.acronym {
             Case::Capital
         } else if looks.starts {
+            if looks.capital {
+                Case::Initial
+            } else {
+                Case::Unknown
+            }
+        } else if looks.derived && !looks.capital {
             Case::Unknown
         } else {
             self.inside += 1;
@@ -78,4 +91,25 @@ impl Cases {
             }
         }
     }
+}
+
+/// Whether a lower-cased word is a Russian adjective of the kind made from names
+/// (`-ский`, `-цкий` and their forms: `минскими`, `воронежских`).
+pub(super) fn is_name_adjective(word: &[u8]) -> bool {
+    const ENDINGS: [&str; 12] = [
+        "ий", "ая", "ое", "ие", "ого", "ой", "ом", "их", "им", "ими", "ую", "ому",
+    ];
+    const K: [u8; 2] = [0xD0, 0xBA]; // к
+    const S: [u8; 2] = [0xD1, 0x81]; // с
+    const TS: [u8; 2] = [0xD1, 0x86]; // ц
+    // This runs for every word: first the two bytes before a two- or
+    // three-letter ending, which are `к` in few words.
+    [4, 6].into_iter().any(|ending| {
+        let Some(cut) = word.len().checked_sub(ending).filter(|&cut| cut >= 4) else {
+            return false;
+        };
+        word[cut - 2..cut] == K
+            && matches!(&word[cut - 4..cut - 2], x if x == S || x == TS)
+            && ENDINGS.iter().any(|e| e.as_bytes() == &word[cut..])
+    })
 }

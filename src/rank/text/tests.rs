@@ -103,16 +103,43 @@ fn cases_tell_words_capitalised_inside_sentences() {
         tokenizer.tokenise(text, usize::MAX, &mut terms, &mut keys, &mut numbers);
         tokenizer.cases().to_vec()
     };
-    use Case::{Capital, Lower, Unknown};
+    use Case::{Capital, Initial, Lower, Unknown};
     assert_eq!(
         cases_of("Омичи обсудили парк в Омске. Парк ВОЗ и 12 домов"),
         [
-            Unknown, Lower, Lower, Capital, Unknown, Capital, Unknown, Lower
+            Initial, Lower, Lower, Capital, Initial, Capital, Unknown, Lower
         ]
     );
     // Title Case says nothing of names, but an all-lower-case word still counts.
     assert_eq!(
         cases_of("Biden Moves To Extend Key Parts of relief"),
-        [Unknown, Unknown, Unknown, Unknown, Unknown, Lower]
+        [Initial, Unknown, Unknown, Unknown, Unknown, Lower]
     );
+    // A lower-case adjective made from a name is no evidence against the name,
+    // which it stems with (`минскими`, `Минске`); other adjectives are.
+    assert_eq!(
+        cases_of("Жители в Минске с минскими и новыми"),
+        [Initial, Capital, Unknown, Lower]
+    );
+}
+
+#[test]
+fn units_are_the_terms_after_numbers() {
+    let mut tokenizer = Tokenizer::default().tracking_units();
+    let (mut terms, mut keys, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
+    let text = "Поиски 26-летнего и 94 человека, COVID-19 и 1,7";
+    tokenizer.tokenise(text, usize::MAX, &mut terms, &mut keys, &mut numbers);
+    let term = |word: &str| hash(term_strings(word)[0].as_bytes());
+    let units: Vec<(u64, u64)> = tokenizer.units().to_vec();
+    // `19` is part of a name, not a figure; the last number has nothing after it.
+    assert_eq!(numbers.len(), 3);
+    assert_eq!(
+        units,
+        [(26, term("летнего")), (94, term("человека")), (17, 0)]
+    );
+    assert_eq!(term("человека"), term("человек"));
+    // Without tracking, nothing is noted.
+    let mut plain = Tokenizer::default();
+    plain.tokenise(text, usize::MAX, &mut terms, &mut keys, &mut numbers);
+    assert!(plain.units().is_empty());
 }
