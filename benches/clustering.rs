@@ -100,6 +100,13 @@ fn variants() -> Vec<(&'static str, Options)> {
     vec![
         ("defaults", base.clone()),
         (
+            "search_work 0 (the caps as given, never widened)",
+            Options {
+                search_work: 0,
+                ..base.clone()
+            },
+        ),
+        (
             "threshold 0.10",
             Options {
                 threshold: 0.10,
