@@ -272,10 +272,12 @@ async fn a_reader_signs_up_confirms_and_chooses_sections_in_chromium() {
         )
         .await;
     browser.click("button[value=save]").await;
+    // The page always says that changes apply from the next issue: wait for the
+    // answer to the save itself, or the browser may quit before it is sent.
     browser
         .wait_until(
             "return document.body.innerText",
-            "apply from the next issue",
+            "Saved. Your choices apply from the next issue",
         )
         .await;
     browser.quit().await;
