@@ -27,6 +27,8 @@ struct Target<'a> {
     /// The representative of its group where it is in the window.
     story: &'a Story,
     outlet: &'a str,
+    /// Whether it is a group of the window, whose clustering stands.
+    grouped: bool,
 }
 
 /// The rankings of the spans `input.edition` shows, numbered 1..n each.
@@ -81,7 +83,11 @@ fn targets<'a>(input: &Input<'a>, ranked: &Ranked<'a>) -> FxHashMap<&'a str, Tar
         let outlet = ranked.candidates.outlet_names
             [ranked.candidates.outlet[ranked.members(group)[0] as usize] as usize];
         for url in ranked.urls(group) {
-            targets.entry(url).or_insert(Target { story: rep, outlet });
+            targets.entry(url).or_insert(Target {
+                story: rep,
+                outlet,
+                grouped: true,
+            });
         }
     }
     for story in input.readings.stories {
@@ -89,6 +95,7 @@ fn targets<'a>(input: &Input<'a>, ranked: &Ranked<'a>) -> FxHashMap<&'a str, Tar
             targets.entry(url).or_insert_with(|| Target {
                 story,
                 outlet: super::outlet(input.plan, story),
+                grouped: false,
             });
         }
     }
@@ -148,9 +155,24 @@ fn events(input: &Input<'_>, listed: &[&Target<'_>]) -> Vec<u32> {
         window: input.edition.ranking.cluster_window,
         ..Default::default()
     };
+    // Two groups of the window stay two events (the clustering, over the
+    // whole window, decided so); a story from before the window joins the first
+    // listed story of its group here.
+    let partition = cluster::partition(&docs, &options);
     let mut event = vec![0; docs.len()];
-    for (g, members) in cluster::partition(&docs, &options).groups().enumerate() {
-        members.iter().for_each(|&i| event[i as usize] = g as u32);
+    let mut next = partition.len() as u32;
+    for (g, members) in partition.groups().enumerate() {
+        let mut grouped = false;
+        for &i in members {
+            let i = i as usize;
+            event[i] = if listed[i].grouped && grouped {
+                next += 1;
+                next - 1
+            } else {
+                grouped |= listed[i].grouped;
+                g as u32
+            };
+        }
     }
     event
 }
