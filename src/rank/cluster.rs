@@ -36,6 +36,7 @@ mod crossing;
 mod linkage;
 mod names;
 mod parallel;
+mod row;
 mod tokens;
 mod vectors;
 
