@@ -35,14 +35,8 @@ pub fn tokens(title: &str, excerpt: &str) -> StoryTokens {
     );
     numbers.sort_unstable();
     numbers.dedup();
-    // As `cluster::tokens` keeps them: the numbers followed by a term, as (term,
-    // number), sorted, each once.
-    let mut units: Vec<(u64, u64)> = (tokenizer.units().iter())
-        .filter(|&&(_, unit)| unit != 0)
-        .map(|&(value, unit)| (unit, value))
-        .collect();
-    units.sort_unstable();
-    units.dedup();
+    let mut units = Vec::new();
+    tokenizer.counted(&mut units);
     let title_cases = case_bytes(tokenizer.cases());
     let (mut summary_terms, mut summary_keys, mut unused) = (Vec::new(), Vec::new(), Vec::new());
     tokenizer.tokenise(

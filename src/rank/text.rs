@@ -173,6 +173,17 @@ impl Tokenizer {
         &self.units
     }
 
+    /// The counted numbers of the last text tokenised, as clustering compares them:
+    /// `(the term after, the number)` for each number followed by a term, sorted,
+    /// each once, into `out` (cleared first).
+    pub fn counted(&self, out: &mut Vec<(u64, u64)>) {
+        out.clear();
+        let counted = self.units.iter().filter(|&&(_, unit)| unit != 0);
+        out.extend(counted.map(|&(value, unit)| (unit, value)));
+        out.sort_unstable();
+        out.dedup();
+    }
+
     /// How each term of the last text tokenised was written, in order (empty unless
     /// [`Tokenizer::tracking_cases`]).
     pub fn cases(&self) -> &[Case] {

@@ -133,11 +133,7 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
         numbers.truncate(kept);
         run.number_bounds.push(numbers.len() as u32);
         run.bounds.push(run.keys.len() as u32);
-        units.clear();
-        let counted = tokenizer.units().iter().filter(|&&(_, unit)| unit != 0);
-        units.extend(counted.map(|&(value, unit)| (unit, value)));
-        units.sort_unstable();
-        units.dedup();
+        tokenizer.counted(&mut units);
         run.units.extend_from_slice(&units);
         run.unit_bounds.push(run.units.len() as u32);
         title_cases.clear();
