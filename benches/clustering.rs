@@ -191,6 +191,13 @@ fn variants() -> Vec<(&'static str, Options)> {
             },
         ),
         (
+            "lede_names off (a nameless title stays nameless)",
+            Options {
+                lede_names: false,
+                ..base.clone()
+            },
+        ),
+        (
             "names in every script (name_mismatch 0.4)",
             Options {
                 name_mismatch: 0.4,

@@ -227,6 +227,51 @@ fn two_counts_of_one_thing_or_other_names_keep_russian_look_alikes_apart() {
 }
 
 #[test]
+fn a_title_that_names_no_place_is_about_the_place_its_lede_names() {
+    // Two regions' forecasts for one day, one headline naming no region: its lede
+    // does (invented regions' weather, both in sentence case).
+    let at = instant("2026-11-24T06:00:00Z");
+    let story = |outlet, url, title, summary| Doc {
+        outlet,
+        url: Some(url),
+        title,
+        summary,
+        published: at,
+    };
+    let docs = [
+        story(
+            "Северные вести",
+            "https://s.example/1",
+            "В Заречной области на выходных похолодает до -20 градусов",
+            "На выходных синоптики прогнозируют снег и сильный ветер, ночью до -20 \
+             градусов, днем до -12 градусов в Заречной области.",
+        ),
+        story(
+            "Восточный край",
+            "https://v.example/2",
+            "Прогноз погоды на выходные",
+            "Синоптики Озерского ЦГМС прогнозируют на выходных снег и сильный ветер, \
+             ночью похолодает до -18 градусов, днем до -10 градусов в Озерском крае.",
+        ),
+        story(
+            "Спорт",
+            "https://c.example/3",
+            "Хоккеисты «Метеора» выиграли в овертайме",
+            "Команда одержала третью победу подряд, сообщил тренер.",
+        ),
+    ];
+    assert_eq!(
+        cluster(&docs, &Options::default()),
+        [vec![0], vec![1], vec![2]]
+    );
+    let nameless = Options {
+        lede_names: false,
+        ..Options::default()
+    };
+    assert_eq!(cluster(&docs, &nameless), [vec![0, 1], vec![2]]);
+}
+
+#[test]
 fn no_stories_no_groups() {
     assert!(cluster(&[], &Options::default()).is_empty());
 }

@@ -117,6 +117,11 @@ pub struct Options {
     /// capitals are names, and the hard negatives of the Russian development pairs
     /// are mostly the same kind of news in another region or with another person.
     pub cyrillic_name_mismatch: f32,
+    /// For the name rules: when one side's titles name nobody and the other's
+    /// surely name someone (capitalised inside a sentence), the names of the first
+    /// side's ledes stand in for its titles' names (default true): `Прогноз погоды
+    /// на 8 ноября` is about the region its lede names, not about every region.
+    pub lede_names: bool,
     /// The group-average similarity of two groups fades linearly to nothing over this
     /// gap between their mean publication times (default 36 h): reports of one event
     /// come within hours of each other, a storyline's next development a day later.
@@ -161,6 +166,7 @@ impl Default for Options {
             unit_mismatch: 0.0,
             name_mismatch: 1.0,
             cyrillic_name_mismatch: 0.4,
+            lede_names: true,
             event_span: Duration::from_secs(36 * 3600),
             storyline_threshold: 0.2,
             cross_script_threshold: 0.1,

@@ -53,6 +53,8 @@ struct Group {
     /// each once.
     title_names: Vec<u64>,
     all_names: Vec<u64>,
+    /// The names of the members' titles that are surely names, sorted, each once.
+    sure_names: Vec<u64>,
     /// The sum of the members' publication times, in seconds.
     time_sum: f64,
     /// The sum of the members' vectors.
@@ -141,6 +143,14 @@ impl<'a> Groups<'a> {
         }
     }
 
+    /// The sure names of the titles of the group rooted at `root`.
+    fn sure_names(&self, root: usize) -> &[u64] {
+        match &self.merged[root] {
+            Some(g) => &g.sure_names,
+            None => self.names.sure.of(root),
+        }
+    }
+
     /// The names of the titles and ledes of the group rooted at `root`.
     fn all_names(&self, root: usize) -> &[u64] {
         match &self.merged[root] {
@@ -153,9 +163,17 @@ impl<'a> Groups<'a> {
     /// name someone or something, and none of either's title names is in the
     /// other's titles and ledes (another region, person or team). A name only one
     /// side's lede gives (Ufa in Bashkiria, the Odessa plant behind `ОПЗ`) is
-    /// agreement enough.
-    fn names_conflict(&self, a: usize, b: usize) -> bool {
-        let (x, y) = (self.title_names(a), self.title_names(b));
+    /// agreement enough. With [`Options::lede_names`], when one side's titles name
+    /// nobody and the other's surely name someone, the names of the first side's
+    /// ledes stand in for its titles' (`В Омской области похолодает` against
+    /// `Прогноз погоды на 8 ноября`, whose lede is about the Amur region).
+    fn names_conflict(&self, a: usize, b: usize, lede_names: bool) -> bool {
+        let (mut x, mut y) = (self.title_names(a), self.title_names(b));
+        if lede_names && x.is_empty() && !self.sure_names(b).is_empty() {
+            x = self.all_names(a);
+        } else if lede_names && y.is_empty() && !self.sure_names(a).is_empty() {
+            y = self.all_names(b);
+        }
         let found =
             |names: &[u64], other: &[u64]| names.iter().any(|n| other.binary_search(n).is_ok());
         !x.is_empty()
@@ -293,7 +311,7 @@ impl<'a> Groups<'a> {
         } else {
             options.name_mismatch
         };
-        let names = if name_mismatch < 1.0 && self.names_conflict(a, b) {
+        let names = if name_mismatch < 1.0 && self.names_conflict(a, b, options.lede_names) {
             name_mismatch
         } else {
             1.0
@@ -317,6 +335,7 @@ impl<'a> Groups<'a> {
         let cyrillic = self.cyrillic(keep) && self.cyrillic(gone);
         let title_names = union(self.title_names(keep), self.title_names(gone));
         let all_names = union(self.all_names(keep), self.all_names(gone));
+        let sure_names = union(self.sure_names(keep), self.sure_names(gone));
         let time_sum = self.time_sum(keep) + self.time_sum(gone);
         let size = self.size(keep) + self.size(gone);
         self.merged[gone] = None;
@@ -328,6 +347,7 @@ impl<'a> Groups<'a> {
             cyrillic,
             title_names,
             all_names,
+            sure_names,
             time_sum,
             terms,
             weights,

@@ -21,6 +21,10 @@ pub(super) struct Names {
     pub title: Numbers,
     /// Those of its title and lede.
     pub all: Numbers,
+    /// Those of its title that are surely names: written capitalised inside a
+    /// sentence more often than in lower case (not only as a sentence's first word,
+    /// which a verb can be: `Названа еще одна опасность…`).
+    pub sure: Numbers,
 }
 
 impl Names {
@@ -29,6 +33,7 @@ impl Names {
         Names {
             title: Numbers::empty(stories),
             all: Numbers::empty(stories),
+            sure: Numbers::empty(stories),
         }
     }
 
@@ -45,39 +50,47 @@ impl Names {
                 count.2 += terms.initial[k];
             }
         }
-        let (mut title, mut all) = (Vec::new(), Vec::new());
-        let (mut title_lists, mut all_lists) = (Vec::new(), Vec::new());
+        let (mut title, mut all, mut sure) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut title_lists, mut all_lists, mut sure_lists) = (Vec::new(), Vec::new(), Vec::new());
         for run in tokens.runs() {
             let terms = &run.terms;
-            let name: Vec<bool> = (terms.hashes.iter())
-                .map(|hash| {
-                    counts.get(hash).is_some_and(|&(capital, lower, initial)| {
-                        capital > lower || (lower == 0 && initial > 0)
-                    })
+            // 0: no name; 1: a name; 2: surely a name.
+            let name: Vec<u8> = (terms.hashes.iter())
+                .map(|hash| match counts.get(hash) {
+                    Some(&(capital, lower, _)) if capital > lower => 2,
+                    Some(&(_, 0, initial)) if initial > 0 => 1,
+                    _ => 0,
                 })
                 .collect();
             for range in terms.offsets.windows(2) {
                 title.clear();
                 all.clear();
+                sure.clear();
                 for e in range[0]..range[1] {
                     let id = terms.entries[e].0 as usize;
-                    if name[id] {
+                    if name[id] > 0 {
                         let hash = terms.hashes[id];
                         all.push(hash);
                         if terms.fields[e] & 1 != 0 {
                             title.push(hash);
+                            if name[id] == 2 {
+                                sure.push(hash);
+                            }
                         }
                     }
                 }
                 title.sort_unstable();
                 all.sort_unstable();
+                sure.sort_unstable();
                 title_lists.push(title.clone());
                 all_lists.push(all.clone());
+                sure_lists.push(sure.clone());
             }
         }
         Names {
             title: Numbers::from_lists(&title_lists),
             all: Numbers::from_lists(&all_lists),
+            sure: Numbers::from_lists(&sure_lists),
         }
     }
 }
@@ -133,5 +146,9 @@ mod tests {
         assert_eq!(names.title.of(1), as_hashes(&["Моор"]));
         assert_eq!(names.all.of(1), as_hashes(&["Моор", "Александр"]));
         assert_eq!(names.title.of(2), as_hashes(&["Кудрин"]));
+        // `Кудрин` is a name only as a sentence's first word, not surely one.
+        assert_eq!(names.sure.of(0), as_hashes(&["зелёный"]));
+        assert_eq!(names.sure.of(1), as_hashes(&["Моор"]));
+        assert!(names.sure.of(2).is_empty());
     }
 }
