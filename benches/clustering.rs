@@ -191,6 +191,13 @@ fn variants() -> Vec<(&'static str, Options)> {
             },
         ),
         (
+            "forecast_mismatch 1 (off)",
+            Options {
+                forecast_mismatch: 1.0,
+                ..base.clone()
+            },
+        ),
+        (
             "lede_names off (a nameless title stays nameless)",
             Options {
                 lede_names: false,

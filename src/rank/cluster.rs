@@ -25,9 +25,10 @@
 //!    [`Options::threshold`] (group-average linkage, which does not chain the way
 //!    single linkage does) and, by default, only if no outlet is in both (unless
 //!    very similar). It is lowered when the titles give two counts of one thing
-//!    (`26-летнего` and `51-летнего`) and, between Russian groups, when their
-//!    names (`names`) conflict; optional rules lower it for any disagreeing
-//!    numbers, and for names in English too.
+//!    (`26-летнего` and `51-летнего`), between Russian groups when their names
+//!    (`names`) conflict, and when one group's titles look ahead (a forecast) where
+//!    the other's report a record ([`super::text::outlook`]); optional rules lower
+//!    it for any disagreeing numbers, and for names in English too.
 //! 4. `crossing`: groups in different scripts (English, Russian) are joined when
 //!    their names and numbers match and each is the other's best match.
 
@@ -122,6 +123,12 @@ pub struct Options {
     /// side's ledes stand in for its titles' names (default true): `Прогноз погоды
     /// на 8 ноября` is about the region its lede names, not about every region.
     pub lede_names: bool,
+    /// When one group's titles all look ahead (a forecast, an expectation:
+    /// `forecasters warn`, `brace for`, `ожидается`) and the other's report a record
+    /// and none looks ahead, their similarity is multiplied by this (default 0.4):
+    /// a record and the forecast or decision it leads to are two events of one
+    /// storyline (see [`crate::rank::text::outlook`]). 1 ignores it.
+    pub forecast_mismatch: f32,
     /// The group-average similarity of two groups fades linearly to nothing over this
     /// gap between their mean publication times (default 36 h): reports of one event
     /// come within hours of each other, a storyline's next development a day later.
@@ -167,6 +174,7 @@ impl Default for Options {
             name_mismatch: 1.0,
             cyrillic_name_mismatch: 0.4,
             lede_names: true,
+            forecast_mismatch: 0.4,
             event_span: Duration::from_secs(36 * 3600),
             storyline_threshold: 0.2,
             cross_script_threshold: 0.1,
@@ -260,8 +268,17 @@ fn partition_of(
     } else {
         names::Names::none(docs.len())
     };
-    let mut groups =
-        linkage::Groups::new(docs, &outlets, vectors, &numbers, &units, &names, &cyrillic);
+    let outlook: Vec<u8> = (tokens.runs().iter())
+        .flat_map(|run| run.outlook.iter().copied())
+        .collect();
+    let evidence = linkage::Evidence {
+        numbers: &numbers,
+        units: &units,
+        names: &names,
+        cyrillic: &cyrillic,
+        outlook: &outlook,
+    };
+    let mut groups = linkage::Groups::new(docs, &outlets, vectors, evidence);
     groups.join_same_urls(docs, &tokens.urls());
     groups.join_similar(&edges, options);
     crossing::join_across_scripts(docs, tokens, &mut groups, options);

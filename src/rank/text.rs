@@ -22,6 +22,7 @@ mod hash;
 mod latin;
 mod lexicon;
 mod number;
+pub mod outlook;
 mod stem;
 
 pub use case::Case;

@@ -34,21 +34,7 @@ const KNOWN_TWICE: &[&str] = &[];
 
 /// Pairs the key separates that the clustering is known to group, with why: each
 /// must still be grouped (fix one, and take it off this list), and no other may be.
-const KNOWN_FALSE_MERGES: &[(&str, &str, &str)] = &[
-    (
-        "https://meridian.example/science/2026/11/26/polar-station-coldest-november-day/",
-        "https://northern-ledger.example/science/2026/11/26/arctic-blast-minus-25-velgrad-sunday",
-        "a record cold day and the forecast it brings: one storyline; their numbers (40 \
-         years, minus 25C) disagree, but a number veto costs more than it gains on the \
-         development data (benches/README.md)",
-    ),
-    (
-        "https://meridian.example/business/2026/11/26/grain-exports-record-first-quarter/",
-        "https://bellwether-markets.example/2026/11/26/grain-traders-export-quota-decision",
-        "record exports and the quota decision they lead to: one storyline, same day, \
-         same words",
-    ),
-];
+const KNOWN_FALSE_MERGES: &[(&str, &str, &str)] = &[];
 
 /// Whether `(a, b)` is on `list`, either way round.
 fn listed(list: &[(&str, &str, &str)], a: &str, b: &str) -> bool {

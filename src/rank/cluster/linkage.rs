@@ -9,6 +9,8 @@
 //! groups are. Single linkage (merge on any one similar pair) chains: A resembles B,
 //! B resembles C, and an unrelated A and C end up together.
 
+mod evidence;
+
 use std::collections::HashSet;
 
 use super::{
@@ -30,11 +32,27 @@ pub(super) struct Groups<'a> {
     names: &'a Names,
     /// Per story: whether its title is in Cyrillic.
     cyrillic: &'a [bool],
+    /// Per story: its title's [`crate::rank::text::outlook::marks`].
+    outlook: &'a [u8],
     /// Each story's publication time, in seconds.
     times: Vec<i64>,
     parent: Vec<usize>,
     /// At roots: the merged state, `None` for a story still alone.
     merged: Vec<Option<Group>>,
+}
+
+/// What the merge rule reads of each story besides its vector, per story.
+pub(super) struct Evidence<'a> {
+    /// The numbers of its title.
+    pub numbers: &'a Numbers,
+    /// Its title's numbers with the term after each.
+    pub units: &'a Units,
+    /// The names of its title and lede.
+    pub names: &'a Names,
+    /// Whether its title is in Cyrillic.
+    pub cyrillic: &'a [bool],
+    /// Its title's [`crate::rank::text::outlook::marks`].
+    pub outlook: &'a [u8],
 }
 
 /// What the merge rule needs to know about a group of several stories.
@@ -49,6 +67,9 @@ struct Group {
     units: Vec<(u64, u64)>,
     /// Whether every member's title is in Cyrillic.
     cyrillic: bool,
+    /// How many members' titles look ahead, and how many report a record.
+    ahead: u32,
+    records: u32,
     /// The names of the members' titles, and of their titles and ledes, sorted,
     /// each once.
     title_names: Vec<u64>,
@@ -68,18 +89,16 @@ impl<'a> Groups<'a> {
         docs: &[Doc<'_>],
         outlet_of: &'a [u32],
         vectors: &'a Vectors,
-        numbers: &'a Numbers,
-        units: &'a Units,
-        names: &'a Names,
-        cyrillic: &'a [bool],
+        evidence: Evidence<'a>,
     ) -> Self {
         Groups {
             vectors,
             outlet_of,
-            numbers,
-            units,
-            names,
-            cyrillic,
+            numbers: evidence.numbers,
+            units: evidence.units,
+            names: evidence.names,
+            cyrillic: evidence.cyrillic,
+            outlook: evidence.outlook,
             times: docs.iter().map(|d| d.published.timestamp()).collect(),
             parent: (0..outlet_of.len()).collect(),
             merged: (0..outlet_of.len()).map(|_| None).collect(),
@@ -97,91 +116,6 @@ impl<'a> Groups<'a> {
         }
     }
 
-    /// The numbers of the titles of the group rooted at `root`.
-    pub fn numbers(&self, root: usize) -> &[u64] {
-        match &self.merged[root] {
-            Some(g) => &g.numbers,
-            None => self.numbers.of(root),
-        }
-    }
-
-    /// The titles' numbers with the term after each, of the group rooted at `root`.
-    fn units(&self, root: usize) -> &[(u64, u64)] {
-        match &self.merged[root] {
-            Some(g) => &g.units,
-            None => self.units.of(root),
-        }
-    }
-
-    /// Whether every title of the group rooted at `root` is in Cyrillic.
-    fn cyrillic(&self, root: usize) -> bool {
-        match &self.merged[root] {
-            Some(g) => g.cyrillic,
-            None => self.cyrillic[root],
-        }
-    }
-
-    /// Whether the titles of the groups rooted at `a` and `b` give different
-    /// numbers of one thing: they share no number ([`Groups::numbers_disagree`]),
-    /// and some term follows a number in each (`26-летнего` and `51-летнего`, `94
-    /// человека` and `98 человек`) with no figure of one a rounding of one of the
-    /// other's (`$1 trillion` and `$1.2 trillion` agree).
-    fn units_disagree(&self, a: usize, b: usize) -> bool {
-        let (x, y) = (self.units(a), self.units(b));
-        self.numbers_disagree(a, b)
-            && x.iter().any(|&(unit, _)| {
-                of(y, unit).next().is_some()
-                    && !of(x, unit).any(|v| of(y, unit).any(|w| same_figure(v, w)))
-            })
-    }
-
-    /// The names of the titles of the group rooted at `root`.
-    fn title_names(&self, root: usize) -> &[u64] {
-        match &self.merged[root] {
-            Some(g) => &g.title_names,
-            None => self.names.title.of(root),
-        }
-    }
-
-    /// The sure names of the titles of the group rooted at `root`.
-    fn sure_names(&self, root: usize) -> &[u64] {
-        match &self.merged[root] {
-            Some(g) => &g.sure_names,
-            None => self.names.sure.of(root),
-        }
-    }
-
-    /// The names of the titles and ledes of the group rooted at `root`.
-    fn all_names(&self, root: usize) -> &[u64] {
-        match &self.merged[root] {
-            Some(g) => &g.all_names,
-            None => self.names.all.of(root),
-        }
-    }
-
-    /// Whether the names of the groups rooted at `a` and `b` conflict: both titles
-    /// name someone or something, and none of either's title names is in the
-    /// other's titles and ledes (another region, person or team). A name only one
-    /// side's lede gives (Ufa in Bashkiria, the Odessa plant behind `ОПЗ`) is
-    /// agreement enough. With [`Options::lede_names`], when one side's titles name
-    /// nobody and the other's surely name someone, the names of the first side's
-    /// ledes stand in for its titles' (`В Омской области похолодает` against
-    /// `Прогноз погоды на 8 ноября`, whose lede is about the Amur region).
-    fn names_conflict(&self, a: usize, b: usize, lede_names: bool) -> bool {
-        let (mut x, mut y) = (self.title_names(a), self.title_names(b));
-        if lede_names && x.is_empty() && !self.sure_names(b).is_empty() {
-            x = self.all_names(a);
-        } else if lede_names && y.is_empty() && !self.sure_names(a).is_empty() {
-            y = self.all_names(b);
-        }
-        let found =
-            |names: &[u64], other: &[u64]| names.iter().any(|n| other.binary_search(n).is_ok());
-        !x.is_empty()
-            && !y.is_empty()
-            && !found(x, self.all_names(b))
-            && !found(y, self.all_names(a))
-    }
-
     /// The mean publication time of the group rooted at `root`, in seconds.
     fn mean_time(&self, root: usize) -> f64 {
         match &self.merged[root] {
@@ -195,13 +129,6 @@ impl<'a> Groups<'a> {
             Some(g) => g.time_sum,
             None => self.times[root] as f64,
         }
-    }
-
-    /// Whether the titles of the groups rooted at `a` and `b` both give numbers and
-    /// share none ([`Options::number_mismatch`]).
-    pub fn numbers_disagree(&self, a: usize, b: usize) -> bool {
-        let (x, y) = (self.numbers(a), self.numbers(b));
-        !x.is_empty() && !y.is_empty() && !x.iter().any(|n| y.binary_search(n).is_ok())
     }
 
     fn sum(&self, root: usize) -> Row<'_> {
@@ -291,8 +218,9 @@ impl<'a> Groups<'a> {
     /// [`Options::event_span`] (an event is reported within hours, and a group a day
     /// later is more likely the storyline's next development), and lowered when
     /// their titles' numbers disagree ([`Options::number_mismatch`],
-    /// [`Options::unit_mismatch`]) or their names conflict
-    /// ([`Options::name_mismatch`], [`Options::cyrillic_name_mismatch`]).
+    /// [`Options::unit_mismatch`]), their names conflict
+    /// ([`Options::name_mismatch`], [`Options::cyrillic_name_mismatch`]) or one
+    /// looks ahead where the other reports a record ([`Options::forecast_mismatch`]).
     fn linkage(&self, a: usize, b: usize, options: &Options) -> f32 {
         let average = self.sum(a).dot(self.sum(b)) / (self.size(a) * self.size(b));
         let apart = (self.mean_time(a) - self.mean_time(b))
@@ -316,7 +244,12 @@ impl<'a> Groups<'a> {
         } else {
             1.0
         };
-        average * fade(apart as u32, span) * numbers * names
+        let outlook = if options.forecast_mismatch < 1.0 && self.forecast_and_record(a, b) {
+            options.forecast_mismatch
+        } else {
+            1.0
+        };
+        average * fade(apart as u32, span) * numbers * names * outlook
     }
 
     /// Merges the groups of `a` and `b` into the one with the smaller root.
@@ -333,6 +266,10 @@ impl<'a> Groups<'a> {
         let numbers = union(self.numbers(keep), self.numbers(gone));
         let units = union(self.units(keep), self.units(gone));
         let cyrillic = self.cyrillic(keep) && self.cyrillic(gone);
+        let (ahead, records) = {
+            let (x, y) = (self.outlook(keep), self.outlook(gone));
+            (x.0 + y.0, x.1 + y.1)
+        };
         let title_names = union(self.title_names(keep), self.title_names(gone));
         let all_names = union(self.all_names(keep), self.all_names(gone));
         let sure_names = union(self.sure_names(keep), self.sure_names(gone));
@@ -345,6 +282,8 @@ impl<'a> Groups<'a> {
             numbers,
             units,
             cyrillic,
+            ahead,
+            records,
             title_names,
             all_names,
             sure_names,
@@ -384,26 +323,6 @@ impl<'a> Groups<'a> {
         }
         Partition { members, starts }
     }
-}
-
-/// The figures of a `(term, figure)` list that `unit` follows.
-fn of(list: &[(u64, u64)], unit: u64) -> impl Iterator<Item = u64> + '_ {
-    list.iter().filter(move |p| p.0 == unit).map(|p| p.1)
-}
-
-/// Whether two figures' significant digits are one figure, the shorter a rounding
-/// of the longer (`1` and `12` for $1 and $1.2 trillion; not `8` and `18`).
-fn same_figure(v: u64, w: u64) -> bool {
-    let digits = |n: u64| n.checked_ilog10().unwrap_or(0);
-    let (mut long, short) = if digits(v) >= digits(w) {
-        (v, w)
-    } else {
-        (w, v)
-    };
-    while digits(long) > digits(short) {
-        long /= 10;
-    }
-    long == short
 }
 
 /// The sorted, distinct values of two sorted lists.

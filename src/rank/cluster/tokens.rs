@@ -17,7 +17,7 @@ use crate::{
     model::StoryTokens,
     rank::{
         kept,
-        text::{Case, Tokenizer, hash},
+        text::{Case, Tokenizer, hash, outlook},
     },
 };
 
@@ -69,6 +69,9 @@ pub(super) struct Run {
     pub cyrillic: Vec<bool>,
     /// Per story: a hash of its article URL (never 0), or 0 for none.
     pub urls: Vec<u64>,
+    /// Per story: whether its title looks ahead or reports a record
+    /// ([`outlook::marks`]).
+    pub outlook: Vec<u8>,
 }
 
 /// Tokenises `docs` (the summary up to [`Options::summary_words`] terms), or reads
@@ -91,6 +94,7 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
         unit_bounds: Vec::with_capacity(docs.len() + 1),
         cyrillic: Vec::with_capacity(docs.len()),
         urls: Vec::with_capacity(docs.len()),
+        outlook: Vec::with_capacity(docs.len()),
     };
     run.bounds.push(0);
     run.number_bounds.push(0);
@@ -120,6 +124,7 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
                 [title_cases.as_slice(), summary_cases.as_slice()]
             });
             (run.terms).add_row(&title, &summary, options.summary_weight, cases);
+            run.outlook.push(outlook::marks(&title));
             run.cyrillic.push(has_cyrillic(doc.title));
             let url = doc.url.filter(|url| is_article(url));
             run.urls.push(url.map_or(0, |url| hash(url.as_bytes()) | 1));
@@ -149,6 +154,7 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
         run.bounds.push(run.keys.len() as u32);
         let cases = names.then_some([title_cases.as_slice(), tokenizer.cases()]);
         (run.terms).add_row(&title, &summary, options.summary_weight, cases);
+        run.outlook.push(outlook::marks(&title));
         run.cyrillic.push(has_cyrillic(doc.title));
         let url = doc.url.filter(|url| is_article(url));
         run.urls.push(url.map_or(0, |url| hash(url.as_bytes()) | 1));
