@@ -272,6 +272,59 @@ fn a_title_that_names_no_place_is_about_the_place_its_lede_names() {
 }
 
 #[test]
+fn a_record_and_the_forecast_it_brings_are_two_events_but_two_forecasts_one() {
+    // A record heat day, then the forecast it leads to, in the same words; a second
+    // outlet's forecast joins the first forecast (invented stories).
+    let story = |outlet, url, title, summary, at| Doc {
+        outlet,
+        url: Some(url),
+        title,
+        summary,
+        published: instant(at),
+    };
+    let docs = [
+        story(
+            "Coast Daily",
+            "https://c.example/1",
+            "Harbour town swelters through record November heatwave",
+            "Harbour town recorded 31 degrees on Tuesday, a record for November, and \
+             the heatwave is spreading inland to the valley by Friday.",
+            "2026-11-24T10:00:00Z",
+        ),
+        story(
+            "Inland Post",
+            "https://i.example/2",
+            "Heatwave to reach the valley by Friday, forecasters warn",
+            "The heat that set a record in Harbour town on Tuesday is spreading \
+             inland to the valley by Friday.",
+            "2026-11-24T16:00:00Z",
+        ),
+        story(
+            "Valley News",
+            "https://v.example/3",
+            "Forecasters warn valley of heatwave by Friday",
+            "The heatwave spreading inland from Harbour town will reach the valley \
+             by Friday, forecasters said.",
+            "2026-11-24T17:00:00Z",
+        ),
+        story(
+            "Sport Wire",
+            "https://s.example/4",
+            "Rovers sign a new goalkeeper",
+            "The club signed a goalkeeper on a three-year deal.",
+            "2026-11-24T12:00:00Z",
+        ),
+    ];
+    let groups = cluster(&docs, &Options::default());
+    assert_eq!(groups, [vec![0], vec![1, 2], vec![3]]);
+    let blind = Options {
+        forecast_mismatch: 1.0,
+        ..Options::default()
+    };
+    assert_eq!(cluster(&docs, &blind), [vec![0, 1, 2], vec![3]]);
+}
+
+#[test]
 fn no_stories_no_groups() {
     assert!(cluster(&[], &Options::default()).is_empty());
 }
