@@ -2,6 +2,8 @@
 //! each group's titles (and ledes), and when two groups' disagree.
 
 use super::Groups;
+#[cfg(doc)]
+use crate::rank::cluster::Options;
 use crate::rank::text::outlook;
 
 impl Groups<'_> {
@@ -112,6 +114,7 @@ impl Groups<'_> {
         (all_ahead(ahead_a, a) && records_b > 0 && ahead_b == 0)
             || (all_ahead(ahead_b, b) && records_a > 0 && ahead_a == 0)
     }
+
     /// Whether the titles of the groups rooted at `a` and `b` both give numbers and
     /// share none ([`Options::number_mismatch`]).
     pub(in crate::rank::cluster) fn numbers_disagree(&self, a: usize, b: usize) -> bool {
