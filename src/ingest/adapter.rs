@@ -2,7 +2,8 @@
 //!
 //! [`read_feed`] takes raw bytes (and the HTTP charset), decodes them (see
 //! [`super::decode`]), lets feed-rs parse RSS 0.9x/1.0/2.0, Atom and JSON Feed, and
-//! returns pressroom's own [`ParsedFeed`]. It works around feed-rs's known gaps: legacy
+//! returns pressroom's own [`ParsedFeed`]; well-formed RSS 2.0 and Atom are read by
+//! [`super::fast`] instead, into the same result. It works around feed-rs's known gaps: legacy
 //! roots are modernised, a failed parse is retried once with broken entities repaired,
 //! JSON Feed `image`s (which feed-rs drops) are read separately, and a panic inside the
 //! parser is caught and reported as an error instead of taking the run down.
