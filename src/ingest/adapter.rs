@@ -2,7 +2,8 @@
 //!
 //! [`read_feed`] takes raw bytes (and the HTTP charset), decodes them (see
 //! [`super::decode`]), lets feed-rs parse RSS 0.9x/1.0/2.0, Atom and JSON Feed, and
-//! returns pressroom's own [`ParsedFeed`]. It works around feed-rs's known gaps: legacy
+//! returns pressroom's own [`ParsedFeed`]; well-formed RSS 2.0 and Atom are read by
+//! [`super::fast`] instead, into the same result. It works around feed-rs's known gaps: legacy
 //! roots are modernised, a failed parse is retried once with broken entities repaired,
 //! JSON Feed `image`s (which feed-rs drops) are read separately, and a panic inside the
 //! parser is caught and reported as an error instead of taking the run down.
@@ -17,7 +18,7 @@ use feed_rs::{model, parser};
 use url::Url;
 
 use super::{
-    dates, decode, jsonfeed, merge, scan,
+    dates, decode, fast, jsonfeed, merge, scan,
     side::{json_feed_images, rss_thumbnails},
     sniff::{alternate_feed, has_entry_markers, looks_like_html, root_name, xml_problem},
 };
@@ -45,7 +46,7 @@ pub enum ParseError {
 }
 
 /// A feed as pressroom sees it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct ParsedFeed {
     /// The feed's title.
     pub title: Option<String>,
@@ -96,6 +97,42 @@ pub fn read_feed(
     http_charset: Option<&str>,
     base: Option<&Url>,
 ) -> Result<ParsedFeed, ParseError> {
+    read_feed_by(bytes, http_charset, base, true)
+}
+
+/// [`read_feed`], trying the fast reader first when `fast` (tests compare the two).
+pub(super) fn read_feed_by(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    base: Option<&Url>,
+    fast: bool,
+) -> Result<ParsedFeed, ParseError> {
+    let (text, json) = prepare(bytes, http_charset, base)?;
+    // Well-formed RSS 2.0 and Atom: read once, without feed-rs (see `fast`).
+    let read_fast = (fast && !json).then(|| fast::read(&text, base)).flatten();
+    let mut feed = match read_fast {
+        Some(feed) => feed,
+        None => read_slow(&text, base, json)?,
+    };
+    feed.warnings.extend(decode::encoding_warning(bytes));
+    if !json && (merge::wants_scan(&feed, &text) || feed.entries.is_empty()) {
+        merge::enrich(&mut feed, scan::scan(&text), text.contains("base64"));
+    }
+    // A feed with no entries is valid; a document with entries that came out empty is not.
+    if feed.entries.is_empty() && has_entry_markers(&text) {
+        return Err(ParseError::NoEntries);
+    }
+    Ok(feed)
+}
+
+/// The document as the readers get it: UTF-8, its declaration saying so, legacy roots
+/// modernised, `xml:base` propagated, character references fixed; and whether it is
+/// JSON.
+pub(super) fn prepare(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    base: Option<&Url>,
+) -> Result<(String, bool), ParseError> {
     let text = decode::read_text(bytes, http_charset).map_err(ParseError::Unreadable)?;
     if looks_like_html(&text) {
         return Err(ParseError::Html(alternate_feed(&text, base)));
@@ -108,18 +145,23 @@ pub fn read_feed(
         true => jsonfeed::lenient(&text).unwrap_or(text),
         false => text,
     };
-    let parsed = match parse_isolated(&text, base) {
+    Ok((text, json))
+}
+
+/// feed-rs, with the adapter's repairs, or the lenient reader when it refuses.
+fn read_slow(text: &str, base: Option<&Url>, json: bool) -> Result<ParsedFeed, ParseError> {
+    let parsed = match parse_isolated(text, base) {
         Err(ParseError::Unreadable(first)) if text.contains('&') && !json => {
-            let repaired = decode::repair_entities(&text);
+            let repaired = decode::repair_entities(text);
             parse_isolated(&repaired, base).map_err(|_| ParseError::Unreadable(first))
         }
         other => other,
     };
-    let mut feed = match parsed {
-        Ok(feed) => from_feed_rs(feed, &text),
+    match parsed {
+        Ok(feed) => Ok(from_feed_rs(feed, text)),
         // feed-rs refused the whole document: read what entries the lenient reader finds.
         Err(e) if !json => {
-            let scanned = scan::scan(&text);
+            let scanned = scan::scan(text);
             if !scanned.entries.iter().any(has_text) {
                 return Err(e);
             }
@@ -127,19 +169,10 @@ pub fn read_feed(
             let n = feed.entries.len();
             feed.warnings
                 .push(format!("{e}; {n} entries were read all the same"));
-            feed
+            Ok(feed)
         }
-        Err(e) => return Err(e),
-    };
-    feed.warnings.extend(decode::encoding_warning(bytes));
-    if !json && (merge::wants_scan(&feed, &text) || feed.entries.is_empty()) {
-        merge::enrich(&mut feed, scan::scan(&text), text.contains("base64"));
+        Err(e) => Err(e),
     }
-    // A feed with no entries is valid; a document with entries that came out empty is not.
-    if feed.entries.is_empty() && has_entry_markers(&text) {
-        return Err(ParseError::NoEntries);
-    }
-    Ok(feed)
 }
 
 fn has_text(e: &scan::ScannedEntry) -> bool {
@@ -251,19 +284,15 @@ fn entry(e: model::Entry, side: &SideImages) -> ParsedEntry {
             .or(object.title.as_ref())
             .map(|t| t.content.clone());
         for content in &object.content {
-            let typed_image = content
-                .content_type
-                .as_ref()
-                .is_some_and(|t| t.ty() == "image");
-            if let Some(url) = &content.url
-                && (typed_image || content.content_type.is_none() && looks_like_image(url.as_str()))
-            {
-                contents.push(Image {
-                    url: url.to_string(),
-                    alt: alt.clone(),
-                    width: content.width,
-                    height: content.height,
-                });
+            if let Some(url) = &content.url {
+                let image = content.content_type.as_ref().map(|t| t.ty() == "image");
+                contents.extend(image_candidate(
+                    url.clone(),
+                    image,
+                    content.width,
+                    content.height,
+                    &alt,
+                ));
             }
         }
         for thumbnail in &object.thumbnails {
@@ -319,6 +348,23 @@ fn entry(e: model::Entry, side: &SideImages) -> ParsedEntry {
     }
 }
 
+/// A media content as an image of the entry: when its type says image, or when it
+/// has no type and its URL names an image file.
+pub(super) fn image_candidate(
+    url: Url,
+    image: Option<bool>,
+    width: Option<u32>,
+    height: Option<u32>,
+    alt: &Option<String>,
+) -> Option<Image> {
+    (image == Some(true) || image.is_none() && looks_like_image(url.as_str())).then(|| Image {
+        url: url.into(),
+        alt: alt.clone(),
+        width,
+        height,
+    })
+}
+
 fn image(url: String, width: Option<u32>, height: Option<u32>) -> Image {
     Image {
         url,
@@ -328,7 +374,7 @@ fn image(url: String, width: Option<u32>, height: Option<u32>) -> Image {
     }
 }
 
-fn is_image_type(media_type: Option<&str>) -> bool {
+pub(super) fn is_image_type(media_type: Option<&str>) -> bool {
     media_type.is_some_and(|t| t.starts_with("image/"))
 }
 

@@ -167,7 +167,14 @@ fn repair_utf8(bytes: &[u8]) -> String {
 
 /// U+0080–U+009F read as the Windows-1252 characters of the same byte.
 pub fn c1_as_windows_1252(text: &str) -> String {
-    if !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+    // U+0080–U+009F are C2 80 to C2 9F in UTF-8: a byte search (memchr for the
+    // lead byte, which most documents lack), not a char decode.
+    let bytes = text.as_bytes();
+    let c1 = bytes.contains(&0xC2)
+        && bytes
+            .windows(2)
+            .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]));
+    if !c1 {
         return text.to_owned();
     }
     text.chars()

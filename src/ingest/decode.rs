@@ -54,21 +54,23 @@ fn declared_encoding(bytes: &[u8]) -> Option<&str> {
 }
 
 /// Replaces the declared encoding with UTF-8 (the text is UTF-8 now).
-fn rewrite_declaration(text: String) -> String {
-    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if !trimmed.starts_with("<?xml") {
-        return trimmed.to_owned();
+fn rewrite_declaration(mut text: String) -> String {
+    // In place: a document is copied once, by the decoder, not again here.
+    let start = text.len()
+        - text
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .len();
+    text.replace_range(..start, "");
+    if !text.starts_with("<?xml") {
+        return text;
     }
-    let Some(end) = trimmed.find("?>") else {
-        return trimmed.to_owned();
+    let Some(end) = text.find("?>") else {
+        return text;
     };
-    if !trimmed[..end].contains("encoding") {
-        return trimmed.to_owned();
+    if text[..end].contains("encoding") {
+        text.replace_range(..end, "<?xml version=\"1.0\" encoding=\"UTF-8\"");
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"{}",
-        &trimmed[end..]
-    )
+    text
 }
 
 /// Repairs that make common real-world mistakes parse: bare `&` that starts no

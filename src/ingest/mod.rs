@@ -13,6 +13,7 @@ mod clean;
 pub mod dates;
 pub mod decode;
 mod ebcdic;
+mod fast;
 pub mod fetch;
 mod jsonfeed;
 mod merge;

@@ -16,6 +16,55 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 
 /// Parses a feed date, or `None` when no known form fits.
 pub fn parse(raw: &str) -> Option<DateTime<Utc>> {
+    common_rfc822(raw).or_else(|| any_form(raw))
+}
+
+/// The form nearly every RSS feed writes, `Fri, 27 Nov 2026 06:00:00 +0000`, read
+/// without the allocations of the general path: exactly what [`any_form`] gives for
+/// it, and `None` (try them all) for anything else, including an impossible date.
+fn common_rfc822(raw: &str) -> Option<DateTime<Utc>> {
+    const WEEKDAYS: [&str; 7] = ["Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    if !raw.is_ascii() {
+        return None;
+    }
+    let mut tokens = raw.split_whitespace();
+    let mut next = || tokens.next();
+    let (weekday, day, month, year, clock, zone) =
+        (next()?, next()?, next()?, next()?, next()?, next()?);
+    if tokens.next().is_some() || !WEEKDAYS.contains(&weekday) {
+        return None;
+    }
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        (n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.bytes().fold(0u32, |v, b| v * 10 + u32::from(b - b'0')))
+    };
+    let day = digits(day, 1..=2)?;
+    let month = MONTHS.iter().position(|m| *m == month)? as u32 + 1;
+    let year = digits(year, 4..=4)? as i32;
+    let [h1, h2, b':', m1, m2, b':', s1, s2] = *clock.as_bytes() else {
+        return None;
+    };
+    let field = |a: u8, b: u8| digits(std::str::from_utf8(&[a, b]).ok()?, 2..=2);
+    let (hour, minute, second) = (field(h1, h2)?, field(m1, m2)?, field(s1, s2)?);
+    let numeric = zone.len() == 5
+        && zone.starts_with(['+', '-'])
+        && zone[1..].bytes().all(|b| b.is_ascii_digit());
+    if !(numeric || matches!(zone, "GMT" | "UTC" | "UT" | "Z")) {
+        return None;
+    }
+    let offset = iso::offset(zone).unwrap_or(0);
+    let at = NaiveDate::from_ymd_opt(year, month, day)?
+        .and_hms_opt(hour, minute, second.min(59))?
+        .and_utc();
+    Some(at - Duration::minutes(i64::from(offset)))
+        .filter(|at| (1..=9999).contains(&chrono::Datelike::year(at)))
+}
+
+/// Every form this module knows, tried in turn.
+fn any_form(raw: &str) -> Option<DateTime<Utc>> {
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() || text.len() > 100 {
         return None;
