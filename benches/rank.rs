@@ -2,6 +2,11 @@
 //! entries; then render one audience's email. Prints medians of several runs.
 //!
 //! `cargo bench --bench rank`
+//!
+//! Knobs: `PRESSROOM_BENCH_STORIES` (100,000), `PRESSROOM_BENCH_RUNS` (7),
+//! `PRESSROOM_BENCH_FRESH=0` (time only the builds from kept tokens, e.g. under
+//! `perf record`), `PRESSROOM_BENCH_RENDER=0` (no email), `PRESSROOM_BENCH_DUMP=path`
+//! (write the issue built, to compare two versions of the code).
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +27,25 @@ fn stories_count() -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000)
+}
+/// Builds timed; `PRESSROOM_BENCH_RUNS` changes it (more for a profile).
+fn runs() -> usize {
+    std::env::var("PRESSROOM_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7)
+}
+
+/// Whether each kept-token build is followed by one tokenising afresh (and
+/// checked equal); `PRESSROOM_BENCH_FRESH=0` times the kept builds alone, for a
+/// profile of that path.
+fn fresh_too() -> bool {
+    std::env::var("PRESSROOM_BENCH_FRESH").map_or(true, |v| v != "0")
+}
+
+/// Whether to render emails after the builds; `PRESSROOM_BENCH_RENDER=0` skips it.
+fn render_too() -> bool {
+    std::env::var("PRESSROOM_BENCH_RENDER").map_or(true, |v| v != "0")
 }
 const SNAPSHOTS: usize = 50;
 const ENTRIES_PER_SNAPSHOT: usize = 1_000;
@@ -143,6 +167,14 @@ fn generate(now: DateTime<Utc>) -> (Vec<Story>, Vec<SignalSnapshot>) {
     (stories, snapshots)
 }
 
+/// User + system CPU time of this process so far, in ms (Linux only; 10 ms ticks).
+fn cpu_time() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0)
+}
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -216,10 +248,17 @@ fn main() {
     // Interleaved, so that both see the same load.
     let (mut times, mut fresh_times) = (Vec::new(), Vec::new());
     let mut built = None;
-    for _ in 0..7 {
-        let started = Instant::now();
+    let mut cpu = Some(0.0);
+    for _ in 0..runs() {
+        let (started, cpu_started) = (Instant::now(), cpu_time());
         built = Some(rank::build(&input));
         times.push(started.elapsed());
+        cpu = cpu
+            .zip(cpu_time().zip(cpu_started))
+            .map(|(sum, (b, a))| sum + b - a);
+        if !fresh_too() {
+            continue;
+        }
         let started = Instant::now();
         let again = rank::build(&fresh);
         fresh_times.push(started.elapsed());
@@ -230,24 +269,37 @@ fn main() {
         );
     }
     let edition_built = built.expect("built");
+    if let Ok(path) = std::env::var("PRESSROOM_BENCH_DUMP") {
+        // The whole issue, to compare two builds of the code.
+        std::fs::write(&path, format!("{edition_built:#?}")).expect("dump");
+    }
+    if fresh_too() {
+        println!(
+            "rank+cluster+select, tokenising afresh: median {:.1} ms over {} runs (min {:.1}, max {:.1})",
+            median(fresh_times.clone()).as_secs_f64() * 1e3,
+            fresh_times.len(),
+            fresh_times.iter().min().unwrap().as_secs_f64() * 1e3,
+            fresh_times.iter().max().unwrap().as_secs_f64() * 1e3,
+        );
+    }
     println!(
-        "rank+cluster+select, tokenising afresh: median {:.1} ms over {} runs (min {:.1}, max {:.1})",
-        median(fresh_times.clone()).as_secs_f64() * 1e3,
-        fresh_times.len(),
-        fresh_times.iter().min().unwrap().as_secs_f64() * 1e3,
-        fresh_times.iter().max().unwrap().as_secs_f64() * 1e3,
-    );
-    println!(
-        "rank+cluster+select: {} stories, {} signal entries, tokens kept: median {:.1} ms over {} runs (min {:.1}, max {:.1}); {} picks",
+        "rank+cluster+select: {} stories, {} signal entries, tokens kept: median {:.1} ms over {} runs (min {:.1}, max {:.1}), CPU {} ms a run (user + system, every thread); {} picks",
         stories_count(),
         SNAPSHOTS * ENTRIES_PER_SNAPSHOT,
         median(times.clone()).as_secs_f64() * 1e3,
         times.len(),
         times.iter().min().unwrap().as_secs_f64() * 1e3,
         times.iter().max().unwrap().as_secs_f64() * 1e3,
+        cpu.map_or("unknown".to_owned(), |c| format!(
+            "{:.0}",
+            c / times.len() as f64
+        )),
         edition_built.picks().count()
     );
 
+    if !render_too() {
+        return;
+    }
     let renderer = Renderer::new(None).expect("templates");
     let site = view::Site {
         title: "Bench".into(),

@@ -240,7 +240,7 @@ fn build(
     if let Some(frozen) = store.issue(&due.id)? {
         return Ok(Built::Frozen(frozen, false));
     }
-    let edition = issue::assemble(plan, edition_plan, store, due)?;
+    let edition = issue::assemble_keeping_tokens(plan, edition_plan, store, due)?;
     let reason = match force {
         true => None,
         false => issue::hold_reason(edition_plan, store, &edition)?,

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 pub use self::when::Due;
 use crate::{
     config::{EditionPlan, Plan},
-    model::{EditionId, Issue},
+    model::{EditionId, Issue, StoryId, StoryTokens},
     rank::{self, Window},
     store::{Store, StoreError},
 };
@@ -85,6 +85,37 @@ pub fn assemble(
     due: &Due,
 ) -> Result<Issue, StoreError> {
     with_input(plan, edition, store, due, rank::build)
+}
+
+/// [`assemble`], then keeps the tokens of the stories it read that had none of the
+/// current tokenizer (stored before tokens were kept, or under an older
+/// [`rank::kept::TOKENS_VERSION`]), so that later builds read them instead of
+/// tokenising those stories at every build. For `publish`; `preview` and `explain`
+/// write nothing.
+pub fn assemble_keeping_tokens(
+    plan: &Plan,
+    edition: &EditionPlan,
+    store: &mut Store,
+    due: &Due,
+) -> Result<Issue, StoreError> {
+    let (issue, made) = with_input(plan, edition, &*store, due, |input| {
+        // The last days' stories hold the window's when "Read also" reads them.
+        let (stories, kept) = match input.earlier.is_empty() {
+            true => (input.stories, input.kept.stories),
+            false => (input.earlier, input.kept.earlier),
+        };
+        let made: Vec<(StoryId, StoryTokens)> = (stories.iter().enumerate())
+            .filter(|&(at, _)| kept.get(at).is_none_or(Option::is_none))
+            .map(|(_, s)| (s.id.clone(), rank::kept::tokens(&s.title, &s.excerpt)))
+            .collect();
+        (rank::build(input), made)
+    })?;
+    if !made.is_empty() {
+        let mut writer = store.writer()?;
+        writer.keep_tokens(made.iter().map(|(id, tokens)| (id, tokens)))?;
+        writer.commit()?;
+    }
+    Ok(issue)
 }
 
 /// Every group of stories in the window of issue `due`, selected or not
@@ -187,4 +218,74 @@ pub fn hold_reason(
         )),
         None => Some("no source has ever been fetched".to_owned()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::{
+        config,
+        model::{IssueId, Item, SectionId, SourceId},
+    };
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    fn item(title: &str, hours_ago: i64) -> Item {
+        Item {
+            guid: Some(title.to_owned()),
+            url: Some(format!("https://s.example/{}", title.replace(' ', "-"))),
+            title_key: title.to_owned(),
+            title: title.to_owned(),
+            excerpt: format!("A lede about {title}."),
+            section: Some(SectionId::parse("world").unwrap()),
+            published: Some(at("2026-11-27T06:00:00Z") - chrono::Duration::hours(hours_ago)),
+            ..Item::default()
+        }
+    }
+
+    #[test]
+    fn publish_keeps_the_tokens_a_store_lacked_and_preview_writes_nothing() {
+        let text = "[[sections]]\nid = \"world\"\ntitle = \"World\"\n[[sources]]\nid = \"s\"\nname = \"S\"\nurl = \"https://s.example/rss\"\n[[editions]]\nid = \"e\"\nread_also = true\n";
+        let plan = config::parse(text, std::path::Path::new("/tmp/pressroom.toml")).unwrap();
+        let edition = &plan.editions[0];
+        let mut store = Store::open_in_memory().unwrap();
+        let now = at("2026-11-27T06:00:00Z");
+        // Stored without tokens (as before tokens were kept): in the window, and
+        // days before it (read by "Read also").
+        let items = [
+            item("Storm hits the northern coast", 2),
+            item("Storm reaches the northern coast", 3),
+            item("Coast braces for the storm", 80),
+        ];
+        let mut writer = store.writer().unwrap();
+        writer
+            .save_items(&SourceId::parse("s").unwrap(), &items, now)
+            .unwrap();
+        writer.commit().unwrap();
+        let due = Due {
+            id: IssueId::parse("e/2026-11-27").unwrap(),
+            at: now,
+        };
+        let version = rank::kept::TOKENS_VERSION;
+        let since = now - chrono::Duration::days(rank::read_also::DAYS);
+        let kept = |store: &Store| store.stories_since_with_tokens(since, version).unwrap();
+
+        let previewed = assemble(&plan, edition, &store, &due).unwrap();
+        assert!(kept(&store).1.iter().all(Option::is_none), "preview wrote");
+
+        let published = assemble_keeping_tokens(&plan, edition, &mut store, &due).unwrap();
+        assert_eq!(published, previewed);
+        let (stories, tokens) = kept(&store);
+        assert_eq!(stories.len(), 3);
+        for (story, tokens) in stories.iter().zip(&tokens) {
+            let made = rank::kept::tokens(&story.title, &story.excerpt);
+            assert_eq!(tokens.as_ref(), Some(&made), "{}", story.title);
+        }
+        // Built from the kept tokens, the issue is the same.
+        assert_eq!(assemble(&plan, edition, &store, &due).unwrap(), previewed);
+    }
 }

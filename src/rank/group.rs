@@ -31,6 +31,10 @@ pub(super) struct Candidates<'a> {
     pub section: Vec<u32>,
     /// The most-read value and best rank of the story's URL.
     pub read: Vec<(f64, Option<u32>)>,
+    /// The id of the story's URL among the most-read readings' ([`score::ReadUrls`]).
+    pub read_url: Vec<Option<u32>>,
+    /// Whether the story is the to carry ([`super::Window::holds`]).
+    pub fresh: Vec<bool>,
     /// The position of the first candidate published at the same instant with the
     /// same id (itself, unless ids repeat): ties in score are broken by it.
     pub order: Vec<u32>,
@@ -45,53 +49,62 @@ pub(super) struct Candidate<'a> {
     pub weight: f64,
     pub section: u32,
     pub read: (f64, Option<u32>),
+    pub read_url: Option<u32>,
+    pub fresh: bool,
 }
 
 /// What candidates are sorted by: newest first, then by id (the first eight bytes
 /// of it, big-endian, then the rest), then by input order, which is what a stable
-/// sort by the first two gives.
-struct SortKey<'a> {
-    published: DateTime<Utc>,
+/// sort by the first two gives. The time and the id's prefix are one integer key,
+/// sorted as such; only candidates tied on both compare their whole ids.
+#[derive(Clone, Copy)]
+struct SortKey {
+    /// Newest first: the publication instant's seconds and nanoseconds, inverted.
+    time: u128,
     id_prefix: u64,
-    id: &'a str,
     at: u32,
 }
 
-impl SortKey<'_> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (other.published.cmp(&self.published))
-            .then(self.id_prefix.cmp(&other.id_prefix))
-            .then_with(|| self.id.cmp(other.id))
-            .then(self.at.cmp(&other.at))
-    }
-
-    /// Same instant and same id.
-    fn same(&self, other: &Self) -> bool {
-        self.published == other.published && self.id == other.id
+impl SortKey {
+    fn new(published: DateTime<Utc>, id: &str, at: u32) -> Self {
+        let secs = (published.timestamp() as u64) ^ (1 << 63);
+        let instant = u128::from(secs) << 32 | u128::from(published.timestamp_subsec_nanos());
+        let mut prefix = [0u8; 8];
+        let n = id.len().min(8);
+        prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
+        SortKey {
+            time: !instant,
+            id_prefix: u64::from_be_bytes(prefix),
+            at,
+        }
     }
 }
 
 impl<'a> Candidates<'a> {
     /// Sorts `list` into columns.
     pub fn sorted(list: Vec<Candidate<'a>>, outlet_names: Vec<&'a str>) -> Self {
-        let mut keys: Vec<SortKey<'a>> = (list.iter().enumerate())
-            .map(|(at, c)| {
-                let id = c.story.id.as_str();
-                let mut prefix = [0u8; 8];
-                let n = id.len().min(8);
-                prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
-                SortKey {
-                    published: c.doc.published,
-                    id_prefix: u64::from_be_bytes(prefix),
-                    id,
-                    at: at as u32,
-                }
-            })
+        let id = |key: &SortKey| list[key.at as usize].story.id.as_str();
+        let mut keys: Vec<SortKey> = (list.iter().enumerate())
+            .map(|(at, c)| SortKey::new(c.doc.published, c.story.id.as_str(), at as u32))
             .collect();
-        keys.sort_unstable_by(SortKey::cmp);
+        keys.sort_unstable_by_key(|k| (k.time, k.id_prefix, k.at));
+        // Ties on the instant and the prefix: by the whole id, then input order.
+        let mut k = 0;
+        while k < keys.len() {
+            let tied = (keys[k..].iter())
+                .take_while(|x| (x.time, x.id_prefix) == (keys[k].time, keys[k].id_prefix))
+                .count();
+            if tied > 1 {
+                keys[k..k + tied].sort_unstable_by(|a, b| id(a).cmp(id(b)).then(a.at.cmp(&b.at)));
+            }
+            k += tied;
+        }
         let mut order = Vec::with_capacity(keys.len());
         for (k, key) in keys.iter().enumerate() {
-            let tied = k > 0 && key.same(&keys[k - 1]);
+            let prev = (k > 0).then(|| keys[k - 1]);
+            let tied = prev.is_some_and(|p| {
+                (p.time, p.id_prefix) == (key.time, key.id_prefix) && id(&p) == id(key)
+            });
             order.push(if tied { order[k - 1] } else { k as u32 });
         }
         let n = keys.len();
@@ -105,6 +118,8 @@ impl<'a> Candidates<'a> {
             weight: Vec::with_capacity(n),
             section: Vec::with_capacity(n),
             read: Vec::with_capacity(n),
+            read_url: Vec::with_capacity(n),
+            fresh: Vec::with_capacity(n),
             order,
         };
         for key in &keys {
@@ -112,11 +127,13 @@ impl<'a> Candidates<'a> {
             candidates.stories.push(c.story);
             candidates.docs.push(c.doc);
             candidates.kept.push(c.kept);
-            candidates.published.push(key.published);
+            candidates.published.push(c.doc.published);
             candidates.outlet.push(c.outlet);
             candidates.weight.push(c.weight);
             candidates.section.push(c.section);
             candidates.read.push(c.read);
+            candidates.read_url.push(c.read_url);
+            candidates.fresh.push(c.fresh);
         }
         candidates
     }
@@ -186,6 +203,12 @@ impl<'a> Ranked<'a> {
     /// The members of `group`, the representative first.
     pub fn members(&self, group: &Group) -> &[u32] {
         &self.members[group.start as usize..group.end as usize]
+    }
+
+    /// Whether any member of `group` is the to carry (else every report
+    /// of it came before the window).
+    pub fn fresh(&self, group: &Group) -> bool {
+        (self.members(group).iter()).any(|&m| self.candidates.fresh[m as usize])
     }
 
     /// The representative story of `group`.

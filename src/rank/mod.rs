@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 
 use self::{
     group::{Candidate, Candidates, Outlets, Ranked},
-    score::MostRead,
+    score::{MostRead, ReadUrls},
 };
 use crate::{
     config::{EditionPlan, Plan},
@@ -127,11 +127,21 @@ impl Window {
 /// Builds the issue described by `input`.
 pub fn build(input: &Input<'_>) -> Issue {
     let mut left_out = Vec::new();
-    let most_read = MostRead::from_snapshots(input.snapshots);
-    let candidates = candidates(input, &most_read, &mut left_out);
-    let ranked = Ranked::new(input, candidates);
+    let (urls, numbered) = ReadUrls::new(&[input.snapshots, input.readings.snapshots]);
+    let most_read = MostRead::from_all(urls.len(), &numbered[0]);
+    let candidates = candidates(input, &urls, &most_read, &mut left_out);
+    // The most-read rankings' own merging and sorting needs nothing of the
+    // clustering: it runs on another thread meanwhile.
+    let (ranked, spans) = std::thread::scope(|scope| {
+        let spans = scope.spawn(|| most_read::Spans::new(input, &urls, &numbered[1]));
+        let ranked = Ranked::new(input, candidates);
+        (
+            ranked,
+            spans.join().expect("the most-read rankings do not panic"),
+        )
+    });
     let mut edition = select::select(input, &ranked, &mut left_out);
-    edition.most_read = most_read::lists(input, &ranked);
+    edition.most_read = most_read::lists(input, &ranked, &urls, &spans);
     let badges = most_read::badges(&edition.most_read);
     let picks =
         (edition.lead.iter_mut()).chain(edition.sections.iter_mut().flat_map(|s| &mut s.picks));
@@ -149,14 +159,12 @@ pub fn build(input: &Input<'_>) -> Issue {
 /// also" (leaving out what the issue carries). What `explain --all` lists and what
 /// the demo's answer key is checked against.
 pub fn groups(input: &Input<'_>) -> Vec<Pick> {
-    let most_read = MostRead::from_snapshots(input.snapshots);
-    let candidates = candidates(input, &most_read, &mut Vec::new());
+    let (urls, numbered) = ReadUrls::new(&[input.snapshots]);
+    let most_read = MostRead::from_all(urls.len(), &numbered[0]);
+    let candidates = candidates(input, &urls, &most_read, &mut Vec::new());
     let ranked = Ranked::new(input, candidates);
     let mut picks: Vec<Pick> = (ranked.groups.iter())
-        .filter(|group| {
-            (ranked.members(group).iter())
-                .any(|&m| input.window.holds(ranked.candidates.stories[m as usize]))
-        })
+        .filter(|group| ranked.fresh(group))
         .map(|group| ranked.pick(input, group, Placed::Score))
         .collect();
     if input.edition.read_also && !input.earlier.is_empty() {
@@ -169,16 +177,19 @@ pub fn groups(input: &Input<'_>) -> Vec<Pick> {
 
 /// The stories in the window that can be ranked, in a section the edition carries,
 /// in a deterministic order whatever the store returned; the others that cannot be
-/// ranked go to `left_out`. One pass over the stories in input order.
+/// ranked go to `left_out`. One pass over the stories in input order, after their
+/// look-ups (their source, their URL among the most-read readings').
 fn candidates<'a>(
     input: &Input<'a>,
-    most_read: &MostRead<'_>,
+    urls: &ReadUrls<'_>,
+    most_read: &MostRead,
     left_out: &mut Vec<LeftOut>,
 ) -> Candidates<'a> {
     let plan = input.plan;
     let mut outlets = Outlets::new(plan);
     let mut list = Vec::new();
-    for (at, story) in input.stories.iter().enumerate() {
+    let found = look_up(input, urls);
+    for ((at, story), found) in input.stories.iter().enumerate().zip(&found) {
         if story.published < input.window.cap || story.published > input.now {
             continue;
         }
@@ -188,13 +199,14 @@ fn candidates<'a>(
             }
             continue;
         }
-        let carried =
-            (input.edition.sections.iter()).position(|(id, _)| story.section.as_ref() == Some(id));
-        let Some(section) = carried else {
+        let Some(section) = found.section else {
             continue; // a section this edition does not carry
         };
-        let (outlet, weight) = match plan.source_position(&story.source) {
-            Some(i) => (outlets.of_source[i], plan.sources[i].weight),
+        let (outlet, weight) = match found.source {
+            Some(i) => (
+                outlets.of_source[i as usize],
+                plan.sources[i as usize].weight,
+            ),
             None => (outlets.id(story.source.as_str()), 1.0),
         };
         let url = story.url.as_deref();
@@ -210,11 +222,61 @@ fn candidates<'a>(
             kept: input.kept.stories.get(at).and_then(Option::as_ref),
             outlet,
             weight,
-            section: section as u32,
-            read: url.map_or((0.0, None), |u| most_read.get(u)),
+            section,
+            read: most_read.get(found.read_url),
+            read_url: found.read_url,
+            fresh: input.window.holds(story),
         });
     }
     Candidates::sorted(list, outlets.names)
+}
+
+/// Below this many stories the look-ups run on one thread.
+const PARALLEL_FROM: usize = 8192;
+
+/// What [`look_up`] finds of a story.
+#[derive(Clone, Copy, Default)]
+struct Found {
+    /// The position of its source in the plan.
+    source: Option<u32>,
+    /// The position of its section in the edition's.
+    section: Option<u32>,
+    /// Its URL's id among the most-read readings'.
+    read_url: Option<u32>,
+}
+
+/// What each story's look-ups find, for stories in the window's span (nothing for
+/// the others): hash look-ups and string compares, on two threads for a large
+/// window.
+fn look_up(input: &Input<'_>, urls: &ReadUrls<'_>) -> Vec<Found> {
+    let sections = &input.edition.sections;
+    let of = |stories: &[Story]| -> Vec<Found> {
+        (stories.iter())
+            .map(|story| {
+                if story.published < input.window.cap || story.published > input.now {
+                    return Found::default();
+                }
+                let section = (story.section.as_ref())
+                    .and_then(|s| sections.iter().position(|(id, _)| id == s));
+                Found {
+                    source: input.plan.source_position(&story.source).map(|i| i as u32),
+                    section: section.map(|i| i as u32),
+                    read_url: story.url.as_deref().and_then(|u| urls.id(u)),
+                }
+            })
+            .collect()
+    };
+    let stories = input.stories;
+    if stories.len() < PARALLEL_FROM {
+        return of(stories);
+    }
+    let (first, second) = stories.split_at(stories.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| of(second));
+        let mut found = of(first);
+        found.extend(second.join().expect("look-ups do not panic"));
+        found
+    })
 }
 
 /// Why a story cannot be ranked, if it cannot.

@@ -17,7 +17,11 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Input, cluster, group::Ranked, score::MostRead};
+use super::{
+    Input, cluster,
+    group::Ranked,
+    score::{MostRead, Numbered, ReadUrls},
+};
 use crate::model::{
     MostReadEntry, MostReadList, OverrideAction, ReadWindow, SignalSnapshot, Story, StoryId,
 };
@@ -31,28 +35,84 @@ struct Target<'a> {
     grouped: bool,
 }
 
+/// The readings of each span the edition shows, merged and ordered before the
+/// issue's groups are known (they only filter and name the URLs).
+pub(super) struct Spans {
+    spans: Vec<Span>,
+}
+
+/// One span's readings.
+struct Span {
+    window: ReadWindow,
+    /// The readings that count (positions in the readings).
+    chosen: Vec<usize>,
+    /// The URL ids with a value, most read first (then by best rank, then by URL).
+    order: Vec<u32>,
+}
+
+impl Spans {
+    /// Merges the readings of each span (`numbered`: the readings, with their URL
+    /// ids in `urls`); spans that read the same snapshots are merged once.
+    pub fn new(input: &Input<'_>, urls: &ReadUrls<'_>, numbered: &Numbered<'_>) -> Spans {
+        let mut spans: Vec<Span> = Vec::new();
+        if input.edition.most_read == 0 {
+            return Spans { spans };
+        }
+        for &window in &input.edition.most_read_windows {
+            let chosen = readings(input, window);
+            let order = match spans.last() {
+                Some(last) if last.chosen == chosen => last.order.clone(),
+                _ => order(urls, numbered, &chosen),
+            };
+            spans.push(Span {
+                window,
+                chosen,
+                order,
+            });
+        }
+        Spans { spans }
+    }
+}
+
+/// The URL ids the `chosen` readings give a value, most read first, then by best
+/// rank, then by URL.
+fn order(urls: &ReadUrls<'_>, numbered: &Numbered<'_>, chosen: &[usize]) -> Vec<u32> {
+    let read = MostRead::from_readings(urls.len(), numbered, chosen.iter().copied());
+    let mut listed: Vec<(u32, f64, u32)> = read.listed().filter(|l| l.1 > 0.0).collect();
+    listed.sort_unstable_by(|a, b| {
+        (b.1.total_cmp(&a.1))
+            .then(a.2.cmp(&b.2))
+            .then_with(|| urls.url(a.0).cmp(urls.url(b.0)))
+    });
+    listed.into_iter().map(|l| l.0).collect()
+}
+
 /// The rankings of the spans `input.edition` shows, numbered 1..n each.
-pub(super) fn lists(input: &Input<'_>, ranked: &Ranked<'_>) -> Vec<MostReadList> {
+pub(super) fn lists(
+    input: &Input<'_>,
+    ranked: &Ranked<'_>,
+    urls: &ReadUrls<'_>,
+    spans: &Spans,
+) -> Vec<MostReadList> {
     let size = input.edition.most_read;
     if size == 0 {
         return Vec::new();
     }
-    let targets = targets(input, ranked);
+    let targets = targets(input, ranked, urls);
     // Spans that read the same snapshots (all readings recent, say) rank alike:
     // merging tens of thousands of entries once is enough.
-    let mut last: Option<(Vec<usize>, Vec<MostReadEntry>)> = None;
+    let mut last: Option<(&[usize], Vec<MostReadEntry>)> = None;
     let mut lists = Vec::new();
-    for &window in &input.edition.most_read_windows {
-        let chosen = readings(input, window);
+    for span in &spans.spans {
         let entries = match &last {
-            Some((same, entries)) if *same == chosen => entries.clone(),
-            _ => ranking(input, &targets, &chosen, size),
+            Some((same, entries)) if *same == span.chosen.as_slice() => entries.clone(),
+            _ => ranking(input, &targets, &span.order, size),
         };
         lists.push(MostReadList {
-            window,
+            window: span.window,
             entries: entries.clone(),
         });
-        last = Some((chosen, entries));
+        last = Some((&span.chosen, entries));
     }
     lists
 }
@@ -65,34 +125,40 @@ pub(super) fn badges(lists: &[MostReadList]) -> FxHashMap<&StoryId, u32> {
         .collect()
 }
 
-/// Canonical URL → what to show for it: the issue's groups first (every member's URL
-/// points at its group's representative), then any other story the readings name.
-/// What the editor dropped from the issue is listed nowhere in it.
-fn targets<'a>(input: &Input<'a>, ranked: &Ranked<'a>) -> FxHashMap<&'a str, Target<'a>> {
+/// By URL id ([`ReadUrls`]): what to show for it: the issue's groups first (every
+/// member's URL points at its group's representative), then any other story the
+/// readings name. What the editor dropped from the issue is listed nowhere in it.
+fn targets<'a>(
+    input: &Input<'a>,
+    ranked: &Ranked<'a>,
+    urls: &ReadUrls<'_>,
+) -> Vec<Option<Target<'a>>> {
     let mut dropped: FxHashSet<&str> = (input.overrides.iter())
         .filter(|o| matches!(o.action, OverrideAction::Drop))
         .map(|o| o.url.as_str())
         .collect();
-    let mut targets = FxHashMap::default();
+    let mut targets: Vec<Option<Target<'a>>> = (0..urls.len()).map(|_| None).collect();
+    let c = &ranked.candidates;
     for group in &ranked.groups {
         if !dropped.is_empty() && ranked.urls(group).any(|u| dropped.contains(u)) {
             dropped.extend(ranked.urls(group)); // every report of a dropped story
             continue;
         }
-        let rep = ranked.rep(group);
-        let outlet = ranked.candidates.outlet_names
-            [ranked.candidates.outlet[ranked.members(group)[0] as usize] as usize];
-        for url in ranked.urls(group) {
-            targets.entry(url).or_insert(Target {
-                story: rep,
-                outlet,
-                grouped: true,
-            });
+        let members = ranked.members(group);
+        for &m in members {
+            if let Some(id) = c.read_url[m as usize] {
+                targets[id as usize].get_or_insert_with(|| Target {
+                    story: ranked.rep(group),
+                    outlet: c.outlet_names[c.outlet[members[0] as usize] as usize],
+                    grouped: true,
+                });
+            }
         }
     }
     for story in input.readings.stories {
-        if let Some(url) = story.url.as_deref().filter(|u| !dropped.contains(u)) {
-            targets.entry(url).or_insert_with(|| Target {
+        let url = story.url.as_deref().filter(|u| !dropped.contains(u));
+        if let Some(id) = url.and_then(|u| urls.id(u)) {
+            targets[id as usize].get_or_insert_with(|| Target {
                 story,
                 outlet: super::outlet(input.plan, story),
                 grouped: false,
@@ -177,26 +243,19 @@ fn events(input: &Input<'_>, listed: &[&Target<'_>]) -> Vec<u32> {
     event
 }
 
-/// The `size` most-read stories of the `chosen` readings, numbered from 1, one per
-/// event.
+/// The `size` most-read stories of a span (its URL ids in `order`), numbered from
+/// 1, one per event.
 fn ranking(
     input: &Input<'_>,
-    targets: &FxHashMap<&str, Target<'_>>,
-    chosen: &[usize],
+    targets: &[Option<Target<'_>>],
+    order: &[u32],
     size: usize,
 ) -> Vec<MostReadEntry> {
-    let snapshots = input.readings.snapshots;
-    let read = MostRead::from_readings(chosen.iter().map(|&i| &snapshots[i]));
-    let mut urls: Vec<(&str, f64, u32)> = read
-        .urls()
-        .filter(|(url, value, _)| *value > 0.0 && targets.contains_key(url))
-        .collect();
-    urls.sort_unstable_by(|a, b| (b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)).then(a.0.cmp(b.0)));
     // The most-read stories in order, each once, as many as could fill the ranking
     // after leaving out other reports of an event already listed.
     let mut seen = FxHashSet::default();
-    let listed: Vec<&Target<'_>> = (urls.iter())
-        .map(|(url, _, _)| &targets[url])
+    let listed: Vec<&Target<'_>> = (order.iter())
+        .filter_map(|&id| targets[id as usize].as_ref())
         .filter(|target| seen.insert(&target.story.id))
         .take(size * SPARE)
         .collect();

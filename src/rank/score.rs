@@ -16,44 +16,141 @@ use crate::{
     model::{Measure, Score, SignalId, SignalSnapshot},
 };
 
-/// Most-read values and best ranks by canonical URL, borrowing the snapshots' URLs:
-/// one map from URL to a dense id, and the value and best rank of each id.
+/// The URLs the most-read readings of an issue name, each numbered once, and every
+/// reading's entries as those numbers: the score's values and every span's ranking
+/// are then sums over dense ids, and each story's URL is looked up once
+/// ([`ReadUrls::id`]), not once per ranking.
 #[derive(Debug, Default)]
-pub struct MostRead<'a> {
+pub struct ReadUrls<'a> {
     ids: FxHashMap<&'a str, u32>,
-    value: Vec<f64>,
-    /// `u32::MAX`: in no list (every URL with an id is in one).
-    rank: Vec<u32>,
+    urls: Vec<&'a str>,
 }
 
-impl<'a> MostRead<'a> {
-    /// Computes the values from the snapshots of the window.
-    pub fn from_snapshots(snapshots: &'a [SignalSnapshot]) -> MostRead<'a> {
-        Self::from_readings(snapshots.iter())
+/// Some snapshots with their entries' URL ids (see [`ReadUrls`]), in order:
+/// snapshot `k`'s are `ids[starts[k]..starts[k + 1]]`.
+#[derive(Debug, Default)]
+pub struct Numbered<'a> {
+    snapshots: &'a [SignalSnapshot],
+    ids: Vec<u32>,
+    starts: Vec<usize>,
+}
+
+impl<'a> ReadUrls<'a> {
+    /// Numbers the URLs of `lists` (snapshots; a slice given twice is numbered
+    /// once), in order of first appearance.
+    pub fn new(lists: &[&'a [SignalSnapshot]]) -> (Self, Vec<Numbered<'a>>) {
+        let entries = (lists.iter().flat_map(|l| l.iter()))
+            .map(|s| s.entries.len())
+            .sum();
+        let mut urls = ReadUrls {
+            ids: FxHashMap::with_capacity_and_hasher(entries, Default::default()),
+            urls: Vec::new(),
+        };
+        let mut numbered: Vec<Numbered<'a>> = Vec::with_capacity(lists.len());
+        for &list in lists {
+            let same = numbered.iter().find(|n| std::ptr::eq(n.snapshots, list));
+            if let Some(same) = same {
+                let copy = Numbered {
+                    snapshots: list,
+                    ids: same.ids.clone(),
+                    starts: same.starts.clone(),
+                };
+                numbered.push(copy);
+                continue;
+            }
+            let mut n = Numbered {
+                snapshots: list,
+                ids: Vec::with_capacity(list.iter().map(|s| s.entries.len()).sum()),
+                starts: vec![0],
+            };
+            for snapshot in list {
+                for entry in &snapshot.entries {
+                    let next = urls.urls.len() as u32;
+                    let id = *urls.ids.entry(entry.url.as_str()).or_insert(next);
+                    if id == next {
+                        urls.urls.push(entry.url.as_str());
+                    }
+                    n.ids.push(id);
+                }
+                n.starts.push(n.ids.len());
+            }
+            numbered.push(n);
+        }
+        (urls, numbered)
     }
 
-    /// Computes the values from some snapshots, in the order given.
+    /// The id of `url`, if a reading names it.
+    pub fn id(&self, url: &str) -> Option<u32> {
+        self.ids.get(url).copied()
+    }
+
+    /// The URL of id `id`.
+    pub fn url(&self, id: u32) -> &'a str {
+        self.urls[id as usize]
+    }
+
+    /// How many URLs the readings name.
+    pub fn len(&self) -> usize {
+        self.urls.len()
+    }
+
+    /// Whether the readings name no URL.
+    pub fn is_empty(&self) -> bool {
+        self.urls.is_empty()
+    }
+}
+
+impl<'a> Numbered<'a> {
+    /// The snapshots.
+    pub fn snapshots(&self) -> &'a [SignalSnapshot] {
+        self.snapshots
+    }
+
+    /// The URL ids of snapshot `k`'s entries, in order.
+    fn ids(&self, k: usize) -> &[u32] {
+        &self.ids[self.starts[k]..self.starts[k + 1]]
+    }
+}
+
+/// Most-read values and best ranks by URL id ([`ReadUrls`]).
+#[derive(Debug, Default)]
+pub struct MostRead {
+    value: Vec<f64>,
+    /// `None`: in none of the lists these values were computed from.
+    rank: Vec<Option<u32>>,
+}
+
+impl MostRead {
+    /// Computes the values from snapshots `chosen` (positions in `numbered`, in the
+    /// order given) over the `urls` ids of [`ReadUrls`].
     pub fn from_readings(
-        snapshots: impl Iterator<Item = &'a SignalSnapshot> + Clone,
-    ) -> MostRead<'a> {
-        let entries = snapshots.clone().map(|s| s.entries.len()).sum();
+        urls: usize,
+        numbered: &Numbered<'_>,
+        chosen: impl Iterator<Item = usize>,
+    ) -> MostRead {
         let mut read = MostRead {
-            ids: FxHashMap::with_capacity_and_hasher(entries, Default::default()),
-            ..MostRead::default()
+            value: vec![0.0; urls],
+            rank: vec![None; urls],
         };
         // Each signal's snapshots, in order: a URL's sum grows in the same order as
         // ever, so the averages are the same to the last bit.
-        let mut signals: Vec<(&SignalId, Vec<&SignalSnapshot>)> = Vec::new();
-        for snapshot in snapshots {
+        let mut signals: Vec<(&SignalId, Vec<usize>)> = Vec::new();
+        for k in chosen {
+            let snapshot = &numbered.snapshots[k];
             match signals.iter_mut().find(|(id, _)| *id == &snapshot.signal) {
-                Some((_, list)) => list.push(snapshot),
-                None => signals.push((&snapshot.signal, vec![snapshot])),
+                Some((_, list)) => list.push(k),
+                None => signals.push((&snapshot.signal, vec![k])),
             }
         }
-        let (mut sums, mut touched) = (Vec::new(), Vec::new());
+        let (mut sums, mut touched) = (vec![0.0; urls], Vec::new());
         for (_, list) in &signals {
-            for snapshot in list {
-                read.add(snapshot, &mut sums, &mut touched);
+            for &k in list {
+                read.add(
+                    &numbered.snapshots[k],
+                    numbered.ids(k),
+                    &mut sums,
+                    &mut touched,
+                );
             }
             for id in touched.drain(..) {
                 let average = std::mem::take(&mut sums[id as usize]) / list.len() as f64;
@@ -64,9 +161,20 @@ impl<'a> MostRead<'a> {
         read
     }
 
+    /// Computes the values from every snapshot of `numbered`.
+    pub fn from_all(urls: usize, numbered: &Numbered<'_>) -> MostRead {
+        Self::from_readings(urls, numbered, 0..numbered.snapshots.len())
+    }
+
     /// Adds one snapshot's values to `sums` (by id; `touched` lists the ids with a
-    /// sum) and its ranks to the best ranks.
-    fn add(&mut self, snapshot: &'a SignalSnapshot, sums: &mut Vec<f64>, touched: &mut Vec<u32>) {
+    /// sum) and its ranks to the best ranks; `ids` are its entries' URL ids.
+    fn add(
+        &mut self,
+        snapshot: &SignalSnapshot,
+        ids: &[u32],
+        sums: &mut [f64],
+        touched: &mut Vec<u32>,
+    ) {
         let n = snapshot.entries.len() as f64;
         let max_views = snapshot
             .entries
@@ -74,7 +182,7 @@ impl<'a> MostRead<'a> {
             .filter_map(|e| e.views)
             .max()
             .unwrap_or(0) as f64;
-        for entry in &snapshot.entries {
+        for (entry, &id) in snapshot.entries.iter().zip(ids) {
             let value = match snapshot.measure {
                 Measure::Rank => (n - f64::from(entry.rank) + 1.0) / n,
                 Measure::Views if max_views > 0.0 => {
@@ -82,47 +190,29 @@ impl<'a> MostRead<'a> {
                 }
                 Measure::Views => 0.0,
             };
-            let next = self.value.len() as u32;
-            let id = *self.ids.entry(entry.url.as_str()).or_insert(next);
-            if id == next {
-                self.value.push(0.0);
-                self.rank.push(u32::MAX);
-            }
-            if sums.len() <= id as usize {
-                sums.resize(id as usize + 1, 0.0);
-            }
             if sums[id as usize] == 0.0 {
                 touched.push(id); // a second push of an id still at 0.0 is harmless
             }
             sums[id as usize] += value.clamp(0.0, 1.0);
             // Views exports are ranked by views, so their position is a rank too.
             let best = &mut self.rank[id as usize];
-            *best = (*best).min(entry.rank);
+            *best = Some(best.map_or(entry.rank, |b| b.min(entry.rank)));
         }
     }
 
-    /// The value of `url` in [0, 1] (0 when no list carries it) and its best rank in a
-    /// most-read list, if any: one look-up.
-    pub fn get(&self, url: &str) -> (f64, Option<u32>) {
-        match self.ids.get(url) {
-            Some(&id) => (self.value[id as usize], Some(self.rank[id as usize])),
+    /// The value of URL `id` in [0, 1] (0 when no list carries it, or no id) and
+    /// its best rank in a most-read list, if any.
+    pub fn get(&self, id: Option<u32>) -> (f64, Option<u32>) {
+        match id.and_then(|id| self.rank[id as usize].map(|rank| (id, rank))) {
+            Some((id, rank)) => (self.value[id as usize], Some(rank)),
             None => (0.0, None),
         }
     }
 
-    /// Every URL with its value and best rank, in no particular order.
-    pub fn urls(&self) -> impl Iterator<Item = (&'a str, f64, u32)> + '_ {
-        (self.ids.iter()).map(|(&url, &id)| (url, self.value[id as usize], self.rank[id as usize]))
-    }
-
-    /// The value of `url` in [0, 1] (0 when no list carries it).
-    pub fn value(&self, url: &str) -> f64 {
-        self.get(url).0
-    }
-
-    /// The best rank of `url` in a ranked most-read list, if any.
-    pub fn rank(&self, url: &str) -> Option<u32> {
-        self.get(url).1
+    /// Every URL id in a list, with its value and best rank, by id.
+    pub fn listed(&self) -> impl Iterator<Item = (u32, f64, u32)> + '_ {
+        (self.rank.iter().enumerate())
+            .filter_map(|(id, rank)| rank.map(|rank| (id as u32, self.value[id], rank)))
     }
 }
 
@@ -187,16 +277,18 @@ mod tests {
             ranked("s", &["b", "a"]),
             ranked("t", &["b"]),
         ];
-        let mr = MostRead::from_snapshots(&snapshots);
-        assert!((mr.value("a") - (1.0 + 0.5) / 2.0).abs() < 1e-9);
-        assert_eq!(
-            mr.value("b"),
-            1.0,
-            "signal t has b first in its only snapshot"
-        );
-        assert_eq!(mr.value("zzz"), 0.0);
-        assert_eq!(mr.rank("a"), Some(1));
-        assert_eq!(mr.rank("c"), Some(2));
+        let (urls, numbered) = ReadUrls::new(&[&snapshots]);
+        let mr = MostRead::from_all(urls.len(), &numbered[0]);
+        let get = |url: &str| mr.get(urls.id(url));
+        assert!((get("a").0 - (1.0 + 0.5) / 2.0).abs() < 1e-9);
+        assert_eq!(get("b").0, 1.0, "signal t has b first in its only snapshot");
+        assert_eq!(get("zzz"), (0.0, None));
+        assert_eq!(get("a").1, Some(1));
+        assert_eq!(get("c").1, Some(2));
+        // Values from some of the snapshots: "c" is in none of them.
+        let later = MostRead::from_readings(urls.len(), &numbered[0], [1, 2].into_iter());
+        assert_eq!(later.get(urls.id("c")), (0.0, None));
+        assert_eq!(later.get(urls.id("a")), (0.5, Some(2)));
     }
 
     #[test]
@@ -224,15 +316,14 @@ mod tests {
             ],
         };
         let snapshots = [snapshot];
-        let mr = MostRead::from_snapshots(&snapshots);
-        assert_eq!(mr.value("top"), 1.0);
-        assert!(
-            (mr.value("mid") - 0.6359).abs() < 1e-3,
-            "{}",
-            mr.value("mid")
-        );
-        assert_eq!(mr.value("zero"), 0.0);
-        assert_eq!(mr.rank("mid"), Some(2));
+        let (urls, numbered) = ReadUrls::new(&[&snapshots, &snapshots]);
+        assert_eq!(numbered[1].ids, numbered[0].ids, "a slice is numbered once");
+        let mr = MostRead::from_all(urls.len(), &numbered[1]);
+        let get = |url: &str| mr.get(urls.id(url));
+        assert_eq!(get("top").0, 1.0);
+        assert!((get("mid").0 - 0.6359).abs() < 1e-3, "{}", get("mid").0);
+        assert_eq!(get("zero"), (0.0, Some(3)));
+        assert_eq!(get("mid").1, Some(2));
     }
 
     #[test]

@@ -119,6 +119,11 @@ fn pool<'r>(input: &Input<'_>, ranked: &'r Ranked<'_>, left_out: &mut Vec<LeftOu
         taken: Vec::new(),
     };
     for group in &ranked.groups {
+        if !ranked.fresh(group) {
+            // Every report of it came before this window: an earlier issue's
+            // to carry (or to have left out).
+            continue;
+        }
         let rep = ranked.rep(group);
         let mut sent = None;
         if !sent_urls.is_empty() {
@@ -126,13 +131,6 @@ fn pool<'r>(input: &Input<'_>, ranked: &'r Ranked<'_>, left_out: &mut Vec<LeftOu
         }
         if sent.is_none() && !sent_stories.is_empty() {
             sent = sent_stories.get(rep.id.as_str()).copied();
-        }
-        let fresh = (ranked.members(group).iter())
-            .any(|&m| input.window.holds(ranked.candidates.stories[m as usize]));
-        if !fresh {
-            // Every report of it came before this window: an earlier issue's
-            // to carry (or to have left out).
-            continue;
         }
         if !dropped.is_empty() && ranked.urls(group).any(|u| dropped.contains(u)) {
             let reason = "dropped by the editor".to_owned();

@@ -37,8 +37,10 @@ pub(super) struct Groups<'a> {
     /// Each story's publication time, in seconds.
     times: Vec<i64>,
     parent: Vec<usize>,
-    /// At roots: the merged state, `None` for a story still alone.
-    merged: Vec<Option<Group>>,
+    /// At roots: the merged state, `None` for a story still alone (boxed: the
+    /// merge rule checks this for random roots, and 8 bytes a story stay in the
+    /// cache where a whole `Group` a story, 18 MB for 100,000, does not).
+    merged: Vec<Option<Box<Group>>>,
 }
 
 /// What the merge rule reads of each story besides its vector, per story.
@@ -276,7 +278,7 @@ impl<'a> Groups<'a> {
         let time_sum = self.time_sum(keep) + self.time_sum(gone);
         let size = self.size(keep) + self.size(gone);
         self.merged[gone] = None;
-        self.merged[keep] = Some(Group {
+        self.merged[keep] = Some(Box::new(Group {
             size,
             outlets,
             numbers,
@@ -290,7 +292,7 @@ impl<'a> Groups<'a> {
             time_sum,
             terms,
             weights,
-        });
+        }));
         self.parent[gone] = keep;
     }
 

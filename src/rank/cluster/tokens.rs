@@ -102,6 +102,9 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
     let (mut title, mut summary, mut unused) = (Vec::new(), Vec::new(), Vec::new());
     let (mut title_cases, mut summary_cases, mut units) = (Vec::new(), Vec::new(), Vec::new());
     for (d, doc) in docs.iter().enumerate() {
+        if d % super::vectors::WARM == 0 {
+            super::vectors::warm(&docs[d..], kept.get(d..).unwrap_or_default());
+        }
         title.clear();
         summary.clear();
         let usable = kept.get(d).copied().flatten();
