@@ -87,6 +87,7 @@ pub async fn ingest(
     let shared = Arc::new(Shared {
         fetcher: Fetcher::new(&plan.fetch, clock.clone())?,
         sections: plan.sections.clone(),
+        sections_rules: format!("{:?}", plan.sections),
         clock: clock.clone(),
         unwritten: Arc::new(Semaphore::new(UNWRITTEN)),
         max_items: plan.fetch.max_items,
@@ -102,8 +103,9 @@ pub async fn ingest(
     // Each target is a task, so that downloads and parses go on (on the runtime's
     // workers and blocking threads) while this task writes a batch to the store.
     let mut running = JoinSet::new();
+    let states = store.fetch_states()?;
     for target in &targets {
-        let state = store.fetch_state(&target.key())?;
+        let state = states.get(&target.key());
         let due = state.last_attempt.is_none_or(|last| {
             now.signed_duration_since(last)
                 .to_std()

@@ -33,7 +33,9 @@ mod tokens;
 use std::path::{Path, PathBuf};
 
 pub use causes::CauseCount;
-pub use fetch_state::{FetchNotes, FetchRecord, FetchState, Health, StateKey, Validators};
+pub use fetch_state::{
+    FetchNotes, FetchRecord, FetchState, FetchStates, Health, StateKey, Validators,
+};
 pub use held::Held;
 pub use issues::Frozen;
 pub use ledger::{Delivery, DeliveryState, Entry, LedgerCounts};
