@@ -88,6 +88,7 @@ pub async fn ingest(
     let shared = Arc::new(Shared {
         fetcher: Fetcher::new(&plan.fetch, clock.clone())?,
         sections: plan.sections.clone(),
+        sections_rules: format!("{:?}", plan.sections),
         clock: clock.clone(),
         unwritten: Arc::new(Semaphore::new(UNWRITTEN)),
         max_items: plan.fetch.max_items,
@@ -103,8 +104,9 @@ pub async fn ingest(
     // Each target is a task, so that downloads and parses go on (on the runtime's
     // workers and blocking threads) while this task writes a batch to the store.
     let mut running = JoinSet::new();
+    let states = store.fetch_states()?;
     for target in &targets {
-        let state = store.fetch_state(&target.key())?;
+        let state = states.get(&target.key());
         let due = state.last_attempt.is_none_or(|last| {
             now.signed_duration_since(last)
                 .to_std()
@@ -121,6 +123,8 @@ pub async fn ingest(
             ));
         }
     }
+    // Checkpoints copy the log back on a thread of their own while this one writes.
+    store.checkpoint_in_background()?;
     let progress = progress_bar(options.progress, running.len());
     let mut batch = Vec::new();
     let mut flushed = Instant::now();
@@ -139,6 +143,7 @@ pub async fn ingest(
     let mut writer = store.writer()?;
     report.pruned = writer.prune(&plan.retention, now)?;
     writer.commit()?;
+    store.checkpoint_in_foreground()?;
     // By position in the configuration, looked up in a map: a linear search per
     // comparison made this sort quadratic (a quarter of an all-304 run at 1,000 feeds).
     let order: HashMap<StateKey, usize> = targets

@@ -79,6 +79,18 @@ pub struct FetchNotes {
     pub warnings: Vec<String>,
 }
 
+/// The fetch state of every key, as [`Store::fetch_states`] read it.
+#[derive(Debug, Default)]
+pub struct FetchStates(std::collections::HashMap<String, FetchState>);
+
+impl FetchStates {
+    /// The state of `key` (empty when it was never fetched), as
+    /// [`Store::fetch_state`] gives it.
+    pub fn get(&self, key: &StateKey) -> FetchState {
+        self.0.get(&key.to_string()).cloned().unwrap_or_default()
+    }
+}
+
 /// One line of `pressroom status`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Health {
@@ -123,6 +135,30 @@ impl Store {
             })
             .optional()?;
         Ok(row.unwrap_or_default())
+    }
+
+    /// The state recorded for everything ever fetched, read in one query (an ingest
+    /// of 1,000 sources asked 1,000 times, a twentieth of an all-304 run's CPU).
+    pub fn fetch_states(&self) -> Result<FetchStates, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, etag, last_modified, body_hash, last_attempt, failure_streak
+             FROM fetch_state",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                FetchState {
+                    validators: Validators {
+                        etag: row.get(1)?,
+                        last_modified: row.get(2)?,
+                        body_hash: row.get(3)?,
+                    },
+                    last_attempt: row.get::<_, Option<i64>>(4)?.map(from_unix),
+                    failure_streak: row.get(5)?,
+                },
+            ))
+        })?;
+        Ok(FetchStates(rows.collect::<Result<_, _>>()?))
     }
 
     /// Stories held per source id.
@@ -233,5 +269,64 @@ impl Writer<'_> {
         )?;
         stmt.execute(params![key.to_string(), location, to_unix(at)])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+
+    use super::*;
+    use crate::store::Store;
+
+    /// All states read at once are the states read one by one.
+    #[test]
+    fn fetch_states_are_each_fetch_state() {
+        let mut store = Store::open_in_memory().unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let source = |id: &str| StateKey::Source(SourceId::parse(id).unwrap());
+        let record = |key: StateKey, result| FetchRecord {
+            key,
+            location: "http://x.example/feed".to_owned(),
+            at: at("2026-11-27T06:00:00Z"),
+            result,
+            notes: FetchNotes::default(),
+        };
+        let validators = Validators {
+            etag: Some("\"e\"".to_owned()),
+            last_modified: Some("Thu, 26 Nov 2026 10:00:00 GMT".to_owned()),
+            body_hash: Some("ab12".to_owned()),
+        };
+        let mut writer = store.writer().unwrap();
+        writer
+            .record_fetch(&record(source("a"), Ok((validators, 3))))
+            .unwrap();
+        writer
+            .record_fetch(&record(source("b"), Err("gone".to_owned())))
+            .unwrap();
+        writer
+            .record_fetch(&record(source("b"), Err("gone".to_owned())))
+            .unwrap();
+        writer
+            .record_unchanged(
+                &StateKey::Signal(SignalId::parse("c").unwrap()),
+                "http://x.example/top",
+                at("2026-11-27T07:00:00Z"),
+            )
+            .unwrap();
+        writer.commit().unwrap();
+        let states = store.fetch_states().unwrap();
+        let keys = [
+            source("a"),
+            source("b"),
+            StateKey::Signal(SignalId::parse("c").unwrap()),
+            source("never"),
+        ];
+        for key in &keys {
+            assert_eq!(states.get(key), store.fetch_state(key).unwrap(), "{key}");
+        }
+        assert_eq!(states.get(&source("b")).failure_streak, 2);
+        assert!(states.get(&source("a")).validators.etag.is_some());
+        assert_eq!(states.get(&source("never")), FetchState::default());
     }
 }

@@ -63,12 +63,16 @@ impl<'a> Known<'a> {
                 .map(|i| i.title_key.as_str())
                 .collect(),
         );
+        // `+source` on the URL's look-up: the index on the URL alone serves it (migration
+        // 13 dropped the one on (source, url)); the source's index would read every
+        // story of the source. A `CROSS JOIN` of `json_each` instead of `IN` had the
+        // statement prepared again at each run.
         let mut stmt = tx.prepare_cached(
             "SELECT rowid, id, guid, url, title_key FROM stories
                  WHERE source = ?1 AND guid IN (SELECT value FROM json_each(?2))
              UNION ALL
              SELECT rowid, id, guid, url, title_key FROM stories
-                 WHERE source = ?1 AND url IN (SELECT value FROM json_each(?3))
+                 WHERE +source = ?1 AND url IN (SELECT value FROM json_each(?3))
              UNION ALL
              SELECT rowid, id, guid, url, title_key FROM stories
                  WHERE source = ?1 AND title_key IN (SELECT value FROM json_each(?4))",
