@@ -132,11 +132,12 @@ impl Context<'_> {
                     .and_then(|(_, s, _)| {
                         message::envelope(&self.email.from, verp(), s.address.as_str())
                     });
+                let next = upcoming.as_mut().and_then(|(_, _, p)| p.as_mut());
                 let outcome = self
                     .deliver(
                         delivery,
                         subscriber,
-                        preparing,
+                        (preparing, next),
                         ahead.as_ref(),
                         &mut unrecorded,
                     )
@@ -216,7 +217,7 @@ impl Context<'_> {
         &self,
         delivery: Delivery,
         subscriber: &Subscriber,
-        preparing: Option<Preparing>,
+        (preparing, mut next): (Option<Preparing>, Option<&mut Preparing>),
         ahead: Option<&Envelope>,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
@@ -256,11 +257,18 @@ impl Context<'_> {
             if self.record(unrecorded, Some(change)).await.is_err() {
                 return Outcome::Deferred(last);
             }
-            let sent = tokio::time::timeout(
+            let send = tokio::time::timeout(
                 email.timeout * 3,
                 (self.mailer).send_wire(&ready.envelope, &ready.wire, address, ahead),
-            )
-            .await;
+            );
+            // The next message is built while this one waits for its answer (`biased`:
+            // this one is written first).
+            let build = async {
+                if let Some(next) = next.as_deref_mut() {
+                    next.prepare_now();
+                }
+            };
+            let (sent, ()) = tokio::join!(biased; send, build);
             let (error, cause) = match sent {
                 Ok(Ok(())) => {
                     self.halt.accepted();
