@@ -23,19 +23,23 @@
 // These live in benches/deliver/ (the feed generator in benches/fetch/, the shared
 // helpers in benches/common/) so that cargo does not take them for benches of their
 // own.
+#[path = "deliver/cpu.rs"]
+mod cpu;
 #[path = "fetch/feeds.rs"]
 mod feeds;
 #[path = "deliver/postfix.rs"]
 mod postfix;
 #[path = "deliver/project.rs"]
 mod project;
+#[path = "deliver/report.rs"]
+mod report;
 #[path = "common/stats.rs"]
 mod stats;
 
 use std::{path::Path, process::Command, time::Instant};
 
 use chrono::{DateTime, Utc};
-use stats::{knob, load_average, median};
+use stats::{knob, load_average};
 
 /// The instant every run pretends it is (`--now`).
 const NOW: &str = "2026-11-27T06:00:00Z";
@@ -104,6 +108,10 @@ struct Measure {
     rss: f64,
     /// Messages sent.
     sent: usize,
+    /// pressroom's CPU time (user and system), s.
+    cpu: f64,
+    /// smtp-sink's CPU time over the same run, s.
+    sink_cpu: f64,
 }
 
 fn main() {
@@ -142,16 +150,30 @@ fn main() {
         &[Signing::Unsigned, Signing::Rsa, Signing::Ed25519]
     };
     let mut source = Vec::new();
+    let mut source_cpus = Vec::new();
     let mut publish = vec![Vec::new(); signings.len()];
     for run in 1..=runs {
         let before = sink.received();
+        let cpu_before = (cpu::children(), cpu::of(sink.pid()));
         let wall = postfix::source(sink.port, SESSIONS, source_messages, mean);
+        let source_cpu = (
+            cpu::children() - cpu_before.0,
+            cpu::of(sink.pid()) - cpu_before.1,
+        );
         assert_eq!(
             sink.received() - before,
             source_messages,
             "smtp-source lost messages"
         );
+        eprintln!(
+            "run {run}/{runs}: smtp-source {:.0} msgs/s; CPU per message: smtp-source {:.0} µs, \
+             smtp-sink {:.0} µs",
+            source_messages as f64 / wall,
+            source_cpu.0 / source_messages as f64 * 1e6,
+            source_cpu.1 / source_messages as f64 * 1e6,
+        );
         source.push(wall);
+        source_cpus.push(source_cpu);
         for (i, &signing) in signings.iter().enumerate() {
             let dir = work.path().join(format!("run{run}-{i}"));
             let transport = project::Transport::Smtp(sink.port);
@@ -162,7 +184,9 @@ fn main() {
             std::fs::write(&config, toml).expect("config");
             pressroom(&dir, &["fetch"]);
             let before = sink.received();
-            let m = measure_publish(&dir);
+            let sink_before = cpu::of(sink.pid());
+            let mut m = measure_publish(&dir);
+            m.sink_cpu = cpu::of(sink.pid()) - sink_before;
             assert_eq!(m.sent, subscribers, "pressroom did not send to everyone");
             assert_eq!(
                 sink.received() - before,
@@ -171,13 +195,17 @@ fn main() {
             );
             eprintln!(
                 "run {run}/{runs}: smtp-source {:.0} msgs/s; pressroom {} {:.0} msgs/s \
-                 ({:.2} s, email stage {:.2} s), peak RSS {:.0} MB; load average {}",
+                 ({:.2} s, email stage {:.2} s), peak RSS {:.0} MB; CPU per message: pressroom \
+                 {:.0} µs ({:.2} cores), smtp-sink {:.0} µs; load average {}",
                 source_messages as f64 / wall,
                 signing.name(),
                 subscribers as f64 / m.wall,
                 m.wall,
                 m.email,
                 m.rss,
+                m.cpu / subscribers as f64 * 1e6,
+                m.cpu / m.wall,
+                m.sink_cpu / subscribers as f64 * 1e6,
                 load_average()
             );
             publish[i].push(m);
@@ -186,50 +214,21 @@ fn main() {
             }
         }
     }
-    print_table(
+    report::print_table(
         subscribers,
         source_messages,
         (mean, *min, *max),
         &source,
         &publish[0],
     );
-    print_signed(subscribers, signings, &publish);
-}
-
-/// The signed runs beside the unsigned ones of the same runs.
-fn print_signed(subscribers: usize, signings: &[Signing], publish: &[Vec<Measure>]) {
-    if signings.len() < 2 {
-        return;
-    }
-    let rate = |runs: &[Measure]| subscribers as f64 / median(runs.iter().map(|m| m.wall));
-    let email_rate = |runs: &[Measure]| subscribers as f64 / median(runs.iter().map(|m| m.email));
-    let unsigned = rate(&publish[0]);
-    println!();
-    println!(
-        "{:<40} {:>8} {:>14} {:>10}",
-        "pressroom publish --no-fetch", "msgs/s", "email stage/s", "/ unsigned"
+    report::print_signed(subscribers, signings, &publish);
+    report::print_cpu(
+        subscribers,
+        source_messages,
+        signings,
+        &source_cpus,
+        &publish,
     );
-    for (signing, runs) in signings.iter().zip(publish) {
-        println!(
-            "{:<40} {:>8.0} {:>14.0} {:>10.2}",
-            signing.name(),
-            rate(runs),
-            email_rate(runs),
-            rate(runs) / unsigned
-        );
-    }
-    if let Some(i) = signings.iter().position(|&s| s == Signing::Rsa) {
-        let ratio = rate(&publish[i]) / unsigned;
-        println!(
-            "RSA-2048 / unsigned: {ratio:.2} (target ≥ {TARGET_SIGNED}: {}); load average {}",
-            if ratio >= TARGET_SIGNED {
-                "met"
-            } else {
-                "MISSED"
-            },
-            load_average()
-        );
-    }
 }
 
 /// Publishes to `.eml` files for one reader per audience and returns each message's
@@ -255,7 +254,9 @@ fn message_sizes(dir: &Path, stories: usize, now: DateTime<Utc>) -> Vec<usize> {
 
 /// Runs `pressroom publish --no-fetch` in `dir` and reads its report.
 fn measure_publish(dir: &Path) -> Measure {
+    let cpu_before = cpu::children();
     let (wall, stdout) = pressroom(dir, &["publish", "--no-fetch"]);
+    let cpu = cpu::children() - cpu_before;
     let line = |prefix: &str| {
         stdout
             .lines()
@@ -276,6 +277,8 @@ fn measure_publish(dir: &Path) -> Measure {
         email: between(&stages, "email ", " s"),
         rss: between(&stages, "peak RSS ", " MB"),
         sent: between(&email, "audiences: ", " sent") as usize,
+        cpu,
+        sink_cpu: 0.0,
     }
 }
 
@@ -310,64 +313,4 @@ fn pressroom(dir: &Path, args: &[&str]) -> (f64, String) {
         String::from_utf8_lossy(&output.stderr)
     );
     (wall, stdout)
-}
-
-fn print_table(
-    subscribers: usize,
-    source_messages: usize,
-    (mean, min, max): (usize, usize, usize),
-    source: &[f64],
-    publish: &[Measure],
-) {
-    let source_wall = median(source.iter().copied());
-    let wall = median(publish.iter().map(|m| m.wall));
-    let email = median(publish.iter().map(|m| m.email));
-    let rss = median(publish.iter().map(|m| m.rss));
-    let source_rate = source_messages as f64 / source_wall;
-    let rate = subscribers as f64 / wall;
-    let ratio = rate / source_rate;
-    let runs = publish.len();
-    println!();
-    println!(
-        "delivery: {subscribers} subscribers in {} audiences, messages of {:.1} KB on average \
-         ({:.1} to {:.1} KB), to smtp-sink on 127.0.0.1; release binary, median of {runs} run{}",
-        project::AUDIENCES,
-        mean as f64 / 1e3,
-        min as f64 / 1e3,
-        max as f64 / 1e3,
-        if runs == 1 { "" } else { "s" }
-    );
-    println!(
-        "{:<40} {:>8} {:>9} {:>8} {:>9}",
-        "sender", "messages", "wall", "msgs/s", "peak RSS"
-    );
-    println!(
-        "{:<40} {source_messages:>8} {source_wall:>7.2} s {source_rate:>8.0} {:>9}",
-        format!("smtp-source -d -s {SESSIONS} -l {mean}"),
-        "-"
-    );
-    println!(
-        "{:<40} {subscribers:>8} {wall:>7.2} s {rate:>8.0} {rss:>6.0} MB",
-        "pressroom publish --no-fetch (process)"
-    );
-    println!(
-        "{:<40} {subscribers:>8} {email:>7.2} s {:>8.0} {:>9}",
-        "  of which the email stage",
-        subscribers as f64 / email,
-        ""
-    );
-    println!(
-        "pressroom / smtp-source: {ratio:.2} (target ≥ {TARGET_RATIO}: {}); peak RSS {rss:.0} MB \
-         (target ≤ {TARGET_RSS_MB:.0} MB: {})",
-        if ratio >= TARGET_RATIO {
-            "met"
-        } else {
-            "MISSED"
-        },
-        if rss <= TARGET_RSS_MB {
-            "met"
-        } else {
-            "MISSED"
-        }
-    );
 }

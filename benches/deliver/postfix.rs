@@ -67,6 +67,11 @@ impl Sink {
         sink
     }
 
+    /// Its process id (for its CPU time).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Messages received so far (the last `mesg=` counter).
     pub fn received(&self) -> usize {
         let text = std::fs::read(&self.counters).unwrap_or_default();

@@ -8,9 +8,9 @@
 //! included (RFC 8058 asks for them to be signed). Names that a message lacks
 //! (Reply-To) are listed all the same, so that nobody can add them later.
 //!
-//! An RSA signature costs a millisecond or so of CPU: [`Signer::sign`] runs on
-//! tokio's blocking pool, so the send slots sign on every core while others wait on
-//! the wire.
+//! An RSA signature costs a millisecond or so of CPU: the email channel signs with
+//! [`Signer::sign_wire`] on tokio's blocking pool (see `prepare.rs`), so the send
+//! slots sign on every core while their previous messages are on the wire.
 
 mod canon;
 mod key;
@@ -72,9 +72,6 @@ pub enum SignError {
     /// aws-lc refused to sign.
     #[error("DKIM signing failed")]
     Failed,
-    /// The blocking task did not finish (the runtime is shutting down).
-    #[error("DKIM signing did not finish: {0}")]
-    Stopped(String),
 }
 
 /// Signs messages with one or two keys of one domain; cheap to clone.
@@ -114,15 +111,23 @@ impl Signer {
         self.0.keys.iter().map(|(_, k)| k.public_record()).collect()
     }
 
-    /// Adds the DKIM-Signature fields to `message`, dated `at`, on the blocking pool.
-    pub async fn sign(&self, message: Message, at: DateTime<Utc>) -> Result<Message, SignError> {
-        let signer = self.clone();
-        tokio::task::spawn_blocking(move || signer.sign_now(message, at))
-            .await
-            .map_err(|e| SignError::Stopped(e.to_string()))?
+    /// The wire form of a message (lettre's `formatted()`) with the DKIM-Signature
+    /// fields, dated `at`, in front of its header: the message is not formatted a
+    /// second time, as [`Signer::sign_now`] does. On the calling thread.
+    pub fn sign_wire(&self, wire: &[u8], at: DateTime<Utc>) -> Result<Vec<u8>, SignError> {
+        let fields = self.fields(wire, at.timestamp())?;
+        let size = fields.iter().map(|f| f.len() + 18).sum::<usize>() + wire.len();
+        let mut signed = Vec::with_capacity(size);
+        for field in fields {
+            signed.extend_from_slice(b"DKIM-Signature: ");
+            signed.extend_from_slice(field.as_bytes());
+            signed.extend_from_slice(b"\r\n");
+        }
+        signed.extend_from_slice(wire);
+        Ok(signed)
     }
 
-    /// [`Signer::sign`] on the calling thread.
+    /// Adds the DKIM-Signature fields to `message`, dated `at`, on the calling thread.
     pub fn sign_now(&self, mut message: Message, at: DateTime<Utc>) -> Result<Message, SignError> {
         let fields = self.fields(&message.formatted(), at.timestamp())?;
         // lettre keeps one field per name, so the second signature rides in the

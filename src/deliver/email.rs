@@ -11,7 +11,7 @@
 //! starts no new transaction and leaves the rest pending. What went wrong is logged
 //! at WARN at the end, grouped by cause.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use futures_util::future::BoxFuture;
 use tokio::sync::watch;
@@ -24,6 +24,7 @@ use super::{
     message,
     pace::Pace,
     personal::{Rendered, Template},
+    prepare::Kit,
     refusal::Cause,
     sending::{Context, Outcome},
     signer::signer,
@@ -239,17 +240,15 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
                 .map(move |s| (s.address.as_str(), g.slug.as_str()))
         })
         .collect();
+    let kit = Arc::new(Kit::new(plan, run.email, rendered, signer, secret));
     let context = Context {
-        plan,
         email: run.email,
         clock: run.clock,
         stop: &run.stop,
         journal: &journal,
         mailer: &mailer,
-        rendered: &rendered,
+        kit,
         audience_of: &audience_of,
-        signer: signer.as_ref(),
-        secret: &secret,
         pace: &pace,
         halt: &halt,
         tally: run.tally,

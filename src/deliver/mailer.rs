@@ -69,15 +69,28 @@ impl Mailer {
         file_name: &str,
         next: Option<&Envelope>,
     ) -> Result<(), SendError> {
+        (self.send_wire(message.envelope(), &message.formatted(), file_name, next)).await
+    }
+
+    /// [`Mailer::send`] for a message already in its wire form (`formatted()`, and
+    /// signed), to `envelope`.
+    pub async fn send_wire(
+        &self,
+        envelope: &Envelope,
+        wire: &[u8],
+        file_name: &str,
+        next: Option<&Envelope>,
+    ) -> Result<(), SendError> {
         match self {
-            Mailer::Smtp(smtp) => (smtp.send(message.envelope(), &message.formatted(), next)).await,
+            Mailer::Smtp(smtp) => smtp.send(envelope, wire, next).await,
             Mailer::Sendmail(sendmail) => sendmail
-                .send(message.clone())
+                .send_raw(envelope, wire)
                 .await
+                .map(|_| ())
                 .map_err(|e| SendError::Temporary(format!("sendmail: {e}"))),
             Mailer::Folder(folder) => {
                 let path = folder.join(format!("{file_name}.eml"));
-                let bytes = message.formatted();
+                let bytes = wire.to_vec();
                 tokio::task::spawn_blocking(move || super::files::write_atomically(&path, &bytes))
                     .await
                     .map_err(|e| SendError::Temporary(e.to_string()))?

@@ -30,6 +30,7 @@ pub mod notice;
 pub mod output;
 pub mod pace;
 pub mod personal;
+mod prepare;
 pub mod refusal;
 pub mod send_error;
 mod sending;

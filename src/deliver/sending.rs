@@ -16,7 +16,10 @@
 //! unknown at concurrency 4 with PIPELINING, before this). The rows left unknown are
 //! then the slots' current ones, or the previous crash's still being resent, never both.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use chrono::{DateTime, Utc};
 use lettre::address::Envelope;
@@ -27,16 +30,14 @@ use super::{
     halt::Halt,
     journal::{Change, Journal, Recorded},
     mailer::Mailer,
-    message::{self, Letter},
+    message,
     pace::Pace,
-    personal::Rendered,
+    prepare::{Kit, Order, Preparing, Unready},
     refusal::{self, Cause},
     send_error::SendError,
-    signer::Signer,
-    unsubscribe,
 };
 use crate::{
-    config::{EmailPlan, Plan, Subscriber},
+    config::{EmailPlan, Subscriber},
     store::{Delivery, DeliveryState},
     time::{Clock, backoff},
 };
@@ -64,19 +65,17 @@ pub(super) enum Outcome {
 
 /// What every message of a run shares.
 pub(super) struct Context<'a> {
-    pub(super) plan: &'a Plan,
     pub(super) email: &'a EmailPlan,
     pub(super) clock: &'a Clock,
     /// Turns true when no new message may start.
     pub(super) stop: &'a watch::Receiver<bool>,
     pub(super) journal: &'a Journal,
     pub(super) mailer: &'a Mailer,
-    pub(super) rendered: &'a HashMap<String, Rendered>,
+    /// What the messages are made from (the renderings, the sender, the signer).
+    pub(super) kit: Arc<Kit>,
     /// Each subscriber's current audience (it may differ from the one queued, if they
     /// changed their sections since).
     pub(super) audience_of: &'a HashMap<&'a str, &'a str>,
-    pub(super) signer: Option<&'a Signer>,
-    pub(super) secret: &'a str,
     pub(super) pace: &'a Pace,
     /// The run's streaks of refusals and connection failures.
     pub(super) halt: &'a Halt,
@@ -123,17 +122,25 @@ impl Context<'_> {
             let mut outcomes = Vec::new();
             let mut unrecorded: Unrecorded = None;
             // Each slot knows its next delivery before it sends the current one, so
-            // that SMTP can send the next one's commands ahead (see smtp.rs).
-            let mut upcoming = next();
-            while let Some((delivery, subscriber)) = upcoming.take() {
-                upcoming = next();
+            // that SMTP can send the next one's commands ahead (see smtp.rs), and
+            // prepares its message meanwhile (see prepare.rs).
+            let mut upcoming = next().map(|(d, s)| self.start(d, s));
+            while let Some((delivery, subscriber, preparing)) = upcoming.take() {
+                upcoming = next().map(|(d, s)| self.start(d, s));
                 let ahead = (upcoming.as_ref())
                     .filter(|_| self.pace.unlimited())
-                    .and_then(|(_, s)| {
+                    .and_then(|(_, s, _)| {
                         message::envelope(&self.email.from, verp(), s.address.as_str())
                     });
+                let next = upcoming.as_mut().and_then(|(_, _, p)| p.as_mut());
                 let outcome = self
-                    .deliver(delivery, subscriber, ahead.as_ref(), &mut unrecorded)
+                    .deliver(
+                        delivery,
+                        subscriber,
+                        (preparing, next),
+                        ahead.as_ref(),
+                        &mut unrecorded,
+                    )
                     .await;
                 if let Some(tally) = self.tally {
                     tally.count(&outcome);
@@ -147,6 +154,36 @@ impl Context<'_> {
         };
         let all = futures_util::future::join_all((0..slots.max(1)).map(|_| slot())).await;
         all.into_iter().flatten().collect()
+    }
+
+    /// `delivery` with its message being prepared, unless the run is stopping (no
+    /// message is built for nothing, but the one each slot prepares ahead).
+    fn start<'s>(
+        &self,
+        delivery: Delivery,
+        subscriber: &'s Subscriber,
+    ) -> (Delivery, &'s Subscriber, Option<Preparing>) {
+        if self.stopping() {
+            return (delivery, subscriber, None);
+        }
+        // Their current audience (it may differ from the one queued, if they changed
+        // their sections since).
+        let audience = (self.audience_of.get(subscriber.address.as_str()).copied())
+            .unwrap_or(&delivery.audience);
+        let order = Order {
+            address: subscriber.address.as_str().to_owned(),
+            name: subscriber.name.clone(),
+            message_id: delivery.message_id.clone(),
+            audience: audience.to_owned(),
+            date: self.clock.now(),
+        };
+        let preparing = Preparing::start(&self.kit, order);
+        (delivery, subscriber, Some(preparing))
+    }
+
+    /// Whether no new message may start: stopped, or stopped by itself.
+    fn stopping(&self) -> bool {
+        *self.stop.borrow() || self.halt.halted().is_some()
     }
 
     /// Commits `change` (if any) together with the slot's unrecorded `sent`, which is
@@ -180,71 +217,31 @@ impl Context<'_> {
         &self,
         delivery: Delivery,
         subscriber: &Subscriber,
+        (preparing, mut next): (Option<Preparing>, Option<&mut Preparing>),
         ahead: Option<&Envelope>,
         unrecorded: &mut Unrecorded,
     ) -> Outcome {
-        // Stopped, or stopped by itself: no message is built for nothing.
-        if *self.stop.borrow() || self.halt.halted().is_some() {
+        // Stopped, or stopped by itself: the message prepared ahead is dropped.
+        let Some(preparing) = preparing.filter(|_| !self.stopping()) else {
             return Outcome::Stopped;
-        }
-        let resent = delivery.state == DeliveryState::Sending;
-        let audience = self
-            .audience_of
-            .get(subscriber.address.as_str())
-            .copied()
-            .unwrap_or(&delivery.audience);
-        let Some(rendered) = self.rendered.get(audience) else {
-            return Outcome::Deferred(None);
         };
+        let resent = delivery.state == DeliveryState::Sending;
         let email = self.email;
         let address = subscriber.address.as_str();
-        let token = unsubscribe::token(self.secret, address, &email.list_id);
-        let unsubscribe_url = unsubscribe::url(self.plan.site.base_url.as_str(), &token);
-        let preferences_url = crate::signup::preferences_url(
-            self.plan.site.base_url.as_str(),
-            self.secret,
-            &email.list_id,
-            address,
-        );
-        let list_id = format!(
-            "\"{}\" <{}>",
-            message::header_text(&self.plan.site.title),
-            email.list_id
-        );
-        let letter = Letter {
-            from: &email.from,
-            reply_to: email.reply_to.as_ref(),
-            to: address,
-            name: subscriber.name.as_deref(),
-            subject: &rendered.subject,
-            html: rendered.html.as_ref(),
-            text: &rendered.text,
-            message_id: &delivery.message_id,
-            list_id: &list_id,
-            unsubscribe_url: &unsubscribe_url,
-            preferences_url: &preferences_url,
-            unsubscribe_mailto: email.unsubscribe_mailto.as_str(),
-            date: self.clock.now(),
-            verp_domain: email.verp_domain.as_deref(),
+        let ready = match preparing.ready().await {
+            Ok(ready) => ready,
+            Err(Unready::NoAudience) => return Outcome::Deferred(None),
+            Err(Unready::Unbuildable(error)) => {
+                return self.bounce(address, error, 1, unrecorded).await;
+            }
+            Err(Unready::Failed(error)) => {
+                tracing::error!(%address, %error, "not sent");
+                return Outcome::Deferred(Some((Cause::Other, error)));
+            }
         };
-        let mut message = match message::build(&letter) {
-            Ok(message) => message,
-            Err(error) => return self.bounce(address, error, 1, unrecorded).await,
-        };
-        if let Some(signer) = self.signer {
-            // On the blocking pool: the slots sign on every core.
-            message = match signer.sign(message, letter.date).await {
-                Ok(signed) => signed,
-                Err(error) => {
-                    tracing::error!(%address, %error, "not sent");
-                    let cause = format!("cannot sign the message: {error}");
-                    return Outcome::Deferred(Some((Cause::Other, cause)));
-                }
-            };
-        }
         let mut last = None;
         for attempt in 0..email.attempts {
-            if *self.stop.borrow() || self.halt.halted().is_some() {
+            if self.stopping() {
                 return match last {
                     Some(failure) => Outcome::Deferred(Some(failure)),
                     None => Outcome::Stopped,
@@ -260,11 +257,18 @@ impl Context<'_> {
             if self.record(unrecorded, Some(change)).await.is_err() {
                 return Outcome::Deferred(last);
             }
-            let sent = tokio::time::timeout(
+            let send = tokio::time::timeout(
                 email.timeout * 3,
-                self.mailer.send(&message, address, ahead),
-            )
-            .await;
+                (self.mailer).send_wire(&ready.envelope, &ready.wire, address, ahead),
+            );
+            // The next message is built while this one waits for its answer (`biased`:
+            // this one is written first).
+            let build = async {
+                if let Some(next) = next.as_deref_mut() {
+                    next.prepare_now();
+                }
+            };
+            let (sent, ()) = tokio::join!(biased; send, build);
             let (error, cause) = match sent {
                 Ok(Ok(())) => {
                     self.halt.accepted();

@@ -100,6 +100,36 @@ fn both_signatures_verify_over_the_canonical_headers() {
 }
 
 #[test]
+fn the_wire_form_signed_carries_the_same_fields_in_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let signer = signer(dir.path());
+    let at = DateTime::from_timestamp(1_796_000_000, 0).unwrap();
+    let message = message();
+    let wire = message.formatted();
+    let signed = signer.sign_wire(&wire, at).unwrap();
+    let fields_of = |bytes: &[u8]| -> Vec<Vec<u8>> {
+        let (block, _) = canon::split(bytes);
+        (canon::fields(block).into_iter())
+            .filter(|f| canon::name(f).eq_ignore_ascii_case(b"DKIM-Signature"))
+            .map(<[u8]>::to_vec)
+            .collect()
+    };
+    let fields = fields_of(&signed);
+    assert_eq!(fields.len(), 2);
+    assert_eq!(
+        fields,
+        fields_of(&signer.sign_now(message, at).unwrap().formatted())
+    );
+    // In front of the message as it was, which is otherwise untouched.
+    assert!(signed.starts_with(b"DKIM-Signature: v=1; a=rsa-sha256;"));
+    assert!(signed.ends_with(&wire));
+    assert_eq!(
+        signed.len(),
+        wire.len() + fields.iter().map(Vec::len).sum::<usize>()
+    );
+}
+
+#[test]
 fn names_that_would_break_the_header_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ed.key"), STANDARD.encode([1u8; 32])).unwrap();

@@ -144,21 +144,16 @@ struct Content<'a>(&'a str, Option<&'a Commands>);
 impl std::fmt::Display for Content<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = self.0;
-        let bytes = text.as_bytes();
         if text.starts_with('.') {
             f.write_char('.')?;
         }
-        // From line end to line end (a one-byte search), not for "\r\n." (a slower
-        // substring search: 7 % of a run's time).
-        let (mut written, mut from) = (0, 0);
-        while let Some(i) = text[from..].find('\n') {
-            let at = from + i;
-            if at > 0 && bytes[at - 1] == b'\r' && bytes.get(at + 1) == Some(&b'.') {
-                f.write_str(&text[written..=at])?;
-                f.write_char('.')?;
-                written = at + 1;
-            }
-            from = at + 1;
+        // One SIMD search for "\r\n." over the whole message (a search per line was 9 %
+        // of a run's CPU, a substring search with `str::find` 7 %).
+        let mut written = 0;
+        for at in memchr::memmem::find_iter(text.as_bytes(), b"\r\n.") {
+            f.write_str(&text[written..at + 2])?;
+            f.write_char('.')?;
+            written = at + 2;
         }
         f.write_str(&text[written..])?;
         f.write_str("\r\n.\r\n")?;
