@@ -152,10 +152,9 @@ impl Store {
     fn init(conn: Connection, path: PathBuf) -> Result<Store, StoreError> {
         // WAL with synchronous=NORMAL survives a process crash without an fsync per
         // commit; see ARCHITECTURE.md for why that is the right trade here.
-        // 16 KiB pages for a new file (one that exists keeps its own): a fresh fetch
-        // of 50,000 stories splits a quarter as many B-tree pages and writes a quarter
-        // as many WAL frames as with SQLite's 4 KiB (benches/README.md).
-        conn.pragma_update(None, "page_size", 16384)?;
+        // SQLite's 4 KiB pages: 16 KiB ones made a fresh fetch's inserts cheaper but
+        // every outbox commit of a delivery write four times the WAL bytes, about a
+        // fifth fewer messages a second (benches/README.md, `deliver`).
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
