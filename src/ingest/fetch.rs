@@ -280,7 +280,10 @@ impl Fetcher {
         if response.content_length().is_some_and(|len| len > cap) {
             return Err(FetchError::TooLarge(cap).into());
         }
-        let mut body = Vec::new();
+        // Sized once from Content-Length (checked against the cap above) rather than
+        // grown by doubling, which copied each document again as it grew.
+        let length = response.content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(|e| self.attempt(e))? {
             if body.len() as u64 + chunk.len() as u64 > cap {
                 return Err(FetchError::TooLarge(cap).into());

@@ -91,6 +91,11 @@ pub(super) struct Shared {
     pub(super) sections_rules: String,
     pub(super) clock: Clock,
     pub(super) unwritten: Arc<Semaphore>,
+    /// One per core: documents parsed at once. With every finished download parsing
+    /// on a thread of its own (16 at a time), the store's writing thread got a
+    /// seventeenth of the CPU and was left with a tail of unwritten results once the
+    /// parses were done; this way it keeps up with them.
+    pub(super) parsing: Arc<Semaphore>,
     /// `fetch.max_items`.
     pub(super) max_items: usize,
 }
@@ -140,6 +145,7 @@ pub(super) async fn run(shared: Arc<Shared>, target: Target, previous: Validator
         .as_deref()
         .and_then(decode::charset_of)
         .map(str::to_owned);
+    let _parsing = (shared.parsing.clone().acquire_owned().await).expect("never closed");
     let parsed = match target {
         Target::Source(source) => {
             let shared = shared.clone();
