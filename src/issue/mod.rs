@@ -84,7 +84,9 @@ pub fn assemble(
     store: &Store,
     due: &Due,
 ) -> Result<Issue, StoreError> {
-    with_input(plan, edition, store, due, rank::build)
+    let mut issue = with_input(plan, edition, store, due, rank::build)?;
+    whole_picks(store, picks_of(&mut issue))?;
+    Ok(issue)
 }
 
 /// [`assemble`], then keeps the tokens of the stories it read that had none of the
@@ -110,6 +112,8 @@ pub fn assemble_keeping_tokens(
             .collect();
         (rank::build(input), made)
     })?;
+    let mut issue = issue;
+    whole_picks(store, picks_of(&mut issue))?;
     if !made.is_empty() {
         let mut writer = store.writer()?;
         writer.keep_tokens(made.iter().map(|(id, tokens)| (id, tokens)))?;
@@ -126,7 +130,28 @@ pub fn groups(
     store: &Store,
     due: &Due,
 ) -> Result<Vec<crate::model::Pick>, StoreError> {
-    with_input(plan, edition, store, due, rank::groups)
+    let mut picks = with_input(plan, edition, store, due, rank::groups)?;
+    whole_picks(store, picks.iter_mut().collect())?;
+    Ok(picks)
+}
+
+/// The lead and section picks of `issue`.
+fn picks_of(issue: &mut Issue) -> Vec<&mut crate::model::Pick> {
+    (issue.lead.iter_mut())
+        .chain(issue.sections.iter_mut().flat_map(|s| s.picks.iter_mut()))
+        .collect()
+}
+
+/// Gives `picks` their whole stories: rank read only what it ranks by
+/// ([`Store::stories_for_ranking`]), an issue carries the rest too.
+fn whole_picks(store: &Store, picks: Vec<&mut crate::model::Pick>) -> Result<(), StoreError> {
+    let whole = store.stories_by_ids(picks.iter().map(|p| &p.story.id))?;
+    for pick in picks {
+        if let Some(story) = whole.get(&pick.story.id) {
+            pick.story = story.clone();
+        }
+    }
+    Ok(())
 }
 
 /// Loads what rank needs for issue `due` and runs `rank` on it.
@@ -145,7 +170,7 @@ fn with_input<R>(
         true => since.min(window.cap),
         false => window.cap,
     };
-    let (read, kept) = store.stories_since_with_tokens(from, rank::kept::TOKENS_VERSION)?;
+    let (read, kept) = store.stories_for_ranking(from, rank::kept::TOKENS_VERSION)?;
     // Newest first: the window's stories (from its cap on) are a prefix of the
     // last days', borrowed rather than copied (50,000 stories are 100 MB).
     let window_end = read.partition_point(|s| s.published >= window.cap);

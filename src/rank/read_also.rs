@@ -55,7 +55,7 @@ pub(super) fn taken(issue: &Issue) -> HashSet<String> {
 
 /// Fills the `read_also` of `targets` from [`Input::earlier`], leaving out the
 /// stories (by id or URL) in `taken`.
-pub(super) fn fill(input: &Input<'_>, taken: &HashSet<String>, targets: &mut [&mut Pick]) {
+pub(super) fn fill<'a>(input: &Input<'a>, taken: &HashSet<String>, targets: &mut [&mut Pick]) {
     if !input.edition.read_also || input.earlier.is_empty() || targets.is_empty() {
         return;
     }
@@ -70,10 +70,12 @@ pub(super) fn fill(input: &Input<'_>, taken: &HashSet<String>, targets: &mut [&m
     if pool.is_empty() {
         return;
     }
-    let outlet = |story: &Story| -> String {
-        (input.plan.source(&story.source)).map_or(story.source.to_string(), |s| s.name.clone())
+    // Borrowed from the plan: one outlet name a story of the week, not a copy each.
+    let outlet = |story: &'a Story| -> &'a str {
+        (input.plan.source(&story.source)).map_or(story.source.as_str(), |s| s.name.as_str())
     };
-    let outlets: Vec<String> = (targets.iter().map(|p| p.outlet.clone()))
+    let pick_outlets: Vec<String> = targets.iter().map(|p| p.outlet.clone()).collect();
+    let outlets: Vec<&str> = (pick_outlets.iter().map(String::as_str))
         .chain(pool.iter().map(|s| outlet(s)))
         .collect();
     let docs: Vec<cluster::Doc<'_>> = (targets.iter().map(|p| &p.story))
@@ -103,7 +105,7 @@ pub(super) fn fill(input: &Input<'_>, taken: &HashSet<String>, targets: &mut [&m
             .filter(|(s, _)| pick.also_in.iter().all(|a| a.story != s.id))
             .take(MAX)
             .map(|(s, outlet)| ReadAlso {
-                outlet: outlet.clone(),
+                outlet: (*outlet).to_owned(),
                 story: s.id.clone(),
                 title: s.title.clone(),
                 url: s.url.clone(),

@@ -21,6 +21,7 @@ mod lock;
 mod meta;
 #[cfg(test)]
 mod plans;
+mod ranking;
 mod readers;
 mod schema;
 mod search;

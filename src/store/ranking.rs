@@ -1,0 +1,178 @@
+//! Stories read for ranking: an issue's window and the last days' stories ("Read
+//! also") with only the columns the rank stage reads, and afterwards the whole
+//! stories of the few it picked.
+//!
+//! A build reads 50,000 stories and carries a few dozen: reading every story's
+//! summary HTML, image and authors (two JSON documents) only to drop them cost a
+//! fifth of `publish`'s rank stage (`benches/README.md`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Row, params};
+
+use super::{Store, StoreError, stories::STORY_COLUMNS, story_reads::read_story};
+use crate::{
+    model::{SectionId, SourceId, Story, StoryId, StoryTokens},
+    time::{from_unix, to_unix},
+};
+
+/// The columns [`Store::stories_for_ranking`] reads, in [`read_light`]'s order.
+const LIGHT_COLUMNS: &str = "id, source, url, title, excerpt, section, published, updated,
+     first_seen, dated, CASE WHEN section IS NULL THEN topics END";
+
+impl Store {
+    /// The stories published at or after `since`, newest first (as
+    /// [`Store::stories_since_with_tokens`]), each with its kept tokens of tokenizer
+    /// `version`, read for ranking: without their summary HTML, image, authors and
+    /// GUID (empty), and with their topics only when they have no section (rank
+    /// reads them only to say why such a story cannot be ranked). What rank picks
+    /// is then read whole with [`Store::stories_by_ids`].
+    pub fn stories_for_ranking(
+        &self,
+        since: DateTime<Utc>,
+        version: u32,
+    ) -> Result<(Vec<Story>, Vec<Option<StoryTokens>>), StoreError> {
+        let sql = format!(
+            "SELECT {LIGHT_COLUMNS}, CASE WHEN tokens_version = ?2 THEN tokens END
+             FROM stories WHERE published >= ?1 ORDER BY published DESC, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![to_unix(since), version])?;
+        let (mut stories, mut tokens) = (Vec::new(), Vec::new());
+        while let Some(row) = rows.next()? {
+            stories.push(read_light(row)?);
+            let bytes: Option<Vec<u8>> = row.get(11)?;
+            tokens.push(bytes.and_then(|b| StoryTokens::from_bytes(version, b).ok()));
+        }
+        Ok((stories, tokens))
+    }
+
+    /// The whole stories of `ids` that the store holds, by id.
+    pub fn stories_by_ids<'i>(
+        &self,
+        ids: impl IntoIterator<Item = &'i StoryId>,
+    ) -> Result<HashMap<StoryId, Story>, StoreError> {
+        let ids: Vec<&str> = ids.into_iter().map(StoryId::as_str).collect();
+        let mut stories = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE id IN ({marks})");
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(chunk), read_story)?;
+            for story in rows {
+                let story = story?;
+                stories.insert(story.id.clone(), story);
+            }
+        }
+        Ok(stories)
+    }
+}
+
+/// One row of [`LIGHT_COLUMNS`] as a [`Story`] without what ranking does not read.
+fn read_light(row: &Row<'_>) -> rusqlite::Result<Story> {
+    let invalid = |index: usize, text: &str, e: String| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            format!("{text:?}: {e}").into(),
+        )
+    };
+    let source = row.get_ref(1)?.as_str()?;
+    let section = row.get_ref(5)?.as_str_or_null()?;
+    let topics = match row.get_ref(10)?.as_str_or_null()? {
+        Some(text) => serde_json::from_str(text).map_err(|e| invalid(10, text, e.to_string()))?,
+        None => Vec::new(),
+    };
+    Ok(Story {
+        id: StoryId(row.get(0)?),
+        source: SourceId::parse(source).map_err(|e| invalid(1, source, e))?,
+        guid: None,
+        url: row.get(2)?,
+        title: row.get(3)?,
+        summary_html: String::new(),
+        excerpt: row.get(4)?,
+        image: None,
+        authors: Vec::new(),
+        topics,
+        section: match section {
+            Some(s) => Some(SectionId::parse(s).map_err(|e| invalid(5, s, e))?),
+            None => None,
+        },
+        published: from_unix(row.get(6)?),
+        updated: row.get::<_, Option<i64>>(7)?.map(from_unix),
+        first_seen: from_unix(row.get(8)?),
+        dated: row.get(9)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+
+    use crate::{
+        model::{Image, Item, SectionId, SourceId},
+        store::Store,
+    };
+
+    #[test]
+    fn ranking_reads_what_rank_needs_and_the_picks_whole() {
+        let mut store = Store::open_in_memory().unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let now = at("2026-11-27T06:00:00Z");
+        let item = |title: &str, section: Option<&str>, hours: i64| Item {
+            guid: Some(format!("guid-{title}")),
+            url: Some(format!("https://s.example/{title}")),
+            title_key: title.to_owned(),
+            title: title.to_owned(),
+            summary_html: format!("<p>{title}</p>"),
+            excerpt: format!("About {title}."),
+            image: Some(Image {
+                url: "https://s.example/i.jpg".to_owned(),
+                alt: None,
+                width: None,
+                height: None,
+            }),
+            authors: vec!["A. Writer".to_owned()],
+            topics: vec!["Politics".to_owned()],
+            section: section.map(|s| SectionId::parse(s).unwrap()),
+            published: Some(now - chrono::Duration::hours(hours)),
+            ..Item::default()
+        };
+        let items = [
+            item("placed", Some("world"), 1),
+            item("unplaced", None, 2),
+            item("old", Some("world"), 90),
+        ];
+        let mut writer = store.writer().unwrap();
+        writer
+            .save_items(&SourceId::parse("s").unwrap(), &items, now)
+            .unwrap();
+        writer.commit().unwrap();
+        let since = at("2026-11-26T00:00:00Z");
+        let whole = store.stories_since(since).unwrap();
+        let (light, kept) = store.stories_for_ranking(since, 1).unwrap();
+        assert_eq!(light.len(), 2);
+        assert_eq!(kept, [None, None]);
+        for (light, whole) in light.iter().zip(&whole) {
+            let expected = crate::model::Story {
+                guid: None,
+                summary_html: String::new(),
+                image: None,
+                authors: Vec::new(),
+                topics: match whole.section {
+                    Some(_) => Vec::new(),
+                    None => whole.topics.clone(),
+                },
+                ..whole.clone()
+            };
+            assert_eq!(light, &expected);
+        }
+        assert_eq!(light[1].topics, ["Politics"]);
+        let by_id = store.stories_by_ids(light.iter().map(|s| &s.id)).unwrap();
+        assert_eq!(by_id.len(), 2);
+        for story in &whole {
+            assert_eq!(by_id[&story.id], *story);
+        }
+    }
+}
