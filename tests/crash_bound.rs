@@ -155,3 +155,33 @@ async fn a_crash_leaves_at_most_concurrency_messages_of_unknown_fate() {
 async fn the_bound_holds_with_one_connection_too() {
     kill_repeatedly(1, 27).await;
 }
+
+/// What the bound rests on: no message's content ends (after which the server
+/// delivers it) before its `sending` is committed. The server reads the ledger at
+/// each end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_message_ends_before_it_is_recorded_sending() {
+    let server = FaultServer::start(Script {
+        pipelining: true,
+        ..Default::default()
+    })
+    .await;
+    let project = project(server.port, 4);
+    let state = project.plan().site.state;
+    *server.ledger.lock().unwrap() = Some(state.clone());
+    let out = publish(&project)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ended = server.ended.lock().unwrap().clone();
+    assert_eq!(ended.len(), SUBSCRIBERS, "one end per message");
+    let early: Vec<_> = ended.iter().filter(|(_, s)| s != "sending").collect();
+    assert!(early.is_empty(), "ended before recorded: {early:?}");
+    assert!(
+        *server.ahead.lock().unwrap() > SUBSCRIBERS / 2,
+        "commands were sent ahead (PIPELINING)"
+    );
+    assert!(unknown(&state).is_empty());
+}

@@ -10,7 +10,10 @@
 
 use std::{
     path::Path,
-    sync::mpsc::{Receiver, Sender, channel},
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        mpsc::{Receiver, Sender, channel},
+    },
     thread::JoinHandle,
 };
 
@@ -25,10 +28,14 @@ const AUTOCHECKPOINT: i64 = 1000;
 pub(super) struct Checkpointer {
     wake: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    /// Commits between two checkpoints.
+    every: u32,
+    /// Commits since the thread was last woken.
+    since: AtomicU32,
 }
 
 impl Checkpointer {
-    fn start(path: &Path) -> Result<Checkpointer, StoreError> {
+    fn start(path: &Path, every: u32) -> Result<Checkpointer, StoreError> {
         let conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.to_owned(),
             source,
@@ -41,11 +48,17 @@ impl Checkpointer {
         Ok(Checkpointer {
             wake: Some(wake),
             thread: Some(thread),
+            every: every.max(1),
+            since: AtomicU32::new(0),
         })
     }
 
     /// A commit happened: copy it back when the thread is free.
     pub(super) fn committed(&self) {
+        if self.since.fetch_add(1, Ordering::Relaxed) + 1 < self.every {
+            return;
+        }
+        self.since.store(0, Ordering::Relaxed);
         if let Some(wake) = &self.wake {
             // The thread only stops once this side drops the sender.
             let _ = wake.send(());
@@ -81,10 +94,17 @@ impl Store {
     /// [`Store::checkpoint_in_foreground`] (or the store is dropped). Nothing
     /// happens for an in-memory store, or when it already runs.
     pub fn checkpoint_in_background(&mut self) -> Result<(), StoreError> {
+        self.checkpoint_in_background_every(1)
+    }
+
+    /// [`Store::checkpoint_in_background`] after every `commits` commits rather than
+    /// each: for many small commits (the outbox journal's, one or two rows each),
+    /// where a checkpoint per commit costs more fsyncs than the commits themselves.
+    pub fn checkpoint_in_background_every(&mut self, commits: u32) -> Result<(), StoreError> {
         if self.checkpointer.is_some() || self.path.as_os_str() == ":memory:" {
             return Ok(());
         }
-        let checkpointer = Checkpointer::start(&self.path)?;
+        let checkpointer = Checkpointer::start(&self.path, commits)?;
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         self.checkpointer = Some(checkpointer);
         Ok(())
