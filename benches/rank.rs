@@ -6,7 +6,8 @@
 //! Knobs: `PRESSROOM_BENCH_STORIES` (100,000), `PRESSROOM_BENCH_RUNS` (7),
 //! `PRESSROOM_BENCH_FRESH=0` (time only the builds from kept tokens, e.g. under
 //! `perf record`), `PRESSROOM_BENCH_RENDER=0` (no email), `PRESSROOM_BENCH_DUMP=path`
-//! (write the issue built, to compare two versions of the code).
+//! (write the issue built, and every group of the window to `path.groups`, to
+//! compare two versions of the code).
 
 use std::time::{Duration, Instant};
 
@@ -270,8 +271,21 @@ fn main() {
     }
     let edition_built = built.expect("built");
     if let Ok(path) = std::env::var("PRESSROOM_BENCH_DUMP") {
-        // The whole issue, to compare two builds of the code.
+        // The whole issue, to compare two builds of the code; and every group of
+        // the window (its representative, score and other outlets' stories), which
+        // shows a change in clustering that the issue's few picks would not.
         std::fs::write(&path, format!("{edition_built:#?}")).expect("dump");
+        let mut groups = String::new();
+        for pick in rank::groups(&input) {
+            let also: Vec<&str> = pick.also_in.iter().map(|a| a.story.0.as_str()).collect();
+            groups.push_str(&format!(
+                "{} {:?} {}\n",
+                pick.story.id.0,
+                pick.score,
+                also.join(" ")
+            ));
+        }
+        std::fs::write(format!("{path}.groups"), groups).expect("dump");
     }
     if fresh_too() {
         println!(

@@ -6,6 +6,8 @@
 //! each; nothing is cloned or allocated per group until a group is picked
 //! ([`Ranked::pick`]).
 
+mod order;
+
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
@@ -53,77 +55,47 @@ pub(super) struct Candidate<'a> {
     pub fresh: bool,
 }
 
-/// What candidates are sorted by: newest first, then by id (the first eight bytes
-/// of it, big-endian, then the rest), then by input order, which is what a stable
-/// sort by the first two gives. The time and the id's prefix are one integer key,
-/// sorted as such; only candidates tied on both compare their whole ids.
-#[derive(Clone, Copy)]
-struct SortKey {
-    /// Newest first: the publication instant's seconds and nanoseconds, inverted.
-    time: u128,
-    id_prefix: u64,
-    at: u32,
-}
-
-impl SortKey {
-    fn new(published: DateTime<Utc>, id: &str, at: u32) -> Self {
-        let secs = (published.timestamp() as u64) ^ (1 << 63);
-        let instant = u128::from(secs) << 32 | u128::from(published.timestamp_subsec_nanos());
-        let mut prefix = [0u8; 8];
-        let n = id.len().min(8);
-        prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
-        SortKey {
-            time: !instant,
-            id_prefix: u64::from_be_bytes(prefix),
-            at,
-        }
-    }
-}
-
 impl<'a> Candidates<'a> {
-    /// Sorts `list` into columns.
+    /// Sorts `list` into columns (on two threads for a large window: the gather
+    /// from `list` reads it in sorted order, scattered in memory).
     pub fn sorted(list: Vec<Candidate<'a>>, outlet_names: Vec<&'a str>) -> Self {
-        let id = |key: &SortKey| list[key.at as usize].story.id.as_str();
-        let mut keys: Vec<SortKey> = (list.iter().enumerate())
-            .map(|(at, c)| SortKey::new(c.doc.published, c.story.id.as_str(), at as u32))
-            .collect();
-        keys.sort_unstable_by_key(|k| (k.time, k.id_prefix, k.at));
-        // Ties on the instant and the prefix: by the whole id, then input order.
-        let mut k = 0;
-        while k < keys.len() {
-            let tied = (keys[k..].iter())
-                .take_while(|x| (x.time, x.id_prefix) == (keys[k].time, keys[k].id_prefix))
-                .count();
-            if tied > 1 {
-                keys[k..k + tied].sort_unstable_by(|a, b| id(a).cmp(id(b)).then(a.at.cmp(&b.at)));
-            }
-            k += tied;
-        }
-        let mut order = Vec::with_capacity(keys.len());
-        for (k, key) in keys.iter().enumerate() {
-            let prev = (k > 0).then(|| keys[k - 1]);
-            let tied = prev.is_some_and(|p| {
-                (p.time, p.id_prefix) == (key.time, key.id_prefix) && id(&p) == id(key)
-            });
-            order.push(if tied { order[k - 1] } else { k as u32 });
-        }
-        let n = keys.len();
+        let published: Vec<DateTime<Utc>> = list.iter().map(|c| c.doc.published).collect();
+        let (positions, order) = order::order(&published, |at| list[at as usize].story.id.as_str());
+        let mut candidates = if positions.len() < super::PARALLEL_FROM {
+            Candidates::gather(&list, &positions, positions.len())
+        } else {
+            let (first, second) = positions.split_at(positions.len() / 2);
+            std::thread::scope(|scope| {
+                let second = scope.spawn(|| Candidates::gather(&list, second, second.len()));
+                let mut candidates = Candidates::gather(&list, first, positions.len());
+                candidates.append(second.join().expect("gathering does not panic"));
+                candidates
+            })
+        };
+        candidates.outlet_names = outlet_names;
+        candidates.order = order;
+        candidates
+    }
+
+    /// The columns of `list`'s candidates at `positions`, in that order (no outlet
+    /// names, no order), with room for `n`.
+    fn gather(list: &[Candidate<'a>], positions: &[u32], n: usize) -> Self {
         let mut candidates = Candidates {
             stories: Vec::with_capacity(n),
             docs: Vec::with_capacity(n),
             kept: Vec::with_capacity(n),
             published: Vec::with_capacity(n),
             outlet: Vec::with_capacity(n),
-            outlet_names,
+            outlet_names: Vec::new(),
             weight: Vec::with_capacity(n),
             section: Vec::with_capacity(n),
             read: Vec::with_capacity(n),
             read_url: Vec::with_capacity(n),
             fresh: Vec::with_capacity(n),
-            order,
+            order: Vec::new(),
         };
-        for key in &keys {
-            let c = &list[key.at as usize];
+        for &at in positions {
+            let c = &list[at as usize];
             candidates.stories.push(c.story);
             candidates.docs.push(c.doc);
             candidates.kept.push(c.kept);
@@ -136,6 +108,20 @@ impl<'a> Candidates<'a> {
             candidates.fresh.push(c.fresh);
         }
         candidates
+    }
+
+    /// Appends `other`'s columns (but its outlet names and order).
+    fn append(&mut self, other: Self) {
+        self.stories.extend(other.stories);
+        self.docs.extend(other.docs);
+        self.kept.extend(other.kept);
+        self.published.extend(other.published);
+        self.outlet.extend(other.outlet);
+        self.weight.extend(other.weight);
+        self.section.extend(other.section);
+        self.read.extend(other.read);
+        self.read_url.extend(other.read_url);
+        self.fresh.extend(other.fresh);
     }
 }
 

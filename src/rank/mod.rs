@@ -187,7 +187,7 @@ fn candidates<'a>(
 ) -> Candidates<'a> {
     let plan = input.plan;
     let mut outlets = Outlets::new(plan);
-    let mut list = Vec::new();
+    let mut list = Vec::with_capacity(input.stories.len());
     let found = look_up(input, urls);
     for ((at, story), found) in input.stories.iter().enumerate().zip(&found) {
         if story.published < input.window.cap || story.published > input.now {
