@@ -297,7 +297,7 @@ mod tests {
         };
         let version = rank::kept::TOKENS_VERSION;
         let since = now - chrono::Duration::days(rank::read_also::DAYS);
-        let kept = |store: &Store| store.stories_since_with_tokens(since, version).unwrap();
+        let kept = |store: &Store| store.stories_for_ranking(since, version).unwrap();
 
         let previewed = assemble(&plan, edition, &store, &due).unwrap();
         assert!(kept(&store).1.iter().all(Option::is_none), "preview wrote");

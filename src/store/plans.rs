@@ -80,7 +80,9 @@ fn statements_of_stories() -> BTreeSet<String> {
     save(&mut store, &changed, at("2026-11-27T10:00:00Z"));
     let since = at("2026-11-01T00:00:00Z");
     store.stories_since(since).unwrap();
-    let (stories, _) = store.stories_since_with_tokens(since, 1).unwrap();
+    let (stories, _) = store.stories_for_ranking(since, 1).unwrap();
+    let ids: Vec<_> = stories.iter().map(|s| s.id.clone()).collect();
+    store.stories_by_ids(&ids).unwrap();
     store
         .stories_by_urls(["https://x.example/1", "https://x.example/3"])
         .unwrap();

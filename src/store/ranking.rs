@@ -22,9 +22,9 @@ const LIGHT_COLUMNS: &str = "id, source, url, title, excerpt, section, published
      first_seen, dated, CASE WHEN section IS NULL THEN topics END";
 
 impl Store {
-    /// The stories published at or after `since`, newest first (as
-    /// [`Store::stories_since_with_tokens`]), each with its kept tokens of tokenizer
-    /// `version`, read for ranking: without their summary HTML, image, authors and
+    /// The stories published at or after `since`, newest first (then by id), each
+    /// with its kept tokens if they are of tokenizer `version` (else `None`:
+    /// unreadable bytes count as none), read for ranking: without their summary HTML, image, authors and
     /// GUID (empty), and with their topics only when they have no section (rank
     /// reads them only to say why such a story cannot be ranked). What rank picks
     /// is then read whole with [`Store::stories_by_ids`].

@@ -1,17 +1,13 @@
 //! Stories' tokens kept at ingest (columns `tokens` and `tokens_version` of
 //! `stories`, migration 11): written with a new story by its own `INSERT`
 //! (`stories.rs`), and here when a known story is saved with new text; read with the
-//! stories of an issue's window. The bytes are a [`StoryTokens`]; the version is that
+//! stories of an issue's window (`ranking.rs`). The bytes are a [`StoryTokens`]; the version is that
 //! of the tokenizer that made them.
 
-use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{Store, StoreError, Writer, stories::STORY_COLUMNS, story_reads::read_story};
-use crate::{
-    model::{Story, StoryId, StoryTokens},
-    time::to_unix,
-};
+use super::{StoreError, Writer};
+use crate::model::{StoryId, StoryTokens};
 
 impl Writer<'_> {
     /// Keeps `tokens` as story `id`'s, replacing any it had.
@@ -33,30 +29,6 @@ impl Writer<'_> {
             self.save_tokens(id, tokens)?;
         }
         Ok(())
-    }
-}
-
-impl Store {
-    /// [`Store::stories_since`], each story with its kept tokens if they are of
-    /// tokenizer `version` (else `None`: unreadable bytes count as none).
-    pub fn stories_since_with_tokens(
-        &self,
-        since: DateTime<Utc>,
-        version: u32,
-    ) -> Result<(Vec<Story>, Vec<Option<StoryTokens>>), StoreError> {
-        let sql = format!(
-            "SELECT {STORY_COLUMNS}, CASE WHEN tokens_version = ?2 THEN tokens END FROM stories
-             WHERE published >= ?1 ORDER BY published DESC, id"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![to_unix(since), version])?;
-        let (mut stories, mut tokens) = (Vec::new(), Vec::new());
-        while let Some(row) = rows.next()? {
-            stories.push(read_story(row)?);
-            let bytes: Option<Vec<u8>> = row.get(15)?;
-            tokens.push(bytes.and_then(|b| StoryTokens::from_bytes(version, b).ok()));
-        }
-        Ok((stories, tokens))
     }
 }
 
@@ -113,7 +85,7 @@ mod tests {
         writer.save_items(&source, &items, now).unwrap();
         writer.commit().unwrap();
         let (stories, kept) = store
-            .stories_since_with_tokens(at("2026-11-26T00:00:00Z"), 2)
+            .stories_for_ranking(at("2026-11-26T00:00:00Z"), 2)
             .unwrap();
         let by_title: Vec<(&str, Option<Vec<u64>>)> = (stories.iter().zip(&kept))
             .map(|(s, k)| {
@@ -129,9 +101,13 @@ mod tests {
             by_title,
             [("kept", Some(vec![7])), ("none", None), ("older", None)]
         );
+        let whole = store.stories_since(at("2026-11-26T00:00:00Z")).unwrap();
+        let ids =
+            |list: &[crate::model::Story]| list.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
         assert_eq!(
-            stories,
-            store.stories_since(at("2026-11-26T00:00:00Z")).unwrap()
+            ids(&stories),
+            ids(&whole),
+            "the same stories in the same order"
         );
 
         // New text brings new tokens; the same text seen again keeps them.
@@ -140,7 +116,7 @@ mod tests {
         let mut writer = store.writer().unwrap();
         writer.save_items(&source, &[changed], now).unwrap();
         writer.commit().unwrap();
-        let (stories, kept) = store.stories_since_with_tokens(now, 2).unwrap();
+        let (stories, kept) = store.stories_for_ranking(now, 2).unwrap();
         let at_kept = stories.iter().position(|s| s.title == "kept").unwrap();
         let terms: Vec<u64> = kept[at_kept].as_ref().unwrap().title_terms().collect();
         assert_eq!(terms, [9]);
