@@ -129,7 +129,8 @@ pub async fn publish(
     let mut timings = Vec::new();
     let mut store = Store::open(&plan.site.state)?;
     // Readers kept in the store join the file's: one list from here on.
-    let plan = &crate::subscribers::with_store(plan, &store)?;
+    let merged = crate::subscribers::with_store(plan, &store)?;
+    let plan: &Plan = &merged;
 
     let started = Instant::now();
     let ingest = match options.fetch {

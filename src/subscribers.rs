@@ -9,7 +9,7 @@
 //! the store is checked against today's plan: a section or edition the configuration
 //! no longer has is left out.
 
-use std::collections::HashSet;
+use std::{borrow::Cow, collections::HashSet};
 
 use chrono_tz::Tz;
 
@@ -84,20 +84,18 @@ pub fn merge(plan: &Plan, stored: &[StoredReader]) -> Vec<Listed> {
 }
 
 /// `plan` with its subscribers merged with the store's (see [`merge`]): what a
-/// publish delivers to.
-pub fn with_store(plan: &Plan, store: &Store) -> Result<Plan, StoreError> {
+/// publish delivers to. `plan` itself when the store keeps no reader: a copy of
+/// 100,000 subscribers was 18 MB of a delivery's peak.
+pub fn with_store<'p>(plan: &'p Plan, store: &Store) -> Result<Cow<'p, Plan>, StoreError> {
     let stored = store.readers()?;
     if stored.is_empty() {
-        return Ok(plan.clone());
+        return Ok(Cow::Borrowed(plan));
     }
     let subscribers = merge(plan, &stored)
         .into_iter()
         .map(|l| l.subscriber)
         .collect();
-    Ok(Plan {
-        subscribers,
-        ..plan.clone()
-    })
+    Ok(Cow::Owned(plan.with_subscribers(subscribers)))
 }
 
 /// A stored choice as a subscriber of `plan`: sections and editions it no longer has

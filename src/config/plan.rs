@@ -39,6 +39,25 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// This plan with `subscribers` in place of its own, which are not copied (a
+    /// hundred thousand of them are tens of megabytes).
+    pub fn with_subscribers(&self, subscribers: Vec<Subscriber>) -> Plan {
+        Plan {
+            origin: self.origin.clone(),
+            site: self.site.clone(),
+            fetch: self.fetch.clone(),
+            retention: self.retention.clone(),
+            sections: self.sections.clone(),
+            sources: self.sources.clone(),
+            signals: self.signals.clone(),
+            editions: self.editions.clone(),
+            email: self.email.clone(),
+            subscribers,
+            daemon: self.daemon.clone(),
+            source_index: self.source_index.clone(),
+        }
+    }
+
     /// The section with this id.
     pub fn section(&self, id: &SectionId) -> Option<&Section> {
         self.sections.iter().find(|s| &s.id == id)

@@ -211,8 +211,9 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
     drop(rows);
     let by_address: HashMap<&str, &Subscriber> =
         members.iter().map(|s| (s.address.as_str(), *s)).collect();
-    let mut work = Vec::new();
-    for delivery in store.deliveries(&run.issue.id, CHANNEL)? {
+    // Row by row: the ledger's list and this one were both 17 MB at 100,000.
+    let mut work = Vec::with_capacity(members.len());
+    store.each_delivery(&run.issue.id, CHANNEL, |delivery| {
         match (delivery.state, by_address.get(delivery.recipient.as_str())) {
             (DeliveryState::Sent, _) => report.already_sent += 1,
             (DeliveryState::Pending | DeliveryState::Sending, Some(subscriber))
@@ -223,7 +224,7 @@ pub async fn send(run: Run<'_>) -> Result<EmailReport, EmailError> {
             (DeliveryState::Pending | DeliveryState::Sending, Some(_)) => report.waiting += 1,
             _ => {}
         }
-    }
+    })?;
     drop(store);
 
     let signer = signer(run.email).map_err(EmailError::Transport)?;

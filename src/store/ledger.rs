@@ -113,12 +113,26 @@ pub struct LedgerCounts {
 impl Store {
     /// The ledger rows of `channel` for `issue`, by recipient.
     pub fn deliveries(&self, issue: &IssueId, channel: &str) -> Result<Vec<Delivery>, StoreError> {
+        let mut list = Vec::new();
+        self.each_delivery(issue, channel, |d| list.push(d))?;
+        Ok(list)
+    }
+
+    /// [`Store::deliveries`] one row at a time, without the whole list in memory at
+    /// once (17 MB for 100,000 recipients, beside the run's own list of them).
+    pub fn each_delivery(
+        &self,
+        issue: &IssueId,
+        channel: &str,
+        mut each: impl FnMut(Delivery),
+    ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT recipient, audience, message_id, state, attempts, last_error, cause FROM ledger
              WHERE issue = ?1 AND channel = ?2 ORDER BY recipient",
         )?;
-        let rows = stmt.query_map(params![issue.to_string(), channel], |r| {
-            Ok(Delivery {
+        let mut rows = stmt.query(params![issue.to_string(), channel])?;
+        while let Some(r) = rows.next()? {
+            each(Delivery {
                 recipient: r.get(0)?,
                 audience: r.get(1)?,
                 message_id: r.get(2)?,
@@ -126,9 +140,9 @@ impl Store {
                 attempts: r.get(4)?,
                 last_error: r.get(5)?,
                 cause: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            });
+        }
+        Ok(())
     }
 
     /// Counts of `channel`'s ledger for `issue`.
