@@ -85,7 +85,7 @@ pub fn assemble(
     due: &Due,
 ) -> Result<Issue, StoreError> {
     let mut issue = with_input(plan, edition, store, due, rank::build)?;
-    whole_picks(store, picks_of(&mut issue))?;
+    whole_picks(store, issue.picks_mut())?;
     Ok(issue)
 }
 
@@ -100,7 +100,7 @@ pub fn assemble_keeping_tokens(
     store: &mut Store,
     due: &Due,
 ) -> Result<Issue, StoreError> {
-    let (issue, made) = with_input(plan, edition, &*store, due, |input| {
+    let (mut issue, made) = with_input(plan, edition, &*store, due, |input| {
         // The last days' stories hold the window's when "Read also" reads them.
         let (stories, kept) = match input.earlier.is_empty() {
             true => (input.stories, input.kept.stories),
@@ -112,8 +112,7 @@ pub fn assemble_keeping_tokens(
             .collect();
         (rank::build(input), made)
     })?;
-    let mut issue = issue;
-    whole_picks(store, picks_of(&mut issue))?;
+    whole_picks(store, issue.picks_mut())?;
     if !made.is_empty() {
         let mut writer = store.writer()?;
         writer.keep_tokens(made.iter().map(|(id, tokens)| (id, tokens)))?;
@@ -131,20 +130,17 @@ pub fn groups(
     due: &Due,
 ) -> Result<Vec<crate::model::Pick>, StoreError> {
     let mut picks = with_input(plan, edition, store, due, rank::groups)?;
-    whole_picks(store, picks.iter_mut().collect())?;
+    whole_picks(store, picks.iter_mut())?;
     Ok(picks)
-}
-
-/// The lead and section picks of `issue`.
-fn picks_of(issue: &mut Issue) -> Vec<&mut crate::model::Pick> {
-    (issue.lead.iter_mut())
-        .chain(issue.sections.iter_mut().flat_map(|s| s.picks.iter_mut()))
-        .collect()
 }
 
 /// Gives `picks` their whole stories: rank read only what it ranks by
 /// ([`Store::stories_for_ranking`]), an issue carries the rest too.
-fn whole_picks(store: &Store, picks: Vec<&mut crate::model::Pick>) -> Result<(), StoreError> {
+fn whole_picks<'a>(
+    store: &Store,
+    picks: impl Iterator<Item = &'a mut crate::model::Pick>,
+) -> Result<(), StoreError> {
+    let picks: Vec<_> = picks.collect();
     let whole = store.stories_by_ids(picks.iter().map(|p| &p.story.id))?;
     for pick in picks {
         if let Some(story) = whole.get(&pick.story.id) {

@@ -253,6 +253,13 @@ impl Issue {
             .chain(self.sections.iter().flat_map(|s| s.picks.iter()))
     }
 
+    /// [`Issue::picks`], to change them.
+    pub fn picks_mut(&mut self) -> impl Iterator<Item = &mut Pick> {
+        self.lead
+            .iter_mut()
+            .chain(self.sections.iter_mut().flat_map(|s| s.picks.iter_mut()))
+    }
+
     /// Every story the issue carries, the "also in" versions included.
     pub fn story_ids(&self) -> impl Iterator<Item = &StoryId> {
         self.picks()

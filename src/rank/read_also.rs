@@ -27,9 +27,7 @@ pub(super) fn attach(input: &Input<'_>, issue: &mut Issue) {
         return;
     }
     let taken = taken(issue);
-    let mut targets: Vec<&mut Pick> = (issue.lead.iter_mut())
-        .chain(issue.sections.iter_mut().flat_map(|s| s.picks.iter_mut()))
-        .collect();
+    let mut targets: Vec<&mut Pick> = issue.picks_mut().collect();
     fill(input, &taken, &mut targets);
 }
 
@@ -37,12 +35,11 @@ pub(super) fn attach(input: &Input<'_>, issue: &mut Issue) {
 /// its most-read rankings name.
 pub(super) fn taken(issue: &Issue) -> HashSet<String> {
     let mut taken = HashSet::new();
-    let all = (issue.lead.iter()).chain(issue.sections.iter().flat_map(|s| s.picks.iter()));
     for entry in issue.most_read.iter().flat_map(|l| l.entries.iter()) {
         taken.insert(entry.story.to_string());
         taken.extend(entry.url.clone());
     }
-    for pick in all {
+    for pick in issue.picks() {
         taken.insert(pick.story.id.to_string());
         taken.extend(pick.story.url.clone());
         for also in &pick.also_in {

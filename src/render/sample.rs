@@ -98,8 +98,7 @@ pub fn edition() -> Issue {
     };
     // The badges, as rank gives them: each story's place in the first ranking.
     let first = issue.most_read[0].clone();
-    let picks = (issue.lead.iter_mut()).chain(issue.sections.iter_mut().flat_map(|s| &mut s.picks));
-    for pick in picks {
+    for pick in issue.picks_mut() {
         pick.most_read_rank = (first.entries.iter())
             .find(|e| e.story == pick.story.id)
             .map(|e| e.rank);
