@@ -107,6 +107,10 @@ impl Fetcher {
             .timeout(limits.timeout)
             .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
             .pool_max_idle_per_host(limits.per_host)
+            // The root certificates are loaded at the first https handshake.
+            .tls_backend_preconfigured(super::tls::client_config().map_err(|e| {
+                FetchError::Other(format!("cannot set up TLS for the HTTP client: {e}"))
+            })?)
             .build()
             .map_err(|e| FetchError::Other(format!("cannot start the HTTP client: {e}")))?;
         Ok(Fetcher {

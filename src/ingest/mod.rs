@@ -25,6 +25,7 @@ pub mod signals;
 mod sniff;
 mod task;
 pub mod text;
+mod tls;
 
 use std::{
     collections::HashMap,
