@@ -10,6 +10,7 @@
 //! B resembles C, and an unrelated A and C end up together.
 
 mod evidence;
+mod split;
 
 use std::collections::HashSet;
 
@@ -170,8 +171,9 @@ impl<'a> Groups<'a> {
     }
 
     /// Merges along `edges` (most similar first) by the group-average rule, keeping
-    /// one story per outlet in a group when [`Options::one_story_per_outlet`] is set.
-    pub fn join_similar(&mut self, edges: &[Edge], options: &Options) {
+    /// one story per outlet in a group when [`Options::one_story_per_outlet`] is set
+    /// (on one thread: [`Groups::join_similar`] shares the work out).
+    fn join_edges(&mut self, edges: &[Edge], options: &Options) {
         // Pairs of groups already refused, as (root, root, size, size): a refusal
         // stands until one of the two groups grows.
         let mut refused: HashSet<(usize, usize, u32, u32), FastStrings> = HashSet::default();
@@ -296,8 +298,21 @@ impl<'a> Groups<'a> {
         self.parent[gone] = keep;
     }
 
-    /// The final groups: members ascending, groups by first member.
+    /// The final groups: members ascending, groups by first member. The groups'
+    /// states are freed on another thread meanwhile (tens of thousands of them).
     pub fn into_partition(mut self) -> Partition {
+        let merged = std::mem::take(&mut self.merged);
+        if merged.len() < FREE_APART_FROM {
+            drop(merged);
+            return self.partition();
+        }
+        std::thread::scope(|scope| {
+            scope.spawn(move || drop(merged));
+            self.partition()
+        })
+    }
+
+    fn partition(&mut self) -> Partition {
         let n = self.parent.len();
         // Each root's group number, in order of first member, and each group's size.
         let mut number = vec![u32::MAX; n];
@@ -326,6 +341,10 @@ impl<'a> Groups<'a> {
         Partition { members, starts }
     }
 }
+
+/// From this many stories [`Groups::into_partition`] frees the groups' states on
+/// another thread.
+const FREE_APART_FROM: usize = 8192;
 
 /// The sorted, distinct values of two sorted lists.
 fn union<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
