@@ -148,8 +148,9 @@ impl<'a> Groups<'a> {
     /// each story joins the first one with its URL. `urls` holds a hash of each
     /// story's article URL (0 for none); equal hashes are checked on the URLs.
     pub fn join_same_urls(&mut self, docs: &[Doc<'_>], urls: &[u64]) {
+        let twice = seen_twice(urls);
         let mut keyed: Vec<(u64, u32)> = (urls.iter().enumerate())
-            .filter(|(_, hash)| **hash != 0)
+            .filter(|(_, hash)| **hash != 0 && twice(**hash))
             .map(|(i, &hash)| (hash, i as u32))
             .collect();
         keyed.sort_unstable();
@@ -340,6 +341,23 @@ impl<'a> Groups<'a> {
         }
         Partition { members, starts }
     }
+}
+
+/// A test that holds for every hash of `urls` (but 0) found more than once, and
+/// for few others: two bitmaps of eight bits a story, of the hashes seen and of
+/// those seen again, so that only those few are sorted to find the stories of one
+/// URL, not every story's.
+fn seen_twice(urls: &[u64]) -> impl Fn(u64) -> bool {
+    let bits = (urls.len() * 8).next_power_of_two().max(64);
+    let shift = 64 - bits.trailing_zeros();
+    let bit = move |hash: u64| (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+    let (mut seen, mut twice) = (vec![0u64; bits / 64], vec![0u64; bits / 64]);
+    for &hash in urls.iter().filter(|h| **h != 0) {
+        let (word, mask) = (bit(hash) / 64, 1u64 << (bit(hash) % 64));
+        twice[word] |= seen[word] & mask;
+        seen[word] |= mask;
+    }
+    move |hash| twice[bit(hash) / 64] & (1 << (bit(hash) % 64)) != 0
 }
 
 /// From this many stories [`Groups::into_partition`] frees the groups' states on
