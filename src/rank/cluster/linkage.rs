@@ -10,6 +10,7 @@
 //! B resembles C, and an unrelated A and C end up together.
 
 mod evidence;
+mod split;
 
 use std::collections::HashSet;
 
@@ -147,8 +148,9 @@ impl<'a> Groups<'a> {
     /// each story joins the first one with its URL. `urls` holds a hash of each
     /// story's article URL (0 for none); equal hashes are checked on the URLs.
     pub fn join_same_urls(&mut self, docs: &[Doc<'_>], urls: &[u64]) {
+        let twice = seen_twice(urls);
         let mut keyed: Vec<(u64, u32)> = (urls.iter().enumerate())
-            .filter(|(_, hash)| **hash != 0)
+            .filter(|(_, hash)| **hash != 0 && twice(**hash))
             .map(|(i, &hash)| (hash, i as u32))
             .collect();
         keyed.sort_unstable();
@@ -170,8 +172,9 @@ impl<'a> Groups<'a> {
     }
 
     /// Merges along `edges` (most similar first) by the group-average rule, keeping
-    /// one story per outlet in a group when [`Options::one_story_per_outlet`] is set.
-    pub fn join_similar(&mut self, edges: &[Edge], options: &Options) {
+    /// one story per outlet in a group when [`Options::one_story_per_outlet`] is set
+    /// (on one thread: [`Groups::join_similar`] shares the work out).
+    fn join_edges(&mut self, edges: &[Edge], options: &Options) {
         // Pairs of groups already refused, as (root, root, size, size): a refusal
         // stands until one of the two groups grows.
         let mut refused: HashSet<(usize, usize, u32, u32), FastStrings> = HashSet::default();
@@ -296,8 +299,21 @@ impl<'a> Groups<'a> {
         self.parent[gone] = keep;
     }
 
-    /// The final groups: members ascending, groups by first member.
+    /// The final groups: members ascending, groups by first member. The groups'
+    /// states are freed on another thread meanwhile (tens of thousands of them).
     pub fn into_partition(mut self) -> Partition {
+        let merged = std::mem::take(&mut self.merged);
+        if merged.len() < FREE_APART_FROM {
+            drop(merged);
+            return self.partition();
+        }
+        std::thread::scope(|scope| {
+            scope.spawn(move || drop(merged));
+            self.partition()
+        })
+    }
+
+    fn partition(&mut self) -> Partition {
         let n = self.parent.len();
         // Each root's group number, in order of first member, and each group's size.
         let mut number = vec![u32::MAX; n];
@@ -326,6 +342,27 @@ impl<'a> Groups<'a> {
         Partition { members, starts }
     }
 }
+
+/// A test that holds for every hash of `urls` (but 0) found more than once, and
+/// for few others: two bitmaps of eight bits a story, of the hashes seen and of
+/// those seen again, so that only those few are sorted to find the stories of one
+/// URL, not every story's.
+fn seen_twice(urls: &[u64]) -> impl Fn(u64) -> bool {
+    let bits = (urls.len() * 8).next_power_of_two().max(64);
+    let shift = 64 - bits.trailing_zeros();
+    let bit = move |hash: u64| (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+    let (mut seen, mut twice) = (vec![0u64; bits / 64], vec![0u64; bits / 64]);
+    for &hash in urls.iter().filter(|h| **h != 0) {
+        let (word, mask) = (bit(hash) / 64, 1u64 << (bit(hash) % 64));
+        twice[word] |= seen[word] & mask;
+        seen[word] |= mask;
+    }
+    move |hash| twice[bit(hash) / 64] & (1 << (bit(hash) % 64)) != 0
+}
+
+/// From this many stories [`Groups::into_partition`] frees the groups' states on
+/// another thread.
+const FREE_APART_FROM: usize = 8192;
 
 /// The sorted, distinct values of two sorted lists.
 fn union<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {

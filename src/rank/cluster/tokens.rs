@@ -45,6 +45,8 @@ pub(super) struct Local {
     ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>,
     /// Scratch: `local id << 1 | field` of the current story.
     keyed: Vec<u64>,
+    /// Scratch: the local id of each title term of the current story.
+    title_ids: Vec<u32>,
 }
 
 /// A run of stories, tokenised: their terms numbered, their keys not yet (only
@@ -76,8 +78,15 @@ pub(super) struct Run {
 
 /// Tokenises `docs` (the summary up to [`Options::summary_words`] terms), or reads
 /// the tokens kept at ingest where `kept` has usable ones (`kept[d]` for `docs[d]`;
-/// shorter or empty: tokenise the rest).
-pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options: &Options) -> Run {
+/// shorter or empty: tokenise the rest). `cyrillic`: whether any title may be in
+/// Cyrillic (false: none is, as a scan found, and the titles are not read again
+/// for it).
+pub(super) fn tokenise(
+    docs: &[Doc<'_>],
+    kept: &[Option<&StoryTokens>],
+    options: &Options,
+    cyrillic: bool,
+) -> Run {
     let names = options.uses_names();
     let tokenizer = match names {
         true => Tokenizer::tracking_cases(),
@@ -128,7 +137,7 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
             });
             (run.terms).add_row(&title, &summary, options.summary_weight, cases);
             run.outlook.push(outlook::marks(&title));
-            run.cyrillic.push(has_cyrillic(doc.title));
+            run.cyrillic.push(cyrillic && has_cyrillic(doc.title));
             let url = doc.url.filter(|url| is_article(url));
             run.urls.push(url.map_or(0, |url| hash(url.as_bytes()) | 1));
             continue;
@@ -158,7 +167,7 @@ pub(super) fn tokenise(docs: &[Doc<'_>], kept: &[Option<&StoryTokens>], options:
         let cases = names.then_some([title_cases.as_slice(), tokenizer.cases()]);
         (run.terms).add_row(&title, &summary, options.summary_weight, cases);
         run.outlook.push(outlook::marks(&title));
-        run.cyrillic.push(has_cyrillic(doc.title));
+        run.cyrillic.push(cyrillic && has_cyrillic(doc.title));
         let url = doc.url.filter(|url| is_article(url));
         run.urls.push(url.map_or(0, |url| hash(url.as_bytes()) | 1));
     }
@@ -226,6 +235,9 @@ impl Local {
         Local {
             offsets,
             entries: Vec::with_capacity(stories * 24),
+            // About a new term a story (a number, a name): room for them at once
+            // rather than rehashing the table as it grows.
+            ids: HashMap::with_capacity_and_hasher(stories, Default::default()),
             ..Local::default()
         }
     }
@@ -240,9 +252,22 @@ impl Local {
         cases: Option<[&[Case]; 2]>,
     ) {
         self.keyed.clear();
+        self.title_ids.clear();
         for (field, hashes) in [(0, title), (1, summary)] {
             for (k, &hash) in hashes.iter().enumerate() {
-                let id = self.id(hash);
+                // A lede repeats its title's terms: found among them, not looked up
+                // again in the vocabulary (which gives the same id).
+                let id = match field {
+                    0 => {
+                        let id = self.id(hash);
+                        self.title_ids.push(id);
+                        id
+                    }
+                    _ => match title.iter().position(|&t| t == hash) {
+                        Some(p) => self.title_ids[p],
+                        None => self.id(hash),
+                    },
+                };
                 self.keyed.push(u64::from(id) << 1 | field);
                 match cases.and_then(|c| c[field as usize].get(k)) {
                     Some(Case::Capital) => self.capital[id as usize] += 1,

@@ -54,14 +54,17 @@ impl Tokens {
         ranges: &[Range<usize>],
     ) -> Self {
         // Only Russian groups read names by default: with no Cyrillic title, how
-        // each word was written need not be noted.
+        // each word was written need not be noted (nor a run's titles read again).
         let cyrillic = |range: &Range<usize>| {
             docs[range.clone()]
                 .iter()
                 .any(|d| tokens::has_cyrillic(d.title))
         };
-        let english_only =
-            options.name_mismatch >= 1.0 && !parallel::map(ranges, cyrillic).contains(&true);
+        let scanned = match options.name_mismatch >= 1.0 {
+            true => parallel::map(ranges, cyrillic),
+            false => vec![true; ranges.len()],
+        };
+        let english_only = options.name_mismatch >= 1.0 && !scanned.contains(&true);
         let options = &Options {
             cyrillic_name_mismatch: if english_only {
                 1.0
@@ -70,9 +73,10 @@ impl Tokens {
             },
             ..options.clone()
         };
-        let runs = parallel::map(ranges, |range| {
+        let parts: Vec<(Range<usize>, bool)> = ranges.iter().cloned().zip(scanned).collect();
+        let runs = parallel::map(&parts, |(range, cyrillic)| {
             let kept = &kept[range.start.min(kept.len())..range.end.min(kept.len())];
-            tokens::tokenise(&docs[range.clone()], kept, options)
+            tokens::tokenise(&docs[range.clone()], kept, options, *cyrillic)
         });
         Tokens {
             runs,
@@ -247,7 +251,9 @@ impl Vectors {
     /// Numbers the runs' vocabularies in input order, then weighs and normalises
     /// each run's rows (in parallel) and joins them.
     fn merge(runs: &[&Local], stories: usize) -> Self {
-        let mut ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>> = HashMap::default();
+        let terms = runs.iter().map(|run| run.hashes.len()).sum();
+        let mut ids: HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>> =
+            HashMap::with_capacity_and_hasher(terms, Default::default());
         let (mut df, mut concept): (Vec<u32>, Vec<bool>) = (Vec::new(), Vec::new());
         let remaps: Vec<Vec<u32>> = runs
             .iter()
