@@ -38,9 +38,11 @@ mod linkage;
 mod names;
 mod parallel;
 mod row;
+mod storylines;
 mod tokens;
 mod vectors;
 
+pub use self::storylines::storylines;
 use std::{collections::HashMap, time::Duration};
 
 use chrono::{DateTime, Utc};
@@ -283,49 +285,6 @@ fn partition_of(
     groups.join_similar(&edges, options);
     crossing::join_across_scripts(docs, tokens, &mut groups, options);
     groups.into_partition()
-}
-
-/// For each of the first `targets` docs, the later docs of the same *storyline* but
-/// not of the same *event*: similar enough in words (cosine at least
-/// [`Options::storyline_threshold`], whatever the time between them), sharing a
-/// name in their titles (a storyline is about someone or something, not only about
-/// "a cup" or "a vote"), and in different groups of [`partition`]. Best
-/// first, one per group (a storyline's earlier event is told once, by its most
-/// similar report). `kept` as for [`partition_kept`].
-pub fn storylines(
-    docs: &[Doc<'_>],
-    kept: &[Option<&StoryTokens>],
-    targets: usize,
-    options: &Options,
-) -> Vec<Vec<usize>> {
-    let tokens = vectors::Tokens::kept(docs, kept, options);
-    let vectors = tokens.terms();
-    let partition = partition_of(docs, &tokens, &vectors, options);
-    let names = tokens.title_names();
-    let mut group_of = vec![0u32; docs.len()];
-    for (g, members) in partition.groups().enumerate() {
-        members
-            .iter()
-            .for_each(|&i| group_of[i as usize] = g as u32);
-    }
-    (0..targets.min(docs.len()))
-        .map(|t| {
-            let mut found: Vec<(f32, usize)> = (targets..docs.len())
-                .filter(|&j| group_of[j] != group_of[t])
-                .filter(|&j| (names.of(j).iter()).any(|k| names.of(t).binary_search(k).is_ok()))
-                .map(|j| (vectors.row(t).dot(vectors.row(j)), j))
-                .filter(|&(sim, _)| sim >= options.storyline_threshold)
-                .collect();
-            found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let mut groups = Vec::new();
-            found.retain(|&(_, j)| {
-                let fresh = !groups.contains(&group_of[j]);
-                groups.push(group_of[j]);
-                fresh
-            });
-            found.into_iter().map(|(_, j)| j).collect()
-        })
-        .collect()
 }
 
 /// Groups of indices, flat: group `g` is `members[starts[g]..starts[g + 1]]`, members
