@@ -51,8 +51,11 @@ impl Store {
         Ok(self
             .conn
             .query_row(
+                // The first term is `ledger_waiting`'s condition: it lets SQLite read
+                // only the rows still to deliver.
                 "SELECT COUNT(*) FROM ledger
-                 WHERE state = 'pending' AND (attempts > 0 OR cause IS NOT NULL)",
+                 WHERE state IN ('pending', 'sending')
+                   AND state = 'pending' AND (attempts > 0 OR cause IS NOT NULL)",
                 [],
                 |r| r.get::<_, i64>(0),
             )?

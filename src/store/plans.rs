@@ -1,7 +1,8 @@
-//! The query plans of every statement that reads or writes `stories`: each finds its
-//! rows through an index, never by scanning the table. The statements are those a
-//! save, an update, every read of stories and a prune actually run (SQLite's trace
-//! names them), so a new query joins the check by being run here.
+//! The query plans of every statement that reads or writes `stories` or the delivery
+//! `ledger`: each finds its rows through an index, never by scanning the table. The
+//! statements are those a save, an update, every read of stories and a prune, and
+//! every read and change of the ledger, actually run (SQLite's trace names them), so a
+//! new query joins the check by being run here.
 
 use std::{
     collections::BTreeSet,
@@ -31,6 +32,11 @@ fn item(guid: Option<&str>, url: Option<&str>, url_is_key: bool, title: &str) ->
 /// Runs every store function that touches `stories` and returns the SQL of each
 /// statement that mentions the table.
 fn statements_of_stories() -> BTreeSet<String> {
+    statements_of("stories", stories_workload)
+}
+
+/// The SQL of each statement `workload` runs on a fresh store that mentions `table`.
+fn statements_of(table: &str, workload: impl FnOnce(&mut Store)) -> BTreeSet<String> {
     let mut store = Store::open_in_memory().unwrap();
     let seen = Arc::new(Mutex::new(BTreeSet::new()));
     let sink = seen.clone();
@@ -45,6 +51,22 @@ fn statements_of_stories() -> BTreeSet<String> {
             }),
         )
         .unwrap();
+    workload(&mut store);
+    let statements = seen.lock().unwrap().clone();
+    store
+        .conn
+        .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)
+        .unwrap();
+    statements
+        .into_iter()
+        .filter(|sql| {
+            sql.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word == table)
+        })
+        .collect()
+}
+
+fn stories_workload(store: &mut Store) {
     let source = SourceId::parse("s").unwrap();
     let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
     let items = [
@@ -58,7 +80,7 @@ fn statements_of_stories() -> BTreeSet<String> {
         writer.save_items(&source, items, now).unwrap();
         writer.commit().unwrap();
     };
-    save(&mut store, &items, at("2026-11-26T10:00:00Z"));
+    save(store, &items, at("2026-11-26T10:00:00Z"));
     // Again, changed: every item meets its story and updates it, tokens and all.
     let tokens = StoryTokens::new(
         1,
@@ -77,7 +99,7 @@ fn statements_of_stories() -> BTreeSet<String> {
             ..i.clone()
         })
         .collect();
-    save(&mut store, &changed, at("2026-11-27T10:00:00Z"));
+    save(store, &changed, at("2026-11-27T10:00:00Z"));
     let since = at("2026-11-01T00:00:00Z");
     store.stories_since(since).unwrap();
     let (stories, _) = store.stories_for_ranking(since, 1).unwrap();
@@ -97,18 +119,6 @@ fn statements_of_stories() -> BTreeSet<String> {
         .prune(&Retention::default(), at("2027-06-01T00:00:00Z"))
         .unwrap();
     writer.commit().unwrap();
-    let statements = seen.lock().unwrap().clone();
-    store
-        .conn
-        .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)
-        .unwrap();
-    statements
-        .into_iter()
-        .filter(|sql| {
-            sql.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .any(|word| word == "stories")
-        })
-        .collect()
 }
 
 /// The plan of `sql`, one line per step.
@@ -204,5 +214,91 @@ fn stories_keep_no_index_that_no_query_uses() {
             "stories_by_published",
             "stories_by_title_key",
         ]
+    );
+}
+
+/// Reads and changes every state of the delivery ledger: enqueue, each move, a
+/// release, every count and list.
+fn ledger_workload(store: &mut Store) {
+    use crate::{
+        model::IssueId,
+        store::{DeliveryState, Entry},
+    };
+    let issue = IssueId::parse("morning/2026-11-27").unwrap();
+    let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let entries: Vec<Entry> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|name| Entry {
+            recipient: format!("{name}@x.example"),
+            audience: "all".to_owned(),
+            message_id: format!("<{name}@x.example>"),
+        })
+        .collect();
+    let mut writer = store.writer().unwrap();
+    writer.enqueue(&issue, "email", &entries, at).unwrap();
+    let moves = [
+        ("a@x.example", DeliveryState::Sent, None),
+        (
+            "b@x.example",
+            DeliveryState::Failed,
+            Some(("550 no", "mailbox")),
+        ),
+        (
+            "c@x.example",
+            DeliveryState::Pending,
+            Some(("451 later", "other")),
+        ),
+    ];
+    for (recipient, state, failure) in moves {
+        let sending = DeliveryState::Sending;
+        writer
+            .transition(&issue, "email", recipient, sending, None, at)
+            .unwrap();
+        writer
+            .transition(&issue, "email", recipient, state, failure, at)
+            .unwrap();
+    }
+    let d = "d@x.example";
+    (writer.transition(&issue, "email", d, DeliveryState::Sending, None, at)).unwrap();
+    writer.release(&issue, "email", d, "refused", at).unwrap();
+    writer.commit().unwrap();
+    // a: sent; b: failed; c: deferred; d: pending again.
+    assert_eq!(store.outbox_depth().unwrap(), 2);
+    assert_eq!(store.deferred_now().unwrap(), 2);
+    let counts = store.ledger_counts(&issue, "email").unwrap();
+    assert_eq!((counts.sent, counts.failed, counts.pending), (1, 1, 2));
+    assert_eq!(store.deliveries(&issue, "email").unwrap().len(), 4);
+    assert_eq!(store.causes(&issue, "email").unwrap().len(), 3);
+}
+
+#[test]
+fn every_query_of_the_ledger_goes_through_an_index() {
+    let statements = statements_of("ledger", ledger_workload);
+    assert!(
+        statements.len() >= 8,
+        "the workload ran too few statements: {statements:#?}"
+    );
+    let store = Store::open_in_memory().unwrap();
+    for sql in &statements {
+        let plan = plan(&store, sql);
+        assert!(
+            plan.iter()
+                .all(|step| !step.starts_with("SCAN ") || step.contains("INDEX")),
+            "{sql}\nscans the table: {plan:?}"
+        );
+        // Counting what is still to deliver reads only those rows' entries.
+        if sql.contains("state IN ('pending', 'sending')") {
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("INDEX ledger_waiting")),
+                "{sql}\n{plan:?}"
+            );
+        }
+    }
+    let waiting = |sql: &&String| sql.contains("state IN ('pending', 'sending')");
+    assert_eq!(
+        statements.iter().filter(waiting).count(),
+        2,
+        "{statements:#?}"
     );
 }

@@ -256,6 +256,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     DROP INDEX stories_by_url;
     "#,
+    // 14: the ledger's index holds only the rows still to deliver, keyed by issue, not
+    // by state: a delivery moving pending -> sending -> sent rewrote its entry in
+    // `ledger_by_state` twice, each time on another page of the index (four pages of
+    // write-ahead log a message with the row's own). Now the entry stays where it is
+    // until the row is done, then goes. Every query by state names the index's
+    // condition (a test in `ledger.rs` checks their plans).
+    r#"
+    DROP INDEX ledger_by_state;
+    CREATE INDEX ledger_waiting ON ledger(issue) WHERE state IN ('pending', 'sending');
+    "#,
 ];
 
 /// The schema version this build writes.
