@@ -13,8 +13,8 @@ use super::{
 };
 use crate::{
     config::{BasicAuth, Location, Section, Signal, Source},
-    model::{Item, SignalSnapshot},
-    store::{StateKey, Validators},
+    model::SignalSnapshot,
+    store::{PreparedItems, StateKey, Validators},
     time::Clock,
 };
 
@@ -102,7 +102,8 @@ pub(super) struct Shared {
 
 pub(super) enum Payload {
     Unchanged,
-    Items(Vec<Item>, Validators),
+    /// The items, with their ids and JSON made on the parsing thread.
+    Items(PreparedItems, Validators),
     Snapshot(SignalSnapshot, Validators),
 }
 
@@ -238,8 +239,10 @@ fn read_source(
             .push("the feed has no entries".to_owned());
     }
     crate::rank::kept::keep(&mut normalised.items); // tokens for clustering, made here
+    // Ids and JSON made here too, off the store's one writing thread.
+    let items = PreparedItems::new(&source.id, normalised.items);
     Ok(Parsed {
-        payload: Payload::Items(normalised.items, validators),
+        payload: Payload::Items(items, validators),
         warnings: normalised.warnings,
         dropped,
         undated: normalised.undated,

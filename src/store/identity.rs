@@ -95,6 +95,11 @@ impl<'a> Known<'a> {
         Ok(known)
     }
 
+    /// Whether no stored story shares a key with the feed (or none was looked for).
+    pub(super) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     /// The row of the story `item` is, if it is known.
     pub(super) fn find(&self, item: &Item) -> Option<i64> {
         let first =
@@ -239,12 +244,12 @@ mod tests {
                         .flatten()
                 });
             match existing {
-                Some(story) => match writer.update_story(&story, item, now).unwrap() {
+                Some(story) => match writer.update_story(&story, item, None, now).unwrap() {
                     true => report.updated += 1,
                     false => report.unchanged += 1,
                 },
                 None => {
-                    writer.insert_story(&source, item, now).unwrap();
+                    writer.insert_story(&source, item, None, now).unwrap();
                     report.new += 1;
                 }
             }

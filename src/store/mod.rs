@@ -21,6 +21,7 @@ mod lock;
 mod meta;
 #[cfg(test)]
 mod plans;
+mod prepared;
 mod ranking;
 mod readers;
 mod schema;
@@ -41,6 +42,7 @@ pub use held::Held;
 pub use issues::Frozen;
 pub use ledger::{Delivery, DeliveryState, Entry, LedgerCounts};
 pub use lock::{LockError, StateLock};
+pub use prepared::{Batch, PreparedItems};
 pub use readers::{Choice, Signup, StoredReader};
 use rusqlite::Connection;
 pub use search::{MATCH_END, MATCH_START, SearchHit};

@@ -9,10 +9,15 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{StoreError, Writer, identity::Known, story_reads::read_story};
+use super::{
+    StoreError, Writer,
+    identity::Known,
+    prepared::{Batch, Row, json},
+    story_reads::read_story,
+};
 use crate::{
     config::Retention,
-    model::{IdentityKey, Item, SectionId, SourceId, Story, StoryId},
+    model::{Item, SectionId, SourceId, Story, StoryId},
     time::to_unix,
 };
 
@@ -49,21 +54,33 @@ pub(super) const STORY_COLUMNS: &str =
      topics, section, published, updated, first_seen, dated";
 
 impl Writer<'_> {
-    /// Saves the items of one fetch of `source`, read at `now`.
-    pub fn save_items(
+    /// Saves the items of one fetch of `source`, read at `now`: plain items, or
+    /// [`PreparedItems`](super::PreparedItems) whose ids and JSON were made beforehand.
+    pub fn save_items<'i>(
         &mut self,
         source: &SourceId,
-        items: &[Item],
+        items: impl Into<Batch<'i>>,
         now: DateTime<Utc>,
     ) -> Result<SaveReport, StoreError> {
+        let batch = items.into();
+        let items = batch.items();
         let mut report = SaveReport::default();
         // One query for the whole feed instead of up to three per item.
         let mut known = Known::load(&self.tx, source, items)?;
-        for item in items {
+        // No stored story shares a key with the feed and no item meets an earlier one:
+        // every item is new, and the feed's own inserts need not be followed.
+        if known.is_empty() && batch.distinct() {
+            for (i, item) in items.iter().enumerate() {
+                self.insert_story(source, item, batch.row(source, i), now)?;
+            }
+            report.new = items.len();
+            return Ok(report);
+        }
+        for (i, item) in items.iter().enumerate() {
             match known.find(item) {
                 Some(rowid) => {
                     let existing = self.story_at(rowid)?;
-                    if self.update_story(&existing, item, now)? {
+                    if self.update_story(&existing, item, batch.row(source, i), now)? {
                         report.updated += 1;
                     } else {
                         report.unchanged += 1;
@@ -71,7 +88,7 @@ impl Writer<'_> {
                     known.updated(rowid, item);
                 }
                 None => {
-                    let (id, rowid) = self.insert_story(source, item, now)?;
+                    let (id, rowid) = self.insert_story(source, item, batch.row(source, i), now)?;
                     known.inserted(rowid, id.as_str(), item);
                     report.new += 1;
                 }
@@ -87,19 +104,24 @@ impl Writer<'_> {
         Ok(stmt.query_row([rowid], read_story)?)
     }
 
-    /// Inserts `item` as a new story; returns its id and the row it went into.
+    /// Inserts `item` as a new story (with its `prepared` row, if any); returns its
+    /// id and the row it went into.
     pub(super) fn insert_story(
         &mut self,
         source: &SourceId,
         item: &Item,
+        prepared: Option<&Row>,
         now: DateTime<Utc>,
     ) -> Result<(StoryId, i64), StoreError> {
-        let key = match (&item.guid, &item.url) {
-            (Some(guid), _) => IdentityKey::Guid(guid.clone()),
-            (None, Some(url)) if item.url_is_key => IdentityKey::Url(url.clone()),
-            _ => IdentityKey::TitleDate(item.title_key.clone()),
+        let made;
+        let row = match prepared {
+            Some(row) => row,
+            None => {
+                made = Row::new(source, item);
+                &made
+            }
         };
-        let id = StoryId::derive(source, &key);
+        let id = &row.id;
         let published = item
             .published
             .or(item.updated)
@@ -121,9 +143,9 @@ impl Writer<'_> {
             item.title,
             item.summary_html,
             item.excerpt,
-            item.image.as_ref().map(json),
-            json(&item.authors),
-            json(&item.topics),
+            row.image,
+            row.authors,
+            row.topics,
             item.section.as_ref().map(SectionId::as_str),
             to_unix(published),
             item.updated.map(|u| to_unix(u.min(now))),
@@ -132,7 +154,7 @@ impl Writer<'_> {
             item.tokens.as_ref().map(|t| t.as_bytes()),
             item.tokens.as_ref().map(|t| t.version),
         ])?;
-        Ok((id, rowid))
+        Ok((id.clone(), rowid))
     }
 
     /// Updates `story` from `item`; returns whether its content changed.
@@ -140,6 +162,7 @@ impl Writer<'_> {
         &mut self,
         story: &Story,
         item: &Item,
+        prepared: Option<&Row>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let published = match item.published.or(item.updated) {
@@ -171,9 +194,9 @@ impl Writer<'_> {
             item.title,
             item.summary_html,
             item.excerpt,
-            item.image.as_ref().map(json),
-            json(&item.authors),
-            json(&item.topics),
+            prepared.map_or_else(|| item.image.as_ref().map(json), |r| r.image.clone()),
+            prepared.map_or_else(|| json(&item.authors), |r| r.authors.clone()),
+            prepared.map_or_else(|| json(&item.topics), |r| r.topics.clone()),
             item.section.as_ref().map(SectionId::as_str),
             to_unix(published),
             updated.map(to_unix),
@@ -206,10 +229,6 @@ impl Writer<'_> {
         )?;
         Ok(PruneReport { stories, snapshots })
     }
-}
-
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("plain data serialises")
 }
 
 #[cfg(test)]
