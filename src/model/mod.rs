@@ -134,13 +134,17 @@ impl fmt::Display for StoryId {
     }
 }
 
-/// Lower-case hexadecimal of `bytes`.
+/// Lower-case hexadecimal of `bytes`. From a table rather than a `write!` per byte:
+/// every story id and title key goes through it (a tenth of a microsecond a byte,
+/// 800,000 bytes in a fetch of 50,000 stories).
 pub fn hex(bytes: &[u8]) -> String {
-    use fmt::Write;
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// What identifies an entry within its source, strongest first: the feed's own GUID
@@ -313,5 +317,14 @@ mod tests {
         assert_ne!(StoryId::derive(&a, &guid), StoryId::derive(&b, &guid));
         assert_ne!(StoryId::derive(&a, &guid), StoryId::derive(&a, &url));
         assert_eq!(StoryId::derive(&a, &guid).as_str().len(), 20);
+    }
+
+    /// The same digits as the formatter's, so stored ids and title keys stay as they were.
+    #[test]
+    fn hex_writes_what_the_formatter_writes() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let formatted: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex(&bytes), formatted);
+        assert_eq!(hex(&[]), "");
     }
 }
