@@ -1,8 +1,8 @@
 //! The delivery benchmark (issue #4): 100,000 subscribers in 50 audiences, an issue of
 //! about 30 KB, delivered by the release `pressroom publish` to Postfix's `smtp-sink`
 //! on 127.0.0.1, and in the same run Postfix's `smtp-source -d -s 4` sending messages
-//! of the same size to the same sink. Target: at least 0.8 of smtp-source's rate and a
-//! peak RSS of at most 150 MB.
+//! of the same size to the same sink. Targets: at least 0.95 of smtp-source's rate
+//! (issue #15; issue #4 asked 0.8) and a peak RSS of at most 150 MB.
 //!
 //! First a sample project with one reader per audience is published to `.eml` files,
 //! to measure the messages; their mean size is what smtp-source sends. Then each run
@@ -43,8 +43,9 @@ use stats::{knob, load_average};
 
 /// The instant every run pretends it is (`--now`).
 const NOW: &str = "2026-11-27T06:00:00Z";
-/// Targets from issue #4.
-const TARGET_RATIO: f64 = 0.8;
+/// Targets: issue #4 asked for 0.8 of smtp-source's rate, issue #15 for the unsigned
+/// rate to stay at 0.95 or more; issue #4's peak RSS.
+const TARGET_RATIO: f64 = 0.95;
 const TARGET_RSS_MB: f64 = 150.0;
 /// smtp-source's parallel sessions, as the issue says; pressroom's default
 /// `email.concurrency` is the same.

@@ -136,7 +136,7 @@ pub async fn send(plan: &Plan, to: &str, notice: &Notice, now: DateTime<Utc>) ->
             audience: CHANNEL.to_owned(),
             message_id: message_id.clone(),
         };
-        writer.enqueue(&day, CHANNEL, &[entry], now)?;
+        writer.enqueue(&day, CHANNEL, [entry], now)?;
         writer.commit()?;
         let sent = store
             .deliveries(&day, CHANNEL)?

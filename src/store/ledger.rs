@@ -198,12 +198,13 @@ impl Store {
 
 impl Writer<'_> {
     /// Adds a pending row to `channel`'s ledger for `issue` for each entry whose
-    /// recipient has none yet; returns how many were added.
-    pub fn enqueue(
+    /// recipient has none yet; returns how many were added. The entries are taken one
+    /// at a time: 100,000 made into a list first were 17 MB at the run's peak.
+    pub fn enqueue<E: std::borrow::Borrow<Entry>>(
         &mut self,
         issue: &IssueId,
         channel: &str,
-        entries: &[Entry],
+        entries: impl IntoIterator<Item = E>,
         at: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
         let mut stmt = self.tx.prepare_cached(
@@ -213,6 +214,7 @@ impl Writer<'_> {
         let issue = issue.to_string();
         let mut added = 0;
         for entry in entries {
+            let entry = entry.borrow();
             added += stmt.execute(params![
                 issue,
                 channel,
