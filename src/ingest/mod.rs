@@ -155,14 +155,17 @@ pub async fn ingest(
     report.pruned = writer.prune(&plan.retention, now)?;
     writer.commit()?;
     store.checkpoint_in_foreground()?;
-    // By position in the configuration, looked up in a map: a linear search per
-    // comparison made this sort quadratic (a quarter of an all-304 run at 1,000 feeds).
+    // By position in the configuration, looked up in a map once per target: a linear
+    // search per comparison made this sort quadratic (a quarter of an all-304 run at
+    // 1,000 feeds), and two look-ups per comparison were still 5 % of it.
     let order: HashMap<StateKey, usize> = targets
         .iter()
         .enumerate()
         .map(|(i, t)| (t.key(), i))
         .collect();
-    report.targets.sort_by_key(|t| order.get(&t.key).copied());
+    report
+        .targets
+        .sort_by_cached_key(|t| order.get(&t.key).copied());
     report.elapsed = started.elapsed();
     Ok(report)
 }
