@@ -9,6 +9,7 @@
 //! parser is caught and reported as an error instead of taking the run down.
 
 use std::{
+    borrow::Cow,
     collections::HashMap,
     panic::{AssertUnwindSafe, catch_unwind},
 };
@@ -128,21 +129,22 @@ pub(super) fn read_feed_by(
 /// The document as the readers get it: UTF-8, its declaration saying so, legacy roots
 /// modernised, `xml:base` propagated, character references fixed; and whether it is
 /// JSON.
-pub(super) fn prepare(
-    bytes: &[u8],
+/// The document is borrowed from `bytes` when nothing had to change (most feeds).
+pub(super) fn prepare<'a>(
+    bytes: &'a [u8],
     http_charset: Option<&str>,
     base: Option<&Url>,
-) -> Result<(String, bool), ParseError> {
+) -> Result<(Cow<'a, str>, bool), ParseError> {
     let text = decode::read_text(bytes, http_charset).map_err(ParseError::Unreadable)?;
     if looks_like_html(&text) {
         return Err(ParseError::Html(alternate_feed(&text, base)));
     }
-    let text = decode::modernise(&text).unwrap_or(text);
-    let text = decode::propagate_xml_base(&text).unwrap_or(text);
-    let text = decode::fix_char_refs(&text).unwrap_or(text);
+    let text = decode::modernise(&text).map_or(text, Cow::Owned);
+    let text = decode::propagate_xml_base(&text).map_or(text, Cow::Owned);
+    let text = decode::fix_char_refs(&text).map_or(text, Cow::Owned);
     let json = text.trim_start().starts_with('{');
     let text = match json {
-        true => jsonfeed::lenient(&text).unwrap_or(text),
+        true => jsonfeed::lenient(&text).map_or(text, Cow::Owned),
         false => text,
     };
     Ok((text, json))

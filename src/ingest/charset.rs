@@ -10,6 +10,8 @@
 //! come from Windows-1252 text mislabelled as Latin-1, are read as Windows-1252.
 //! Code pages 437 and 850, which encoding_rs does not know, are decoded here.
 
+use std::borrow::Cow;
+
 use super::ebcdic;
 use encoding_rs::{Encoding, ISO_2022_JP, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
@@ -17,25 +19,26 @@ use encoding_rs::{Encoding, ISO_2022_JP, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252
 pub type CharsetError = String;
 
 /// Decodes `bytes` to UTF-8 text; `http_charset` is the `Content-Type` charset.
-/// The XML declaration, if any, is left as written.
-pub fn decode(
-    bytes: &[u8],
+/// The XML declaration, if any, is left as written. Valid UTF-8 without C1 control
+/// characters (most documents) is borrowed, not copied.
+pub fn decode<'a>(
+    bytes: &'a [u8],
     http_charset: Option<&str>,
     declared: Option<&str>,
-) -> Result<String, CharsetError> {
+) -> Result<Cow<'a, str>, CharsetError> {
     if let Some(text) = by_bom(bytes) {
-        return Ok(text);
+        return Ok(Cow::Owned(text));
     }
     if let Some(text) = utf32_by_shape(bytes) {
-        return Ok(text);
+        return Ok(Cow::Owned(text));
     }
     if let Some(encoding) = utf16_by_shape(bytes) {
-        return Ok(c1_as_windows_1252(
+        return Ok(Cow::Owned(c1_as_windows_1252(
             &encoding.decode_without_bom_handling(bytes).0,
-        ));
+        )));
     }
     if ebcdic::looks_like(bytes) {
-        return Ok(ebcdic::decode(bytes));
+        return Ok(Cow::Owned(ebcdic::decode(bytes)));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         let seven_bit = declared
@@ -45,10 +48,25 @@ pub fn decode(
         if let Some(encoding) = seven_bit
             && bytes.contains(&0x1b)
         {
-            return Ok(encoding.decode_without_bom_handling(bytes).0.into_owned());
+            return Ok(Cow::Owned(
+                encoding.decode_without_bom_handling(bytes).0.into_owned(),
+            ));
         }
-        return Ok(c1_as_windows_1252(text));
+        return Ok(match has_c1(text) {
+            true => Cow::Owned(c1_as_windows_1252(text)),
+            false => Cow::Borrowed(text),
+        });
     }
+    decode_other(bytes, http_charset, declared).map(Cow::Owned)
+}
+
+/// [`decode`] of bytes that are not UTF-8 and have no byte-order mark or UTF-16,
+/// UTF-32 or EBCDIC shape.
+fn decode_other(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    declared: Option<&str>,
+) -> Result<String, CharsetError> {
     if bytes.iter().filter(|b| **b == 0).count() > bytes.len() / 8 {
         return Err("binary data, not a text document: check the source's URL".to_owned());
     }
@@ -165,16 +183,17 @@ fn repair_utf8(bytes: &[u8]) -> String {
     }
 }
 
+/// Whether `text` has any of U+0080–U+009F.
+fn has_c1(text: &str) -> bool {
+    // C2 80 to C2 9F in UTF-8: a byte search (memchr for the lead byte, which most
+    // documents lack), not a char decode.
+    memchr::memchr_iter(0xC2, text.as_bytes())
+        .any(|at| matches!(text.as_bytes().get(at + 1), Some(0x80..=0x9F)))
+}
+
 /// U+0080–U+009F read as the Windows-1252 characters of the same byte.
 pub fn c1_as_windows_1252(text: &str) -> String {
-    // U+0080–U+009F are C2 80 to C2 9F in UTF-8: a byte search (memchr for the
-    // lead byte, which most documents lack), not a char decode.
-    let bytes = text.as_bytes();
-    let c1 = bytes.contains(&0xC2)
-        && bytes
-            .windows(2)
-            .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]));
-    if !c1 {
+    if !has_c1(text) {
         return text.to_owned();
     }
     text.chars()

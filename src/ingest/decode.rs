@@ -4,12 +4,19 @@
 //! feed-rs decodes by the XML declaration and fails on documents whose declaration
 //! lies, so we decode first and hand it UTF-8 with the declaration rewritten.
 
+use std::borrow::Cow;
+
 use super::charset;
 
 /// Decodes `bytes` to UTF-8 text with its XML declaration saying so; `http_charset`
 /// is the `Content-Type` charset, if any. Refuses EBCDIC and binary data.
-pub fn read_text(bytes: &[u8], http_charset: Option<&str>) -> Result<String, String> {
-    charset::decode(bytes, http_charset, declared_encoding(bytes)).map(rewrite_declaration)
+/// Valid UTF-8 that needs no change is borrowed, not copied.
+pub fn read_text<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Result<Cow<'a, str>, String> {
+    charset::decode(bytes, http_charset, declared_encoding(bytes)).map(|text| match text {
+        Cow::Borrowed(text) if !rewrites(text) => Cow::Borrowed(text),
+        Cow::Borrowed(text) => Cow::Owned(rewrite_declaration(text.to_owned())),
+        Cow::Owned(text) => Cow::Owned(rewrite_declaration(text)),
+    })
 }
 
 /// A warning when `bytes` declare an encoding nobody knows, and it mattered.
@@ -19,8 +26,10 @@ pub fn encoding_warning(bytes: &[u8]) -> Option<String> {
 
 /// [`read_text`], with what cannot be read as text taken as lossy UTF-8.
 pub fn to_utf8(bytes: &[u8], http_charset: Option<&str>) -> String {
-    read_text(bytes, http_charset)
-        .unwrap_or_else(|_| rewrite_declaration(String::from_utf8_lossy(bytes).into_owned()))
+    read_text(bytes, http_charset).map_or_else(
+        |_| rewrite_declaration(String::from_utf8_lossy(bytes).into_owned()),
+        Cow::into_owned,
+    )
 }
 
 /// Character references with an upper-case X (`&#X41;`), which XML parsers refuse,
@@ -54,6 +63,24 @@ fn declared_encoding(bytes: &[u8]) -> Option<&str> {
 }
 
 /// Replaces the declared encoding with UTF-8 (the text is UTF-8 now).
+/// Whether [`rewrite_declaration`] would change `text`: something before the
+/// document, or a declaration naming an encoding other than in UTF-8's words.
+fn rewrites(text: &str) -> bool {
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if trimmed.len() < text.len() {
+        return true;
+    }
+    if !text.starts_with("<?xml") {
+        return false;
+    }
+    text.find("?>")
+        .is_some_and(|end| text[..end].contains("encoding") && &text[..end] != UTF8_DECLARATION)
+}
+
+/// The XML declaration of every decoded document that has one naming an encoding,
+/// without its `?>`.
+const UTF8_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"";
+
 fn rewrite_declaration(mut text: String) -> String {
     // In place: a document is copied once, by the decoder, not again here.
     let start = text.len()
@@ -68,7 +95,7 @@ fn rewrite_declaration(mut text: String) -> String {
         return text;
     };
     if text[..end].contains("encoding") {
-        text.replace_range(..end, "<?xml version=\"1.0\" encoding=\"UTF-8\"");
+        text.replace_range(..end, UTF8_DECLARATION);
     }
     text
 }
@@ -288,6 +315,34 @@ mod tests {
         let text = to_utf8(doc.as_bytes(), None);
         assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
         assert!(text.contains("Привет"));
+    }
+
+    /// Valid UTF-8 whose declaration is already UTF-8's is borrowed; every other
+    /// document is copied, and both give the bytes the rewrite gives.
+    #[test]
+    fn documents_needing_no_change_are_borrowed() {
+        let utf8 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>é © \u{a0}</rss>";
+        let cases = [
+            (utf8, true),
+            ("<rss>Привет</rss>", true),
+            ("<?xml version=\"1.0\"?><rss/>", true),
+            ("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss/>", false),
+            ("<?xml version='1.0' encoding='UTF-8'?><rss/>", false),
+            (
+                "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss/>",
+                false,
+            ),
+            ("\n <rss/>", false),
+            ("<rss>\u{85}</rss>", false),
+        ];
+        for (doc, borrowed) in cases {
+            let text = read_text(doc.as_bytes(), None).unwrap();
+            assert_eq!(matches!(text, Cow::Borrowed(_)), borrowed, "{doc:?}");
+            let copied = charset::decode(doc.as_bytes(), None, declared_encoding(doc.as_bytes()))
+                .unwrap()
+                .into_owned();
+            assert_eq!(text, rewrite_declaration(copied), "{doc:?}");
+        }
     }
 
     #[test]
