@@ -11,7 +11,7 @@ mod order;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
-use super::{Input, cluster, score};
+use super::{Input, cluster, filter::Part, score};
 use crate::model::{AlsoIn, Pick, Placed, Story, StoryTokens};
 
 /// The stories that can be ranked in an issue, in a deterministic order (newest
@@ -56,19 +56,28 @@ pub(super) struct Candidate<'a> {
 }
 
 impl<'a> Candidates<'a> {
-    /// Sorts `list` into columns (on two threads for a large window: the gather
-    /// from `list` reads it in sorted order, scattered in memory).
-    pub fn sorted(list: Vec<Candidate<'a>>, outlet_names: Vec<&'a str>) -> Self {
-        let published: Vec<DateTime<Utc>> = list.iter().map(|c| c.doc.published).collect();
-        let (positions, order) = order::order(&published, |at| list[at as usize].story.id.as_str());
-        let mut candidates = if positions.len() < super::PARALLEL_FROM {
-            Candidates::gather(&list, &positions, positions.len())
+    /// Sorts the parts' candidates (in input order, the first part's first) into
+    /// columns (on two threads for a large window: the gather reads the candidates
+    /// in sorted order, scattered in memory).
+    pub fn sorted(parts: [Part<'a>; 2], outlet_names: Vec<&'a str>) -> Self {
+        let [first, second] = &parts;
+        let published = [first.published.as_slice(), &second.published].concat();
+        let prefixes = [first.prefixes.as_slice(), &second.prefixes].concat();
+        let split = first.list.len() as u32;
+        let get = |at: u32| match at < split {
+            true => &first.list[at as usize],
+            false => &second.list[(at - split) as usize],
+        };
+        let (positions, order) =
+            order::order(&published, &prefixes, |at| get(at).story.id.as_str());
+        let mut candidates = if positions.len() < super::parallel_from() {
+            Candidates::gather(get, &positions, positions.len())
         } else {
-            let (first, second) = positions.split_at(positions.len() / 2);
+            let (one, two) = positions.split_at(positions.len() / 2);
             std::thread::scope(|scope| {
-                let second = scope.spawn(|| Candidates::gather(&list, second, second.len()));
-                let mut candidates = Candidates::gather(&list, first, positions.len());
-                candidates.append(second.join().expect("gathering does not panic"));
+                let two = scope.spawn(|| Candidates::gather(get, two, two.len()));
+                let mut candidates = Candidates::gather(get, one, positions.len());
+                candidates.append(two.join().expect("gathering does not panic"));
                 candidates
             })
         };
@@ -77,9 +86,12 @@ impl<'a> Candidates<'a> {
         candidates
     }
 
-    /// The columns of `list`'s candidates at `positions`, in that order (no outlet
-    /// names, no order), with room for `n`.
-    fn gather(list: &[Candidate<'a>], positions: &[u32], n: usize) -> Self {
+    /// The columns of the candidates at `positions` (`get` finds them), in that
+    /// order (no outlet names, no order), with room for `n`.
+    fn gather<'l>(get: impl Fn(u32) -> &'l Candidate<'a>, positions: &[u32], n: usize) -> Self
+    where
+        'a: 'l,
+    {
         let mut candidates = Candidates {
             stories: Vec::with_capacity(n),
             docs: Vec::with_capacity(n),
@@ -95,7 +107,7 @@ impl<'a> Candidates<'a> {
             order: Vec::new(),
         };
         for &at in positions {
-            let c = &list[at as usize];
+            let c = get(at);
             candidates.stories.push(c.story);
             candidates.docs.push(c.doc);
             candidates.kept.push(c.kept);
@@ -164,21 +176,7 @@ impl<'a> Ranked<'a> {
         } = cluster::partition_kept(&candidates.docs, &candidates.kept, &options);
         candidates.docs = Vec::new();
         candidates.kept = Vec::new();
-        let c = &candidates;
-        let mut seen = vec![u32::MAX; c.outlet_names.len()];
-        let mut groups: Vec<Group> = (starts.windows(2).enumerate())
-            .map(|(g, w)| {
-                let range = w[0] as usize..w[1] as usize;
-                c.group(input, &mut members[range], &mut seen, g as u32, w)
-            })
-            .collect();
-        // Best first; then the newest representative, then by its id (its order),
-        // then by first member.
-        groups.sort_unstable_by(|a, b| {
-            (b.total.total_cmp(&a.total))
-                .then(a.order.cmp(&b.order))
-                .then(a.start.cmp(&b.start))
-        });
+        let groups = candidates.groups(input, &mut members, &starts);
         Ranked {
             candidates,
             members,
@@ -251,6 +249,54 @@ impl<'a> Ranked<'a> {
 }
 
 impl Candidates<'_> {
+    /// Scores every group of the partition (`members[starts[g]..starts[g + 1]]`,
+    /// put in representative order) and sorts them best first: on two threads for
+    /// many groups, each scoring and sorting half, the halves then merged (the
+    /// order compares scores, then representatives, then first members, which
+    /// differ for every two groups, so the merge is the one sort's order).
+    fn groups(&self, input: &Input<'_>, members: &mut [u32], starts: &[u32]) -> Vec<Group> {
+        let count = starts.len().saturating_sub(1);
+        if count < super::parallel_from() {
+            let mut groups = self.score(input, members, starts, 0);
+            groups.sort_unstable_by(best_first);
+            return groups;
+        }
+        let half = count / 2;
+        let (first, second) = members.split_at_mut(starts[half] as usize);
+        let (first_starts, second_starts) = (&starts[..=half], &starts[half..]);
+        let (a, b) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| {
+                let mut groups = self.score(input, second, second_starts, half);
+                groups.sort_unstable_by(best_first);
+                groups
+            });
+            let mut groups = self.score(input, first, first_starts, 0);
+            groups.sort_unstable_by(best_first);
+            (groups, second.join().expect("scoring does not panic"))
+        });
+        merge(a, b)
+    }
+
+    /// Scores the groups `members[starts[k] - starts[0]..starts[k + 1] -
+    /// starts[0]]`, numbered from `first`.
+    fn score(
+        &self,
+        input: &Input<'_>,
+        members: &mut [u32],
+        starts: &[u32],
+        first: usize,
+    ) -> Vec<Group> {
+        let base = starts[0] as usize;
+        let mut seen = vec![u32::MAX; self.outlet_names.len()];
+        (starts.windows(2).enumerate())
+            .map(|(k, w)| {
+                let range = w[0] as usize - base..w[1] as usize - base;
+                let g = (first + k) as u32;
+                self.group(input, &mut members[range], &mut seen, g, w)
+            })
+            .collect()
+    }
+
     /// Scores the group of `members` (put in representative order: the heaviest
     /// source, then the earliest, then by id). `seen` marks, by outlet, the last group
     /// that counted it; this group is number `g`.
@@ -305,6 +351,30 @@ impl Candidates<'_> {
             order: self.order[rep],
         }
     }
+}
+
+/// Best first; then the newest representative, then by its id (its order), then
+/// by first member.
+fn best_first(a: &Group, b: &Group) -> std::cmp::Ordering {
+    (b.total.total_cmp(&a.total))
+        .then(a.order.cmp(&b.order))
+        .then(a.start.cmp(&b.start))
+}
+
+/// Two lists sorted by [`best_first`], as one.
+fn merge(a: Vec<Group>, b: Vec<Group>) -> Vec<Group> {
+    let mut all = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = match best_first(x, y).is_le() {
+            true => a.next(),
+            false => b.next(),
+        };
+        all.extend(next);
+    }
+    all.extend(a);
+    all.extend(b);
+    all
 }
 
 /// Dense outlet ids by outlet name: for the plan's sources by position, and for
