@@ -174,7 +174,12 @@ impl<'a> Ranked<'a> {
         let cluster::Partition {
             mut members,
             starts,
-        } = cluster::partition_kept(&candidates.docs, &candidates.kept, &options);
+        } = cluster::partition_kept_outlets(
+            &candidates.docs,
+            &candidates.kept,
+            &candidates.outlet,
+            &options,
+        );
         candidates.docs = Vec::new();
         candidates.kept = Vec::new();
         let groups = candidates.groups(input, &mut members, &starts);
