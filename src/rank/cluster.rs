@@ -245,8 +245,20 @@ pub fn partition_kept(
     kept: &[Option<&StoryTokens>],
     options: &Options,
 ) -> Partition {
+    partition_kept_outlets(docs, kept, &outlet_ids(docs), options)
+}
+
+/// [`partition_kept`] with each story's outlet id given (`outlets[d]` for
+/// `docs[d]`: equal ids for equal outlet names, in any numbering, as the rank
+/// stage's candidates have them), not found again by hashing every outlet name.
+pub(crate) fn partition_kept_outlets(
+    docs: &[Doc<'_>],
+    kept: &[Option<&StoryTokens>],
+    outlets: &[u32],
+    options: &Options,
+) -> Partition {
     let tokens = vectors::Tokens::kept(docs, kept, options);
-    partition_of(docs, &tokens, &tokens.terms(), options)
+    partition_with(docs, &tokens, &tokens.terms(), outlets, options)
 }
 
 /// [`partition`] of `docs` already tokenised, with their term vectors.
@@ -256,8 +268,20 @@ fn partition_of(
     vectors: &vectors::Vectors,
     options: &Options,
 ) -> Partition {
-    let outlets = outlet_ids(docs);
-    let edges = candidates::edges(docs, &outlets, vectors, options);
+    partition_with(docs, tokens, vectors, &outlet_ids(docs), options)
+}
+
+/// [`partition_of`] with each story's outlet id given. Outlet ids are only ever
+/// compared for equality (a pair of one outlet, the outlets two groups share), so
+/// their numbering does not change the groups.
+fn partition_with(
+    docs: &[Doc<'_>],
+    tokens: &vectors::Tokens,
+    vectors: &vectors::Vectors,
+    outlets: &[u32],
+    options: &Options,
+) -> Partition {
+    let edges = candidates::edges(docs, outlets, vectors, options);
 
     let numbers = tokens.numbers();
     let units = tokens.units();
@@ -280,7 +304,7 @@ fn partition_of(
         cyrillic: &cyrillic,
         outlook: &outlook,
     };
-    let mut groups = linkage::Groups::new(docs, &outlets, vectors, evidence);
+    let mut groups = linkage::Groups::new(docs, outlets, vectors, evidence);
     groups.join_same_urls(docs, &tokens.urls());
     groups.join_similar(&edges, options);
     crossing::join_across_scripts(docs, tokens, &mut groups, options);

@@ -7,11 +7,12 @@
 //! ([`Ranked::pick`]).
 
 mod order;
+mod scoring;
 
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 
-use super::{Input, cluster, score};
+use super::{Input, cluster, filter::Part, score};
 use crate::model::{AlsoIn, Pick, Placed, Story, StoryTokens};
 
 /// The stories that can be ranked in an issue, in a deterministic order (newest
@@ -56,19 +57,28 @@ pub(super) struct Candidate<'a> {
 }
 
 impl<'a> Candidates<'a> {
-    /// Sorts `list` into columns (on two threads for a large window: the gather
-    /// from `list` reads it in sorted order, scattered in memory).
-    pub fn sorted(list: Vec<Candidate<'a>>, outlet_names: Vec<&'a str>) -> Self {
-        let published: Vec<DateTime<Utc>> = list.iter().map(|c| c.doc.published).collect();
-        let (positions, order) = order::order(&published, |at| list[at as usize].story.id.as_str());
-        let mut candidates = if positions.len() < super::PARALLEL_FROM {
-            Candidates::gather(&list, &positions, positions.len())
+    /// Sorts the parts' candidates (in input order, the first part's first) into
+    /// columns (on two threads for a large window: the gather reads the candidates
+    /// in sorted order, scattered in memory).
+    pub fn sorted(parts: [Part<'a>; 2], outlet_names: Vec<&'a str>) -> Self {
+        let [first, second] = &parts;
+        let published = [first.published.as_slice(), &second.published].concat();
+        let prefixes = [first.prefixes.as_slice(), &second.prefixes].concat();
+        let split = first.list.len() as u32;
+        let get = |at: u32| match at < split {
+            true => &first.list[at as usize],
+            false => &second.list[(at - split) as usize],
+        };
+        let (positions, order) =
+            order::order(&published, &prefixes, |at| get(at).story.id.as_str());
+        let mut candidates = if positions.len() < super::parallel_from() {
+            Candidates::gather(get, &positions, positions.len())
         } else {
-            let (first, second) = positions.split_at(positions.len() / 2);
+            let (one, two) = positions.split_at(positions.len() / 2);
             std::thread::scope(|scope| {
-                let second = scope.spawn(|| Candidates::gather(&list, second, second.len()));
-                let mut candidates = Candidates::gather(&list, first, positions.len());
-                candidates.append(second.join().expect("gathering does not panic"));
+                let two = scope.spawn(|| Candidates::gather(get, two, two.len()));
+                let mut candidates = Candidates::gather(get, one, positions.len());
+                candidates.append(two.join().expect("gathering does not panic"));
                 candidates
             })
         };
@@ -77,9 +87,12 @@ impl<'a> Candidates<'a> {
         candidates
     }
 
-    /// The columns of `list`'s candidates at `positions`, in that order (no outlet
-    /// names, no order), with room for `n`.
-    fn gather(list: &[Candidate<'a>], positions: &[u32], n: usize) -> Self {
+    /// The columns of the candidates at `positions` (`get` finds them), in that
+    /// order (no outlet names, no order), with room for `n`.
+    fn gather<'l>(get: impl Fn(u32) -> &'l Candidate<'a>, positions: &[u32], n: usize) -> Self
+    where
+        'a: 'l,
+    {
         let mut candidates = Candidates {
             stories: Vec::with_capacity(n),
             docs: Vec::with_capacity(n),
@@ -95,7 +108,7 @@ impl<'a> Candidates<'a> {
             order: Vec::new(),
         };
         for &at in positions {
-            let c = &list[at as usize];
+            let c = get(at);
             candidates.stories.push(c.story);
             candidates.docs.push(c.doc);
             candidates.kept.push(c.kept);
@@ -161,24 +174,15 @@ impl<'a> Ranked<'a> {
         let cluster::Partition {
             mut members,
             starts,
-        } = cluster::partition_kept(&candidates.docs, &candidates.kept, &options);
+        } = cluster::partition_kept_outlets(
+            &candidates.docs,
+            &candidates.kept,
+            &candidates.outlet,
+            &options,
+        );
         candidates.docs = Vec::new();
         candidates.kept = Vec::new();
-        let c = &candidates;
-        let mut seen = vec![u32::MAX; c.outlet_names.len()];
-        let mut groups: Vec<Group> = (starts.windows(2).enumerate())
-            .map(|(g, w)| {
-                let range = w[0] as usize..w[1] as usize;
-                c.group(input, &mut members[range], &mut seen, g as u32, w)
-            })
-            .collect();
-        // Best first; then the newest representative, then by its id (its order),
-        // then by first member.
-        groups.sort_unstable_by(|a, b| {
-            (b.total.total_cmp(&a.total))
-                .then(a.order.cmp(&b.order))
-                .then(a.start.cmp(&b.start))
-        });
+        let groups = candidates.groups(input, &mut members, &starts);
         Ranked {
             candidates,
             members,
@@ -246,63 +250,6 @@ impl<'a> Ranked<'a> {
             most_read_rank: group.most_read_rank,
             placed,
             read_also: Vec::new(),
-        }
-    }
-}
-
-impl Candidates<'_> {
-    /// Scores the group of `members` (put in representative order: the heaviest
-    /// source, then the earliest, then by id). `seen` marks, by outlet, the last group
-    /// that counted it; this group is number `g`.
-    fn group(
-        &self,
-        input: &Input<'_>,
-        members: &mut [u32],
-        seen: &mut [u32],
-        g: u32,
-        bounds: &[u32],
-    ) -> Group {
-        if members.len() > 1 {
-            members.sort_by(|&a, &b| {
-                let (a, b) = (a as usize, b as usize);
-                (self.weight[b].total_cmp(&self.weight[a]))
-                    .then_with(|| self.published[a].cmp(&self.published[b]))
-                    .then_with(|| self.stories[a].id.cmp(&self.stories[b].id))
-            });
-        }
-        let (mut read, mut most_read_rank, mut outlets) = (0.0f64, None::<u32>, 0);
-        for &i in members.iter() {
-            let i = i as usize;
-            let (value, rank) = self.read[i];
-            read = read.max(value);
-            most_read_rank = match (most_read_rank, rank) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let mark = &mut seen[self.outlet[i] as usize];
-            if *mark != g {
-                *mark = g;
-                outlets += 1;
-            }
-        }
-        let rep = members[0] as usize;
-        let score = score::score(
-            &input.edition.ranking,
-            self.weight[rep],
-            self.published[rep],
-            input.now,
-            read,
-            outlets,
-        );
-        Group {
-            total: score.total,
-            read,
-            start: bounds[0],
-            end: bounds[1],
-            outlets,
-            most_read_rank,
-            section: self.section[rep],
-            order: self.order[rep],
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod cluster;
 pub mod explain;
+mod filter;
 mod group;
 pub mod kept;
 mod most_read;
@@ -20,7 +21,7 @@ pub mod text;
 use chrono::{DateTime, Utc};
 
 use self::{
-    group::{Candidate, Candidates, Outlets, Ranked},
+    group::Ranked,
     score::{MostRead, ReadUrls},
 };
 use crate::{
@@ -129,7 +130,7 @@ pub fn build(input: &Input<'_>) -> Issue {
     let mut left_out = Vec::new();
     let (urls, numbered) = ReadUrls::new(&[input.snapshots, input.readings.snapshots]);
     let most_read = MostRead::from_all(urls.len(), &numbered[0]);
-    let candidates = candidates(input, &urls, &most_read, &mut left_out);
+    let candidates = filter::candidates(input, &urls, &most_read, &mut left_out);
     // The most-read rankings' own merging and sorting needs nothing of the
     // clustering: it runs on another thread meanwhile.
     let (ranked, spans) = std::thread::scope(|scope| {
@@ -161,7 +162,7 @@ pub fn build(input: &Input<'_>) -> Issue {
 pub fn groups(input: &Input<'_>) -> Vec<Pick> {
     let (urls, numbered) = ReadUrls::new(&[input.snapshots]);
     let most_read = MostRead::from_all(urls.len(), &numbered[0]);
-    let candidates = candidates(input, &urls, &most_read, &mut Vec::new());
+    let candidates = filter::candidates(input, &urls, &most_read, &mut Vec::new());
     let ranked = Ranked::new(input, candidates);
     let mut picks: Vec<Pick> = (ranked.groups.iter())
         .filter(|group| ranked.fresh(group))
@@ -175,108 +176,16 @@ pub fn groups(input: &Input<'_>) -> Vec<Pick> {
     picks
 }
 
-/// The stories in the window that can be ranked, in a section the edition carries,
-/// in a deterministic order whatever the store returned; the others that cannot be
-/// ranked go to `left_out`. One pass over the stories in input order, after their
-/// look-ups (their source, their URL among the most-read readings').
-fn candidates<'a>(
-    input: &Input<'a>,
-    urls: &ReadUrls<'_>,
-    most_read: &MostRead,
-    left_out: &mut Vec<LeftOut>,
-) -> Candidates<'a> {
-    let plan = input.plan;
-    let mut outlets = Outlets::new(plan);
-    let mut list = Vec::with_capacity(input.stories.len());
-    let found = look_up(input, urls);
-    for ((at, story), found) in input.stories.iter().enumerate().zip(&found) {
-        if story.published < input.window.cap || story.published > input.now {
-            continue;
-        }
-        if let Some(reason) = unrankable(plan, story) {
-            if input.window.holds(story) {
-                left_out.push(left(plan, story, None, reason));
-            }
-            continue;
-        }
-        let Some(section) = found.section else {
-            continue; // a section this edition does not carry
-        };
-        let (outlet, weight) = match found.source {
-            Some(i) => (
-                outlets.of_source[i as usize],
-                plan.sources[i as usize].weight,
-            ),
-            None => (outlets.id(story.source.as_str()), 1.0),
-        };
-        let url = story.url.as_deref();
-        list.push(Candidate {
-            story,
-            doc: cluster::Doc {
-                outlet: outlets.names[outlet as usize],
-                url,
-                title: &story.title,
-                summary: &story.excerpt,
-                published: story.published,
-            },
-            kept: input.kept.stories.get(at).and_then(Option::as_ref),
-            outlet,
-            weight,
-            section,
-            read: most_read.get(found.read_url),
-            read_url: found.read_url,
-            fresh: input.window.holds(story),
-        });
-    }
-    Candidates::sorted(list, outlets.names)
-}
-
-/// Below this many stories the look-ups run on one thread.
+/// Below this many stories (or groups) the filter and the scoring run on one thread.
 const PARALLEL_FROM: usize = 8192;
 
-/// What [`look_up`] finds of a story.
-#[derive(Clone, Copy, Default)]
-struct Found {
-    /// The position of its source in the plan.
-    source: Option<u32>,
-    /// The position of its section in the edition's.
-    section: Option<u32>,
-    /// Its URL's id among the most-read readings'.
-    read_url: Option<u32>,
-}
-
-/// What each story's look-ups find, for stories in the window's span (nothing for
-/// the others): hash look-ups and string compares, on two threads for a large
-/// window.
-fn look_up(input: &Input<'_>, urls: &ReadUrls<'_>) -> Vec<Found> {
-    let sections = &input.edition.sections;
-    let of = |stories: &[Story]| -> Vec<Found> {
-        (stories.iter())
-            .map(|story| {
-                if story.published < input.window.cap || story.published > input.now {
-                    return Found::default();
-                }
-                let section = (story.section.as_ref())
-                    .and_then(|s| sections.iter().position(|(id, _)| id == s));
-                Found {
-                    source: input.plan.source_position(&story.source).map(|i| i as u32),
-                    section: section.map(|i| i as u32),
-                    read_url: story.url.as_deref().and_then(|u| urls.id(u)),
-                }
-            })
-            .collect()
-    };
-    let stories = input.stories;
-    if stories.len() < PARALLEL_FROM {
-        return of(stories);
+/// [`PARALLEL_FROM`], or in tests the threshold a test set for its thread.
+fn parallel_from() -> usize {
+    #[cfg(test)]
+    if let Some(n) = tests::SPLIT_FROM.with(std::cell::Cell::get) {
+        return n;
     }
-    let (first, second) = stories.split_at(stories.len() / 2);
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| of(second));
-        let mut found = of(first);
-        found.extend(second.join().expect("look-ups do not panic"));
-        found
-    })
+    PARALLEL_FROM
 }
 
 /// Why a story cannot be ranked, if it cannot.

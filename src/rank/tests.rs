@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+mod split;
+
 use super::{Input, build};
 use crate::{
     config::{self, EditionPlan, Plan},
@@ -12,6 +14,12 @@ use crate::{
         SignalId, SignalSnapshot, SourceId, Story, StoryId,
     },
 };
+
+thread_local! {
+    /// How many stories (or groups) the filter and scoring split from on this
+    /// test's thread, if not [`super::PARALLEL_FROM`].
+    pub(super) static SPLIT_FROM: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()

@@ -14,11 +14,13 @@ use chrono::{DateTime, Utc};
 /// second).
 const NANO_BITS: u32 = 31;
 
-/// The positions of the candidates (published at `published`, with ids `ids`, by
-/// input position) in sorted order, and for each sorted position the first one with
+/// The positions of the candidates (published at `published`, with ids `ids` whose
+/// first eight bytes are `prefixes` ([`super::super::filter::prefix`]), by input
+/// position) in sorted order, and for each sorted position the first one with
 /// the same instant and id (itself, unless ids repeat).
 pub(super) fn order<'a>(
     published: &[DateTime<Utc>],
+    prefixes: &[u64],
     ids: impl Fn(u32) -> &'a str,
 ) -> (Vec<u32>, Vec<u32>) {
     let newest = published.iter().map(|p| p.timestamp()).max().unwrap_or(0);
@@ -43,16 +45,6 @@ pub(super) fn order<'a>(
         true => x.0 == y.0,
         false => published[x.1 as usize] == published[y.1 as usize],
     };
-    // The ids' first eight bytes as integers, read in input order (the ids are
-    // scattered in memory; the sorted order reads them at random).
-    let prefixes: Vec<u64> = (0..published.len() as u32)
-        .map(|at| {
-            let id = ids(at).as_bytes();
-            let mut bytes = [0u8; 8];
-            bytes[..id.len().min(8)].copy_from_slice(&id[..id.len().min(8)]);
-            u64::from_be_bytes(bytes)
-        })
-        .collect();
     let prefix = |at: u32| prefixes[at as usize];
     let mut k = 0;
     while k < keyed.len() {
@@ -130,7 +122,11 @@ mod tests {
             }
             let mut ids: Vec<&str> = ids.to_vec();
             ids.resize(published.len(), "z");
-            let (positions, first) = order(&published, |at| ids[at as usize]);
+            let prefixes: Vec<u64> = ids
+                .iter()
+                .map(|id| crate::rank::filter::prefix(id))
+                .collect();
+            let (positions, first) = order(&published, &prefixes, |at| ids[at as usize]);
             let mut expected: Vec<u32> = (0..published.len() as u32).collect();
             expected.sort_by(|&x, &y| {
                 let (x, y) = (x as usize, y as usize);

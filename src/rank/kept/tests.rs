@@ -7,7 +7,7 @@ use super::{TOKENS_VERSION, tokens, usable};
 use crate::{
     model::StoryTokens,
     rank::{
-        cluster::{Doc, Options, partition, partition_kept, storylines},
+        cluster::{Doc, Options, partition, partition_kept, partition_kept_outlets, storylines},
         text::hash,
     },
 };
@@ -162,6 +162,16 @@ fn kept_tokens_cluster_exactly_as_fresh_ones() {
         assert_eq!(partition_kept(&docs, &all, &options), fresh);
         assert_eq!(partition_kept(&docs, &some, &options), fresh);
         assert_eq!(partition_kept(&docs, &all[..100], &options), fresh);
+        // Outlet ids numbered otherwise (here: from the last story's outlet back).
+        let mut names: Vec<&str> = docs.iter().rev().map(|d| d.outlet).collect();
+        names.dedup();
+        let outlets: Vec<u32> = (docs.iter())
+            .map(|d| names.iter().position(|&n| n == d.outlet).unwrap() as u32)
+            .collect();
+        assert_eq!(
+            partition_kept_outlets(&docs, &all, &outlets, &options),
+            fresh
+        );
     }
     let options = Options::default();
     let fresh = storylines(&docs[..3_000], &[], 20, &options);
