@@ -259,9 +259,18 @@ fn build(
         writer.commit()?;
         return Ok(Built::Held(held));
     }
-    rehearse(plan, renderer, &edition)?;
-    let mut writer = store.writer()?;
-    let frozen = writer.freeze(&edition, clock.now())?;
+    // The rehearsal and the freezing's transaction at once, committed only if every
+    // template rendered.
+    let (rehearsed, frozen) = std::thread::scope(|scope| {
+        let rehearsal = scope.spawn(|| rehearse(plan, renderer, &edition));
+        let frozen = store.writer().and_then(|mut writer| {
+            let frozen = writer.freeze(&edition, clock.now())?;
+            Ok((writer, frozen))
+        });
+        (rehearsal.join().expect("rendering does not panic"), frozen)
+    });
+    rehearsed?;
+    let (writer, frozen) = frozen?;
     writer.commit()?;
     Ok(Built::Frozen(frozen, true))
 }

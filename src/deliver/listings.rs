@@ -22,12 +22,14 @@ pub fn write(
     issues: &[Issue],
 ) -> Result<Vec<PathBuf>, OutputError> {
     let site = Site::from(&plan.site);
-    let mut written = Vec::new();
+    let mut pages = Vec::new();
     for (path, view) in listings(&site, issues, renderer.catalogues()) {
         let html = renderer.listing(&view)?;
-        let file = plan.site.output.join(path).join("index.html");
-        files::save(&file, html.as_bytes())?;
-        written.push(file);
+        pages.push((
+            plan.site.output.join(path).join("index.html"),
+            html.into_bytes(),
+        ));
     }
-    Ok(written)
+    files::save_all(&pages)?;
+    Ok(pages.into_iter().map(|(file, _)| file).collect())
 }

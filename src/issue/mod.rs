@@ -7,6 +7,7 @@
 //! seen after that issue was frozen (a late feed) goes in this one. Nothing falls
 //! between two issues, nothing repeats.
 
+mod input;
 pub mod when;
 
 use chrono::{DateTime, Utc};
@@ -84,8 +85,7 @@ pub fn assemble(
     store: &Store,
     due: &Due,
 ) -> Result<Issue, StoreError> {
-    let mut issue = with_input(plan, edition, store, due, rank::build)?;
-    whole_picks(store, issue.picks_mut())?;
+    let (issue, ()) = input::build(plan, edition, store, due, |_| ())?;
     Ok(issue)
 }
 
@@ -100,7 +100,7 @@ pub fn assemble_keeping_tokens(
     store: &mut Store,
     due: &Due,
 ) -> Result<Issue, StoreError> {
-    let (mut issue, made) = with_input(plan, edition, &*store, due, |input| {
+    let (issue, made) = input::build(plan, edition, &*store, due, |input| {
         // The last days' stories hold the window's when "Read also" reads them.
         let (stories, kept) = match input.earlier.is_empty() {
             true => (input.stories, input.kept.stories),
@@ -110,9 +110,8 @@ pub fn assemble_keeping_tokens(
             .filter(|&(at, _)| kept.get(at).is_none_or(Option::is_none))
             .map(|(_, s)| (s.id.clone(), rank::kept::tokens(&s.title, &s.excerpt)))
             .collect();
-        (rank::build(input), made)
+        made
     })?;
-    whole_picks(store, issue.picks_mut())?;
     if !made.is_empty() {
         let mut writer = store.writer()?;
         writer.keep_tokens(made.iter().map(|(id, tokens)| (id, tokens)))?;
@@ -129,7 +128,7 @@ pub fn groups(
     store: &Store,
     due: &Due,
 ) -> Result<Vec<crate::model::Pick>, StoreError> {
-    let mut picks = with_input(plan, edition, store, due, rank::groups)?;
+    let mut picks = input::with_input(plan, edition, store, due, rank::groups)?;
     whole_picks(store, picks.iter_mut())?;
     Ok(picks)
 }
@@ -142,73 +141,20 @@ fn whole_picks<'a>(
 ) -> Result<(), StoreError> {
     let picks: Vec<_> = picks.collect();
     let whole = store.stories_by_ids(picks.iter().map(|p| &p.story.id))?;
+    give_whole(picks.into_iter(), &whole);
+    Ok(())
+}
+
+/// Gives `picks` their stories in `whole`, read by id.
+fn give_whole<'a>(
+    picks: impl Iterator<Item = &'a mut crate::model::Pick>,
+    whole: &std::collections::HashMap<StoryId, crate::model::Story>,
+) {
     for pick in picks {
         if let Some(story) = whole.get(&pick.story.id) {
             pick.story = story.clone();
         }
     }
-    Ok(())
-}
-
-/// Loads what rank needs for issue `due` and runs `rank` on it.
-fn with_input<R>(
-    plan: &Plan,
-    edition: &EditionPlan,
-    store: &Store,
-    due: &Due,
-    rank: impl FnOnce(&rank::Input<'_>) -> R,
-) -> Result<R, StoreError> {
-    let window = window(edition, store, due)?;
-    // "Read also" reads the last days' stories; the window's are among them when it
-    // reaches back no further, so the store is read once.
-    let since = due.at - chrono::Duration::days(rank::read_also::DAYS);
-    let from = match edition.read_also {
-        true => since.min(window.cap),
-        false => window.cap,
-    };
-    let (read, kept) = store.stories_for_ranking(from, rank::kept::TOKENS_VERSION)?;
-    // Newest first: the window's stories (from its cap on) are a prefix of the
-    // last days', borrowed rather than copied (50,000 stories are 100 MB).
-    let window_end = read.partition_point(|s| s.published >= window.cap);
-    let stories = &read[..window_end];
-    let (earlier, earlier_kept) = match edition.read_also {
-        true => (read.as_slice(), kept.as_slice()),
-        false => (&[][..], &[][..]),
-    };
-    let span = chrono::Duration::from_std(edition.window).unwrap_or_default();
-    let snapshots = store.snapshots_between(due.at - span, due.at)?;
-    let longest = (edition.most_read_windows.iter()).map(|w| w.span()).max();
-    let readings = match (edition.most_read, longest) {
-        (1.., Some(longest)) => store.snapshots_between(due.at - longest, due.at)?,
-        _ => Vec::new(),
-    };
-    let named: std::collections::BTreeSet<&str> = (readings.iter())
-        .flat_map(|s| s.entries.iter().map(|e| e.url.as_str()))
-        .collect();
-    let read_stories = store.stories_by_urls(named)?;
-    let sent = store.sent_before(&edition.id, due.at)?;
-    let overrides = store.overrides(&due.id)?;
-    let input = rank::Input {
-        plan,
-        edition,
-        issue: due.id.clone(),
-        now: due.at,
-        window,
-        stories,
-        snapshots: &snapshots,
-        readings: rank::Readings {
-            snapshots: &readings,
-            stories: &read_stories,
-        },
-        sent: &sent,
-        overrides: &overrides,
-        earlier,
-        kept: rank::Kept {
-            stories: &kept[..window_end],
-            earlier: earlier_kept,
-        },
-    };
-    Ok(rank(&input))
 }
 
 /// Why `issue` of `edition`, as assembled, would be held rather than sent: fewer
@@ -308,5 +254,52 @@ mod tests {
         }
         // Built from the kept tokens, the issue is the same.
         assert_eq!(assemble(&plan, edition, &store, &due).unwrap(), previewed);
+    }
+
+    #[test]
+    fn the_older_days_read_on_a_second_connection_give_the_one_read_issue() {
+        let text = "[[sections]]\nid = \"world\"\ntitle = \"World\"\n[[sources]]\nid = \"s\"\nname = \"S\"\nurl = \"https://s.example/rss\"\n[[editions]]\nid = \"e\"\nlead = 1\nread_also = true\n";
+        let plan = config::parse(text, std::path::Path::new("/tmp/pressroom.toml")).unwrap();
+        let edition = &plan.editions[0];
+        let folder = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&folder.path().join("pressroom.db")).unwrap();
+        let now = at("2026-11-27T06:00:00Z");
+        let mut items = vec![
+            item("Kestria extends military service to 12 months", 2),
+            item("Kestria parliament to debate longer military service", 72),
+        ];
+        let other = [
+            "Gold", "Oil", "Wheat", "Copper", "Rates", "Storms", "Floods",
+        ];
+        items.extend((0..40).map(|n| {
+            let title = format!("{} story number {n} of the week", other[n % other.len()]);
+            item(&title, 30 + 3 * n as i64)
+        }));
+        // Whole stories differ from what rank reads of them.
+        for item in &mut items {
+            item.summary_html = format!("<p>{}</p>", item.excerpt);
+        }
+        let mut writer = store.writer().unwrap();
+        writer
+            .save_items(&SourceId::parse("s").unwrap(), &items, now)
+            .unwrap();
+        writer.commit().unwrap();
+        let due = Due {
+            id: IssueId::parse("e/2026-11-27").unwrap(),
+            at: now,
+        };
+        let assembled = assemble(&plan, edition, &store, &due).unwrap();
+        let lead = &assembled.lead[0];
+        assert_eq!(lead.story.title, items[0].title);
+        // Found among the older days' stories, read on the second connection.
+        let found: Vec<&str> = lead.read_also.iter().map(|r| r.title.as_str()).collect();
+        assert_eq!(found, [items[1].title.as_str()]);
+        assert_eq!(
+            lead.story.summary_html,
+            format!("<p>{}</p>", items[0].excerpt)
+        );
+        let mut one_read = input::with_input(&plan, edition, &store, &due, rank::build).unwrap();
+        whole_picks(&store, one_read.picks_mut()).unwrap();
+        assert_eq!(assembled, one_read);
     }
 }

@@ -22,7 +22,7 @@ const MAX: usize = 3;
 
 /// Fills the `read_also` of the issue's lead and section picks from
 /// [`Input::earlier`], when the edition wants it.
-pub(super) fn attach(input: &Input<'_>, issue: &mut Issue) {
+pub(crate) fn attach(input: &Input<'_>, issue: &mut Issue) {
     if !input.edition.read_also || input.earlier.is_empty() {
         return;
     }

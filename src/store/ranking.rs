@@ -33,12 +33,28 @@ impl Store {
         since: DateTime<Utc>,
         version: u32,
     ) -> Result<(Vec<Story>, Vec<Option<StoryTokens>>), StoreError> {
+        self.stories_for_ranking_before(since, None, version)
+    }
+
+    /// [`Store::stories_for_ranking`], only those published before `before` if
+    /// given: the stories of `since..before` are the rows of `since..` that come
+    /// after those of `before..`, so two reads split at an instant give the one
+    /// read's rows in its order (an issue reads its window's first and the older
+    /// days' on another connection meanwhile, `issue::input`).
+    pub fn stories_for_ranking_before(
+        &self,
+        since: DateTime<Utc>,
+        before: Option<DateTime<Utc>>,
+        version: u32,
+    ) -> Result<(Vec<Story>, Vec<Option<StoryTokens>>), StoreError> {
         let sql = format!(
             "SELECT {LIGHT_COLUMNS}, CASE WHEN tokens_version = ?2 THEN tokens END
-             FROM stories WHERE published >= ?1 ORDER BY published DESC, id"
+             FROM stories WHERE published >= ?1 AND published < ?3
+             ORDER BY published DESC, id"
         );
+        let before = before.map_or(i64::MAX, to_unix);
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![to_unix(since), version])?;
+        let mut rows = stmt.query(params![to_unix(since), version, before])?;
         let (mut stories, mut tokens) = (Vec::new(), Vec::new());
         while let Some(row) = rows.next()? {
             stories.push(read_light(row)?);
@@ -169,6 +185,16 @@ mod tests {
             assert_eq!(light, &expected);
         }
         assert_eq!(light[1].topics, ["Politics"]);
+        // Split at an instant, the two reads are the one read's rows in its order.
+        let cut = at("2026-11-27T04:30:00Z");
+        let (mut split, _) = store.stories_for_ranking_before(cut, None, 1).unwrap();
+        assert_eq!(split.len(), 1);
+        let (older, _) = store
+            .stories_for_ranking_before(since, Some(cut), 1)
+            .unwrap();
+        assert_eq!(older.len(), 1);
+        split.extend(older);
+        assert_eq!(split, light);
         let by_id = store.stories_by_ids(light.iter().map(|s| &s.id)).unwrap();
         assert_eq!(by_id.len(), 2);
         for story in &whole {

@@ -89,16 +89,14 @@ pub fn write(
     let mut written = Vec::with_capacity(feeds.len() * 3);
     for feed in &feeds {
         let [rss, atom, json] = paths(&plan.site.output, &feed.name);
-        for (path, bytes) in [
+        written.extend([
             (rss, xml::rss(feed)),
             (atom, xml::atom(feed)),
             (json, json::feed(feed)),
-        ] {
-            files::save(&path, &bytes)?;
-            written.push(path);
-        }
+        ]);
     }
-    Ok(written)
+    files::save_all(&written)?;
+    Ok(written.into_iter().map(|(path, _)| path).collect())
 }
 
 /// A feed before it has a format.
