@@ -18,6 +18,8 @@
 //! - `{{in_lang text code}}` (HTML templates): `text` escaped, in a
 //!   `<span lang="code">` when `code` is a language (text in another language than
 //!   the page's), bare when it is null.
+//! - `{{include "partials/story.html" link_topics=true}}`: a partial, as `{{>}}`
+//!   renders it but without copying the context (see `include.rs`).
 
 use std::sync::Arc;
 
@@ -46,6 +48,7 @@ pub fn register(registry: &mut Handlebars<'_>, catalogues: &Arc<Catalogues>, esc
     registry.register_helper("plural", Box::new(plural));
     registry.register_helper("in_lang", Box::new(in_lang));
     registry.register_helper("capital", Box::new(Capital { escape }));
+    registry.register_helper("include", Box::new(super::include::Include));
 }
 
 /// A helper that writes in the view's language.

@@ -9,6 +9,7 @@
 
 pub mod budget;
 mod helpers;
+mod include;
 pub mod sample;
 pub mod view;
 mod wrap;
