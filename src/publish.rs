@@ -296,7 +296,8 @@ fn rehearse(plan: &Plan, renderer: &Renderer, issue: &Issue) -> Result<(), Rende
         &feeds::digest_name(&issue.id.edition),
     ));
     renderer.archive_page(&view)?;
-    for (_, listing) in view::listings(&site, std::slice::from_ref(issue), renderer.catalogues()) {
+    for (_, listing) in view::listings(&site, std::slice::from_ref(issue), 0, renderer.catalogues())
+    {
         renderer.listing(&listing)?;
     }
     Ok(())

@@ -245,8 +245,12 @@ pub fn check_templates(plan: &Plan) -> Result<String, render::RenderError> {
         renderer.archive_index(&index)?;
     }
     // The topic and section pages, and their index.
-    for (_, listing) in view::listings(&site, std::slice::from_ref(&sample), renderer.catalogues())
-    {
+    for (_, listing) in view::listings(
+        &site,
+        std::slice::from_ref(&sample),
+        0,
+        renderer.catalogues(),
+    ) {
         renderer.listing(&listing)?;
     }
     let overridden = renderer

@@ -94,8 +94,8 @@ fn write_archive(
     Ok(files)
 }
 
-/// The topic and section pages of every frozen issue (and `issue`, if it is not
-/// frozen yet).
+/// The topic and section pages of the newest [`listings::LISTED_ISSUES`] issues:
+/// `issue` (if it is not frozen yet) and the frozen ones of `summaries` (newest first).
 fn write_listings(
     plan: &Plan,
     renderer: &Renderer,
@@ -103,16 +103,22 @@ fn write_listings(
     summaries: &[IssueSummary],
     issue: Option<&Issue>,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let mut issues = Vec::with_capacity(summaries.len() + 1);
-    for summary in summaries {
+    let issue = issue.filter(|i| !summaries.iter().any(|s| s.id == i.id));
+    let total = summaries.len() + usize::from(issue.is_some());
+    let frozen = listings::LISTED_ISSUES - usize::from(issue.is_some());
+    let mut issues = Vec::with_capacity(total.min(listings::LISTED_ISSUES));
+    for summary in summaries.iter().take(frozen) {
         if let Some(frozen) = store.issue(&summary.id)? {
             issues.push(frozen);
         }
     }
-    if let Some(issue) = issue.filter(|i| !summaries.iter().any(|s| s.id == i.id)) {
-        issues.push(issue.clone());
-    }
-    listings::write(plan, renderer, &issues)
+    issues.extend(issue.cloned());
+    let recent = if total > listings::LISTED_ISSUES {
+        issues.len()
+    } else {
+        0
+    };
+    listings::write(plan, renderer, &issues, recent)
 }
 
 /// The feeds of `issue`'s edition, if it is still configured.
@@ -153,4 +159,61 @@ pub fn write_all(
         files.extend(feeds::write(plan, renderer, edition, &recent)?);
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The listing pages of `count` daily issues, the newest on 2026-11-27; returns
+    /// the first section's page and the index of topics and sections.
+    fn pages_of(count: usize) -> (String, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[[sections]]\nid = \"politics\"\ntitle = \"Politics\"\n[[sources]]\nid = \"s\"\nname = \"S\"\nurl = \"https://s.example/rss\"\n";
+        let plan = crate::config::parse(text, &dir.path().join("pressroom.toml")).unwrap();
+        let renderer = Renderer::new(None).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let newest = crate::render::sample::edition();
+        let mut writer = store.writer().unwrap();
+        for back in 0..count {
+            let mut issue = newest.clone();
+            let days = chrono::Duration::days(i64::try_from(back).unwrap());
+            issue.id.date -= days;
+            issue.built_at -= days;
+            issue.window_start -= days;
+            writer.freeze(&issue, issue.built_at).unwrap();
+        }
+        writer.commit().unwrap();
+        let summaries = store.issue_summaries().unwrap();
+        write_listings(&plan, &renderer, &store, &summaries, None).unwrap();
+        let read = |path: &str| std::fs::read_to_string(plan.site.output.join(path)).unwrap();
+        let section = &newest.sections[0].id;
+        (
+            read(&format!("sections/{section}/index.html")),
+            read("topics/index.html"),
+        )
+    }
+
+    #[test]
+    fn listing_pages_are_made_from_the_newest_issues_and_say_so() {
+        let last = listings::LISTED_ISSUES;
+        let date = |back: usize| {
+            let days = chrono::Duration::days(i64::try_from(back).unwrap());
+            (crate::render::sample::edition().id.date - days)
+                .format("datetime=\"%Y-%m-%d\"")
+                .to_string()
+        };
+        let note = format!("From the newest {last} issues");
+
+        // Every issue fits: all listed, no note.
+        let (page, index) = pages_of(last);
+        assert!(page.contains(&date(0)) && page.contains(&date(last - 1)));
+        assert!(!page.contains("From the newest") && !index.contains("From the newest"));
+
+        // One more: the oldest is left out, and the pages say from how many.
+        let (page, index) = pages_of(last + 1);
+        assert!(page.contains(&date(0)) && page.contains(&date(last - 1)));
+        assert!(!page.contains(&date(last)), "the oldest issue is listed");
+        assert!(page.contains(&note) && index.contains(&note), "{page}");
+    }
 }

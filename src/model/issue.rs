@@ -283,7 +283,7 @@ pub struct IssueSummary {
 }
 
 impl IssueSummary {
-    /// The summary of `edition` (what the store computes in SQL, for a loaded issue).
+    /// The summary of `edition` (what the store reads of a stored body, for a loaded issue).
     pub fn of(edition: &Issue) -> Self {
         IssueSummary {
             id: edition.id.clone(),

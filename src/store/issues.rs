@@ -21,6 +21,32 @@ pub struct Frozen {
     pub frozen_at: DateTime<Utc>,
 }
 
+/// What [`Store::issue_summaries`] reads of an issue's body; the rest is skipped.
+#[derive(serde::Deserialize)]
+struct SummaryBody {
+    title: String,
+    #[serde(default)]
+    lead: Vec<SummaryPick>,
+    #[serde(default)]
+    sections: Vec<SummarySection>,
+}
+
+#[derive(serde::Deserialize)]
+struct SummaryPick {
+    story: SummaryStory,
+}
+
+#[derive(serde::Deserialize)]
+struct SummaryStory {
+    title: String,
+}
+
+#[derive(serde::Deserialize)]
+struct SummarySection {
+    #[serde(default)]
+    picks: Vec<serde::de::IgnoredAny>,
+}
+
 impl Store {
     /// The frozen issue `id`, if it was built.
     pub fn issue(&self, id: &IssueId) -> Result<Option<Issue>, StoreError> {
@@ -75,48 +101,36 @@ impl Store {
     }
 
     /// A summary of every issue of every edition, newest first, for the archive's
-    /// index. SQLite reads the few fields it needs out of each body, so no issue is
-    /// deserialised whole.
+    /// index. Each body is read once for the few fields it needs ([`SummaryBody`]),
+    /// nothing else of it kept: a store of years of issues is read at every publish.
     pub fn issue_summaries(&self) -> Result<Vec<IssueSummary>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, built_at, json_extract(body, '$.title'),
-                    json_array_length(body, '$.lead')
-                    + COALESCE((SELECT SUM(json_array_length(s.value, '$.picks'))
-                                FROM json_each(body, '$.sections') AS s), 0),
-                    (SELECT json_group_array(json_extract(l.value, '$.story.title') ORDER BY l.key)
-                     FROM json_each(body, '$.lead') AS l)
-             FROM issues ORDER BY date DESC, built_at DESC, edition",
+            "SELECT id, built_at, body FROM issues ORDER BY date DESC, built_at DESC, edition",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, built_at, title, count, lead) = row?;
-            let corrupt = |detail: String| StoreError::Corrupt {
-                what: "issues.body",
-                detail,
-            };
-            let id = IssueId::parse(&id).map_err(|detail| StoreError::Corrupt {
+        let mut rows = stmt.query([])?;
+        let mut summaries = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let id = IssueId::parse(id).map_err(|detail| StoreError::Corrupt {
                 what: "issues.id",
                 detail,
             })?;
-            let lead: Vec<String> = serde_json::from_str(lead.as_deref().unwrap_or("[]"))
-                .map_err(|e| corrupt(format!("{id}: lead titles: {e}")))?;
-            Ok(IssueSummary {
-                title: title.ok_or_else(|| corrupt(format!("{id}: no title")))?,
-                built_at: from_unix(built_at),
-                story_count: count.and_then(|c| usize::try_from(c).ok()).unwrap_or(0),
-                lead,
+            let body = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let body: SummaryBody =
+                serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
+                    what: "issues.body",
+                    detail: format!("{id}: {e}"),
+                })?;
+            summaries.push(IssueSummary {
+                title: body.title,
+                built_at: from_unix(row.get(1)?),
+                story_count: body.lead.len()
+                    + body.sections.iter().map(|s| s.picks.len()).sum::<usize>(),
+                lead: body.lead.into_iter().map(|p| p.story.title).collect(),
                 id,
-            })
-        })
-        .collect()
+            });
+        }
+        Ok(summaries)
     }
 
     /// What the issues of `edition` whose instant is before `before` carried.

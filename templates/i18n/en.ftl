@@ -96,6 +96,10 @@ stories-newest-first = { $count ->
    *[other] { $count } stories, newest first
 }
 in-the-issue-of = in the issue of
+listing-recent = { $count ->
+    [one] From the newest issue; earlier ones are in the archive.
+   *[other] From the newest { $count } issues; earlier ones are in the archive.
+}
 
 ## Feeds
 feed-digest-description = Every issue of { $edition }, as it went out.

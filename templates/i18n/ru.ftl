@@ -92,6 +92,10 @@ stories-newest-first = { $count ->
    *[other] { $count } материалов, сначала новые
 }
 in-the-issue-of = выпуск:
+listing-recent = { $count ->
+    [one] Из последних { $count } выпуска; более ранние — в архиве.
+   *[other] Из последних { $count } выпусков; более ранние — в архиве.
+}
 
 ## Ленты
 feed-digest-description = Все выпуски «{ $edition }» в том виде, в каком они вышли.

@@ -34,6 +34,9 @@ pub struct ListingView {
     pub index_url: String,
     /// The page's language (the site's): `{{t}}` writes in it.
     pub lang: String,
+    /// When older issues were left out: how many issues the page is made from (the
+    /// newest ones); 0 when it is made from every issue.
+    pub recent_issues: usize,
 }
 
 /// One story on a listing page.
@@ -86,10 +89,12 @@ pub fn topic_slug(topic: &str) -> String {
 }
 
 /// Every listing page of `issues`: `("topics/<slug>", view)` per topic,
-/// `("sections/<id>", view)` per section, and `("topics", index)`.
+/// `("sections/<id>", view)` per section, and `("topics", index)`. `recent_issues`
+/// is 0 when `issues` are every issue, else their number (the pages say so).
 pub fn listings(
     site: &Site,
     issues: &[Issue],
+    recent_issues: usize,
     catalogues: &Catalogues,
 ) -> Vec<(String, ListingView)> {
     let language = Language::parse(&site.language).unwrap_or_else(|_| Language::english());
@@ -165,6 +170,7 @@ pub fn listings(
         pages,
         index_url: index_url.clone(),
         lang: language.to_string(),
+        recent_issues,
     };
     let mut out: Vec<(String, ListingView)> = pages
         .into_iter()
@@ -209,6 +215,7 @@ mod tests {
         let pages = listings(
             &site,
             &[first.clone(), second.clone()],
+            0,
             &Catalogues::builtin(),
         );
         let path = format!("topics/{}", topic_slug(&topic));
