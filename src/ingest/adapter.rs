@@ -23,7 +23,7 @@ use super::{
     side::{json_feed_images, rss_thumbnails},
     sniff::{alternate_feed, has_entry_markers, looks_like_html, root_name, xml_problem},
 };
-use crate::model::Image;
+use crate::model::{Image, url::LinkUrl};
 
 /// Why a document could not be read as a feed.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -69,6 +69,8 @@ pub struct ParsedEntry {
     pub guid: Option<String>,
     /// The entry's link, as written (possibly relative).
     pub link: Option<String>,
+    /// What `link` was parsed to, when the reader resolved it (the fast reader does).
+    pub link_url: LinkUrl,
     /// The title, possibly with markup or entities.
     pub title: Option<String>,
     /// The summary (HTML or text).
@@ -333,6 +335,7 @@ fn entry(e: model::Entry, side: &SideImages) -> ParsedEntry {
     ParsedEntry {
         guid,
         link,
+        link_url: LinkUrl::default(),
         title: e.title.map(|t| t.content),
         summary: e.summary.map(|t| t.content),
         content: e.content.and_then(|c| c.body),

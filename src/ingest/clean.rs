@@ -39,17 +39,16 @@ const STRIPPED: &[&str] = &["div", "span"];
 /// `html` sanitised as ammonia does with pressroom's rules (relative links resolved
 /// against `base`, or dropped without one), when it is simple enough; else `None`.
 pub(super) fn simple(html: &str, base: Option<&Url>) -> Option<String> {
-    if html
-        .bytes()
-        .any(|b| (b < b' ' && b != b'\t' && b != b'\n') || b == 0x7f)
-    {
+    // Without an early exit the compiler reads the bytes many at a time.
+    let control = |b: u8| (b < b' ' && b != b'\t' && b != b'\n') || b == 0x7f;
+    if html.bytes().fold(false, |found, b| found | control(b)) {
         return None;
     }
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut open: Vec<&'static str> = Vec::new();
     let mut rest = html;
     while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
+        let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
             text(rest, &mut out)?;
             break;
         };
@@ -66,7 +65,7 @@ pub(super) fn simple(html: &str, base: Option<&Url>) -> Option<String> {
             }
         }
         text(&rest[..lt], &mut out)?;
-        let end = lt + rest[lt..].find('>')?;
+        let end = lt + memchr::memchr(b'>', &rest.as_bytes()[lt..])?;
         let tag = &rest[lt + 1..end];
         rest = &rest[end + 1..];
         if let Some(name) = tag.strip_prefix('/') {
@@ -330,6 +329,11 @@ fn escape(text: &str, attribute: bool, out: &mut String) {
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Most bytes need nothing: one look-up each.
+        if !ESCAPED[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
         let (with, len) = match bytes[i] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
@@ -348,6 +352,17 @@ fn escape(text: &str, attribute: bool, out: &mut String) {
     }
     out.push_str(&text[copied..]);
 }
+
+/// The bytes [`escape`] may replace (the first of U+00A0's two among them).
+const ESCAPED: [bool; 256] = {
+    let mut escaped = [false; 256];
+    escaped[b'&' as usize] = true;
+    escaped[b'<' as usize] = true;
+    escaped[b'>' as usize] = true;
+    escaped[b'"' as usize] = true;
+    escaped[0xc2] = true;
+    escaped
+};
 
 #[cfg(test)]
 #[path = "clean_tests.rs"]

@@ -1,21 +1,22 @@
 //! Parsed entries → [`Item`]s: canonical URLs, clean titles, sanitised summaries,
 //! excerpts, images, placement in a section, identity keys.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::LazyLock,
-};
+use std::{collections::HashMap, sync::LazyLock};
 
 use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::{
     adapter::ParsedEntry,
-    text::{clean_text, excerpt, sanitise, text_of_sanitised},
+    text::{clean_text, excerpt, excerpt_owned, sanitise, text_of_sanitised},
 };
 use crate::{
     config::{Section, Source},
-    model::{Image, Item, SectionId, hex, html::escape, url::canonical_url},
+    model::{
+        Image, Item, SectionId, hex,
+        html::escape,
+        url::{canonical_of, canonical_url},
+    },
 };
 
 /// The longest excerpt, in characters (cut at a word boundary before it).
@@ -131,18 +132,21 @@ pub fn normalise(entries: Vec<ParsedEntry>, cx: &Context<'_>) -> Normalised {
 /// One entry → one item; `None` when it has neither title nor text. The flag says
 /// whether its link (if it had one) was usable.
 fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
-    let base = entry
-        .base
-        .as_deref()
-        .and_then(|b| {
-            cx.base
-                .as_ref()
-                .map_or(Url::parse(b).ok(), |feed| feed.join(b).ok())
-        })
-        .or_else(|| cx.base.clone())
+    let joined = entry.base.as_deref().and_then(|b| {
+        cx.base
+            .as_ref()
+            .map_or(Url::parse(b).ok(), |feed| feed.join(b).ok())
+    });
+    // The feed's base borrowed, not copied for each entry.
+    let base = joined
+        .as_ref()
+        .or(cx.base.as_ref())
         .filter(|b| matches!(b.scheme(), "http" | "https"));
-    let base = base.as_ref();
-    let url = entry.link.as_deref().and_then(|l| canonical_url(l, base));
+    // The fast reader parsed the link already (it is that URL, serialised).
+    let url = match (entry.link.as_deref(), entry.link_url.0) {
+        (Some(_), Some(parsed)) => canonical_of(parsed),
+        (link, _) => link.and_then(|l| canonical_url(l, base)),
+    };
     let link_ok = entry.link.is_none() || url.is_some();
     let url = url.filter(|u| Some(u) != cx.home.as_ref());
     let source_html = entry
@@ -152,19 +156,19 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
         .unwrap_or("");
     let mut summary_html = sanitise(source_html, base);
     let text = text_of_sanitised(&summary_html);
-    let excerpt_text = excerpt(&text, EXCERPT_CHARS);
-    if summary_html.len() > SUMMARY_BYTES {
-        summary_html = format!("<p>{}</p>", escape(&excerpt_text));
-    }
+    // The title first, so that the text can become the excerpt without a copy (the
+    // excerpt of a text is empty only when the text is).
     let mut title = entry.title.as_deref().map(clean_text).unwrap_or_default();
     if title.is_empty() {
-        if excerpt_text.is_empty() {
+        if text.is_empty() {
             return None;
         }
         title = excerpt(&text, 90);
     }
-    if title.chars().count() > TITLE_CHARS {
-        title = excerpt(&title, TITLE_CHARS);
+    let title = excerpt_owned(title, TITLE_CHARS);
+    let excerpt_text = excerpt_owned(text, EXCERPT_CHARS);
+    if summary_html.len() > SUMMARY_BYTES {
+        summary_html = format!("<p>{}</p>", escape(&excerpt_text));
     }
     let image = entry
         .images
@@ -176,7 +180,7 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
             .categories
             .iter()
             .take(MAX_NAMES)
-            .map(|c| excerpt(&clean_text(c), NAME_CHARS)),
+            .map(|c| excerpt_owned(clean_text(c), NAME_CHARS)),
     );
     let section = place(cx, &topics);
     let date_text = entry
@@ -242,16 +246,18 @@ fn place(cx: &Context<'_>, topics: &[String]) -> Option<SectionId> {
     if let Some(fixed) = &placement.fixed {
         return Some(fixed.clone());
     }
-    let lowered: Vec<String> = topics.iter().map(|t| t.to_lowercase()).collect();
-    lowered
+    // Each topic lower-cased where it is looked up, not into a list of copies.
+    topics
         .iter()
-        .find_map(|t| placement.categories.get(t).cloned())
+        .find_map(|t| with_lower(t, |t| placement.categories.get(t).cloned()))
         .or_else(|| {
-            lowered.iter().find_map(|t| {
-                cx.sections
-                    .iter()
-                    .find(|s| s.categories.contains(t) || s.id.as_str() == t)
-                    .map(|s| s.id.clone())
+            topics.iter().find_map(|t| {
+                with_lower(t, |t| {
+                    cx.sections
+                        .iter()
+                        .find(|s| s.categories.iter().any(|c| c == t) || s.id.as_str() == t)
+                        .map(|s| s.id.clone())
+                })
             })
         })
         .or_else(|| placement.fallback.clone())
@@ -312,38 +318,65 @@ fn authors(own: &[String], feed: &[String]) -> Vec<String> {
     } else {
         list
     };
-    list.iter_mut().for_each(|n| *n = excerpt(n, NAME_CHARS));
+    list.iter_mut()
+        .for_each(|n| *n = excerpt_owned(std::mem::take(n), NAME_CHARS));
     list
 }
 
+/// The non-empty values, each once whatever its case (the first kept). A handful
+/// at most: compared with those kept, without lower-cased copies or a set.
 fn dedupe(values: impl Iterator<Item = String>) -> Vec<String> {
-    let mut seen = HashSet::new();
-    values
-        .filter(|v| !v.is_empty() && seen.insert(v.to_lowercase()))
-        .collect()
+    let mut kept: Vec<String> = Vec::new();
+    for v in values {
+        if !v.is_empty() && !kept.iter().any(|k| same_lower(k, &v)) {
+            kept.push(v);
+        }
+    }
+    kept
+}
+
+/// `a.to_lowercase() == b.to_lowercase()`, without the copies for ASCII.
+fn same_lower(a: &str, b: &str) -> bool {
+    match a.is_ascii() && b.is_ascii() {
+        true => a.eq_ignore_ascii_case(b),
+        false => a.to_lowercase() == b.to_lowercase(),
+    }
+}
+
+/// `f(&t.to_lowercase())`, lower-cased on the stack when `t` is short ASCII.
+fn with_lower<R>(t: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 128];
+    match buffer.get_mut(..t.len()).filter(|_| t.is_ascii()) {
+        Some(lower) => {
+            lower.copy_from_slice(t.as_bytes());
+            lower.make_ascii_lowercase();
+            f(std::str::from_utf8(lower).unwrap_or_default())
+        }
+        None => f(&t.to_lowercase()),
+    }
 }
 
 /// The identity of last resort: a hash of the normalised title and the date.
 pub fn title_key(title: &str, date: &str) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(title.to_lowercase().as_bytes());
+    // ASCII titles (most) lower-cased a piece at a time on the stack.
+    match title.is_ascii() {
+        true => {
+            for piece in title.as_bytes().chunks(64) {
+                let mut lower = [0u8; 64];
+                let lower = &mut lower[..piece.len()];
+                lower.copy_from_slice(piece);
+                lower.make_ascii_lowercase();
+                hasher.update(&*lower);
+            }
+        }
+        false => hasher.update(title.to_lowercase().as_bytes()),
+    }
     hasher.update([0]);
     hasher.update(date.as_bytes());
     hex(&hasher.finalize()[..16])
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn title_keys_are_model_hex_of_the_digest() {
-        use sha2::{Digest, Sha256};
-        for (title, date) in [("", ""), ("Budget Plan", "1795765200"), ("Бюджет", "0")] {
-            let mut hasher = Sha256::new();
-            hasher.update(title.to_lowercase().as_bytes());
-            hasher.update([0]);
-            hasher.update(date.as_bytes());
-            let expected = crate::model::hex(&hasher.finalize()[..16]);
-            assert_eq!(super::title_key(title, date), expected);
-        }
-    }
-}
+#[path = "normalise_tests.rs"]
+mod tests;

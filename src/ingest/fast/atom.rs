@@ -8,7 +8,7 @@ use url::Url;
 use super::{
     Ev, Events, Namespaces, Ns, Read, Unsure, attribute,
     item::{Item, Link, LinkKind},
-    link_href,
+    link_and_url,
 };
 use crate::ingest::{adapter::ParsedFeed, dates, side::rss_thumbnails};
 
@@ -88,8 +88,10 @@ fn entry(events: &mut Events<'_>, ns: &Namespaces, base: Option<&Url>) -> Read<I
             }
             (Ns::Wfw, "commentRss" | "commentRSS") => {
                 if let Some(t) = events.text()? {
+                    let (href, url) = link_and_url(&t, base);
                     item.links.push(Link {
-                        href: link_href(&t, base),
+                        href,
+                        url,
                         rel: None,
                         media_type: None,
                         kind: LinkKind::Plain,
@@ -126,11 +128,15 @@ fn text_construct(events: &mut Events<'_>, start: &BytesStart<'_>) -> Read<Strin
 /// alternate.
 fn link(events: &mut Events<'_>, start: &BytesStart<'_>, base: Option<&Url>) -> Read<Option<Link>> {
     let link = match attribute(start, "href")? {
-        Some(href) => Some(Link {
-            href: link_href(&href, base),
-            rel: Some(attribute(start, "rel")?.unwrap_or_else(|| "alternate".to_owned())),
-            media_type: attribute(start, "type")?,
-            kind: LinkKind::Plain,
+        Some(href) => Some({
+            let (href, url) = link_and_url(&href, base);
+            Link {
+                href,
+                url,
+                rel: Some(attribute(start, "rel")?.unwrap_or_else(|| "alternate".to_owned())),
+                media_type: attribute(start, "type")?,
+                kind: LinkKind::Plain,
+            }
         }),
         None => None,
     };

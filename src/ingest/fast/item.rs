@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use quick_xml::events::BytesStart;
 use url::Url;
 
-use super::{Events, Namespaces, Ns, Read, Unsure, attribute, media_type, parse_uri};
+use super::{Events, Namespaces, Ns, Read, Unsure, attribute, media_type, parse_uri, trimmed};
 use crate::{
     ingest::adapter::{ParsedEntry, image_candidate, is_image_type},
-    model::Image,
+    model::{Image, url::LinkUrl},
 };
 
 /// Where a link came from: RSS `<comments>` links that repeat another are dropped.
@@ -23,6 +23,8 @@ pub(super) enum LinkKind {
 /// A link with its relation and type (Atom's; RSS links have neither).
 pub(super) struct Link {
     pub(super) href: String,
+    /// What `href` was serialised from, if it is a URL.
+    pub(super) url: Option<Url>,
     pub(super) rel: Option<String>,
     pub(super) media_type: Option<String>,
     pub(super) kind: LinkKind,
@@ -64,21 +66,48 @@ pub(super) fn content(
     base: Option<&Url>,
     media: bool,
 ) -> Read<Option<Content>> {
-    let image = match attribute(start, "type")? {
+    // One pass over the attributes for the four (`attribute` reads them all each time).
+    let [kind, width, height, url] = attributes(start, ["type", "width", "height", "url"])?;
+    let image = match kind {
         Some(t) => Some(media_type(&t)? == "image"),
         None => None,
     };
+    let number = |v: Option<String>| v.and_then(|v| v.parse().ok());
     let (width, height) = match media {
-        true => (number(start, "width")?, number(start, "height")?),
+        true => (number(width), number(height)),
         false => (None, None),
     };
-    let url = attribute(start, "url")?.and_then(|u| parse_uri(&u, base));
+    let url = url.and_then(|u| parse_uri(&u, base));
     Ok(url.map(|url| Content {
         url,
         image,
         width,
         height,
     }))
+}
+
+/// [`attribute`] of each of `names` (distinct), reading the attributes once: the
+/// first value of each, or unsure when any attribute is malformed, as `attribute`.
+pub(super) fn attributes<const N: usize>(
+    start: &BytesStart<'_>,
+    names: [&str; N],
+) -> Read<[Option<String>; N]> {
+    let mut found = [const { None }; N];
+    for a in start.attributes() {
+        let a = a.map_err(|_| Unsure)?;
+        let key: &str = a.key.as_ref();
+        if let Some(at) = names.iter().position(|n| *n == key)
+            && found[at].is_none()
+        {
+            let raw: &str = &a.value;
+            found[at] = Some(
+                quick_xml::escape::unescape(raw)
+                    .unwrap_or(std::borrow::Cow::Borrowed(raw))
+                    .into_owned(),
+            );
+        }
+    }
+    Ok(found)
 }
 
 fn number(start: &BytesStart<'_>, name: &str) -> Read<Option<u32>> {
@@ -139,24 +168,22 @@ impl Item {
 
     /// The adapter's view of the item (as `adapter::entry` builds it from feed-rs's).
     pub(super) fn entry(self, side: &HashMap<String, Image>) -> ParsedEntry {
-        let guid = Some(self.id.trim().to_owned()).filter(|id| !id.is_empty());
+        let guid = Some(trimmed(self.id.into())).filter(|id| !id.is_empty());
+        let mut links = self.links;
         // feed-rs drops `<comments>` links that repeat another link of the item.
-        let others: Vec<&str> = self
-            .links
+        let others: Vec<&str> = links
             .iter()
             .filter(|l| l.kind != LinkKind::Comments)
             .map(|l| l.href.as_str())
             .collect();
         let kept = |l: &&Link| l.kind != LinkKind::Comments || !others.contains(&l.href.as_str());
-        let link = self
-            .links
-            .iter()
-            .filter(kept)
-            .find(|l| {
-                matches!(l.rel.as_deref(), None | Some("alternate"))
-                    && !is_image_type(l.media_type.as_deref())
-            })
-            .map(|l| l.href.clone());
+        // The entry's link: taken out of the list once the images are read from it.
+        let chosen = links.iter().position(|l| {
+            kept(&l)
+                && matches!(l.rel.as_deref(), None | Some("alternate"))
+                && !is_image_type(l.media_type.as_deref())
+        });
+        let link = chosen.map(|at| links[at].href.as_str());
         // One media object: Media RSS when it has contents (enclosures are then
         // merged away), else the enclosures.
         let (alt, contents, mut thumbnails) = if !self.media.is_empty() {
@@ -174,16 +201,16 @@ impl Item {
             t.alt.clone_from(&alt);
         }
         if thumbnails.is_empty()
-            && let Some(t) = [guid.as_ref(), link.as_ref()]
+            && let Some(t) = [guid.as_deref(), link]
                 .into_iter()
                 .flatten()
-                .find_map(|key| side.get(key.as_str()))
+                .find_map(|key| side.get(key))
         {
             thumbnails.push(t.clone());
         }
         images.extend(thumbnails);
         images.extend(
-            self.links
+            links
                 .iter()
                 .filter(kept)
                 .filter(|l| {
@@ -196,9 +223,14 @@ impl Item {
                     height: None,
                 }),
         );
+        let (link, link_url) = match chosen.and_then(|at| links.get_mut(at)) {
+            Some(l) => (Some(std::mem::take(&mut l.href)), l.url.take()),
+            None => (None, None),
+        };
         ParsedEntry {
             guid,
             link,
+            link_url: LinkUrl(link_url),
             title: self.title,
             summary: self.summary,
             content: self.content,

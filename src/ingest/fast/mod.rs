@@ -317,6 +317,15 @@ fn append<'a>(text: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
     }
 }
 
+/// `text.trim().to_owned()`, without the copy when the text is a string of its own
+/// already (pieces joined around an entity) with nothing to trim.
+fn trimmed(text: Cow<'_, str>) -> String {
+    match text {
+        Cow::Owned(s) if s.trim().len() == s.len() => s,
+        text => text.trim().to_owned(),
+    }
+}
+
 /// An attribute's value as feed-rs reads it (entities resolved, or the raw value when
 /// they cannot be); a malformed attribute list is unsure.
 fn attribute(start: &BytesStart<'_>, name: &str) -> Read<Option<String>> {
@@ -347,9 +356,22 @@ fn parse_uri(uri: &str, base: Option<&Url>) -> Option<Url> {
 
 /// feed-rs's `Link::new`: the resolved URL, or the text as written, trimmed.
 fn link_href(href: &str, base: Option<&Url>) -> String {
+    link_and_url(href, base).0
+}
+
+/// [`link_href`], with the [`Url`] it was serialised from when the link is one
+/// (what [`crate::model::url::canonical_of`] takes instead of parsing it again).
+fn link_and_url(href: &str, base: Option<&Url>) -> (String, Option<Url>) {
     match parse_uri(href, base) {
-        Some(url) => String::from(url).trim().to_owned(),
-        None => href.trim().to_owned(),
+        Some(url) => {
+            let href = url.as_str().trim();
+            // A serialised URL never has spaces at its ends: this keeps `url` with it.
+            match href.len() == url.as_str().len() {
+                true => (href.to_owned(), Some(url)),
+                false => (href.to_owned(), None),
+            }
+        }
+        None => (href.trim().to_owned(), None),
     }
 }
 

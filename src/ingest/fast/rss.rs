@@ -6,7 +6,7 @@ use url::Url;
 use super::{
     Events, Namespaces, Ns, Read, Unsure, attribute,
     item::{Item, Link, LinkKind, content},
-    link_href,
+    link_and_url, link_href, trimmed,
 };
 use crate::ingest::{adapter::ParsedFeed, dates, side::rss_thumbnails};
 
@@ -72,8 +72,10 @@ fn item(events: &mut Events<'_>, ns: &Namespaces, base: Option<&Url>) -> Read<It
     let mut item = Item::default();
     let link = |events: &mut Events<'_>, item: &mut Item, kind| -> Read<()> {
         if let Some(t) = events.text()? {
+            let (href, url) = link_and_url(&t, base);
             item.links.push(Link {
-                href: link_href(&t, base),
+                href,
+                url,
                 rel: None,
                 media_type: None,
                 kind,
@@ -83,12 +85,12 @@ fn item(events: &mut Events<'_>, ns: &Namespaces, base: Option<&Url>) -> Read<It
     };
     while let Some(child) = events.child()? {
         match ns.resolve(&child)? {
-            (Ns::Rss, "title") => item.title = events.text()?.map(|t| t.trim().to_owned()),
+            (Ns::Rss, "title") => item.title = events.text()?.map(trimmed),
             (Ns::Rss, "link") => link(events, &mut item, LinkKind::Plain)?,
             (Ns::Rss, "comments") => link(events, &mut item, LinkKind::Comments)?,
             (Ns::Wfw, "commentRss" | "commentRSS") => link(events, &mut item, LinkKind::Plain)?,
             (Ns::Rss, "description") => {
-                item.summary = events.text()?.map(|t| t.trim().to_owned());
+                item.summary = events.text()?.map(trimmed);
             }
             (Ns::Rss, "author") | (Ns::Dc, "creator") => {
                 if let Some(t) = events.text()? {
@@ -97,12 +99,12 @@ fn item(events: &mut Events<'_>, ns: &Namespaces, base: Option<&Url>) -> Read<It
             }
             (Ns::Rss, "category") => {
                 if let Some(t) = events.text()? {
-                    item.categories.push(t.trim().to_owned());
+                    item.categories.push(trimmed(t));
                 }
             }
             (Ns::Rss, "guid") => {
                 if let Some(t) = events.text()? {
-                    item.id = t.trim().to_owned();
+                    item.id = trimmed(t);
                 }
             }
             (Ns::Rss, "enclosure") => {

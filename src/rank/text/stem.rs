@@ -107,6 +107,12 @@ pub fn stem(word: &mut Vec<u8>) {
     if word.first().is_some_and(u8::is_ascii_digit) {
         return;
     }
+    if word.is_ascii() {
+        // Every character one byte: the cut below without counting them.
+        stem_english(word);
+        word.truncate(MAX_STEM_CHARS);
+        return;
+    }
     if word.iter().any(|&b| b == 0xD0 || b == 0xD1) {
         stem_russian(word);
     } else {
@@ -151,9 +157,10 @@ fn stem_english(word: &mut Vec<u8>) {
 
 /// Removes the first of `endings` that `word` ends with, if enough of it remains.
 fn strip_first(word: &mut Vec<u8>, endings: &[&str]) {
-    let len = char_len(word);
-    let fits =
-        |e: &&&str| word.ends_with(e.as_bytes()) && len >= MIN_STEM_CHARS + char_len(e.as_bytes());
+    // Characters counted only for an ending the word has (most have none).
+    let fits = |e: &&&str| {
+        word.ends_with(e.as_bytes()) && char_len(word) >= MIN_STEM_CHARS + char_len(e.as_bytes())
+    };
     if let Some(ending) = endings.iter().find(fits) {
         word.truncate(word.len() - ending.len());
     }
@@ -172,4 +179,88 @@ fn char_len(word: &[u8]) -> usize {
 
 fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The form `stem` had before its ASCII path and the lazy count of characters.
+    fn old_stem(word: &mut Vec<u8>) {
+        fn strip_first(word: &mut Vec<u8>, endings: &[&str]) {
+            let len = char_len(word);
+            let fits = |e: &&&str| {
+                word.ends_with(e.as_bytes()) && len >= MIN_STEM_CHARS + char_len(e.as_bytes())
+            };
+            if let Some(ending) = endings.iter().find(fits) {
+                word.truncate(word.len() - ending.len());
+            }
+        }
+        if word.first().is_some_and(u8::is_ascii_digit) {
+            return;
+        }
+        if word.iter().any(|&b| b == 0xD0 || b == 0xD1) {
+            for reflexive in ["ся", "сь"] {
+                if word.ends_with(reflexive.as_bytes()) && char_len(word) >= MIN_STEM_CHARS + 2 {
+                    word.truncate(word.len() - reflexive.len());
+                    break;
+                }
+            }
+            strip_first(word, endings_like(word));
+        } else {
+            if word.ends_with(b"ies") && word.len() > 4 {
+                word.truncate(word.len() - 3);
+                word.push(b'y');
+            } else if word.ends_with(b"s") && !word.ends_with(b"ss") && !word.ends_with(b"us") {
+                strip_first(word, &["es", "s"]);
+            }
+            strip_first(word, &["ing", "ed"]);
+            strip_first(word, &["e"]);
+        }
+        let cut = char_starts(word).nth(MAX_STEM_CHARS).map(|(cut, _)| cut);
+        if let Some(cut) = cut {
+            word.truncate(cut);
+        }
+    }
+
+    #[test]
+    fn stems_match_the_old_form() {
+        let pieces = [
+            "a",
+            "e",
+            "s",
+            "ie",
+            "ies",
+            "ing",
+            "ed",
+            "us",
+            "ss",
+            "es",
+            "x",
+            "1",
+            "é",
+            "ü",
+            "ся",
+            "сь",
+            "ами",
+            "ого",
+            "а",
+            "я",
+            "ий",
+            "ь",
+            "москв",
+            "ё",
+            "ї",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..50_000 {
+            let word: String = (0..rng.usize(1..6))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect();
+            let (mut new, mut old) = (word.clone().into_bytes(), word.clone().into_bytes());
+            stem(&mut new);
+            old_stem(&mut old);
+            assert_eq!(new, old, "{word:?}");
+        }
+    }
 }
