@@ -126,12 +126,12 @@ mod tests {
         Item {
             guid: (n % 3 != 1).then(|| format!("guid-{n}")),
             url: (n % 4 != 2).then(|| format!("https://s.example/{n}")),
-            url_is_key: n % 2 == 0,
+            url_is_key: n.is_multiple_of(2),
             title_key: format!("key-{n}"),
             title: format!("Title {n}"),
             summary_html: format!("<p>Summary {n}</p>"),
             excerpt: format!("Excerpt {n}"),
-            image: (n % 5 == 0).then(|| Image {
+            image: n.is_multiple_of(5).then(|| Image {
                 url: format!("https://s.example/{n}.jpg"),
                 alt: Some(format!("alt {n}")),
                 width: Some(n as u32),
@@ -139,7 +139,7 @@ mod tests {
             }),
             authors: vec![format!("Author {n}")],
             topics: vec![format!("Topic {n}"), "Shared".to_owned()],
-            section: (n % 3 != 0).then(|| SectionId::parse("world").unwrap()),
+            section: (!n.is_multiple_of(3)).then(|| SectionId::parse("world").unwrap()),
             published: (n % 7 != 3).then_some(at),
             updated: (n % 2 == 1).then_some(at + chrono::Duration::minutes(5)),
             tokens: (n % 6 != 4).then_some(tokens),
