@@ -16,6 +16,7 @@ pub struct PreparedItems {
 }
 
 /// The values of one item's row that take work to make.
+#[derive(Clone)]
 pub(super) struct Row {
     /// The id it gets if it is a new story.
     pub(super) id: StoryId,

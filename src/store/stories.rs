@@ -9,6 +9,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
+mod insert;
+
 use super::{
     StoreError, Writer,
     identity::Known,
@@ -17,7 +19,7 @@ use super::{
 };
 use crate::{
     config::Retention,
-    model::{Item, SectionId, SourceId, Story, StoryId},
+    model::{Item, SectionId, SourceId, Story},
     time::to_unix,
 };
 
@@ -70,12 +72,13 @@ impl Writer<'_> {
         // No stored story shares a key with the feed and no item meets an earlier one:
         // every item is new, and the feed's own inserts need not be followed.
         if known.is_empty() && batch.distinct() {
-            for (i, item) in items.iter().enumerate() {
-                self.insert_story(source, item, batch.row(source, i), now)?;
-            }
+            insert::all_new(&self.tx, source, &batch, now)?;
             report.new = items.len();
             return Ok(report);
         }
+        // The statement is taken from the connection's cache once per feed, not once
+        // per item (`insert.rs`).
+        let mut insert = self.tx.prepare_cached(insert::INSERT)?;
         for (i, item) in items.iter().enumerate() {
             match known.find(item) {
                 Some(rowid) => {
@@ -88,7 +91,8 @@ impl Writer<'_> {
                     known.updated(rowid, item);
                 }
                 None => {
-                    let (id, rowid) = self.insert_story(source, item, batch.row(source, i), now)?;
+                    let row = batch.row(source, i);
+                    let (id, rowid) = insert::one(&self.tx, &mut insert, source, item, row, now)?;
                     known.inserted(rowid, id.as_str(), item);
                     report.new += 1;
                 }
@@ -106,60 +110,21 @@ impl Writer<'_> {
 
     /// Inserts `item` as a new story (with its `prepared` row, if any); returns its
     /// id and the row it went into.
+    #[cfg(test)]
     pub(super) fn insert_story(
         &mut self,
         source: &SourceId,
         item: &Item,
         prepared: Option<&Row>,
         now: DateTime<Utc>,
-    ) -> Result<(StoryId, i64), StoreError> {
-        let made;
-        let row = match prepared {
-            Some(row) => row,
-            None => {
-                made = Row::new(source, item);
-                &made
-            }
-        };
-        let id = &row.id;
-        let published = item
-            .published
-            .or(item.updated)
-            .map_or(now, |at| at.min(now));
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT OR REPLACE INTO stories (id, source, guid, url, title_key, title, summary_html,
-                 excerpt, image, authors, topics, section, published, updated, first_seen,
-                 last_seen, dated, tokens, tokens_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16,
-                 ?17, ?18)",
-        )?;
-        // The row id of this insert, whatever else the transaction inserts after it.
-        let rowid = stmt.insert(params![
-            id.as_str(),
-            source.as_str(),
-            item.guid,
-            item.url,
-            item.title_key,
-            item.title,
-            item.summary_html,
-            item.excerpt,
-            row.image,
-            row.authors,
-            row.topics,
-            item.section.as_ref().map(SectionId::as_str),
-            to_unix(published),
-            item.updated.map(|u| to_unix(u.min(now))),
-            to_unix(now),
-            item.published.or(item.updated).is_some(),
-            item.tokens.as_ref().map(|t| t.as_bytes()),
-            item.tokens.as_ref().map(|t| t.version),
-        ])?;
-        Ok((id.clone(), rowid))
+    ) -> Result<(crate::model::StoryId, i64), StoreError> {
+        let mut insert = self.tx.prepare_cached(insert::INSERT)?;
+        insert::one(&self.tx, &mut insert, source, item, prepared, now)
     }
 
     /// Updates `story` from `item`; returns whether its content changed.
     pub(super) fn update_story(
-        &mut self,
+        &self,
         story: &Story,
         item: &Item,
         prepared: Option<&Row>,
@@ -234,7 +199,7 @@ impl Writer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::{model::StoryId, store::Store};
 
     fn item(guid: Option<&str>, url: Option<&str>, title: &str) -> Item {
         Item {
