@@ -215,9 +215,7 @@ impl<'a> Groups<'a> {
 
     /// Whether the groups rooted at `a` and `b` have an outlet in common.
     pub fn share_outlet(&self, a: usize, b: usize) -> bool {
-        let (x, y) = (self.outlets(a), self.outlets(b));
-        let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
-        short.iter().any(|o| long.binary_search(o).is_ok())
+        merge::any_shared(self.outlets(a), self.outlets(b))
     }
 
     /// The linkage of the groups rooted at `a` and `b`, as [`Groups::reaches`] tells

@@ -120,9 +120,45 @@ fn add_set<T: Ord + Copy>(set: &mut Vec<T>, list: &[T]) {
     }
 }
 
+/// Whether two sorted lists have a value in common: the shorter's values looked up
+/// in the longer, or one walk through both when their lengths are alike.
+pub(super) fn any_shared<T: Ord + Copy>(x: &[T], y: &[T]) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    if long.len() > 8 * short.len() {
+        return short.iter().any(|o| long.binary_search(o).is_ok());
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < short.len() && j < long.len() {
+        let (a, b) = (short[i], long[j]);
+        if a == b {
+            return true;
+        }
+        i += usize::from(a < b);
+        j += usize::from(b < a);
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_lists_share_a_value_when_one_holds_one_of_the_others() {
+        let mut rng = fastrand::Rng::with_seed(9);
+        for _ in 0..3000 {
+            let mut list = |most: usize| {
+                let mut list: Vec<u32> = (0..rng.usize(0..most)).map(|_| rng.u32(0..300)).collect();
+                list.sort_unstable();
+                list.dedup();
+                list
+            };
+            let (x, y) = (list(40), list(120));
+            let expected = x.iter().any(|v| y.contains(v));
+            assert_eq!(any_shared(&x, &y), expected, "{x:?} {y:?}");
+            assert_eq!(any_shared(&y, &x), expected);
+        }
+    }
 
     #[test]
     fn a_set_grows_to_the_sorted_distinct_values_of_both() {
