@@ -38,10 +38,8 @@ impl Groups<'_> {
     /// other's (`$1 trillion` and `$1.2 trillion` agree).
     pub(super) fn units_disagree(&self, a: usize, b: usize) -> bool {
         let (x, y) = (self.units(a), self.units(b));
-        // Each unit once (`x` is sorted by unit): the check is the unit's alone.
         self.numbers_disagree(a, b)
-            && x.chunk_by(|p, q| p.0 == q.0).any(|run| {
-                let unit = run[0].0;
+            && x.iter().any(|&(unit, _)| {
                 of(y, unit).next().is_some()
                     && !of(x, unit).any(|v| of(y, unit).any(|w| same_figure(v, w)))
             })
