@@ -71,10 +71,16 @@ pub(super) fn edges(
         caps,
     };
     let ranges = parallel::ranges(docs.len());
-    let found = parallel::map(&ranges, |ranks| search.ranks(ranks.clone()));
-    let mut edges: Vec<Edge> = found.into_iter().flatten().collect();
-    edges.sort_unstable_by(strongest_first);
-    edges
+    // Each thread sorts its own pairs; the sorted runs are then merged, the same
+    // order as one sort of them all (the order is total: equal pairs are equal).
+    let found = parallel::map(&ranges, |ranks| {
+        let mut mine = search.ranks(ranks.clone());
+        mine.sort_unstable_by(strongest_first);
+        mine
+    });
+    (found.into_iter())
+        .reduce(|x, y| parallel::merge_sorted(x, y, strongest_first))
+        .unwrap_or_default()
 }
 
 /// A story's search caps for one run: [`Options::indexed_terms`],

@@ -10,7 +10,10 @@
 //! B resembles C, and an unrelated A and C end up together.
 
 mod evidence;
+mod merge;
 mod split;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashSet;
 
@@ -193,7 +196,7 @@ impl<'a> Groups<'a> {
             } else {
                 options.threshold
             };
-            if bar <= 1.0 && self.linkage(a, b, options) >= bar {
+            if bar <= 1.0 && self.reaches(a, b, options, bar) {
                 self.union(a, b);
             } else {
                 refused.insert(key);
@@ -212,22 +215,50 @@ impl<'a> Groups<'a> {
 
     /// Whether the groups rooted at `a` and `b` have an outlet in common.
     pub fn share_outlet(&self, a: usize, b: usize) -> bool {
-        let other = self.outlets(b);
-        self.outlets(a)
-            .iter()
-            .any(|x| other.binary_search(x).is_ok())
+        merge::any_shared(self.outlets(a), self.outlets(b))
     }
 
-    /// Average similarity over the cross pairs of the groups rooted at `a` and `b`,
+    /// The linkage of the groups rooted at `a` and `b`, as [`Groups::reaches`] tells
+    /// it against a bar.
+    #[cfg(test)]
+    fn linkage(&self, a: usize, b: usize, options: &Options) -> f32 {
+        let [fade, numbers, names, outlook] = self.factors(a, b, options);
+        self.average(a, b) * fade * numbers * names * outlook
+    }
+
+    /// Whether the average similarity over the cross pairs of the groups rooted at `a` and `b`,
     /// faded by the time between their mean publication times over
     /// [`Options::event_span`] (an event is reported within hours, and a group a day
     /// later is more likely the storyline's next development), and lowered when
     /// their titles' numbers disagree ([`Options::number_mismatch`],
     /// [`Options::unit_mismatch`]), their names conflict
     /// ([`Options::name_mismatch`], [`Options::cyrillic_name_mismatch`]) or one
-    /// looks ahead where the other reports a record ([`Options::forecast_mismatch`]).
-    fn linkage(&self, a: usize, b: usize, options: &Options) -> f32 {
-        let average = self.sum(a).dot(self.sum(b)) / (self.size(a) * self.size(b));
+    /// looks ahead where the other reports a record ([`Options::forecast_mismatch`]),
+    /// reaches `bar`.
+    ///
+    /// Without their dot product when one of its factors besides the average
+    /// is zero (two titles' counts of one thing disagree, with the default
+    /// [`Options::unit_mismatch`]; or the groups are a whole event span apart) and
+    /// `bar` is positive: the linkage is then `±0.0`, or NaN, whatever the average,
+    /// and reaches no positive bar.
+    fn reaches(&self, a: usize, b: usize, options: &Options, bar: f32) -> bool {
+        let factors = self.factors(a, b, options);
+        if bar > 0.0 && factors.contains(&0.0) {
+            return false;
+        }
+        let [fade, numbers, names, outlook] = factors;
+        self.average(a, b) * fade * numbers * names * outlook >= bar
+    }
+
+    /// The average similarity over the cross pairs of the groups rooted at `a` and
+    /// `b`.
+    fn average(&self, a: usize, b: usize) -> f32 {
+        self.sum(a).dot(self.sum(b)) / (self.size(a) * self.size(b))
+    }
+
+    /// The factors of [`Groups::linkage`] besides the average: the fade, and those
+    /// for numbers, names and outlook.
+    fn factors(&self, a: usize, b: usize, options: &Options) -> [f32; 4] {
         let apart = (self.mean_time(a) - self.mean_time(b))
             .abs()
             .min(f64::from(u32::MAX));
@@ -254,49 +285,7 @@ impl<'a> Groups<'a> {
         } else {
             1.0
         };
-        average * fade(apart as u32, span) * numbers * names * outlook
-    }
-
-    /// Merges the groups of `a` and `b` into the one with the smaller root.
-    pub fn union(&mut self, a: usize, b: usize) {
-        let (a, b) = (self.find(a), self.find(b));
-        if a == b {
-            return;
-        }
-        let (keep, gone) = (a.min(b), a.max(b));
-        let (terms, weights) = self.sum(keep).add(self.sum(gone));
-        let mut outlets = [self.outlets(keep), self.outlets(gone)].concat();
-        outlets.sort_unstable();
-        outlets.dedup();
-        let numbers = union(self.numbers(keep), self.numbers(gone));
-        let units = union(self.units(keep), self.units(gone));
-        let cyrillic = self.cyrillic(keep) && self.cyrillic(gone);
-        let (ahead, records) = {
-            let (x, y) = (self.outlook(keep), self.outlook(gone));
-            (x.0 + y.0, x.1 + y.1)
-        };
-        let title_names = union(self.title_names(keep), self.title_names(gone));
-        let all_names = union(self.all_names(keep), self.all_names(gone));
-        let sure_names = union(self.sure_names(keep), self.sure_names(gone));
-        let time_sum = self.time_sum(keep) + self.time_sum(gone);
-        let size = self.size(keep) + self.size(gone);
-        self.merged[gone] = None;
-        self.merged[keep] = Some(Box::new(Group {
-            size,
-            outlets,
-            numbers,
-            units,
-            cyrillic,
-            ahead,
-            records,
-            title_names,
-            all_names,
-            sure_names,
-            time_sum,
-            terms,
-            weights,
-        }));
-        self.parent[gone] = keep;
+        [fade(apart as u32, span), numbers, names, outlook]
     }
 
     /// The final groups: members ascending, groups by first member. The groups'
@@ -363,11 +352,3 @@ fn seen_twice(urls: &[u64]) -> impl Fn(u64) -> bool {
 /// From this many stories [`Groups::into_partition`] frees the groups' states on
 /// another thread.
 const FREE_APART_FROM: usize = 8192;
-
-/// The sorted, distinct values of two sorted lists.
-fn union<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
-    let mut all = [a, b].concat();
-    all.sort_unstable();
-    all.dedup();
-    all
-}

@@ -52,3 +52,53 @@ pub(super) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
         }),
     }
 }
+
+/// Two runs sorted by `order`, as one (from `x` first among equals).
+pub(super) fn merge_sorted<T>(
+    x: Vec<T>,
+    y: Vec<T>,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    if x.is_empty() || y.is_empty() {
+        return if x.is_empty() { y } else { x };
+    }
+    let mut all = Vec::with_capacity(x.len() + y.len());
+    let (mut x, mut y) = (x.into_iter().peekable(), y.into_iter().peekable());
+    while let (Some(a), Some(b)) = (x.peek(), y.peek()) {
+        let next = match order(a, b).is_le() {
+            true => x.next(),
+            false => y.next(),
+        };
+        all.extend(next);
+    }
+    all.extend(x);
+    all.extend(y);
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_runs_merge_to_one_sort_of_them_all() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for _ in 0..500 {
+            let runs: Vec<Vec<(u8, u16)>> = (0..rng.usize(1..5))
+                .map(|_| {
+                    let mut run: Vec<(u8, u16)> = (0..rng.usize(0..40))
+                        .map(|_| (rng.u8(0..8), rng.u16(..)))
+                        .collect();
+                    run.sort_unstable();
+                    run
+                })
+                .collect();
+            let mut expected = runs.concat();
+            expected.sort_unstable();
+            let merged = (runs.into_iter())
+                .reduce(|x, y| merge_sorted(x, y, Ord::cmp))
+                .unwrap_or_default();
+            assert_eq!(merged, expected);
+        }
+    }
+}
