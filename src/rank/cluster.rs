@@ -36,7 +36,7 @@ mod candidates;
 mod crossing;
 mod linkage;
 mod names;
-mod parallel;
+pub(super) mod parallel;
 mod row;
 mod storylines;
 mod tokens;

@@ -54,7 +54,7 @@ pub(super) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
 }
 
 /// Two runs sorted by `order`, as one (from `x` first among equals).
-pub(super) fn merge_sorted<T>(
+pub(in crate::rank) fn merge_sorted<T>(
     x: Vec<T>,
     y: Vec<T>,
     order: impl Fn(&T, &T) -> std::cmp::Ordering,

@@ -35,7 +35,7 @@ impl Candidates<'_> {
             groups.sort_unstable_by(best_first);
             (groups, second.join().expect("scoring does not panic"))
         });
-        merge(a, b)
+        crate::rank::cluster::parallel::merge_sorted(a, b, best_first)
     }
 
     /// Scores the groups `members[starts[k] - starts[0]..starts[k + 1] -
@@ -120,20 +120,4 @@ fn best_first(a: &Group, b: &Group) -> std::cmp::Ordering {
     (b.total.total_cmp(&a.total))
         .then(a.order.cmp(&b.order))
         .then(a.start.cmp(&b.start))
-}
-
-/// Two lists sorted by [`best_first`], as one.
-fn merge(a: Vec<Group>, b: Vec<Group>) -> Vec<Group> {
-    let mut all = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-        let next = match best_first(x, y).is_le() {
-            true => a.next(),
-            false => b.next(),
-        };
-        all.extend(next);
-    }
-    all.extend(a);
-    all.extend(b);
-    all
 }
