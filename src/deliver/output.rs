@@ -165,33 +165,70 @@ pub fn write_all(
 mod tests {
     use super::*;
 
-    /// The listing pages of `count` daily issues, the newest on 2026-11-27; returns
-    /// the first section's page and the index of topics and sections.
-    fn pages_of(count: usize) -> (String, String) {
+    /// A plan writing into a temporary folder, the built-in templates, an empty store.
+    fn project() -> (tempfile::TempDir, Plan, Renderer, Store) {
         let dir = tempfile::tempdir().unwrap();
         let text = "[[sections]]\nid = \"politics\"\ntitle = \"Politics\"\n[[sources]]\nid = \"s\"\nname = \"S\"\nurl = \"https://s.example/rss\"\n";
         let plan = crate::config::parse(text, &dir.path().join("pressroom.toml")).unwrap();
-        let renderer = Renderer::new(None).unwrap();
-        let mut store = Store::open_in_memory().unwrap();
-        let newest = crate::render::sample::edition();
+        (
+            dir,
+            plan,
+            Renderer::new(None).unwrap(),
+            Store::open_in_memory().unwrap(),
+        )
+    }
+
+    /// The sample issue moved `back` days before 2026-11-27.
+    fn issue_before(back: usize) -> Issue {
+        let mut issue = crate::render::sample::edition();
+        let days = chrono::Duration::days(i64::try_from(back).unwrap());
+        issue.id.date -= days;
+        issue.built_at -= days;
+        issue.window_start -= days;
+        issue
+    }
+
+    /// Freezes `issues` and writes the listing pages of the store.
+    fn freeze_and_list(plan: &Plan, renderer: &Renderer, store: &mut Store, issues: &[Issue]) {
         let mut writer = store.writer().unwrap();
-        for back in 0..count {
-            let mut issue = newest.clone();
-            let days = chrono::Duration::days(i64::try_from(back).unwrap());
-            issue.id.date -= days;
-            issue.built_at -= days;
-            issue.window_start -= days;
-            writer.freeze(&issue, issue.built_at).unwrap();
+        for issue in issues {
+            writer.freeze(issue, issue.built_at).unwrap();
         }
         writer.commit().unwrap();
         let summaries = store.issue_summaries().unwrap();
-        write_listings(&plan, &renderer, &store, &summaries, None).unwrap();
+        write_listings(plan, renderer, store, &summaries, None).unwrap();
+    }
+
+    /// The listing pages of `count` daily issues, the newest on 2026-11-27; returns
+    /// the first section's page and the index of topics and sections.
+    fn pages_of(count: usize) -> (String, String) {
+        let (_dir, plan, renderer, mut store) = project();
+        let issues: Vec<Issue> = (0..count).map(issue_before).collect();
+        freeze_and_list(&plan, &renderer, &mut store, &issues);
         let read = |path: &str| std::fs::read_to_string(plan.site.output.join(path)).unwrap();
-        let section = &newest.sections[0].id;
+        let section = &issues[0].sections[0].id;
         (
             read(&format!("sections/{section}/index.html")),
             read("topics/index.html"),
         )
+    }
+
+    #[test]
+    fn a_topic_page_no_newer_issue_touches_is_left_as_it_was() {
+        let (_dir, plan, renderer, mut store) = project();
+        let last = listings::LISTED_ISSUES;
+        let mut old = issue_before(last);
+        old.lead[0].story.topics = vec!["Long ago".to_owned()];
+        freeze_and_list(&plan, &renderer, &mut store, &[old]);
+        let page = plan.site.output.join("topics/long-ago/index.html");
+        let before = std::fs::read(&page).unwrap();
+
+        // The newest issues, none under that topic, push it out of the listings.
+        let newer: Vec<Issue> = (0..last).map(issue_before).collect();
+        freeze_and_list(&plan, &renderer, &mut store, &newer);
+        assert_eq!(std::fs::read(&page).unwrap(), before, "the page changed");
+        let index = std::fs::read_to_string(plan.site.output.join("topics/index.html")).unwrap();
+        assert!(!index.contains("topics/long-ago/"), "still on the index");
     }
 
     #[test]

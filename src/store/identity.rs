@@ -293,21 +293,7 @@ mod tests {
                     .unwrap();
                 writer.commit().unwrap();
                 assert_eq!(got, expected, "round {round}, fetch {fetch}: {items:?}");
-                let rows = |store: &Store| -> Vec<String> {
-                    let mut stmt = store
-                        .conn
-                        .prepare("SELECT rowid, * FROM stories ORDER BY rowid")
-                        .unwrap();
-                    stmt.query_map([], |r| {
-                        Ok((0..18)
-                            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                            .collect::<Vec<_>>()
-                            .join("|"))
-                    })
-                    .unwrap()
-                    .map(Result::unwrap)
-                    .collect()
-                };
+                let rows = |store: &Store| crate::store::stories::story_rows(store, 18);
                 assert_eq!(
                     rows(&new),
                     rows(&old),

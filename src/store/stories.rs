@@ -196,6 +196,25 @@ impl Writer<'_> {
     }
 }
 
+/// Every row of `stories` in rowid order, its first `columns` values (rowid first)
+/// as one line each: what two stores' tests compare.
+#[cfg(test)]
+pub(super) fn story_rows(store: &super::Store, columns: usize) -> Vec<String> {
+    let mut stmt = store
+        .conn
+        .prepare("SELECT rowid, * FROM stories ORDER BY rowid")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((0..columns)
+            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,19 +147,7 @@ mod tests {
     }
 
     fn rows(store: &Store) -> Vec<String> {
-        let mut stmt = store
-            .conn
-            .prepare("SELECT rowid, * FROM stories ORDER BY rowid")
-            .unwrap();
-        stmt.query_map([], |r| {
-            Ok((0..20)
-                .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                .collect::<Vec<_>>()
-                .join("|"))
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+        crate::store::stories::story_rows(store, 20)
     }
 
     /// Prepared feeds of new stories (written without following the feed's own
