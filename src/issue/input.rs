@@ -127,7 +127,7 @@ pub(super) fn with_input<R>(
 ) -> Result<R, StoreError> {
     let window = window(edition, store, due)?;
     let from = first_read(edition, due, &window);
-    let read = store.stories_for_ranking(from, rank::kept::TOKENS_VERSION)?;
+    let read = store.stories_for_ranking_from(from, rank::kept::TOKENS_VERSION)?;
     let window_end = read.0.partition_point(|s| s.published >= window.cap);
     let rest = Rest::read(edition, store, due, window)?;
     Ok(rank(&rest.input(plan, edition, due, &read, window_end)))
@@ -152,10 +152,8 @@ pub(super) fn build<R>(
     let path = store.path();
     std::thread::scope(|scope| {
         let older = split.then(|| scope.spawn(move || read_older(path, from, window.cap)));
-        let first = match split {
-            true => store.stories_for_ranking_before(window.cap, None, version)?,
-            false => store.stories_for_ranking(from, version)?,
-        };
+        let first =
+            store.stories_for_ranking_from(if split { window.cap } else { from }, version)?;
         let window_end = first.0.partition_point(|s| s.published >= window.cap);
         let rest = Rest::read(edition, store, due, window)?;
         let mut read: Read = first;
