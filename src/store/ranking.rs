@@ -113,20 +113,20 @@ impl Store {
         let mut rows = stmt.query(params![to_unix(since), version])?;
         // Each row's `published` as stored (what the query sorts by), and its place.
         let mut order: Vec<(i64, u32)> = Vec::new();
-        let mut read: Vec<Option<(Story, Option<StoryTokens>)>> = Vec::new();
+        let (mut stories, mut tokens) = (Vec::new(), Vec::new());
         while let Some(row) = rows.next()? {
             let bytes: Option<Vec<u8>> = row.get(11)?;
-            let tokens = bytes.and_then(|b| StoryTokens::from_bytes(version, b).ok());
-            order.push((row.get(6)?, read.len() as u32));
-            read.push(Some((read_light(row)?, tokens)));
+            order.push((row.get(6)?, stories.len() as u32));
+            stories.push(read_light(row)?);
+            tokens.push(bytes.and_then(|b| StoryTokens::from_bytes(version, b).ok()));
         }
         // Places sorted, not the stories (a few hundred bytes each). SQLite
         // compares `id`s (TEXT, BINARY) byte by byte, as `str` does.
-        let id = |at: u32| read[at as usize].as_ref().map(|(s, _)| s.id.as_str());
-        order.sort_unstable_by(|x, y| y.0.cmp(&x.0).then_with(|| id(x.1).cmp(&id(y.1))));
-        Ok((order.into_iter())
-            .filter_map(|(_, at)| read[at as usize].take())
-            .unzip())
+        let id = |at: u32| stories[at as usize].id.as_str();
+        order.sort_unstable_by(|x, y| y.0.cmp(&x.0).then_with(|| id(x.1).cmp(id(y.1))));
+        let from: Vec<u32> = order.into_iter().map(|(_, at)| at).collect();
+        put_in_order(&mut stories, &mut tokens, from);
+        Ok((stories, tokens))
     }
 
     /// The whole stories of `ids` that the store holds, by id.
@@ -147,6 +147,26 @@ impl Store {
             }
         }
         Ok(stories)
+    }
+}
+
+/// Puts `stories` and `tokens` in place in the order `from` gives (place `k` takes
+/// what was at `from[k]`, a permutation), one cycle of swaps at a time: no second
+/// copy of 30,000 stories.
+fn put_in_order<S, T>(stories: &mut [S], tokens: &mut [T], mut from: Vec<u32>) {
+    for start in 0..from.len() {
+        let mut k = start;
+        // Each cycle once: a place done points at itself.
+        while from[k] as usize != k {
+            let source = from[k] as usize;
+            from[k] = k as u32;
+            if source == start {
+                break;
+            }
+            stories.swap(k, source);
+            tokens.swap(k, source);
+            k = source;
+        }
     }
 }
 
@@ -264,6 +284,21 @@ mod tests {
         assert_eq!(by_id.len(), 2);
         for story in &whole {
             assert_eq!(by_id[&story.id], *story);
+        }
+    }
+
+    #[test]
+    fn a_permutation_is_applied_in_place() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for n in [0usize, 1, 2, 7, 100] {
+            let mut from: Vec<u32> = (0..n as u32).collect();
+            rng.shuffle(&mut from);
+            let (mut s, mut t): (Vec<usize>, Vec<String>) =
+                (0..n).map(|i| (i * 10, format!("t{i}"))).unzip();
+            super::put_in_order(&mut s, &mut t, from.clone());
+            let expected: Vec<usize> = from.iter().map(|&i| i as usize * 10).collect();
+            assert_eq!(s, expected);
+            assert_eq!(t, from.iter().map(|i| format!("t{i}")).collect::<Vec<_>>());
         }
     }
 
