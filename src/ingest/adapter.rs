@@ -87,6 +87,8 @@ pub struct ParsedEntry {
     pub updated: Option<DateTime<Utc>>,
     /// Images named by the entry (media, enclosures, JSON Feed image), best first.
     pub images: Vec<Image>,
+    /// What `images` were parsed to, when the reader resolved them (the fast one does).
+    pub image_urls: crate::model::url::ImageUrls,
     /// The entry's xml:base, if any.
     pub base: Option<String>,
     /// It wrote a date that no known format reads (and has no other).
@@ -291,7 +293,7 @@ fn entry(e: model::Entry, side: &SideImages) -> ParsedEntry {
             if let Some(url) = &content.url {
                 let image = content.content_type.as_ref().map(|t| t.ty() == "image");
                 contents.extend(image_candidate(
-                    url.clone(),
+                    url,
                     image,
                     content.width,
                     content.height,
@@ -348,6 +350,7 @@ fn entry(e: model::Entry, side: &SideImages) -> ParsedEntry {
         published: e.published,
         updated: e.updated,
         images,
+        image_urls: Default::default(),
         base: e.base,
         unreadable_date: false,
     }
@@ -356,14 +359,14 @@ fn entry(e: model::Entry, side: &SideImages) -> ParsedEntry {
 /// A media content as an image of the entry: when its type says image, or when it
 /// has no type and its URL names an image file.
 pub(super) fn image_candidate(
-    url: Url,
+    url: &Url,
     image: Option<bool>,
     width: Option<u32>,
     height: Option<u32>,
     alt: &Option<String>,
 ) -> Option<Image> {
     (image == Some(true) || image.is_none() && looks_like_image(url.as_str())).then(|| Image {
-        url: url.into(),
+        url: url.as_str().to_owned(),
         alt: alt.clone(),
         width,
         height,

@@ -170,10 +170,15 @@ fn item(entry: ParsedEntry, cx: &Context<'_>) -> Option<(Item, bool)> {
     if summary_html.len() > SUMMARY_BYTES {
         summary_html = format!("<p>{}</p>", escape(&excerpt_text));
     }
+    // An image the reader parsed is not parsed again (`canonical_of`).
+    let url_of = |i: &Image| match entry.image_urls.of(&i.url) {
+        Some(parsed) => canonical_of(parsed.clone()),
+        None => image_url(&i.url, base),
+    };
     let image = entry
         .images
         .iter()
-        .find_map(|i| image_url(&i.url, base).map(|url| Image { url, ..i.clone() }))
+        .find_map(|i| url_of(i).map(|url| Image { url, ..i.clone() }))
         .or_else(|| first_img(entry.content.as_deref().unwrap_or(source_html), base));
     let topics = dedupe(
         entry

@@ -100,6 +100,33 @@ impl std::fmt::Debug for LinkUrl {
     }
 }
 
+/// Parsed URLs of an entry's images, each the [`Url`] an image's `url` is the
+/// serialisation of (normalising looks them up by that string, so order does not
+/// matter), so that [`canonical_of`] takes them instead of
+/// parsing the image again. Like [`LinkUrl`], the images in another form: they take
+/// no part in comparing entries.
+#[derive(Clone, Default)]
+pub struct ImageUrls(pub Vec<Url>);
+
+impl ImageUrls {
+    /// The parsed form of `url`, if the reader kept one.
+    pub fn of(&self, url: &str) -> Option<&Url> {
+        self.0.iter().find(|u| u.as_str() == url)
+    }
+}
+
+impl PartialEq for ImageUrls {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ImageUrls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ImageUrls")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -135,7 +135,7 @@ impl Tokenizer {
                     return true;
                 }
                 if shape.name_like {
-                    latin::key(std::str::from_utf8(word).unwrap_or_default(), latin, key);
+                    latin::key(word, latin, key);
                     if key.len() == latin::KEY_CHARS {
                         keys.push(hash(key.as_bytes()) & !CONCEPT_BIT);
                     }

@@ -10,7 +10,10 @@ use url::Url;
 use super::{Events, Namespaces, Ns, Read, Unsure, attribute, media_type, parse_uri, trimmed};
 use crate::{
     ingest::adapter::{ParsedEntry, image_candidate, is_image_type},
-    model::{Image, url::LinkUrl},
+    model::{
+        Image,
+        url::{ImageUrls, LinkUrl},
+    },
 };
 
 /// Where a link came from: RSS `<comments>` links that repeat another are dropped.
@@ -192,9 +195,14 @@ impl Item {
         } else {
             (None, self.enclosures, Vec::new())
         };
+        let mut urls = Vec::new();
         let mut images: Vec<Image> = contents
             .into_iter()
-            .filter_map(|c| image_candidate(c.url, c.image, c.width, c.height, &alt))
+            .filter_map(|c| {
+                let image = image_candidate(&c.url, c.image, c.width, c.height, &alt)?;
+                urls.push(c.url);
+                Some(image)
+            })
             .collect();
         images.sort_by_key(|i| std::cmp::Reverse(i.width.unwrap_or(0)));
         for t in &mut thumbnails {
@@ -239,6 +247,7 @@ impl Item {
             published: self.published,
             updated: self.updated,
             images,
+            image_urls: ImageUrls(urls),
             base: None,
             unreadable_date: false,
         }

@@ -50,6 +50,17 @@ fn links_kept_parsed(feed: &crate::ingest::adapter::ParsedFeed, base: Option<&Ur
             assert_eq!(canonical_url(link, b), canonical, "{what}: {link}");
         }
     }
+    // The same of the images' parsed URLs, each the parsed form of one of its images.
+    for (entry, url) in
+        (feed.entries.iter()).flat_map(|e| e.image_urls.0.iter().map(move |u| (e, u)))
+    {
+        assert!(entry.images.iter().any(|i| i.url == url.as_str()), "{what}");
+        assert_eq!(Url::parse(url.as_str()).as_ref(), Ok(url), "{what}");
+        let canonical = canonical_of(url.clone());
+        for b in [base, Some(&other), None] {
+            assert_eq!(canonical_url(url.as_str(), b), canonical, "{what}: {url}");
+        }
+    }
 }
 
 fn fixtures() -> Vec<(String, Vec<u8>)> {

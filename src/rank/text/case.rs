@@ -102,8 +102,12 @@ pub(super) fn is_name_adjective(word: &[u8]) -> bool {
     const K: [u8; 2] = [0xD0, 0xBA]; // к
     const S: [u8; 2] = [0xD1, 0x81]; // с
     const TS: [u8; 2] = [0xD1, 0x86]; // ц
-    // This runs for every word: first the two bytes before a two- or
-    // three-letter ending, which are `к` in few words.
+    // This runs for every word: first its last byte (an ASCII word has no
+    // Russian ending), then the two bytes before a two- or three-letter ending,
+    // which are `к` in few words.
+    if word.last().is_none_or(u8::is_ascii) {
+        return false;
+    }
     [4, 6].into_iter().any(|ending| {
         let Some(cut) = word.len().checked_sub(ending).filter(|&cut| cut >= 4) else {
             return false;

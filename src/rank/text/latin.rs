@@ -11,14 +11,20 @@
 /// Letters kept in a key.
 pub const KEY_CHARS: usize = 4;
 
-/// Writes the key of a lower-cased word to `key`; `latin` is scratch space.
-pub fn key(word: &str, latin: &mut String, key: &mut String) {
+/// Writes the key of a lower-cased word (UTF-8; none if it is not) to `key`;
+/// `latin` is scratch space.
+pub fn key(word: &[u8], latin: &mut String, key: &mut String) {
     key.clear();
-    latin.clear();
-    for c in word.chars() {
-        transliterate(c, latin);
-    }
-    let bytes = latin.as_bytes();
+    // Most names are ASCII letters, which transliterate to themselves: no copy.
+    let bytes = if word.iter().all(u8::is_ascii_lowercase) {
+        word
+    } else {
+        latin.clear();
+        for c in std::str::from_utf8(word).unwrap_or_default().chars() {
+            transliterate(c, latin);
+        }
+        latin.as_bytes()
+    };
     let mut i = 0;
     while i < bytes.len() && key.len() < KEY_CHARS {
         let (folded, used) = fold(bytes, i);
@@ -108,4 +114,50 @@ fn transliterate(c: char, out: &mut String) {
         _ => "",
     };
     out.push_str(s);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `key` as it was: every word transliterated into `latin` first.
+    fn old_key(word: &str, latin: &mut String, key: &mut String) {
+        key.clear();
+        latin.clear();
+        for c in word.chars() {
+            transliterate(c, latin);
+        }
+        let bytes = latin.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && key.len() < KEY_CHARS {
+            let (folded, used) = fold(bytes, i);
+            i += used;
+            for f in folded.chars() {
+                if key.len() < KEY_CHARS && !key.ends_with(f) {
+                    key.push(f);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_as_before() {
+        let pieces = [
+            "a", "k", "h", "c", "e", "q", "x", "y", "j", "w", "z", "ph", "ck", "kh", "ch", "0",
+            "7", ".", "oo", "é", "ß", "ž", "ł", "日", "х", "ц", "щ", "ю", "я", "ё", "ї", "б", "s",
+        ];
+        let mut rng = fastrand::Rng::with_seed(3);
+        let (mut latin, mut new, mut old) = (String::new(), String::new(), String::new());
+        for _ in 0..50_000 {
+            let word: String = (0..rng.usize(1..8))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect();
+            key(word.as_bytes(), &mut latin, &mut new);
+            old_key(&word, &mut latin, &mut old);
+            assert_eq!(new, old, "{word:?}");
+        }
+        // Not UTF-8: no key, as before (the caller read it as an empty word).
+        key(b"ab\xFFcd", &mut latin, &mut new);
+        assert_eq!(new, "");
+    }
 }

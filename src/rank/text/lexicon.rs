@@ -154,11 +154,18 @@ pub fn number_word(word: &[u8]) -> Option<&'static str> {
     if word.len() > 20 || (first.is_ascii() && !matches!(first, b't' | b'f' | b's' | b'e' | b'n')) {
         return None;
     }
-    NUMBER_WORDS
+    // Only the words of the same script, and their length and first byte before
+    // their bytes: most words are compared with none.
+    let (english, russian) = NUMBER_WORDS.split_at(ENGLISH_NUMBER_WORDS);
+    let same_script = if first.is_ascii() { english } else { russian };
+    same_script
         .iter()
-        .find(|(w, _)| w.as_bytes() == word)
+        .find(|(w, _)| w.len() == word.len() && w.as_bytes()[0] == first && w.as_bytes() == word)
         .map(|&(_, digits)| digits)
 }
+
+/// The English words at the head of [`NUMBER_WORDS`] (all ASCII; the rest none).
+const ENGLISH_NUMBER_WORDS: usize = 12;
 
 /// Marks concept keys apart from name and number keys.
 const CONCEPT_KEY: u64 = 0x5851_f42d_4c95_7f2d;
@@ -213,5 +220,41 @@ mod tests {
         assert_eq!(number_word(b"nine"), Some("9"));
         assert_eq!(number_word("трех".as_bytes()), Some("3"));
         assert_eq!(number_word(b"nineteen"), None);
+    }
+
+    #[test]
+    fn number_words_are_found_as_by_the_whole_list() {
+        let (english, russian) = NUMBER_WORDS.split_at(ENGLISH_NUMBER_WORDS);
+        assert!(english.iter().all(|(w, _)| w.is_ascii()));
+        assert!(russian.iter().all(|(w, _)| !w.as_bytes()[0].is_ascii()));
+        let old = |word: &[u8]| {
+            (NUMBER_WORDS.iter())
+                .find(|(w, _)| w.as_bytes() == word)
+                .map(|&(_, digits)| digits)
+        };
+        let mut rng = fastrand::Rng::with_seed(12);
+        let pieces = [
+            "t", "e", "n", "s", "w", "o", "д", "в", "а", "т", "р", "и", "х",
+        ];
+        let mut words: Vec<Vec<u8>> = (NUMBER_WORDS.iter())
+            .flat_map(|(w, _)| {
+                let w = w.as_bytes();
+                [w.to_vec(), w[..w.len() - 1].to_vec(), [w, b"s"].concat()]
+            })
+            .collect();
+        words.extend((0..20_000).map(|_| {
+            (0..rng.usize(1..8))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect::<String>()
+                .into_bytes()
+        }));
+        for word in &words {
+            assert_eq!(
+                number_word(word),
+                old(word),
+                "{:?}",
+                String::from_utf8_lossy(word)
+            );
+        }
     }
 }

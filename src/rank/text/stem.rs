@@ -109,7 +109,7 @@ pub fn stem(word: &mut Vec<u8>) {
     }
     if word.is_ascii() {
         // Every character one byte: the cut below without counting them.
-        stem_english(word);
+        stem_english_ascii(word);
         word.truncate(MAX_STEM_CHARS);
         return;
     }
@@ -153,6 +153,32 @@ fn stem_english(word: &mut Vec<u8>) {
     }
     strip_first(word, &["ing", "ed"]);
     strip_first(word, &["e"]);
+}
+
+/// [`stem_english`] of an ASCII word, whose length is its count of characters: the
+/// endings matched byte by byte instead of compared as slices and counted.
+fn stem_english_ascii(word: &mut Vec<u8>) {
+    let cut = match word.as_slice() {
+        [.., b'i', b'e', b's'] if word.len() > 4 => {
+            word.truncate(word.len() - 3);
+            word.push(b'y');
+            0
+        }
+        [.., b's', b's'] | [.., b'u', b's'] => 0,
+        [.., b'e', b's'] if word.len() >= MIN_STEM_CHARS + 2 => 2,
+        [.., b's'] if word.len() > MIN_STEM_CHARS => 1,
+        _ => 0,
+    };
+    word.truncate(word.len() - cut);
+    let cut = match word.as_slice() {
+        [.., b'i', b'n', b'g'] if word.len() >= MIN_STEM_CHARS + 3 => 3,
+        [.., b'e', b'd'] if word.len() >= MIN_STEM_CHARS + 2 => 2,
+        _ => 0,
+    };
+    word.truncate(word.len() - cut);
+    if word.last() == Some(&b'e') && word.len() > MIN_STEM_CHARS {
+        word.pop();
+    }
 }
 
 /// Removes the first of `endings` that `word` ends with, if enough of it remains.

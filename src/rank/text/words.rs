@@ -31,14 +31,17 @@ pub(super) fn each_word(
     let (mut at, mut quoted, mut starts) = (0, false, true);
     while at < bytes.len() {
         let b = bytes[at];
-        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+        if ASCII[usize::from(b)] == SPACE {
             // Spaces and ASCII punctuation, the common case, without decoding.
             quoted ^= b == b'"';
             starts |= matches!(b, b'.' | b'!' | b'?' | b':');
             at += 1;
             continue;
         }
-        let (c, len) = decode(bytes, at);
+        let (c, len) = match b < 0x80 {
+            true => (char::from(b), 1), // an ASCII letter or digit
+            false => decode(bytes, at),
+        };
         if !is_word_char(c) {
             match c {
                 '«' | '“' => quoted = true,
@@ -85,12 +88,19 @@ fn scan_word(bytes: &[u8], start: usize, word: &mut Vec<u8>) -> usize {
     word.clear();
     let (mut at, mut previous) = (start, ' ');
     while at < bytes.len() {
-        let b = bytes[at];
-        if b.is_ascii_alphanumeric() {
-            word.push(b.to_ascii_lowercase());
-            (previous, at) = (char::from(b), at + 1);
+        // A run of ASCII letters and digits (most words are one), found first and
+        // copied lower-cased at once rather than pushed a byte at a time.
+        let run = bytes[at..]
+            .iter()
+            .position(|&b| ASCII[usize::from(b)] != WORD)
+            .unwrap_or(bytes.len() - at);
+        if run > 0 {
+            let piece = &bytes[at..at + run];
+            word.extend(piece.iter().map(|&b| LOWER[usize::from(b)]));
+            (previous, at) = (char::from(piece[run - 1]), at + run);
             continue;
         }
+        let b = bytes[at];
         if b.is_ascii() && !matches!(b, b'.' | b',' | b'\'') {
             break; // a space or punctuation that never joins a word
         }
@@ -177,14 +187,47 @@ fn push_lower(word: &mut Vec<u8>, c: char) {
     }
 }
 
-/// A letter or digit, with a fast path for ASCII and Russian.
+/// A letter or digit, with a fast path for ASCII and Russian, and for the general
+/// punctuation block (dashes, curly quotes, thin spaces: none a letter or digit)
+/// that news text is full of.
 fn is_word_char(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' | '0'..='9' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
         c if c.is_ascii() => false,
+        '\u{2000}'..='\u{206F}' => false,
         c => c.is_alphanumeric(),
     }
 }
+
+/// What an ASCII byte is to a word: part of one, or a space or punctuation.
+const WORD: u8 = 1;
+const SPACE: u8 = 2;
+
+/// [`WORD`] for ASCII letters and digits, [`SPACE`] for other ASCII, 0 for the
+/// bytes of other characters.
+static ASCII: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match (b as u8).is_ascii_alphanumeric() {
+            true => WORD,
+            false => SPACE,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The lower case of each ASCII byte (other bytes as they are).
+static LOWER: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    table
+};
 
 fn is_upper(c: char) -> bool {
     match c {
@@ -197,3 +240,7 @@ fn is_upper(c: char) -> bool {
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | 'ʼ')
 }
+
+#[cfg(test)]
+#[path = "words_tests.rs"]
+mod tests;
