@@ -18,6 +18,7 @@ pub mod fetch;
 mod jsonfeed;
 mod merge;
 pub mod normalise;
+mod parsers;
 mod report;
 mod scan;
 mod side;
@@ -92,9 +93,9 @@ pub async fn ingest(
         sections_rules: format!("{:?}", plan.sections),
         clock: clock.clone(),
         unwritten: Arc::new(Semaphore::new(UNWRITTEN)),
-        parsing: Arc::new(Semaphore::new(
+        parsers: parsers::Parsers::start(
             std::thread::available_parallelism().map_or(1, usize::from),
-        )),
+        ),
         max_items: plan.fetch.max_items,
     });
     let targets: Vec<Target> = plan
@@ -145,11 +146,11 @@ pub async fn ingest(
             batch.push(joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
         }
         if batch.len() >= BATCH || flushed.elapsed() >= FLUSH_EVERY {
-            write(store, &mut batch, &mut report)?;
+            write(store, &shared, &mut batch, &mut report)?;
             flushed = Instant::now();
         }
     }
-    write(store, &mut batch, &mut report)?;
+    write(store, &shared, &mut batch, &mut report)?;
     progress.finish_and_clear();
     let mut writer = store.writer()?;
     report.pruned = writer.prune(&plan.retention, now)?;
@@ -196,6 +197,7 @@ fn target_report(key: StateKey, location: String, status: Status) -> TargetRepor
 /// Writes finished fetches in one transaction and adds them to the report.
 fn write(
     store: &mut Store,
+    shared: &Shared,
     batch: &mut Vec<Done>,
     report: &mut IngestReport,
 ) -> Result<(), StoreError> {
@@ -203,8 +205,8 @@ fn write(
         return Ok(());
     }
     let mut writer = store.writer()?;
-    // The saved items, freed on another thread: freeing 3,200 stories' strings was a
-    // twentieth of the writing thread's time.
+    // The saved items, freed on a parsing thread: freeing 3,200 stories' strings was
+    // a twentieth of the writing thread's time.
     let mut spent = Vec::with_capacity(batch.len());
     for mut done in batch.drain(..) {
         // Text from outside: one line each, no control characters (see model::line).
@@ -274,10 +276,7 @@ fn write(
         });
     }
     let committed = writer.commit();
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => drop(runtime.spawn_blocking(move || drop(spent))),
-        Err(_) => drop(spent),
-    }
+    shared.parsers.detach(move || drop(spent));
     committed
 }
 
