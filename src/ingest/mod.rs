@@ -5,7 +5,8 @@
 //! ([`normalise`]), reads most-read lists ([`signals`]), and writes the results in
 //! batches. A source that fails is recorded with a one-line error in its health and
 //! reported; it never stops the others. Each target is a task: downloads go on while
-//! parses run on blocking threads and while finished results are written.
+//! parses run on the ingest's own parsing threads (`parsers.rs`, below the writing
+//! thread's priority) and while finished results are written.
 
 pub mod adapter;
 mod charset;
@@ -18,6 +19,7 @@ pub mod fetch;
 mod jsonfeed;
 mod merge;
 pub mod normalise;
+mod parsers;
 mod report;
 mod scan;
 mod side;
@@ -52,10 +54,17 @@ use crate::{
 const BATCH: usize = 64;
 /// Longest time results wait before being written.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
+/// Results a batch waiting for the checkpoint thread may gather, at most.
+const HELD: usize = 2 * BATCH;
 /// Targets started but not yet written, at most: bounds the parsed results held in
-/// memory while a batch is being written. More than [`BATCH`], so that a full batch
-/// can always form.
-const UNWRITTEN: usize = 2 * BATCH;
+/// memory while a batch is being written. More than [`HELD`], so that downloads and
+/// parses go on while a batch waits for the checkpoint thread.
+const UNWRITTEN: usize = 3 * BATCH;
+/// Batches between two waits for the checkpoint thread
+/// ([`Store::checkpoint_settled`]): the log starts over from its beginning instead
+/// of growing to the size of everything written (124 MB for 1,000 feeds, whose
+/// unlink at the end waited for the disk). Four batches are about 32 MB of log.
+const RESTART_EVERY: u32 = 4;
 
 /// What can stop an ingest run as a whole (a single source failing does not).
 #[derive(Debug, thiserror::Error)]
@@ -92,9 +101,9 @@ pub async fn ingest(
         sections_rules: format!("{:?}", plan.sections),
         clock: clock.clone(),
         unwritten: Arc::new(Semaphore::new(UNWRITTEN)),
-        parsing: Arc::new(Semaphore::new(
+        parsers: parsers::Parsers::start(
             std::thread::available_parallelism().map_or(1, usize::from),
-        )),
+        ),
         max_items: plan.fetch.max_items,
     });
     let targets: Vec<Target> = plan
@@ -106,7 +115,7 @@ pub async fn ingest(
         .collect();
     let mut report = IngestReport::default();
     // Each target is a task, so that downloads and parses go on (on the runtime's
-    // workers and blocking threads) while this task writes a batch to the store.
+    // workers and parsing threads) while this task writes a batch to the store.
     let mut running = JoinSet::new();
     let states = store.fetch_states()?;
     for target in &targets {
@@ -132,24 +141,50 @@ pub async fn ingest(
     let progress = progress_bar(options.progress, running.len());
     let mut batch = Vec::new();
     let mut flushed = Instant::now();
-    while let Some(joined) = running.join_next().await {
-        // A task only fails by panicking (parser panics are caught inside it): pass it on.
-        let done = joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-        progress.inc(1);
-        batch.push(done);
-        // Results that finished meanwhile join this batch.
-        while batch.len() < BATCH
-            && let Some(joined) = running.try_join_next()
-        {
+    // Now and then the next batch waits for the checkpoint thread, so that the log
+    // starts over (see `RESTART_EVERY`); results go on joining it meanwhile.
+    let mut settling = None;
+    loop {
+        let joined = match settling.as_mut() {
+            Some(settled) => tokio::select! {
+                biased;
+                () = settled => {
+                    settling = None;
+                    None
+                }
+                joined = running.join_next() => Some(joined),
+            },
+            None => Some(running.join_next().await),
+        };
+        if let Some(joined) = joined {
+            let Some(joined) = joined else { break };
+            // A task only fails by panicking (parser panics are caught inside it): pass it on.
+            let done = joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
             progress.inc(1);
-            batch.push(joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
+            batch.push(done);
+            // Results that finished meanwhile join this batch.
+            let most = if settling.is_some() { HELD } else { BATCH };
+            while batch.len() < most
+                && let Some(joined) = running.try_join_next()
+            {
+                progress.inc(1);
+                batch.push(joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
+            }
         }
-        if batch.len() >= BATCH || flushed.elapsed() >= FLUSH_EVERY {
-            write(store, &mut batch, &mut report)?;
-            flushed = Instant::now();
+        if batch.len() < BATCH && flushed.elapsed() < FLUSH_EVERY {
+            continue;
         }
+        if settling.is_none() {
+            settling = store.checkpoint_settled(RESTART_EVERY);
+        }
+        if settling.is_some() && batch.len() < HELD {
+            continue;
+        }
+        settling = None;
+        write(store, &shared, &mut batch, &mut report)?;
+        flushed = Instant::now();
     }
-    write(store, &mut batch, &mut report)?;
+    write(store, &shared, &mut batch, &mut report)?;
     progress.finish_and_clear();
     let mut writer = store.writer()?;
     report.pruned = writer.prune(&plan.retention, now)?;
@@ -196,6 +231,7 @@ fn target_report(key: StateKey, location: String, status: Status) -> TargetRepor
 /// Writes finished fetches in one transaction and adds them to the report.
 fn write(
     store: &mut Store,
+    shared: &Shared,
     batch: &mut Vec<Done>,
     report: &mut IngestReport,
 ) -> Result<(), StoreError> {
@@ -203,8 +239,8 @@ fn write(
         return Ok(());
     }
     let mut writer = store.writer()?;
-    // The saved items, freed on another thread: freeing 3,200 stories' strings was a
-    // twentieth of the writing thread's time.
+    // The saved items, freed on a parsing thread: freeing 3,200 stories' strings was
+    // a twentieth of the writing thread's time.
     let mut spent = Vec::with_capacity(batch.len());
     for mut done in batch.drain(..) {
         // Text from outside: one line each, no control characters (see model::line).
@@ -274,10 +310,7 @@ fn write(
         });
     }
     let committed = writer.commit();
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => drop(runtime.spawn_blocking(move || drop(spent))),
-        Err(_) => drop(spent),
-    }
+    shared.parsers.detach(move || drop(spent));
     committed
 }
 

@@ -1,4 +1,4 @@
-//! One target's task: download, then parse on a blocking thread, into a [`Done`]
+//! One target's task: download, then parse on a parsing thread, into a [`Done`]
 //! that waits to be written.
 
 use std::{sync::Arc, time::Duration};
@@ -9,7 +9,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::{
     adapter, decode,
     fetch::{Download, Fetcher},
-    normalise, signals,
+    normalise,
+    parsers::Parsers,
+    signals,
 };
 use crate::{
     config::{BasicAuth, Location, Section, Signal, Source},
@@ -91,11 +93,12 @@ pub(super) struct Shared {
     pub(super) sections_rules: String,
     pub(super) clock: Clock,
     pub(super) unwritten: Arc<Semaphore>,
-    /// One per core: documents parsed at once. With every finished download parsing
-    /// on a thread of its own (16 at a time), the store's writing thread got a
-    /// seventeenth of the CPU and was left with a tail of unwritten results once the
-    /// parses were done; this way it keeps up with them.
-    pub(super) parsing: Arc<Semaphore>,
+    /// One thread per core, at a lower priority than the store's writing thread:
+    /// documents parsed at once. With every finished download parsing on a thread of
+    /// its own (16 at a time), the writing thread got a seventeenth of the CPU; with
+    /// two at its own priority, a third to a half of a core, and it was left with a
+    /// tail of unwritten results once the parses were done (see `parsers.rs`).
+    pub(super) parsers: Parsers,
     /// `fetch.max_items`.
     pub(super) max_items: usize,
 }
@@ -146,26 +149,25 @@ pub(super) async fn run(shared: Arc<Shared>, target: Target, previous: Validator
         .as_deref()
         .and_then(decode::charset_of)
         .map(str::to_owned);
-    let _parsing = (shared.parsing.clone().acquire_owned().await).expect("never closed");
     let parsed = match target {
         Target::Source(source) => {
-            let shared = shared.clone();
-            tokio::task::spawn_blocking(move || {
-                read_source(&shared, &source, &body, charset.as_deref(), validators)
-            })
-            .await
+            let inner = shared.clone();
+            (shared.parsers)
+                .run(move || read_source(&inner, &source, &body, charset.as_deref(), validators))
+                .await
         }
         Target::Signal(signal) => {
-            tokio::task::spawn_blocking(move || {
-                let reading = signals::read_signal(&signal, &body, charset.as_deref(), at)?;
-                Ok(Parsed {
-                    payload: Payload::Snapshot(reading.snapshot, validators),
-                    warnings: reading.warnings,
-                    dropped: 0,
-                    undated: 0,
+            (shared.parsers)
+                .run(move || {
+                    let reading = signals::read_signal(&signal, &body, charset.as_deref(), at)?;
+                    Ok(Parsed {
+                        payload: Payload::Snapshot(reading.snapshot, validators),
+                        warnings: reading.warnings,
+                        dropped: 0,
+                        undated: 0,
+                    })
                 })
-            })
-            .await
+                .await
         }
     };
     match parsed {
@@ -189,7 +191,7 @@ struct Parsed {
     undated: usize,
 }
 
-/// Parses and normalises one source's document (on a blocking thread).
+/// Parses and normalises one source's document (on a parsing thread).
 fn read_source(
     shared: &Shared,
     source: &Source,
